@@ -249,20 +249,25 @@ def _sanitise_positions(recs: dict[str, FloatArray], warnings: list[str]) -> Non
     bad |= np.isnan(lat) ^ np.isnan(lon)
     _drop(lat, bad, "position", warnings)
     lon[bad] = np.nan
-    # GPS jumps: a fix that implies a speed above the limit from the previous good fix.
-    idx = np.flatnonzero(np.isfinite(lat))
-    if idx.size < 2:
-        return
+    # GPS jumps: a fix that implies an impossible speed both from the previous good fix and
+    # to the next one is a glitch. Vectorised, repeated a few times for glitches in runs.
     jumps = 0
-    prev = idx[0]
-    for i in idx[1:]:
-        dt = max(t[i] - t[prev], 1.0)
-        dist = haversine_m(lat[prev : prev + 1], lon[prev : prev + 1], lat[i : i + 1], lon[i : i + 1])
-        if float(dist[0]) / dt > MAX_GPS_JUMP_SPEED_MPS:
-            lat[i] = lon[i] = np.nan
-            jumps += 1
-        else:
-            prev = i
+    for _ in range(5):
+        idx = np.flatnonzero(np.isfinite(lat))
+        if idx.size < 3:
+            break
+        dt = np.maximum(np.diff(t[idx]), 1.0)
+        seg_speed = haversine_m(lat[idx[:-1]], lon[idx[:-1]], lat[idx[1:]], lon[idx[1:]]) / dt
+        fast = seg_speed > MAX_GPS_JUMP_SPEED_MPS
+        spike = np.zeros(idx.size, dtype=bool)
+        spike[1:-1] = fast[:-1] & fast[1:]
+        spike[0] = fast[0] and not fast[1]
+        spike[-1] = fast[-1] and not fast[-2]
+        if not spike.any():
+            break
+        lat[idx[spike]] = np.nan
+        lon[idx[spike]] = np.nan
+        jumps += int(spike.sum())
     if jumps:
         warnings.append(f"dropped {jumps} GPS jump(s) faster than {MAX_GPS_JUMP_SPEED_MPS:.0f} m/s")
 
@@ -342,7 +347,7 @@ def compute_summary(records: Mapping[str, FloatArray], sport: str) -> Summary:
         cad = records["cadence_spm"][1:]
         usable = moving_mask & np.isfinite(cad)
         if usable.any():
-            steps = int(round(float(np.sum(cad[usable] * dt[usable]) / 60.0)))
+            steps = round(float(np.sum(cad[usable] * dt[usable]) / 60.0))
     avg_speed = distance / moving if distance is not None and moving > 0 else None
     return Summary(
         elapsed_s=elapsed,
@@ -425,9 +430,13 @@ class ManualSession:
 
     def __post_init__(self) -> None:
         if self.kind not in MANUAL_KINDS:
-            raise ValueError(f"session type must be one of {', '.join(MANUAL_KINDS)}, got {self.kind!r}")
+            raise ValueError(
+                f"session type must be one of {', '.join(MANUAL_KINDS)}, got {self.kind!r}"
+            )
         if not (0 < self.duration_s <= 24 * 3600):
-            raise ValueError(f"duration must be between 1 second and 24 hours, got {self.duration_s} s")
+            raise ValueError(
+                f"duration must be between 1 second and 24 hours, got {self.duration_s} s"
+            )
         if self.distance_m is not None and not (0 <= self.distance_m <= 300_000):
             raise ValueError(f"distance must be between 0 and 300 km, got {self.distance_m} m")
         if self.rpe is not None and not (0 <= self.rpe <= 10):

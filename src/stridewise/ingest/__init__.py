@@ -81,7 +81,7 @@ def read_bytes(data: bytes, *, source_name: str) -> Parsed:
     """Read one file's bytes (any supported format, optionally gzipped) into activities."""
     if len(data) > MAX_FILE_BYTES:
         raise FileTooLargeError(
-            f"is {len(data) // (1024 * 1024)} MiB, over the {MAX_FILE_BYTES // (1024 * 1024)} MiB cap",
+            f"is {len(data) >> 20} MiB, over the {MAX_FILE_BYTES >> 20} MiB cap",
             source=source_name,
         )
     kind = sniff_format(data, source_name)
