@@ -1,0 +1,1 @@
+"""Pure, cited science kernels: load, bone, screening, benefits, pain."""

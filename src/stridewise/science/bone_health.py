@@ -1,0 +1,376 @@
+"""Bone-health screen: fracture history, bone density, OST, Garvan, Triad → impact level.
+
+The bone-health screen follows the Strong, Steady and Straight consensus (Royal Osteoporosis
+Society; Brooke-Wavell et al., *BJSM* 2022;56:837–846, doi:10.1136/bjsports-2021-104634 [V]):
+
+* people without vertebral or multiple low-trauma fractures: strength training plus
+  moderate impact, which includes jogging and running;
+* "people with vertebral fracture or multiple low trauma fractures should usually exercise
+  only up to an impact equivalent to brisk walking";
+* people at risk of falls start with strength and balance training.
+
+Rules, from least to most cautious (each rule can only lower the level, so adding a risk
+factor never raises it):
+
+==========================================================  =====================  ========
+finding                                                     level                  grade
+==========================================================  =====================  ========
+none of the below                                           running                [V]
+osteoporosis diagnosed, or T-score ≤ −2.5                   moderate_impact        [S] BHOF
+one low-trauma fracture since 50 (not spine or hip)         moderate_impact        [S] BHOF
+steroid tablets for more than 3 months                      moderate_impact        [U]
+Garvan 5-year risk ≥ 10%                                    moderate_impact        [U]
+Female Athlete Triad score ≥ 6 (restricted)                 up_to_brisk_walking    [V]
+vertebral fracture                                          up_to_brisk_walking    [V]
+two or more low-trauma fractures since 50                   up_to_brisk_walking    [V]
+low-trauma hip fracture                                     up_to_brisk_walking    [U]
+any fracture in the last 12 months                          up_to_brisk_walking    [U]
+==========================================================  =====================  ========
+
+``moderate_impact`` means moderate impacts such as heel drops, stamping, stair climbing and
+short jogging intervals as a plan allows, but not continuous running until a doctor agrees.
+``balance_first`` is set by any fall in the last 12 months [V].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from stridewise.science.fracture_risk import (
+    Ethnicity,
+    GarvanNotApplicable,
+    GarvanRisk,
+    Sex,
+    garvan_risk,
+    ost_band,
+    ost_score,
+)
+from stridewise.science.triad import TriadClearance, TriadInputs, TriadResult, triad_risk
+
+#: T-score at or below which bone density is in the osteoporosis range (WHO definition).
+OSTEOPOROSIS_T_SCORE = -2.5
+
+
+class ImpactLevel(StrEnum):
+    """Highest impact permitted, declared from most to least permissive."""
+
+    RUNNING = "running"
+    MODERATE_IMPACT = "moderate_impact"
+    UP_TO_BRISK_WALKING = "up_to_brisk_walking"
+
+    @property
+    def caution_rank(self) -> int:
+        """0 for running, 1 for moderate impact, 2 for up to brisk walking."""
+        return list(ImpactLevel).index(self)
+
+    @staticmethod
+    def most_cautious(*levels: ImpactLevel) -> ImpactLevel:
+        return max(levels, key=lambda level: level.caution_rank)
+
+
+class FractureSite(StrEnum):
+    VERTEBRAL = "vertebral"
+    HIP = "hip"
+    WRIST = "wrist"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Fracture:
+    """A broken bone since age 50. ``low_trauma``: from a fall from standing height or less."""
+
+    site: FractureSite
+    low_trauma: bool
+
+
+@dataclass(frozen=True)
+class BoneInputs:
+    """What the bone-health screen asks.
+
+    ``femoral_neck_t_score`` is the hip (femoral neck) T-score from a DXA scan, if known.
+    ``triad`` is for women athletes who answered the Female Athlete Triad questions.
+    """
+
+    sex: Sex
+    age_years: int
+    body_mass_kg: float | None = None
+    ethnicity: Ethnicity = Ethnicity.OTHER
+    fractures_since_50: tuple[Fracture, ...] = ()
+    fracture_last_12_months: bool = False
+    osteoporosis_diagnosed: bool = False
+    femoral_neck_t_score: float | None = None
+    falls_last_12_months: int = 0
+    glucocorticoids_over_3_months: bool = False
+    past_bone_stress_injury: bool = False
+    triad: TriadInputs | None = None
+
+    def __post_init__(self) -> None:
+        if not 10 <= self.age_years <= 120:
+            raise ValueError(f"age_years must be between 10 and 120, got {self.age_years}")
+        if self.body_mass_kg is not None and not 20 <= self.body_mass_kg <= 400:
+            raise ValueError(f"body_mass_kg {self.body_mass_kg} is not plausible")
+        if self.femoral_neck_t_score is not None and not -6 <= self.femoral_neck_t_score <= 4:
+            raise ValueError(f"T-score {self.femoral_neck_t_score} is not plausible")
+        if self.falls_last_12_months < 0:
+            raise ValueError("falls_last_12_months cannot be negative")
+        if self.triad is not None and self.sex is not Sex.FEMALE:
+            raise ValueError("the Female Athlete Triad score applies to women only")
+        object.__setattr__(self, "fractures_since_50", tuple(self.fractures_since_50))
+
+    @property
+    def low_trauma_fractures(self) -> tuple[Fracture, ...]:
+        return tuple(f for f in self.fractures_since_50 if f.low_trauma)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sex": self.sex.value,
+            "age_years": self.age_years,
+            "body_mass_kg": self.body_mass_kg,
+            "ethnicity": self.ethnicity.value,
+            "fractures_since_50": [
+                {"site": f.site.value, "low_trauma": f.low_trauma} for f in self.fractures_since_50
+            ],
+            "fracture_last_12_months": self.fracture_last_12_months,
+            "osteoporosis_diagnosed": self.osteoporosis_diagnosed,
+            "femoral_neck_t_score": self.femoral_neck_t_score,
+            "falls_last_12_months": self.falls_last_12_months,
+            "glucocorticoids_over_3_months": self.glucocorticoids_over_3_months,
+            "past_bone_stress_injury": self.past_bone_stress_injury,
+            "triad": None if self.triad is None else self.triad.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BoneInputs:
+        values = dict(data)
+        values["sex"] = Sex(values["sex"])
+        values["ethnicity"] = Ethnicity(values.get("ethnicity", Ethnicity.OTHER))
+        values["fractures_since_50"] = tuple(
+            Fracture(FractureSite(f["site"]), bool(f["low_trauma"]))
+            for f in values.get("fractures_since_50", ())
+        )
+        triad = values.get("triad")
+        values["triad"] = None if triad is None else TriadInputs.from_dict(triad)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class BoneHealthResult:
+    impact_level: ImpactLevel
+    balance_first: bool
+    ost_score: float | None
+    ost_band: str | None
+    garvan: GarvanRisk | None
+    garvan_refusal: str | None
+    reasons: tuple[str, ...]
+    doctor_points: tuple[str, ...]
+    triad: TriadResult | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "impact_level": self.impact_level.value,
+            "balance_first": self.balance_first,
+            "ost_score": self.ost_score,
+            "ost_band": self.ost_band,
+            "garvan": None if self.garvan is None else self.garvan.to_dict(),
+            "garvan_refusal": self.garvan_refusal,
+            "reasons": list(self.reasons),
+            "doctor_points": list(self.doctor_points),
+            "triad": None if self.triad is None else self.triad.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BoneHealthResult:
+        return cls(
+            impact_level=ImpactLevel(data["impact_level"]),
+            balance_first=bool(data["balance_first"]),
+            ost_score=data["ost_score"],
+            ost_band=data["ost_band"],
+            garvan=None if data["garvan"] is None else GarvanRisk.from_dict(data["garvan"]),
+            garvan_refusal=data["garvan_refusal"],
+            reasons=tuple(data["reasons"]),
+            doctor_points=tuple(data["doctor_points"]),
+            triad=None if data.get("triad") is None else TriadResult.from_dict(data["triad"]),
+        )
+
+
+@dataclass
+class _Findings:
+    """Accumulates the level, reasons and doctor points while the rules run."""
+
+    level: ImpactLevel = ImpactLevel.RUNNING
+    reasons: list[str] = field(default_factory=list)
+    doctor_points: list[str] = field(default_factory=list)
+
+    def lower(self, level: ImpactLevel, reason: str, doctor_point: str | None = None) -> None:
+        self.level = ImpactLevel.most_cautious(self.level, level)
+        self.reasons.append(reason)
+        if doctor_point:
+            self.doctor_points.append(doctor_point)
+
+
+def _fracture_rules(inputs: BoneInputs, findings: _Findings) -> None:
+    low_trauma = inputs.low_trauma_fractures
+    if inputs.fracture_last_12_months:
+        findings.lower(
+            ImpactLevel.UP_TO_BRISK_WALKING,
+            "You broke a bone in the last 12 months. Running is not advised until it has "
+            "healed and your doctor agrees.",
+            "I broke a bone in the last year. Has it healed, and when may I start impact "
+            "exercise such as jogging?",
+        )
+    if any(f.site is FractureSite.VERTEBRAL for f in inputs.fractures_since_50):
+        findings.lower(
+            ImpactLevel.UP_TO_BRISK_WALKING,
+            "You have had a fracture of the spine (vertebral fracture). Experts advise impact "
+            "up to brisk walking, with strength training, rather than running.",
+            "I have had a spinal (vertebral) fracture. Which exercises are safe for my back?",
+        )
+    if len(low_trauma) >= 2:
+        findings.lower(
+            ImpactLevel.UP_TO_BRISK_WALKING,
+            f"You have had {len(low_trauma)} fractures from minor falls or bumps since age 50. "
+            "Experts advise impact up to brisk walking, with strength training, rather than "
+            "running.",
+            "I have had more than one fracture from a minor fall. Is my bone health being "
+            "treated, and what exercise is right for me?",
+        )
+    elif any(f.site is FractureSite.HIP for f in low_trauma):
+        findings.lower(
+            ImpactLevel.UP_TO_BRISK_WALKING,
+            "You have had a hip fracture from a minor fall. Running is not advised without your "
+            "doctor's agreement; strength, balance and brisk walking are the safe start.",
+            "I have had a hip fracture from a minor fall. Could I ever build up to jogging?",
+        )
+    elif len(low_trauma) == 1:
+        findings.lower(
+            ImpactLevel.MODERATE_IMPACT,
+            "You have had one fracture from a minor fall since age 50. Moderate impact "
+            "exercise is encouraged; check with your doctor before continuous running.",
+            "I broke a bone in a minor fall after age 50. Have I been checked for "
+            "osteoporosis, and is running suitable for me?",
+        )
+
+
+def _density_rules(inputs: BoneInputs, findings: _Findings) -> None:
+    t_score = inputs.femoral_neck_t_score
+    low_t_score = t_score is not None and t_score <= OSTEOPOROSIS_T_SCORE
+    if inputs.osteoporosis_diagnosed or low_t_score:
+        what = "a diagnosis of osteoporosis"
+        if low_t_score and t_score is not None:
+            what = f"a hip T-score of {t_score:.1f}"
+        findings.lower(
+            ImpactLevel.MODERATE_IMPACT,
+            f"You have {what}. Moderate impact and strength training help bones; continuous "
+            "running should be agreed with your doctor first.",
+            "Given my bone density, may I run, and is my treatment up to date?",
+        )
+    elif t_score is not None and t_score < -1:
+        findings.reasons.append(
+            f"Your hip T-score of {t_score:.1f} is below average (the osteopenia range). "
+            "Running is allowed; build up gradually."
+        )
+        findings.doctor_points.append(
+            "My bone density is below average. When should it be checked again?"
+        )
+    if inputs.glucocorticoids_over_3_months:
+        findings.lower(
+            ImpactLevel.MODERATE_IMPACT,
+            "You have taken steroid tablets for more than 3 months, which can weaken bones. "
+            "Please check with your doctor before continuous running.",
+            "I have taken steroid tablets for more than 3 months. Do I need a bone density "
+            "scan or bone protection?",
+        )
+
+
+def screen_bone(inputs: BoneInputs) -> BoneHealthResult:
+    """Bone-health screen: OST, Garvan risk, Triad score and the permitted impact level.
+
+    See the module docstring for the rules and their evidence grades.
+    """
+    findings = _Findings()
+    _fracture_rules(inputs, findings)
+    _density_rules(inputs, findings)
+
+    score: float | None = None
+    band: str | None = None
+    if inputs.body_mass_kg is not None:
+        score = ost_score(inputs.body_mass_kg, inputs.age_years)
+        band = ost_band(score, inputs.sex, inputs.ethnicity)
+        if band in ("high", "moderate") and inputs.femoral_neck_t_score is None:
+            findings.doctor_points.append(
+                f"My OST score is {score:.1f} ({band}). Would a bone density (DXA) scan be "
+                "useful for me?"
+            )
+
+    garvan: GarvanRisk | None = None
+    refusal: str | None = None
+    try:
+        garvan = garvan_risk(
+            inputs.sex,
+            inputs.age_years,
+            inputs.femoral_neck_t_score,
+            len(inputs.low_trauma_fractures),
+            inputs.falls_last_12_months,
+        )
+    except GarvanNotApplicable as error:
+        refusal = error.reason
+    if garvan is not None and garvan.high_risk:
+        findings.lower(
+            ImpactLevel.MODERATE_IMPACT,
+            f"Your estimated fracture risk (Garvan) is {garvan.describe()}, which counts as "
+            "high. Moderate impact is encouraged; agree any running with your doctor.",
+            f"My Garvan fracture risk is {garvan.describe()}. Should we discuss treatment?",
+        )
+
+    triad: TriadResult | None = None
+    if inputs.triad is not None:
+        triad = triad_risk(inputs.triad, age_years=inputs.age_years)
+        if triad.clearance is TriadClearance.RESTRICTED:
+            findings.lower(ImpactLevel.UP_TO_BRISK_WALKING, triad.reasons[0])
+            findings.reasons.extend(triad.reasons[1:])
+        else:
+            findings.reasons.extend(triad.reasons)
+        if triad.clearance is not TriadClearance.FULL:
+            findings.doctor_points.append(
+                f"My Female Athlete Triad score is {triad.total}. Can we agree a plan for "
+                "eating, periods and bone health?"
+            )
+
+    if inputs.past_bone_stress_injury:
+        findings.reasons.append(
+            "You have had a bone stress injury before, so build up distance slowly and stop "
+            "if you feel pain in one spot on a bone."
+        )
+        findings.doctor_points.append(
+            "I have had a bone stress injury before. Is there anything I should check (for "
+            "example vitamin D, diet, periods) before I build up my running?"
+        )
+
+    balance_first = inputs.falls_last_12_months > 0
+    if balance_first:
+        findings.reasons.append(
+            f"You fell {inputs.falls_last_12_months} time(s) in the last 12 months. Start with "
+            "strength and balance exercises before adding impact."
+        )
+        findings.doctor_points.append(
+            "I have fallen in the last year. Could I have a falls assessment?"
+        )
+    if not findings.reasons:
+        findings.reasons.append(
+            "Nothing in your answers suggests your bones need special care: running is a good "
+            "way to keep them strong. Build up gradually."
+        )
+    return BoneHealthResult(
+        impact_level=findings.level,
+        balance_first=balance_first,
+        ost_score=score,
+        ost_band=band,
+        garvan=garvan,
+        garvan_refusal=refusal,
+        reasons=tuple(findings.reasons),
+        doctor_points=tuple(findings.doctor_points),
+        triad=triad,
+    )

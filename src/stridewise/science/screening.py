@@ -1,0 +1,92 @@
+"""Screening before running: readiness (PAR-Q+) and bone health → what a person may do.
+
+This module is the one entry point other layers use. The science lives in
+:mod:`stridewise.science.parq` (readiness), :mod:`stridewise.science.bone_health` (impact
+level), :mod:`stridewise.science.fracture_risk` (OST, Garvan) and
+:mod:`stridewise.science.triad` (Female Athlete Triad).
+
+The effective level combines both screens: the bone-health level, but never running, and no
+new plan at all, until readiness is ``cleared`` or ``cleared_start_slowly``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from stridewise.science.bone_health import (
+    BoneHealthResult,
+    BoneInputs,
+    Fracture,
+    FractureSite,
+    ImpactLevel,
+    screen_bone,
+)
+from stridewise.science.fracture_risk import Ethnicity, GarvanRisk, Sex
+from stridewise.science.parq import (
+    ParqAnswers,
+    Readiness,
+    ReadinessResult,
+    screen_readiness,
+)
+from stridewise.science.triad import EnergyAvailability, TriadInputs
+
+__all__ = [
+    "BoneHealthResult",
+    "BoneInputs",
+    "EnergyAvailability",
+    "Ethnicity",
+    "Fracture",
+    "FractureSite",
+    "GarvanRisk",
+    "ImpactLevel",
+    "ParqAnswers",
+    "Readiness",
+    "ReadinessResult",
+    "ScreeningResult",
+    "Sex",
+    "TriadInputs",
+    "screen",
+    "screen_bone",
+    "screen_readiness",
+]
+
+_CLEARED_TO_START = frozenset({Readiness.CLEARED, Readiness.CLEARED_START_SLOWLY})
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    readiness: ReadinessResult
+    bone: BoneHealthResult
+
+    @property
+    def can_start(self) -> bool:
+        """False while readiness is ``delay`` or ``see_professional``."""
+        return self.readiness.status in _CLEARED_TO_START
+
+    @property
+    def permitted_impact(self) -> ImpactLevel:
+        """The bone-health level, or up to brisk walking until readiness clears."""
+        if not self.can_start:
+            return ImpactLevel.UP_TO_BRISK_WALKING
+        return self.bone.impact_level
+
+    @property
+    def may_run(self) -> bool:
+        return self.permitted_impact is ImpactLevel.RUNNING
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"readiness": self.readiness.to_dict(), "bone": self.bone.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScreeningResult:
+        return cls(
+            ReadinessResult.from_dict(data["readiness"]),
+            BoneHealthResult.from_dict(data["bone"]),
+        )
+
+
+def screen(answers: ParqAnswers, bone: BoneInputs) -> ScreeningResult:
+    """Run both screens. The effective level is :attr:`ScreeningResult.permitted_impact`."""
+    return ScreeningResult(screen_readiness(answers), screen_bone(bone))
