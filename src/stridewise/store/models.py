@@ -1,0 +1,266 @@
+"""Tables of the system of record. Every row belongs to an athlete (multi-athlete from day one).
+
+Conventions: instants are stored as UTC (``UTCDateTime`` hands back aware datetimes on every
+backend); units are in column names; enumerations are plain strings guarded by CHECK
+constraints so that PostgreSQL and SQLite migrate the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+SEXES = ("female", "male")
+UNITS = ("km", "mi")
+PAIN_TIMINGS = ("during", "after", "next_morning", "at_rest", "at_night")
+IMPORT_STATUSES = ("imported", "duplicate", "failed")
+PLANNED_STATUSES = ("planned", "done", "missed", "changed", "cancelled")
+
+# Deterministic constraint names keep migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Naive UTC in the database, aware UTC in Python: SQLite keeps no zone, so we decide once."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("datetimes stored must be timezone-aware")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Athlete(Base):
+    __tablename__ = "athlete"
+    __table_args__ = (
+        CheckConstraint(_one_of("sex", SEXES), name="sex"),
+        CheckConstraint(_one_of("units", UNITS), name="units"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    birth_year: Mapped[int | None]
+    resting_hr_bpm: Mapped[float | None]
+    resting_hr_estimated: Mapped[bool] = mapped_column(default=False)
+    max_hr_bpm: Mapped[float | None]
+    max_hr_estimated: Mapped[bool] = mapped_column(default=False)
+    units: Mapped[str] = mapped_column(String(2), default="km")
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BodyMass(Base):
+    __tablename__ = "body_mass"
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "measured_on", name="uq_body_mass_athlete_day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    measured_on: Mapped[dt.date] = mapped_column(Date)
+    mass_kg: Mapped[float] = mapped_column(Float)
+
+
+class Activity(Base):
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_athlete_start", "athlete_id", "start_time_utc"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    sport: Mapped[str] = mapped_column(String(16))
+    sub_sport: Mapped[str | None] = mapped_column(String(32))
+    start_time_utc: Mapped[datetime]
+    utc_offset_s: Mapped[int | None]
+    elapsed_s: Mapped[float]
+    moving_s: Mapped[float]
+    distance_m: Mapped[float | None]
+    ascent_m: Mapped[float | None]
+    avg_heart_rate_bpm: Mapped[float | None]
+    max_heart_rate_bpm: Mapped[float | None]
+    avg_cadence_spm: Mapped[float | None]
+    steps: Mapped[int | None]
+    avg_speed_mps: Mapped[float | None]
+    n_records: Mapped[int]
+    device: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(500))
+    rpe: Mapped[float | None]
+    source_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    source_format: Mapped[str] = mapped_column(String(16))
+    source_name: Mapped[str | None] = mapped_column(Text)
+    laps: Mapped[list[Any]] = mapped_column(default=list)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ActivityStream(Base):
+    """Per-record columns of one activity as one compressed columnar blob (see streams.py)."""
+
+    __tablename__ = "activity_stream"
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True
+    )
+    codec: Mapped[str] = mapped_column(String(32))
+    columns: Mapped[list[Any]]
+    n_records: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ManualSession(Base):
+    __tablename__ = "manual_session"
+    __table_args__ = (
+        CheckConstraint(
+            _one_of("kind", ("run", "walk", "strength", "balance", "impact", "other")),
+            name="kind",
+        ),
+        Index("ix_manual_session_athlete_start", "athlete_id", "start_time_utc"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    start_time_utc: Mapped[datetime]
+    duration_s: Mapped[float]
+    distance_m: Mapped[float | None]
+    rpe: Mapped[float | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CheckIn(Base):
+    __tablename__ = "checkin"
+    __table_args__ = (
+        CheckConstraint(_one_of("pain_timing", PAIN_TIMINGS), name="pain_timing"),
+        CheckConstraint("pain_score BETWEEN 0 AND 10", name="pain_score"),
+        CheckConstraint("sleep_quality BETWEEN 1 AND 5", name="sleep_quality"),
+        CheckConstraint("energy BETWEEN 1 AND 5", name="energy"),
+        Index("ix_checkin_athlete_at", "athlete_id", "at_utc"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    at_utc: Mapped[datetime]
+    pain_site: Mapped[str | None] = mapped_column(String(200))
+    pain_score: Mapped[int | None]
+    pain_timing: Mapped[str | None] = mapped_column(String(16))
+    pain_localised_bone: Mapped[bool | None]
+    fell: Mapped[bool | None]
+    sleep_hours: Mapped[float | None]
+    sleep_quality: Mapped[int | None]
+    who5: Mapped[list[Any] | None]
+    energy: Mapped[int | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportLog(Base):
+    __tablename__ = "import_log"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", IMPORT_STATUSES), name="status"),
+        Index("ix_import_log_athlete_sha256", "athlete_id", "sha256"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    source_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size_bytes: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity.id", ondelete="SET NULL")
+    )
+    at_utc: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Screening(Base):
+    __tablename__ = "screening"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    taken_at_utc: Mapped[datetime] = mapped_column(default=utcnow)
+    answers: Mapped[dict[str, Any]]
+    result: Mapped[dict[str, Any]]
+
+
+class Plan(Base):
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    goal: Mapped[str] = mapped_column(String(200))
+    created_at_utc: Mapped[datetime] = mapped_column(default=utcnow)
+    params: Mapped[dict[str, Any]]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PlannedSession(Base):
+    __tablename__ = "planned_session"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", PLANNED_STATUSES), name="status"),
+        Index("ix_planned_session_plan_date", "plan_id", "date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    slot: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(32))
+    duration_s: Mapped[float | None]
+    distance_m: Mapped[float | None]
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PlanChange(Base):
+    __tablename__ = "plan_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    at_utc: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,176 @@
+"""Activities, their streams, and the import log."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from stridewise.activity import Activity as ActivityInput
+from stridewise.activity import FloatArray
+from stridewise.store import models as m
+from stridewise.store.streams import CODEC, decode_records, encode_records
+
+
+class ActivityRepo:
+    session: Session
+
+    def add_activity(
+        self,
+        athlete_id: int,
+        activity: ActivityInput,
+        *,
+        source_sha256: str | None = None,
+        source_name: str | None = None,
+    ) -> m.Activity:
+        """Store the activity's summary row and its per-record stream."""
+        s = activity.summary
+        row = m.Activity(
+            athlete_id=athlete_id,
+            sport=activity.sport,
+            sub_sport=activity.sub_sport,
+            start_time_utc=activity.start_time_utc,
+            utc_offset_s=activity.utc_offset_s,
+            elapsed_s=s.elapsed_s,
+            moving_s=s.moving_s,
+            distance_m=s.distance_m,
+            ascent_m=s.ascent_m,
+            avg_heart_rate_bpm=s.avg_heart_rate_bpm,
+            max_heart_rate_bpm=s.max_heart_rate_bpm,
+            avg_cadence_spm=s.avg_cadence_spm,
+            steps=s.steps,
+            avg_speed_mps=s.avg_speed_mps,
+            n_records=activity.n_records,
+            device=activity.device,
+            name=activity.name,
+            rpe=activity.rpe,
+            source_sha256=source_sha256,
+            source_format=activity.source_format,
+            source_name=source_name,
+            laps=[asdict(lap) for lap in activity.laps],
+            warnings=list(activity.warnings),
+        )
+        self.session.add(row)
+        self.session.flush()
+        self.session.add(
+            m.ActivityStream(
+                activity_id=row.id,
+                codec=CODEC,
+                columns=list(activity.records),
+                n_records=activity.n_records,
+                data=encode_records(activity.records),
+            )
+        )
+        self.session.flush()
+        return row
+
+    def get_activity(self, activity_id: int) -> m.Activity | None:
+        return self.session.get(m.Activity, activity_id)
+
+    def list_activities(
+        self,
+        athlete_id: int,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        sport: str | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> list[m.Activity]:
+        q = select(m.Activity).where(m.Activity.athlete_id == athlete_id)
+        if since is not None:
+            q = q.where(m.Activity.start_time_utc >= since)
+        if until is not None:
+            q = q.where(m.Activity.start_time_utc < until)
+        if sport is not None:
+            q = q.where(m.Activity.sport == sport)
+        order = m.Activity.start_time_utc.desc() if newest_first else m.Activity.start_time_utc
+        q = q.order_by(order, m.Activity.id)
+        if limit is not None:
+            q = q.limit(limit)
+        return list(self.session.scalars(q))
+
+    def count_activities(self, athlete_id: int) -> int:
+        q = select(func.count()).select_from(m.Activity)
+        return int(self.session.scalar(q.where(m.Activity.athlete_id == athlete_id)) or 0)
+
+    def activities_starting_near(
+        self, athlete_id: int, start: datetime, window_s: float
+    ) -> list[m.Activity]:
+        """Activities whose start is within ``window_s`` of ``start`` (duplicate candidates)."""
+        delta = timedelta(seconds=window_s)
+        q = select(m.Activity).where(
+            m.Activity.athlete_id == athlete_id,
+            m.Activity.start_time_utc >= start - delta,
+            m.Activity.start_time_utc <= start + delta,
+        )
+        return list(self.session.scalars(q.order_by(m.Activity.id)))
+
+    def get_stream(self, activity_id: int) -> dict[str, FloatArray] | None:
+        row = self.session.get(m.ActivityStream, activity_id)
+        return None if row is None else decode_records(row.data, row.codec)
+
+    def delete_activity(self, activity_id: int) -> None:
+        """Remove an activity and its stream; import-log rows keep their history."""
+        stream = self.session.get(m.ActivityStream, activity_id)
+        if stream is not None:
+            self.session.delete(stream)
+        for log in self.session.scalars(
+            select(m.ImportLog).where(m.ImportLog.activity_id == activity_id)
+        ):
+            log.activity_id = None
+        activity = self.session.get(m.Activity, activity_id)
+        if activity is not None:
+            self.session.delete(activity)
+        self.session.flush()
+
+    # -- import log ---------------------------------------------------------------------------
+    def add_import_log(
+        self,
+        athlete_id: int,
+        *,
+        source_name: str,
+        status: str,
+        sha256: str | None = None,
+        size_bytes: int | None = None,
+        reason: str | None = None,
+        warnings: list[str] | None = None,
+        activity_id: int | None = None,
+    ) -> m.ImportLog:
+        if status not in m.IMPORT_STATUSES:
+            raise ValueError(f"import status must be one of {m.IMPORT_STATUSES}, got {status!r}")
+        row = m.ImportLog(
+            athlete_id=athlete_id,
+            source_name=source_name,
+            sha256=sha256,
+            size_bytes=size_bytes,
+            status=status,
+            reason=reason,
+            warnings=list(warnings or []),
+            activity_id=activity_id,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def list_import_log(self, athlete_id: int, *, sha256: str | None = None) -> list[m.ImportLog]:
+        q = select(m.ImportLog).where(m.ImportLog.athlete_id == athlete_id)
+        if sha256 is not None:
+            q = q.where(m.ImportLog.sha256 == sha256)
+        return list(self.session.scalars(q.order_by(m.ImportLog.id)))
+
+    def import_log_for_activity(self, activity_id: int) -> m.ImportLog | None:
+        q = select(m.ImportLog).where(m.ImportLog.activity_id == activity_id)
+        return self.session.scalar(q.order_by(m.ImportLog.id).limit(1))
+
+    def done_hashes(self, athlete_id: int) -> set[str]:
+        """Hashes of files already imported (or recognised as duplicates) for the athlete;
+        files that failed are not "done" and are tried again."""
+        q = select(m.ImportLog.sha256).where(
+            m.ImportLog.athlete_id == athlete_id,
+            m.ImportLog.status.in_(("imported", "duplicate")),
+            m.ImportLog.sha256.is_not(None),
+        )
+        return {h for h in self.session.scalars(q.distinct()) if h is not None}

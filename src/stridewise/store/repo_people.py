@@ -1,0 +1,251 @@
+"""Athletes, body mass, check-ins and manual sessions.
+
+Values are checked here, once, for every caller (CLI, web, importer): an absurd value raises
+``ValueError`` with a sentence a person can act on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from stridewise.activity import ManualSession as ManualSessionInput
+from stridewise.store import models as m
+
+RESTING_HR_RANGE_BPM = (25.0, 120.0)
+MAX_HR_RANGE_BPM = (100.0, 240.0)
+BODY_MASS_RANGE_KG = (20.0, 350.0)
+EARLIEST_BIRTH_YEAR = 1900
+
+
+@dataclass(frozen=True)
+class CheckInInput:
+    """One check-in as a person gives it; every field but the time is optional."""
+
+    at_utc: datetime
+    pain_site: str | None = None
+    pain_score: int | None = None
+    pain_timing: str | None = None
+    pain_localised_bone: bool | None = None
+    fell: bool | None = None
+    sleep_hours: float | None = None
+    sleep_quality: int | None = None
+    who5: tuple[int, int, int, int, int] | None = None
+    energy: int | None = None
+    notes: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.at_utc.tzinfo is None:
+            raise ValueError("the check-in time must carry a time zone")
+        _int_range("pain score", self.pain_score, 0, 10)
+        _int_range("sleep quality", self.sleep_quality, 1, 5)
+        _int_range("energy", self.energy, 1, 5)
+        if self.pain_timing is not None and self.pain_timing not in m.PAIN_TIMINGS:
+            raise ValueError(
+                f"pain timing must be one of {', '.join(m.PAIN_TIMINGS)}, got {self.pain_timing!r}"
+            )
+        if self.sleep_hours is not None and not (
+            math.isfinite(self.sleep_hours) and 0 <= self.sleep_hours <= 24
+        ):
+            raise ValueError(f"sleep hours must be between 0 and 24, got {self.sleep_hours}")
+        if self.who5 is not None:
+            if len(self.who5) != 5:
+                raise ValueError(f"WHO-5 needs exactly five answers, got {len(self.who5)}")
+            for i, answer in enumerate(self.who5, start=1):
+                _int_range(f"WHO-5 answer {i}", answer, 0, 5)
+        if self.pain_score and not self.pain_site:
+            raise ValueError("say where it hurts (pain site) when the pain score is above 0")
+
+
+def _int_range(what: str, value: int | None, lo: int, hi: int) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ValueError(f"{what} must be a whole number from {lo} to {hi}, got {value!r}")
+
+
+def _float_range(what: str, value: float | None, lo: float, hi: float, unit: str) -> None:
+    if value is not None and not (math.isfinite(value) and lo <= value <= hi):
+        raise ValueError(f"{what} must be between {lo:g} and {hi:g} {unit}, got {value:g}")
+
+
+def validate_profile(
+    *,
+    sex: str | None = None,
+    birth_year: int | None = None,
+    resting_hr_bpm: float | None = None,
+    max_hr_bpm: float | None = None,
+    units: str | None = None,
+    time_zone: str | None = None,
+) -> None:
+    if sex is not None and sex not in m.SEXES:
+        raise ValueError(f"sex must be one of {', '.join(m.SEXES)}, got {sex!r}")
+    if birth_year is not None:
+        _int_range("birth year", birth_year, EARLIEST_BIRTH_YEAR, datetime.now(UTC).year)
+    _float_range("resting heart rate", resting_hr_bpm, *RESTING_HR_RANGE_BPM, "bpm")
+    _float_range("maximum heart rate", max_hr_bpm, *MAX_HR_RANGE_BPM, "bpm")
+    if units is not None and units not in m.UNITS:
+        raise ValueError(f"units must be km or mi, got {units!r}")
+    if time_zone is not None:
+        try:
+            ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {time_zone!r} (try e.g. Europe/Paris)") from exc
+
+
+class PeopleRepo:
+    session: Session
+
+    # -- athletes -------------------------------------------------------------------------
+    def add_athlete(self, name: str) -> m.Athlete:
+        """A new athlete with an empty profile (fill it with :meth:`update_athlete`)."""
+        if not name.strip():
+            raise ValueError("an athlete needs a name")
+        athlete = m.Athlete(name=name.strip())
+        self.session.add(athlete)
+        self.session.flush()
+        return athlete
+
+    def get_athlete(self, athlete_id: int) -> m.Athlete | None:
+        return self.session.get(m.Athlete, athlete_id)
+
+    def get_athlete_by_name(self, name: str) -> m.Athlete | None:
+        return self.session.scalar(select(m.Athlete).where(m.Athlete.name == name))
+
+    def list_athletes(self) -> list[m.Athlete]:
+        return list(self.session.scalars(select(m.Athlete).order_by(m.Athlete.id)))
+
+    def update_athlete(
+        self,
+        athlete_id: int,
+        *,
+        sex: str | None = None,
+        birth_year: int | None = None,
+        resting_hr_bpm: float | None = None,
+        resting_hr_estimated: bool = False,
+        max_hr_bpm: float | None = None,
+        max_hr_estimated: bool = False,
+        units: str | None = None,
+        time_zone: str | None = None,
+    ) -> m.Athlete:
+        """Set the given fields (None leaves a field unchanged)."""
+        validate_profile(
+            sex=sex, birth_year=birth_year, resting_hr_bpm=resting_hr_bpm,
+            max_hr_bpm=max_hr_bpm, units=units, time_zone=time_zone,
+        )
+        athlete = self.session.get(m.Athlete, athlete_id)
+        if athlete is None:
+            raise LookupError(f"no athlete with id {athlete_id}")
+        if sex is not None:
+            athlete.sex = sex
+        if birth_year is not None:
+            athlete.birth_year = birth_year
+        if resting_hr_bpm is not None:
+            athlete.resting_hr_bpm = resting_hr_bpm
+            athlete.resting_hr_estimated = resting_hr_estimated
+        if max_hr_bpm is not None:
+            athlete.max_hr_bpm = max_hr_bpm
+            athlete.max_hr_estimated = max_hr_estimated
+        if units is not None:
+            athlete.units = units
+        if time_zone is not None:
+            athlete.time_zone = time_zone
+        self.session.flush()
+        return athlete
+
+    # -- body mass --------------------------------------------------------------------------
+    def add_body_mass(self, athlete_id: int, measured_on: date, mass_kg: float) -> m.BodyMass:
+        """Record body mass on a day (replacing that day's earlier value)."""
+        _float_range("body mass", mass_kg, *BODY_MASS_RANGE_KG, "kg")
+        row = self.session.scalar(
+            select(m.BodyMass).where(
+                m.BodyMass.athlete_id == athlete_id, m.BodyMass.measured_on == measured_on
+            )
+        )
+        if row is None:
+            row = m.BodyMass(athlete_id=athlete_id, measured_on=measured_on, mass_kg=mass_kg)
+            self.session.add(row)
+        else:
+            row.mass_kg = mass_kg
+        self.session.flush()
+        return row
+
+    def list_body_mass(self, athlete_id: int) -> list[m.BodyMass]:
+        q = select(m.BodyMass).where(m.BodyMass.athlete_id == athlete_id)
+        return list(self.session.scalars(q.order_by(m.BodyMass.measured_on)))
+
+    def latest_body_mass(self, athlete_id: int, on: date | None = None) -> m.BodyMass | None:
+        q = select(m.BodyMass).where(m.BodyMass.athlete_id == athlete_id)
+        if on is not None:
+            q = q.where(m.BodyMass.measured_on <= on)
+        return self.session.scalar(q.order_by(m.BodyMass.measured_on.desc()).limit(1))
+
+    # -- check-ins ----------------------------------------------------------------------------
+    def add_checkin(self, athlete_id: int, checkin: CheckInInput) -> m.CheckIn:
+        row = m.CheckIn(
+            athlete_id=athlete_id,
+            at_utc=checkin.at_utc,
+            pain_site=checkin.pain_site,
+            pain_score=checkin.pain_score,
+            pain_timing=checkin.pain_timing,
+            pain_localised_bone=checkin.pain_localised_bone,
+            fell=checkin.fell,
+            sleep_hours=checkin.sleep_hours,
+            sleep_quality=checkin.sleep_quality,
+            who5=list(checkin.who5) if checkin.who5 is not None else None,
+            energy=checkin.energy,
+            notes=checkin.notes,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get_checkin(self, checkin_id: int) -> m.CheckIn | None:
+        return self.session.get(m.CheckIn, checkin_id)
+
+    def list_checkins(
+        self, athlete_id: int, since: datetime | None = None, until: datetime | None = None
+    ) -> list[m.CheckIn]:
+        q = select(m.CheckIn).where(m.CheckIn.athlete_id == athlete_id)
+        if since is not None:
+            q = q.where(m.CheckIn.at_utc >= since)
+        if until is not None:
+            q = q.where(m.CheckIn.at_utc < until)
+        return list(self.session.scalars(q.order_by(m.CheckIn.at_utc)))
+
+    # -- manual sessions ----------------------------------------------------------------------
+    def add_manual_session(
+        self, athlete_id: int, entry: ManualSessionInput, *, source_sha256: str | None = None
+    ) -> m.ManualSession:
+        """Store a session; :class:`stridewise.activity.ManualSession` has checked its values."""
+        row = m.ManualSession(
+            athlete_id=athlete_id,
+            kind=entry.kind,
+            start_time_utc=entry.start_time_utc,
+            duration_s=entry.duration_s,
+            distance_m=entry.distance_m,
+            rpe=entry.rpe,
+            notes=entry.notes,
+            source_sha256=source_sha256,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get_manual_session(self, session_id: int) -> m.ManualSession | None:
+        return self.session.get(m.ManualSession, session_id)
+
+    def list_manual_sessions(
+        self, athlete_id: int, since: datetime | None = None, until: datetime | None = None
+    ) -> list[m.ManualSession]:
+        q = select(m.ManualSession).where(m.ManualSession.athlete_id == athlete_id)
+        if since is not None:
+            q = q.where(m.ManualSession.start_time_utc >= since)
+        if until is not None:
+            q = q.where(m.ManualSession.start_time_utc < until)
+        return list(self.session.scalars(q.order_by(m.ManualSession.start_time_utc)))
