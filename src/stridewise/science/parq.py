@@ -86,8 +86,7 @@ PARQ_QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "chest_pain",
-        "Do you feel pain in your chest at rest, during everyday activities, or when you "
-        "exercise?",
+        "Do you feel pain in your chest at rest, during everyday activities, or when you exercise?",
         red_flag=True,
     ),
     Question(
@@ -122,9 +121,7 @@ PARQ_QUESTIONS: tuple[Question, ...] = (
 
 def _items(category: str, *texts: str) -> tuple[Question, ...]:
     letters = "abcdefgh"
-    return tuple(
-        Question(f"{category}_{letters[index]}", text) for index, text in enumerate(texts)
-    )
+    return tuple(Question(f"{category}_{letters[index]}", text) for index, text in enumerate(texts))
 
 
 FOLLOW_UP_CATEGORIES: tuple[FollowUpCategory, ...] = (
@@ -333,7 +330,7 @@ def screen_readiness(answers: ParqAnswers) -> ReadinessResult:
     ]
     for item_id in sorted(answers.follow_up_yes):
         professional.append(
-            f"You answered yes to: \"{_FOLLOW_UP_TEXT[item_id]}\" Please talk to your doctor "
+            f'You answered yes to: "{_FOLLOW_UP_TEXT[item_id]}" Please talk to your doctor '
             "or a qualified exercise professional before you become more active."
         )
     delay: list[str] = []
