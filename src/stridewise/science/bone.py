@@ -1,0 +1,410 @@
+"""Bone-loading stimulus: ground reaction force, osteogenic index, BPAQ loading values.
+
+Every function is pure and vectorised over NumPy arrays. Evidence grades follow
+``shared/reference/science.md``: **[V]** checked against the primary abstract or publisher page,
+**[S]** secondary source only, **[U]** unverified or our own inference. See docs/science/bone.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+class Gait(StrEnum):
+    """How the person moved: walking or running (jogging counts as running)."""
+
+    WALK = "walk"
+    RUN = "run"
+
+
+# Keller et al. 1996 abstract [V]: peak vertical GRF rose linearly from 1.2 BW (walking; slowest
+# speed tested 1.5 m/s) to ~2.5 BW at 6.0 m/s and stayed constant at higher speeds; walking and
+# slow jogging were tested at 1.5-3.0 m/s and running at 3.5-6.0 m/s; loading rate 8-30 BW/s.
+KELLER_SLOWEST_SPEED_MPS = 1.5
+KELLER_WALK_GRF_BW = 1.2
+KELLER_PLATEAU_SPEED_MPS = 6.0
+KELLER_PLATEAU_GRF_BW = 2.5
+KELLER_FASTEST_WALK_MPS = 3.0
+KELLER_SLOWEST_RUN_MPS = 3.5
+KELLER_MIN_LOADING_RATE_BW_PER_S = 8.0
+KELLER_MAX_LOADING_RATE_BW_PER_S = 30.0
+# "Slow jogging ... > 50% higher Fz and Gz than walking" [V]: we use the lower bound, 1.5x.
+SLOW_JOG_OVER_WALK_FACTOR = 1.5
+KELLER_GRF_SLOPE_BW_PER_MPS = (KELLER_PLATEAU_GRF_BW - KELLER_WALK_GRF_BW) / (
+    KELLER_PLATEAU_SPEED_MPS - KELLER_SLOWEST_SPEED_MPS
+)
+
+# Robling, Burr & Turner 2001 [V]: ~8 h between bouts restored full mechanosensitivity.
+BONE_RECOVERY_GAP_H = 8.0
+# Typical walking used for the "same minutes walked" comparison: 110 steps/min (both feet) is the
+# science.md worked example (1,650 steps per leg in 30 min); 1.4 m/s is an ordinary adult pace.
+TYPICAL_WALK_CADENCE_SPM = 110.0
+TYPICAL_WALK_SPEED_MPS = 1.4
+
+
+def _as_float(values: ArrayLike) -> FloatArray:
+    return np.asarray(values, dtype=np.float64)
+
+
+def _walking_line_bw(speed_mps: FloatArray) -> FloatArray:
+    return KELLER_WALK_GRF_BW + KELLER_GRF_SLOPE_BW_PER_MPS * (speed_mps - KELLER_SLOWEST_SPEED_MPS)
+
+
+def peak_vgrf_bw(speed_mps: ArrayLike, gait: Gait | str) -> FloatArray:
+    r"""Peak vertical ground reaction force, in body weights, from speed and gait.
+
+    Fitted to the figures in the abstract of Keller et al. (1996) [V]; the shape between them is
+    our fit [U]:
+
+    * the line through the two published anchors, (1.5 m/s, 1.2 BW) and (6.0 m/s, 2.5 BW):
+      :math:`F(v) = 1.2 + (1.3 / 4.5)(v - 1.5)` BW;
+    * walking: that line on 1.5-3.0 m/s (the walking speeds tested), held at 1.2 BW below
+      1.5 m/s and at its 3.0 m/s value above;
+    * running at 3.5 m/s and faster: the same line, constant at 2.5 BW from 6.0 m/s (the
+      reported plateau);
+    * slow jogging (running at 3.0 m/s or slower): 1.5 x the walking value at the same speed,
+      the lower bound of Keller's "more than 50 % higher than walking";
+    * running between 3.0 and 3.5 m/s: linear between the slow-jog and running values.
+
+    Keller also reports that slow jogging loads more than faster running; the fit keeps that
+    (2.45 BW at 3.0 m/s against 1.78 BW at 3.5 m/s), so the running curve is not monotonic.
+
+    Parameters
+    ----------
+    speed_mps : array_like
+        Speed in metres per second; NaN stays NaN.
+    gait : Gait or str
+        ``"walk"`` or ``"run"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Peak vertical GRF in body weights (BW).
+
+    References
+    ----------
+    Keller TS, Weisberger AM, Ray JL, Hasan SS, Shiavi RG, Spengler DM. Relationship between
+    vertical ground reaction force and speed during walking, slow jogging, and running.
+    Clin Biomech 1996;11(5):253-259.
+    """
+    speed = _as_float(speed_mps)
+    walk_speed = np.clip(speed, KELLER_SLOWEST_SPEED_MPS, KELLER_FASTEST_WALK_MPS)
+    walking = _walking_line_bw(walk_speed)
+    if Gait(gait) is Gait.WALK:
+        return walking
+    slow_jog = SLOW_JOG_OVER_WALK_FACTOR * walking
+    running = _walking_line_bw(np.clip(speed, KELLER_SLOWEST_RUN_MPS, KELLER_PLATEAU_SPEED_MPS))
+    blend = np.clip(
+        (speed - KELLER_FASTEST_WALK_MPS) / (KELLER_SLOWEST_RUN_MPS - KELLER_FASTEST_WALK_MPS),
+        0.0,
+        1.0,
+    )
+    return np.where(np.isnan(speed), np.nan, slow_jog + blend * (running - slow_jog))
+
+
+def loading_rate_bw_per_s(
+    speed_mps: ArrayLike, gait: Gait | str, *, method: str = "keller"
+) -> FloatArray:
+    r"""Estimated vertical loading rate in body weights per second.
+
+    ``method="keller"`` (default): Keller et al. (1996) report that loading rate :math:`G_z` was
+    linearly correlated with peak force :math:`F_z` and ranged 8-30 BW/s over their speeds [V].
+    We map the force range onto the rate range [U, our fit]:
+    :math:`G = 8 + (F - 1.2)\,(30 - 8)/(2.5 - 1.2)` with :math:`F` from :func:`peak_vgrf_bw`.
+
+    ``method="bpaq"``: the single values of Weeks & Beck (2008) Table 6 [V]: 8.4 BW/s walking,
+    46.9 BW/s running, whatever the speed. They come from other force-plate studies and are
+    higher for running than Keller's range; the two methods are not interchangeable.
+
+    Evidence grade: an estimate from group averages, not a measurement of this person; shoes,
+    surface and running style change loading rate a great deal.
+
+    Parameters
+    ----------
+    speed_mps : array_like
+        Speed in m/s.
+    gait : Gait or str
+        ``"walk"`` or ``"run"``.
+    method : {"keller", "bpaq"}
+
+    Returns
+    -------
+    numpy.ndarray
+        Loading rate in BW/s.
+    """
+    speed = _as_float(speed_mps)
+    if method == "bpaq":
+        row = BPAQ_LOADING_TABLE["walking/hiking" if Gait(gait) is Gait.WALK else "running/jogging"]
+        return np.where(np.isnan(speed), np.nan, row.loading_rate_bw_per_s)
+    if method != "keller":
+        raise ValueError(f"method must be 'keller' or 'bpaq', not {method!r}")
+    grf_bw = peak_vgrf_bw(speed, gait)
+    rate_per_bw = (KELLER_MAX_LOADING_RATE_BW_PER_S - KELLER_MIN_LOADING_RATE_BW_PER_S) / (
+        KELLER_PLATEAU_GRF_BW - KELLER_WALK_GRF_BW
+    )
+    return KELLER_MIN_LOADING_RATE_BW_PER_S + (grf_bw - KELLER_WALK_GRF_BW) * rate_per_bw
+
+
+def loading_cycles_per_leg(
+    *,
+    steps: ArrayLike | None = None,
+    cadence_spm: ArrayLike | None = None,
+    duration_min: ArrayLike | None = None,
+) -> FloatArray:
+    """Loading cycles for one leg: half the total steps.
+
+    Each leg is loaded once per stride, so a leg's cycles are total steps / 2. Watches report
+    cadence as steps per minute counting both feet, so cycles = cadence x minutes / 2. We count
+    per leg because the osteogenic index describes the load one bone receives (science.md worked
+    example: 2,400 footfalls per leg for a 30-min run at 160 steps/min).
+
+    Give either ``steps`` or both ``cadence_spm`` and ``duration_min``.
+    """
+    if steps is not None:
+        return _as_float(steps) / 2.0
+    if cadence_spm is None or duration_min is None:
+        raise ValueError("give steps, or both cadence_spm and duration_min")
+    return _as_float(cadence_spm) * _as_float(duration_min) / 2.0
+
+
+def osteogenic_index(peak_grf_bw: ArrayLike, loading_cycles: ArrayLike) -> FloatArray:
+    r"""Osteogenic index of one session: :math:`OI = F \cdot \ln(1 + N)`.
+
+    :math:`F` is peak GRF in body weights, :math:`N` the loading cycles (per leg, see
+    :func:`loading_cycles_per_leg`). The logarithm says that bone's response saturates: the
+    first few hundred cycles do most of the work. Worked examples (science.md): a 30-min run at
+    2.5 BW with 2,400 footfalls per leg gives 19.5; a 30-min walk at 1.2 BW with 1,650 steps per
+    leg gives 8.9.
+
+    Evidence: title and concept [V]; the exact form as quoted in PMC2465063 [S].
+
+    References
+    ----------
+    Turner CH, Robling AG. Designing exercise regimens to increase bone strength.
+    Exerc Sport Sci Rev 2003;31(1):45-50.
+    """
+    cycles = np.maximum(_as_float(loading_cycles), 0.0)
+    return _as_float(peak_grf_bw) * np.log1p(cycles)
+
+
+def daily_bone_stimulus(
+    session_start_h: ArrayLike,
+    session_peak_grf_bw: ArrayLike,
+    session_loading_cycles: ArrayLike,
+    *,
+    session_duration_h: ArrayLike = 0.0,
+    recovery_gap_h: float = BONE_RECOVERY_GAP_H,
+) -> FloatArray:
+    r"""Daily osteogenic index with rest between bouts counted.
+
+    Sessions lie along the last axis, so the same call serves one day (``(sessions,)``), a
+    person's history (``(days, sessions)``) or a cohort (``(athletes, days, sessions)``); pad
+    missing sessions with NaN. Rules:
+
+    * sessions whose rest (start minus the previous session's end) is at least
+      ``recovery_gap_h`` (8 h, Robling et al. 2001 [V]) count separately: their OIs add;
+    * closer sessions merge into one bout: their cycles add before the logarithm. Within a bout,
+      cycles are ranked by force, highest first, and each session adds
+      :math:`F_i[\ln(1 + C_i) - \ln(1 + C_i - N_i)]` where :math:`C_i` is the bout's cycles so
+      far. With equal forces this is exactly :math:`F \ln(1 + \sum N)`. The ranking rule is
+      our choice [U];
+    * rest counts from the end of the last loading, so a session in between restarts the clock
+      (the bone has not rested); sessions with no cycles or no force are ignored.
+
+    Day boundaries are the caller's: sessions on different calendar days are in different rows.
+
+    Parameters
+    ----------
+    session_start_h, session_peak_grf_bw, session_loading_cycles : array_like
+        Start time (hours from the start of the day), peak GRF (BW) and loading cycles per leg.
+    session_duration_h : array_like, default 0
+        Session length in hours; 0 measures rest start to start.
+    recovery_gap_h : float
+        Rest needed for sessions to count separately.
+
+    Returns
+    -------
+    numpy.ndarray
+        Daily osteogenic index; shape is the input shape without the last axis.
+    """
+    start, grf, cycles = np.broadcast_arrays(
+        _as_float(session_start_h),
+        _as_float(session_peak_grf_bw),
+        _as_float(session_loading_cycles),
+    )
+    duration = np.broadcast_to(_as_float(session_duration_h), start.shape)
+    valid = ~(np.isnan(start) | np.isnan(grf) | np.isnan(cycles)) & (grf > 0) & (cycles > 0)
+    sort_start = np.where(valid, start, np.inf)
+    order = np.argsort(sort_start, axis=-1, kind="stable")
+    start, grf, cycles, duration, valid = (
+        np.take_along_axis(a, order, axis=-1) for a in (start, grf, cycles, duration, valid)
+    )
+    end = np.where(valid, start + np.nan_to_num(duration), -np.inf)
+    previous_end = np.concatenate(
+        [np.full((*end.shape[:-1], 1), -np.inf), np.maximum.accumulate(end, axis=-1)[..., :-1]],
+        axis=-1,
+    )
+    new_bout = (start - previous_end) >= recovery_gap_h
+    bout_id = np.cumsum(new_bout, axis=-1)
+    grf = np.where(valid, grf, 0.0)
+    cycles = np.where(valid, np.maximum(cycles, 0.0), 0.0)
+    rank = np.lexsort((-grf, bout_id), axis=-1)
+    grf, cycles, bout_id = (np.take_along_axis(a, rank, axis=-1) for a in (grf, cycles, bout_id))
+    running_cycles = np.cumsum(cycles, axis=-1)
+    first_in_bout = np.ones_like(bout_id, dtype=bool)
+    first_in_bout[..., 1:] = bout_id[..., 1:] != bout_id[..., :-1]
+    cycles_before_bout = np.maximum.accumulate(
+        np.where(first_in_bout, running_cycles - cycles, 0.0), axis=-1
+    )
+    bout_cycles = running_cycles - cycles_before_bout
+    gain = grf * (np.log1p(bout_cycles) - np.log1p(bout_cycles - cycles))
+    return np.asarray(gain.sum(axis=-1), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class BpaqActivity:
+    """One row of Weeks & Beck (2008) Table 6: peak GRF, loading rate and loading value R."""
+
+    peak_grf_bw: float
+    loading_rate_bw_per_s: float
+    loading_value: float
+
+
+def _row(grf_bw: float, rate_bw_per_s: float, value: float) -> BpaqActivity:
+    return BpaqActivity(grf_bw, rate_bw_per_s, value)
+
+
+# Weeks & Beck 2008 Table 6 (doi:10.1007/s00198-008-0606-2). The eight rows in science.md are
+# [V]; the rest are from the Bonelab transcription of the same table [S]. Every row satisfies
+# R = GRF x rate / 25 to the printed rounding (tested).
+BPAQ_LOADING_TABLE: dict[str, BpaqActivity] = {
+    "swimming": _row(0.7, 2.5, 0.07),
+    "rowing": _row(1.0, 3.0, 0.12),
+    "cycling": _row(0.8, 5.0, 0.16),
+    "diving (platform)": _row(1.0, 7.0, 0.28),
+    "scuba": _row(1.0, 7.1, 0.28),
+    "stairmaster": _row(1.1, 7.1, 0.31),
+    "windsurfing": _row(1.1, 7.1, 0.31),
+    "golf": _row(1.2, 8.4, 0.40),
+    "walking/hiking": _row(1.2, 8.4, 0.40),
+    "shot put": _row(1.2, 8.4, 0.40),
+    "resistance training (lower limb)": _row(1.8, 7.1, 0.51),
+    "skiing": _row(1.2, 15.0, 0.72),
+    "waterskiing": _row(1.2, 15.0, 0.72),
+    "rollerblading": _row(1.2, 20.0, 0.96),
+    "skateboarding": _row(1.2, 20.0, 0.96),
+    "ice hockey": _row(1.2, 35.0, 1.68),
+    "horse-riding": _row(1.5, 50.0, 3.00),
+    "judo": _row(2.1, 56.2, 4.72),
+    "running/jogging": _row(2.6, 46.9, 4.88),
+    "dance": _row(2.7, 49.3, 5.32),
+    "cross-country": _row(2.9, 56.2, 6.52),
+    "tennis": _row(2.9, 56.2, 6.52),
+    "jump rope": _row(4.7, 67.3, 12.65),
+    "basketball": _row(4.7, 67.3, 12.65),
+    "volleyball": _row(5.5, 142.6, 31.37),
+    "aerobics": _row(5.5, 250.0, 55.00),
+    "gymnastics": _row(10.0, 250.0, 100.00),
+}
+
+# Non-running sessions in stridewise plans mapped to a Table 6 row [U, our mapping]:
+# strength work loads bone through muscle pull at about resistance-training levels; impact work
+# (hops, skips, jumps) is closest to jump rope; balance work is standing, body-weight loading,
+# so it is credited no more than walking.
+SESSION_KIND_TO_BPAQ_ROW: dict[str, str] = {
+    "strength": "resistance training (lower limb)",
+    "impact": "jump rope",
+    "balance": "walking/hiking",
+    "walk": "walking/hiking",
+    "run": "running/jogging",
+}
+
+BPAQ_MAX_SESSIONS_PER_WEEK = 40.0
+
+
+def bpaq_age_factor(age_years: float) -> float:
+    """BPAQ age weighting A: 1.2 (<10 y), 1.5 (10-15), 1.1 (15-35), 1.0 (35 and over) [S]."""
+    if age_years < 10:
+        return 1.2
+    if age_years < 15:
+        return 1.5
+    if age_years < 35:
+        return 1.1
+    return 1.0
+
+
+def bpaq_current_score(activities: Sequence[tuple[float, float]], age_years: float) -> float:
+    r"""Current BPAQ score: :math:`\sum_i [R_i + 0.2 R_i (N_i - 1)] A / n`.
+
+    ``activities`` holds (loading value R, sessions per week N) pairs. N is capped at 40 and
+    activities done less than once a week score 0 and do not count in n, the number of
+    activities (Bonelab implementation [S]; the formula is Weeks & Beck 2008 [V]).
+    """
+    if not activities:
+        return 0.0
+    loading_value, per_week = (
+        np.asarray(column, dtype=np.float64) for column in zip(*activities, strict=True)
+    )
+    per_week = np.minimum(per_week, BPAQ_MAX_SESSIONS_PER_WEEK)
+    counted = per_week >= 1.0
+    if not counted.any():
+        return 0.0
+    scores = (loading_value + 0.2 * loading_value * (per_week - 1.0)) * bpaq_age_factor(age_years)
+    return float(scores[counted].sum() / counted.sum())
+
+
+def session_bpaq_score(session_kind: str, sessions_per_week: float, age_years: float) -> float:
+    """BPAQ-style score for one kind of session (strength, impact, balance, walk, run)."""
+    row = BPAQ_LOADING_TABLE[SESSION_KIND_TO_BPAQ_ROW[session_kind]]
+    return bpaq_current_score([(row.loading_value, sessions_per_week)], age_years)
+
+
+@dataclass(frozen=True)
+class WalkingComparison:
+    """Osteogenic index of this week's runs and of the same minutes walked."""
+
+    run_oi: FloatArray
+    walk_oi: FloatArray
+
+    @property
+    def ratio(self) -> FloatArray:
+        """How many times the walking stimulus the runs gave (NaN when nothing was walked)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.walk_oi > 0, self.run_oi / self.walk_oi, np.nan)
+
+
+def walking_equivalent(
+    run_duration_min: ArrayLike,
+    run_speed_mps: ArrayLike,
+    run_cadence_spm: ArrayLike,
+    *,
+    walk_speed_mps: float = TYPICAL_WALK_SPEED_MPS,
+    walk_cadence_spm: float = TYPICAL_WALK_CADENCE_SPM,
+) -> WalkingComparison:
+    """This week's running against the same minutes of walking.
+
+    Runs lie along the last axis (NaN-padded). Each run's OI uses :func:`peak_vgrf_bw` at its
+    speed and cycles per leg = cadence x minutes / 2; the walk uses the same minutes at a typical
+    walking pace (1.4 m/s, 110 steps/min). Each session is scored on its own and the week is the
+    sum, as if every run were on its own day [U: the usual case for the health runner].
+    """
+    minutes = _as_float(run_duration_min)
+    run_oi = osteogenic_index(
+        peak_vgrf_bw(run_speed_mps, Gait.RUN),
+        loading_cycles_per_leg(cadence_spm=run_cadence_spm, duration_min=minutes),
+    )
+    walk_oi = osteogenic_index(
+        peak_vgrf_bw(walk_speed_mps, Gait.WALK),
+        loading_cycles_per_leg(cadence_spm=walk_cadence_spm, duration_min=minutes),
+    )
+    return WalkingComparison(
+        run_oi=np.asarray(np.nansum(run_oi, axis=-1), dtype=np.float64),
+        walk_oi=np.asarray(np.nansum(walk_oi, axis=-1), dtype=np.float64),
+    )
