@@ -1,0 +1,84 @@
+"""The FastAPI application: HTML pages (Jinja2 + HTMX) and the JSON API under ``/api``.
+
+Everything the browser loads comes from this package (or, for Plotly.js, from the installed
+``plotly`` package): no CDN, so the dashboard works with no network at all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from stridewise import __version__
+from stridewise.web.charts import plotly_js_path
+from stridewise.web.render import STATIC_DIR
+
+#: Routers, in the order their routes are matched. Each module exposes ``router``.
+ROUTER_MODULES: tuple[str, ...] = (
+    "stridewise.web.onboarding",
+    "stridewise.web.evidence",
+)
+
+API_DESCRIPTION = (
+    "Everything the stridewise pages show, as JSON. Local and single-user: the data is the "
+    "default athlete's. Not a medical device."
+)
+
+
+def create_app(store_url: str | None = None) -> FastAPI:
+    """The dashboard for the store at ``store_url`` (else ``$STRIDEWISE_DB``, else the default
+    SQLite file). The store is opened (and migrated) when the app starts."""
+    from stridewise.store import open_store
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.store.close()
+
+    app = FastAPI(
+        title="stridewise",
+        version=__version__,
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.store = open_store(store_url)
+    app.state.athlete_id = app.state.store.default_athlete_id()
+    @app.get("/static/plotly.min.js", include_in_schema=False, name="plotly_js")
+    def plotly_js() -> FileResponse:
+        return FileResponse(plotly_js_path(), media_type="text/javascript",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    @app.get("/api/docs", include_in_schema=False, name="api_docs")
+    def api_docs(request: Request) -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/openapi.json",
+            title="stridewise API",
+            swagger_js_url=str(request.url_for("static", path="vendor/swagger-ui-bundle.js")),
+            swagger_css_url=str(request.url_for("static", path="vendor/swagger-ui.css")),
+            swagger_favicon_url="data:,",
+        )
+
+    page_names: set[str] = set()
+    for module_name in ROUTER_MODULES:
+        router = importlib.import_module(module_name).router
+        app.include_router(router)
+        page_names.update(getattr(route, "name", "") for route in router.routes)
+
+    @app.get("/", include_in_schema=False, name="home")
+    def home(request: Request) -> RedirectResponse:
+        return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
+
+    # Mounted last so that /static/plotly.min.js (above) is matched before the directory.
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # FastAPI includes routers lazily, so the page names are collected from the routers.
+    app.state.route_names = frozenset(page_names)
+    return app

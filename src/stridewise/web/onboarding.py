@@ -1,0 +1,164 @@
+"""Onboarding: the profile, then the readiness and bone-health screening, step by step.
+
+The steps are stateless: answers so far travel in a hidden field, and only the finished
+screening is stored. Each step re-shows itself, with the problem named, when an answer is
+missing or out of range.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS
+from stridewise.science.screening import Ethnicity, ScreeningResult, screen
+from stridewise.web import screening_form as sf
+from stridewise.web.deps import athlete_id_of, store_of
+from stridewise.web.render import page
+
+router = APIRouter(prefix="/onboarding")
+
+STEPS = ("About you", "Health questions", "Bones", "Your result")
+
+
+def _optional_number(form: FormData, name: str, what: str) -> float | None:
+    raw = str(form.get(name) or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{what} should be a number.") from exc
+
+
+def _profile(request: Request) -> Any:
+    with store_of(request).transaction() as tx:
+        athlete = tx.get_athlete(athlete_id_of(request))
+        mass = tx.latest_body_mass(athlete_id_of(request))
+    return athlete, (mass.mass_kg if mass is not None else None)
+
+
+def _age(birth_year: int | None) -> int | None:
+    return None if birth_year is None else datetime.now(UTC).year - birth_year
+
+
+def _step(request: Request, template: str, step: int, **context: Any) -> HTMLResponse:
+    return page(request, template, title=f"Getting started: {STEPS[step]}",
+                active="onboarding_page", steps=STEPS, step=step, **context)
+
+
+@router.get("", response_class=HTMLResponse, name="onboarding_page")
+def onboarding_page(request: Request) -> HTMLResponse:
+    athlete, mass_kg = _profile(request)
+    with store_of(request).transaction() as tx:
+        screenings = tx.list_screenings(athlete_id_of(request))
+    return _step(request, "onboarding_profile.html", 0, athlete=athlete, mass_kg=mass_kg,
+                 last_screening=screenings[-1] if screenings else None, error=None,
+                 form=None)
+
+
+@router.post("/profile", response_class=HTMLResponse, name="onboarding_profile")
+async def onboarding_profile(request: Request) -> Response:
+    form = await request.form()
+    try:
+        sex = str(form.get("sex") or "")
+        if sex not in ("female", "male"):
+            raise ValueError("Please choose female or male (used for the bone-health scores).")
+        birth_year_raw = str(form.get("birth_year") or "").strip()
+        if not birth_year_raw.isdigit():
+            raise ValueError("Please give your year of birth, for example 1957.")
+        mass_kg = _optional_number(form, "body_mass_kg", "Body weight")
+        resting = _optional_number(form, "resting_hr_bpm", "Resting heart rate")
+        max_hr = _optional_number(form, "max_hr_bpm", "Maximum heart rate")
+        with store_of(request).transaction() as tx:
+            tx.update_athlete(
+                athlete_id_of(request), sex=sex, birth_year=int(birth_year_raw),
+                resting_hr_bpm=resting, max_hr_bpm=max_hr,
+                units=str(form.get("units") or "km"),
+                time_zone=str(form.get("time_zone") or "").strip() or None,
+            )
+            if mass_kg is not None:
+                tx.add_body_mass(athlete_id_of(request), date.today(), mass_kg)
+    except ValueError as error:
+        athlete, stored_mass = _profile(request)
+        return _step(request, "onboarding_profile.html", 0, athlete=athlete, mass_kg=stored_mass,
+                     last_screening=None, error=str(error), form=form)
+    return RedirectResponse(request.url_for("onboarding_readiness"), status_code=303)
+
+
+def _readiness_page(request: Request, form: FormData | None, missing: list[str]) -> HTMLResponse:
+    return _step(request, "onboarding_readiness.html", 1, questions=PARQ_QUESTIONS,
+                 context_questions=sf.CONTEXT_QUESTIONS, form=form or {}, missing=missing)
+
+
+@router.get("/readiness", response_class=HTMLResponse, name="onboarding_readiness")
+def onboarding_readiness(request: Request) -> Response:
+    athlete, _mass = _profile(request)
+    if athlete is None or athlete.birth_year is None or athlete.sex is None:
+        return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
+    return _readiness_page(request, None, [])
+
+
+def _bone_page(request: Request, parq_json: str, form: FormData | None,
+               error: str | None) -> HTMLResponse:
+    return _step(request, "onboarding_bone.html", 2, parq_json=parq_json, form=form or {},
+                 error=error, fracture_sites=sf.FRACTURE_SITES,
+                 fracture_choices=sf.FRACTURE_CHOICES, ethnicities=list(Ethnicity))
+
+
+@router.post("/readiness", response_class=HTMLResponse, name="onboarding_readiness_post")
+async def onboarding_readiness_post(request: Request) -> Response:
+    form = await request.form()
+    missing = sf.missing_answers(form)
+    if missing:
+        return _readiness_page(request, form, missing)
+    athlete, _mass = _profile(request)
+    answers = sf.parq_from_form(form, _age(athlete.birth_year) or 0)
+    if answers.main_yes:
+        return _step(request, "onboarding_follow_ups.html", 1, parq_json=sf.encode(answers),
+                     categories=FOLLOW_UP_CATEGORIES)
+    return _bone_page(request, sf.encode(answers), None, None)
+
+
+@router.post("/follow-ups", response_class=HTMLResponse, name="onboarding_follow_ups")
+async def onboarding_follow_ups(request: Request) -> HTMLResponse:
+    form = await request.form()
+    answers = sf.with_follow_ups(sf.decode(str(form.get("parq") or "{}")),
+                                 [str(v) for v in form.getlist("follow_up")])
+    return _bone_page(request, sf.encode(answers), None, None)
+
+
+@router.post("/bone", response_class=HTMLResponse, name="onboarding_bone")
+async def onboarding_bone(request: Request) -> Response:
+    form = await request.form()
+    parq_json = str(form.get("parq") or "{}")
+    athlete, mass_kg = _profile(request)
+    try:
+        answers = sf.decode(parq_json)
+        bone = sf.bone_from_form(form, sex=athlete.sex, age_years=_age(athlete.birth_year) or 0,
+                                 body_mass_kg=mass_kg)
+    except ValueError as error:
+        return _bone_page(request, parq_json, form, str(error))
+    result = screen(answers, bone)
+    with store_of(request).transaction() as tx:
+        row = tx.add_screening(athlete_id_of(request),
+                               {"parq": answers.to_dict(), "bone": bone.to_dict()},
+                               result.to_dict())
+    return RedirectResponse(request.url_for("onboarding_result", screening_id=row.id),
+                            status_code=303)
+
+
+@router.get("/result/{screening_id}", response_class=HTMLResponse, name="onboarding_result")
+def onboarding_result(request: Request, screening_id: int) -> Response:
+    with store_of(request).transaction() as tx:
+        row = tx.get_screening(screening_id)
+        plan = tx.active_plan(athlete_id_of(request))
+    if row is None or row.athlete_id != athlete_id_of(request):
+        return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
+    words = sf.explain(ScreeningResult.from_dict(row.result))
+    return _step(request, "onboarding_result.html", 3, screening=row, words=words,
+                 has_plan=plan is not None)

@@ -1,0 +1,185 @@
+"""Turning the onboarding forms into screening inputs, and screening results into plain words.
+
+The question wording comes from :mod:`stridewise.science.parq` (data, shared with the CLI and
+the doctor summary); this module only maps form fields to those ids and back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS, Question
+from stridewise.science.screening import (
+    BoneInputs,
+    Ethnicity,
+    Fracture,
+    FractureSite,
+    ImpactLevel,
+    ParqAnswers,
+    Readiness,
+    ScreeningResult,
+    Sex,
+)
+
+
+@dataclass(frozen=True)
+class YesNo:
+    """A context question asked beside the seven PAR-Q+ questions (field of ParqAnswers)."""
+
+    id: str
+    text: str
+    hint: str = ""
+
+
+CONTEXT_QUESTIONS: tuple[YesNo, ...] = (
+    YesNo("used_to_vigorous_effort", "Are you used to hard exercise that makes you breathe hard "
+          "and sweat, at least once a week?"),
+    YesNo("temporary_illness", "Are you unwell at the moment, for example with a cold or a "
+          "fever?"),
+    YesNo("pregnant", "Are you pregnant?"),
+    YesNo("health_changed", "Has your health changed recently, for example a new diagnosis or "
+          "new medicine?"),
+)
+
+#: Fracture sites asked about, with the words shown.
+FRACTURE_SITES: tuple[tuple[FractureSite, str], ...] = (
+    (FractureSite.VERTEBRAL, "Spine (a vertebra)"),
+    (FractureSite.HIP, "Hip"),
+    (FractureSite.WRIST, "Wrist"),
+    (FractureSite.OTHER, "Any other bone"),
+)
+FRACTURE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("none", "No"),
+    ("low", "Yes, from a minor fall or bump (from standing height or less)"),
+    ("high", "Yes, from a bigger accident"),
+)
+
+READINESS_WORDS: Mapping[Readiness, tuple[str, str]] = {
+    Readiness.CLEARED: ("ok", "You are ready to become more active."),
+    Readiness.CLEARED_START_SLOWLY: ("ok", "You can become more active: start gently."),
+    Readiness.DELAY: ("warn", "Please wait before you start."),
+    Readiness.SEE_PROFESSIONAL: ("stop", "Please talk to your doctor before you start."),
+}
+
+IMPACT_WORDS: Mapping[ImpactLevel, str] = {
+    ImpactLevel.RUNNING: "Running is suitable for you, built up gradually.",
+    ImpactLevel.MODERATE_IMPACT: (
+        "Moderate impact is suitable: brisk walking, stair climbing, heel drops and short "
+        "jogging intervals. Agree continuous running with your doctor first."
+    ),
+    ImpactLevel.UP_TO_BRISK_WALKING: (
+        "For now, keep to impact up to brisk walking, with strength and balance exercises. "
+        "Running is not advised until a doctor agrees."
+    ),
+}
+
+
+def parq_questions() -> tuple[Question, ...]:
+    return PARQ_QUESTIONS
+
+
+def follow_up_categories() -> tuple[Any, ...]:
+    return FOLLOW_UP_CATEGORIES
+
+
+def _yes(form: Mapping[str, Any], name: str) -> bool:
+    value = form.get(name)
+    if value not in ("yes", "no"):
+        raise ValueError(f"Please answer: {name}")
+    return value == "yes"
+
+
+def missing_answers(form: Mapping[str, Any]) -> list[str]:
+    """Ids of the yes/no readiness questions left unanswered."""
+    ids = [q.id for q in PARQ_QUESTIONS] + [q.id for q in CONTEXT_QUESTIONS]
+    return [qid for qid in ids if form.get(qid) not in ("yes", "no")]
+
+
+def parq_from_form(form: Mapping[str, Any], age_years: int) -> ParqAnswers:
+    """ParqAnswers from the readiness form (follow-ups empty; they come in the next step)."""
+    values: dict[str, Any] = {q.id: _yes(form, q.id) for q in PARQ_QUESTIONS}
+    values.update({q.id: _yes(form, q.id) for q in CONTEXT_QUESTIONS})
+    return ParqAnswers(age_years=age_years, **values)
+
+
+def with_follow_ups(answers: ParqAnswers, ticked: list[str]) -> ParqAnswers:
+    data = answers.to_dict()
+    data["follow_up_yes"] = ticked
+    return ParqAnswers.from_dict(data)
+
+
+def encode(answers: ParqAnswers) -> str:
+    """The answers so far, as the value of a hidden form field (the steps stay stateless)."""
+    return json.dumps(answers.to_dict())
+
+
+def decode(value: str) -> ParqAnswers:
+    return ParqAnswers.from_dict(json.loads(value))
+
+
+def _optional_float(form: Mapping[str, Any], name: str) -> float | None:
+    raw = str(form.get(name) or "").strip().replace(",", ".")
+    return float(raw) if raw else None
+
+
+def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
+                   body_mass_kg: float | None) -> BoneInputs:
+    """BoneInputs from the bone-health form; raises ValueError with a plain message."""
+    fractures = []
+    for site, _label in FRACTURE_SITES:
+        choice = form.get(f"fracture_{site.value}", "none")
+        if choice not in ("none", "low", "high"):
+            raise ValueError("Please choose an answer for each bone.")
+        if choice != "none":
+            fractures.append(Fracture(site, low_trauma=choice == "low"))
+    falls_raw = str(form.get("falls_last_12_months") or "0").strip()
+    if not falls_raw.isdigit():
+        raise ValueError("Please give the number of falls as a whole number (0 if none).")
+    return BoneInputs(
+        sex=Sex(sex),
+        age_years=age_years,
+        body_mass_kg=body_mass_kg,
+        ethnicity=Ethnicity(form.get("ethnicity", Ethnicity.OTHER.value)),
+        fractures_since_50=tuple(fractures),
+        fracture_last_12_months=_yes(form, "fracture_last_12_months"),
+        osteoporosis_diagnosed=_yes(form, "osteoporosis_diagnosed"),
+        femoral_neck_t_score=_optional_float(form, "femoral_neck_t_score"),
+        falls_last_12_months=int(falls_raw),
+        glucocorticoids_over_3_months=_yes(form, "glucocorticoids_over_3_months"),
+        past_bone_stress_injury=_yes(form, "past_bone_stress_injury"),
+    )
+
+
+@dataclass(frozen=True)
+class ResultWords:
+    """A screening result as the page shows it."""
+
+    tone: str
+    headline: str
+    impact: str
+    readiness_reasons: tuple[str, ...]
+    bone_reasons: tuple[str, ...]
+    doctor_points: tuple[str, ...]
+    balance_first: bool
+    can_start: bool
+    may_run: bool
+
+
+def explain(result: ScreeningResult) -> ResultWords:
+    tone, headline = READINESS_WORDS[result.readiness.status]
+    if result.can_start and not result.may_run:
+        tone = "warn"
+    return ResultWords(
+        tone=tone,
+        headline=headline,
+        impact=IMPACT_WORDS[result.permitted_impact],
+        readiness_reasons=result.readiness.reasons,
+        bone_reasons=result.bone.reasons,
+        doctor_points=result.bone.doctor_points,
+        balance_first=result.bone.balance_first,
+        can_start=result.can_start,
+        may_run=result.may_run,
+    )

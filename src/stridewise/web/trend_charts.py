@@ -1,0 +1,260 @@
+"""The Trends charts, built from the daily series (one row per day), each with its text summary.
+
+Shared by the Trends page and the self-contained report. Daily charts cover a window (the last
+``days`` days); weekly charts cover the whole history, since ten years is only ~520 weeks.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stridewise.web.charts import (
+    COLOURS,
+    Chart,
+    band_shape,
+    bar_trace,
+    base_layout,
+    hline_shape,
+    line_trace,
+)
+from stridewise.web.render import MI_M
+
+WHO_WEEKLY_MIN = (150.0, 300.0)  # WHO 2020: 150-300 min moderate (or equivalent) per week
+ACWR_BAND = (0.8, 1.3)  # Gabbett 2016 "sweet spot"; above 1.5 is the usual spike flag
+ACWR_SPIKE = 1.5
+MONOTONY_HIGH = 2.0  # Foster 1998: weekly monotony above ~2 went with illness and injury
+
+FITNESS_CONVENTION = (
+    "Fitness (CTL) and fatigue (ATL) are exponentially weighted averages of daily session load "
+    "(session-RPE × minutes) with λ = 1 − e^(−1/τ), τ = 42 and 7 days; form (TSB) is "
+    "yesterday's fitness minus yesterday's fatigue."
+)
+ACWR_CONVENTION = (
+    "Acute:chronic workload ratio, exponentially weighted (Williams 2017, λ = 2/(N+1), "
+    "N = 7 and 28 days). Shaded: 0.8–1.3; dashed: 1.5."
+)
+
+
+def _dates(frame: pd.DataFrame) -> list[str]:
+    return [d.strftime("%Y-%m-%d") for d in pd.to_datetime(frame["date"])]
+
+
+def _values(series: pd.Series) -> list[float | None]:
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+            for v in series.to_numpy(dtype=float)]
+
+
+def weekly(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Sums per ISO week (weeks start on Monday), labelled by the Monday."""
+    indexed = frame.assign(date=pd.to_datetime(frame["date"])).set_index("date")
+    weeks = indexed[columns].resample("W-MON", label="left", closed="left").sum(min_count=1)
+    return weeks.reset_index()
+
+
+def _last(series: pd.Series) -> float | None:
+    valid = series.dropna()
+    return None if valid.empty else float(valid.iloc[-1])
+
+
+def _weekly_minutes_chart(frame: pd.DataFrame) -> Chart | None:
+    if "who_equivalent_min" not in frame:
+        return None
+    weeks = weekly(frame, ["who_equivalent_min"]).fillna(0.0)
+    minutes = weeks["who_equivalent_min"]
+    recent = minutes.tail(12)
+    met = int((recent >= WHO_WEEKLY_MIN[0]).sum())
+    average = float(minutes.tail(4).mean()) if len(minutes) else 0.0
+    layout = base_layout("minutes per week")
+    layout["shapes"] = [band_shape(*WHO_WEEKLY_MIN)]
+    return Chart(
+        chart_id="weekly-minutes",
+        title="Weekly active minutes against the WHO guideline",
+        summary=(
+            f"Over the last 4 weeks you averaged {average:.0f} active minutes a week. "
+            f"You reached 150 minutes in {met} of the last {len(recent)} weeks. "
+            "The shaded band is the WHO range of 150 to 300 minutes a week."
+        ),
+        convention="Vigorous minutes count double (WHO 2020: 75 vigorous = 150 moderate).",
+        figure={"data": [bar_trace(_dates(weeks), _values(minutes), "Active minutes",
+                                   COLOURS["primary"])], "layout": layout},
+    )
+
+
+def _weekly_distance_chart(frame: pd.DataFrame, units: str) -> Chart | None:
+    cols = [c for c in ("distance_m", "run_distance_m") if c in frame]
+    if not cols:
+        return None
+    scale = MI_M if units == "mi" else 1000.0
+    weeks = weekly(frame, cols).fillna(0.0)
+    traces = []
+    if "distance_m" in weeks:
+        traces.append(bar_trace(_dates(weeks), _values(weeks["distance_m"] / scale),
+                                "All distance", COLOURS["secondary"]))
+    if "run_distance_m" in weeks:
+        traces.append(line_trace(_dates(weeks), _values(weeks["run_distance_m"] / scale),
+                                 "Running", COLOURS["accent"]))
+    total = float(weeks[cols[0]].tail(4).sum()) / scale
+    layout = base_layout(f"{units} per week")
+    return Chart(
+        chart_id="weekly-distance",
+        title="Distance per week",
+        summary=f"In the last 4 weeks you covered {total:.1f} {units} in total.",
+        figure={"data": traces, "layout": layout},
+    )
+
+
+def _fitness_chart(window: pd.DataFrame) -> Chart | None:
+    if not {"ctl", "atl", "tsb"} <= set(window.columns):
+        return None
+    x = _dates(window)
+    ctl, atl, tsb = _last(window["ctl"]), _last(window["atl"]), _last(window["tsb"])
+    words = "No load recorded yet."
+    if ctl is not None and atl is not None and tsb is not None:
+        mood = "fresher than usual" if tsb > 5 else ("more tired than usual" if tsb < -10
+                                                        else "in balance")
+        words = (f"Latest fitness {ctl:.0f}, fatigue {atl:.0f}, form {tsb:+.0f}: you are {mood}. "
+                 "A hard run lifts fatigue for a few days; weeks of steady training lift fitness.")
+    return Chart(
+        chart_id="fitness-fatigue-form",
+        title="Fitness, fatigue and form",
+        summary=words,
+        convention=FITNESS_CONVENTION,
+        figure={"data": [
+            line_trace(x, _values(window["ctl"]), "Fitness (CTL)", COLOURS["primary"]),
+            line_trace(x, _values(window["atl"]), "Fatigue (ATL)", COLOURS["accent"], dash="dot"),
+            line_trace(x, _values(window["tsb"]), "Form (TSB)", COLOURS["secondary"], width=1.5),
+        ], "layout": {**base_layout("load units"),
+                      "yaxis": {**base_layout("load units")["yaxis"], "rangemode": "normal"}}},
+    )
+
+
+def _acwr_chart(window: pd.DataFrame) -> Chart | None:
+    if "acwr_ewma" not in window:
+        return None
+    latest = _last(window["acwr_ewma"])
+    spikes = int((window["acwr_ewma"] > ACWR_SPIKE).sum())
+    if latest is None:
+        words = "Not enough history yet: this needs about four weeks of activity."
+    else:
+        where = ("above the usual range: ease off for a few days" if latest > ACWR_BAND[1]
+                 else "below the usual range: you are doing less than your recent habit"
+                 if latest < ACWR_BAND[0] else "inside the usual range")
+        words = (f"Your latest ratio is {latest:.2f}, {where}. "
+                 f"It went above {ACWR_SPIKE} on {spikes} days in this period.")
+    layout = base_layout("ratio")
+    layout["shapes"] = [band_shape(*ACWR_BAND), hline_shape(ACWR_SPIKE, COLOURS["accent"])]
+    traces = [line_trace(_dates(window), _values(window["acwr_ewma"]), "ACWR (EWMA)",
+                         COLOURS["primary"])]
+    if "acwr_coupled" in window:
+        traces.append(line_trace(_dates(window), _values(window["acwr_coupled"]),
+                                 "ACWR (rolling, coupled)", COLOURS["grey"], dash="dot", width=1.5))
+    return Chart(chart_id="acwr", title="Acute:chronic workload ratio (ACWR)", summary=words,
+                 convention=ACWR_CONVENTION, figure={"data": traces, "layout": layout})
+
+
+def _monotony_chart(window: pd.DataFrame) -> Chart | None:
+    if "monotony" not in window:
+        return None
+    latest = _last(window["monotony"])
+    words = ("Not enough history yet." if latest is None else
+             f"Latest monotony {latest:.1f}. "
+             + ("That is high: mix easy and hard days, and keep rest days."
+                if latest > MONOTONY_HIGH else "Your training has healthy variety."))
+    layout = base_layout("monotony")
+    layout["shapes"] = [hline_shape(MONOTONY_HIGH, COLOURS["accent"])]
+    return Chart(
+        chart_id="monotony", title="Training monotony", summary=words,
+        convention="Foster 1998: mean daily load over 7 days ÷ its standard deviation; "
+                   "dashed line at 2.",
+        figure={"data": [line_trace(_dates(window), _values(window["monotony"]), "Monotony",
+                                    COLOURS["purple"])], "layout": layout},
+    )
+
+
+def _bone_charts(frame: pd.DataFrame, window: pd.DataFrame) -> list[Chart]:
+    if "bone_stimulus" not in frame:
+        return []
+    has_walk = "walking_equivalent_stimulus" in frame
+    x = _dates(window)
+    daily: list[dict[str, Any]] = [bar_trace(x, _values(window["bone_stimulus"]),
+                                             "Your bone stimulus", COLOURS["primary"])]
+    if has_walk:
+        daily.append(line_trace(x, _values(window["walking_equivalent_stimulus"]),
+                                "Same time spent walking", COLOURS["grey"], dash="dot"))
+    cols = ["bone_stimulus"] + (["walking_equivalent_stimulus"] if has_walk else [])
+    weeks = weekly(frame, cols).fillna(0.0)
+    weekly_traces: list[dict[str, Any]] = [bar_trace(_dates(weeks), _values(weeks["bone_stimulus"]),
+                                                     "Your bone stimulus", COLOURS["primary"])]
+    if has_walk:
+        weekly_traces.append(line_trace(_dates(weeks),
+                                        _values(weeks["walking_equivalent_stimulus"]),
+                                        "Same time spent walking", COLOURS["grey"], dash="dot"))
+    last4 = weeks.tail(4)
+    you = float(last4["bone_stimulus"].sum())
+    ratio_words = ""
+    if has_walk and float(last4["walking_equivalent_stimulus"].sum()) > 0:
+        ratio = you / float(last4["walking_equivalent_stimulus"].sum())
+        ratio_words = f" That is {ratio:.1f} times what the same time spent walking would give."
+    active_days = int((window["bone_stimulus"] > 0).sum())
+    return [
+        Chart(chart_id="bone-daily", title="Bone stimulus per day",
+              summary=(f"You gave your bones a loading stimulus on {active_days} of the "
+                       f"{len(window)} days shown. Short, regular sessions with rest between "
+                       "them help more than one long one."),
+              convention="Osteogenic index: loading intensity × ln(1 + loading cycles), with "
+                         "sessions in one day added after a recovery discount.",
+              figure={"data": daily, "layout": base_layout("stimulus")}),
+        Chart(chart_id="bone-weekly", title="Bone stimulus per week, against walking",
+              summary=f"Over the last 4 weeks your bone stimulus totalled {you:.0f}.{ratio_words}",
+              figure={"data": weekly_traces, "layout": base_layout("stimulus per week")}),
+    ]
+
+
+def _pain_chart(window: pd.DataFrame) -> Chart | None:
+    if "pain_max" not in window:
+        return None
+    scored = window.dropna(subset=["pain_max"])
+    if scored.empty:
+        words = "No pain recorded in this period."
+    else:
+        worst = float(scored["pain_max"].max())
+        words = (f"You recorded pain on {int((scored['pain_max'] > 0).sum())} days; the highest "
+                 f"score was {worst:.0f} out of 10. Pain that lingers or grows, or pain at rest or "
+                 "at night, is a reason to stop running and see a doctor.")
+    layout = base_layout("pain (0–10)")
+    layout["yaxis"]["range"] = [0, 10]
+    layout["shapes"] = [hline_shape(3.0, COLOURS["accent"])]
+    trace = {"type": "scatter", "mode": "markers+lines", "name": "Highest pain that day",
+             "x": _dates(scored), "y": _values(scored["pain_max"]),
+             "marker": {"color": COLOURS["accent"], "size": 8},
+             "line": {"color": COLOURS["accent"], "width": 1}}
+    return Chart(chart_id="pain", title="Pain over time", summary=words,
+                 convention="Dashed line at 3 out of 10: above it, the plan holds or eases.",
+                 figure={"data": [trace], "layout": layout})
+
+
+def trend_charts(series: pd.DataFrame, *, units: str = "km", days: int | None = 365) -> list[Chart]:
+    """Every Trends chart that the series has the columns for, in reading order."""
+    if series.empty:
+        return []
+    frame = series.sort_values("date").reset_index(drop=True)
+    window = frame if days is None else frame.tail(days)
+    builders = [
+        _weekly_minutes_chart(frame),
+        _weekly_distance_chart(frame, units),
+        _fitness_chart(window),
+        _acwr_chart(window),
+        _monotony_chart(window),
+        *_bone_charts(frame, window),
+        _pain_chart(window),
+    ]
+    return [chart for chart in builders if chart is not None]
+
+
+def has_any_activity(series: pd.DataFrame) -> bool:
+    return bool(not series.empty and "duration_min" in series
+                and np.nansum(series["duration_min"].to_numpy(dtype=float)) > 0)
