@@ -1,0 +1,86 @@
+"""Property tests over random daily loads: shapes, signs, NaN (never inf), conventions."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from stridewise.science.acwr import acwr_coupled, acwr_ewma, acwr_uncoupled
+from stridewise.science.fitness import fitness_fatigue_form, monotony, strain
+from stridewise.science.spike import single_run_spike_ratio, week_to_week_change
+
+# Whole numbers with many zeros look like real logs (rest days, sRPE in whole AU).
+daily_values = st.one_of(st.just(0.0), st.floats(0, 2_000, allow_nan=False).map(round))
+cohorts = st.integers(1, 4).flatmap(
+    lambda athletes: st.integers(1, 70).flatmap(
+        lambda days: arrays(np.float64, (athletes, days), elements=daily_values)
+    )
+)
+RATIO_METRICS = (
+    acwr_coupled,
+    acwr_uncoupled,
+    acwr_ewma,
+    monotony,
+    strain,
+    single_run_spike_ratio,
+    week_to_week_change,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cohorts)
+def test_outputs_non_negative_and_never_infinite(load: np.ndarray) -> None:
+    result = fitness_fatigue_form(load)
+    assert (result.fitness >= 0).all()
+    assert (result.fatigue >= 0).all()
+    for metric in RATIO_METRICS:
+        values = metric(load)
+        assert values.shape == load.shape
+        assert not np.isinf(values).any()
+        assert (values[~np.isnan(values)] >= 0).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(cohorts)
+def test_rows_of_a_cohort_equal_single_athlete_results(load: np.ndarray) -> None:
+    together = fitness_fatigue_form(load)
+    for metric in RATIO_METRICS:
+        cohort_values = metric(load)
+        for row in range(load.shape[0]):
+            np.testing.assert_array_equal(cohort_values[row], metric(load[row]))
+    for row in range(load.shape[0]):
+        alone = fitness_fatigue_form(load[row])
+        np.testing.assert_array_equal(together.form[row], alone.form)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cohorts)
+def test_form_uses_previous_day_values(load: np.ndarray) -> None:
+    result = fitness_fatigue_form(load)
+    assert (result.form[:, 0] == 0).all()
+    np.testing.assert_allclose(
+        result.form[:, 1:], result.fitness[:, :-1] - result.fatigue[:, :-1], rtol=0, atol=1e-9
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(28, 60), st.integers(1, 7), st.floats(1, 1_000))
+def test_acwr_nan_when_chronic_window_is_empty(days: int, run_days: int, load_au: float) -> None:
+    # Nothing for the whole record: every ratio is NaN, never inf.
+    empty = np.zeros(days)
+    for metric in (acwr_coupled, acwr_uncoupled, acwr_ewma):
+        assert np.isnan(metric(empty, min_history_d=1)).all()
+    # Only rest before the last week: the uncoupled chronic window (t-27..t-7) is empty.
+    load = np.zeros(days)
+    load[-run_days:] = load_au
+    assert np.isnan(acwr_uncoupled(load)[-1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0, 5_000).map(round), st.integers(7, 40))
+def test_monotony_with_zero_spread_is_nan(daily_au: float, days: int) -> None:
+    flat = np.full(days, daily_au)
+    assert np.isnan(monotony(flat)).all()
+    assert np.isnan(strain(flat)).all()
