@@ -1,0 +1,282 @@
+"""Pain monitoring: what to do with running after an ache, and when to see a doctor.
+
+Adapted from Silbernagel's pain-monitoring model for Achilles tendinopathy (Silbernagel et al.,
+Am J Sports Med 2007;35:897 [U: citation not checked against the journal; the rules are
+consistent across secondary sources, S]): pain during activity may reach 5/10, must settle by
+the next morning, and must not rise week to week; otherwise the load is held or reduced.
+The model comes from tendon pain, not bone. Localised bone pain, pain at rest or at night, pain
+rising three days running, or a fall with pain stop running and send the person to a doctor,
+because they can be signs of a bone stress injury or fracture [U: clinical inference].
+
+The plan engine calls :func:`evaluate_pain`. Decisions never diagnose; see docs/science/pain.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class PainAction(StrEnum):
+    """What the plan should do with running."""
+
+    CONTINUE = "continue"
+    HOLD = "hold"
+    REDUCE = "reduce"
+    STOP = "stop"
+
+
+class PainTiming(StrEnum):
+    """When the pain was felt."""
+
+    DURING = "during"
+    AFTER = "after"
+    NEXT_MORNING = "next_morning"
+    AT_REST = "at_rest"
+    AT_NIGHT = "at_night"
+
+
+@dataclass(frozen=True)
+class PainCheck:
+    """One pain report: score 0-10, when it was felt, where, and warning signs."""
+
+    day: datetime.date
+    score: float
+    timing: PainTiming
+    site: str | None = None
+    localised_bone: bool = False
+    fell: bool = False
+
+
+@dataclass(frozen=True)
+class PainDecision:
+    """The action for running, a kind and specific reason, and whether to see a doctor."""
+
+    action: PainAction
+    reason: str
+    see_doctor: bool
+    site: str | None = None
+
+
+ACCEPTABLE_ACTIVITY_PAIN = 5.0  # Silbernagel: pain during activity up to 5/10 is acceptable.
+SETTLED_MORNING_PAIN = 2.0  # 0-2/10 is the model's "safe" zone: we call that settled.
+LOOKBACK_DAYS = 7  # checks older than a week no longer drive today's decision.
+RISING_DAYS = 3
+
+_TIMING_ORDER = {timing: index for index, timing in enumerate(PainTiming)}
+_ACTION_RANK = {
+    PainAction.CONTINUE: 0,
+    PainAction.HOLD: 1,
+    PainAction.REDUCE: 2,
+    PainAction.STOP: 3,
+}
+
+
+def _sort_key(check: PainCheck) -> tuple[datetime.date, int, float, str, bool, bool]:
+    return (
+        check.day,
+        _TIMING_ORDER[PainTiming(check.timing)],
+        float(check.score),
+        check.site or "",
+        check.localised_bone,
+        check.fell,
+    )
+
+
+def _worst(checks: Sequence[PainCheck]) -> PainCheck:
+    """Highest score, latest day on ties; fully ordered so input order never matters."""
+    return max(checks, key=lambda check: (float(check.score), _sort_key(check)))
+
+
+def _date_text(day: datetime.date) -> str:
+    return f"{day.day} {day.strftime('%B')}"
+
+
+def _score_text(score: float) -> str:
+    return f"{score:g}/10"
+
+
+def _pain_text(check: PainCheck) -> str:
+    return f"{check.site} pain" if check.site else "pain"
+
+
+def _stop(check: PainCheck, what: str) -> PainDecision:
+    reason = (
+        f"{what} Please stop running and see a doctor before you run again; "
+        "take this list of pain reports with you."
+    )
+    return PainDecision(PainAction.STOP, reason, True, check.site)
+
+
+def _red_flag(window: Sequence[PainCheck]) -> PainDecision | None:
+    painful = [check for check in window if check.score > 0]
+    falls = [check for check in painful if check.fell]
+    if falls:
+        check = _worst(falls)
+        return _stop(
+            check,
+            f"You had a fall and {_pain_text(check)} of {_score_text(check.score)} on "
+            f"{_date_text(check.day)}. After a fall, pain needs checking.",
+        )
+    bone = [check for check in window if check.localised_bone]
+    if bone:
+        check = _worst(bone)
+        return _stop(
+            check,
+            f"You noted that your {_pain_text(check)} on {_date_text(check.day)} sits on one "
+            "spot of the bone. That can be an early sign of a bone stress injury, which heals "
+            "best when caught early.",
+        )
+    resting = [c for c in painful if c.timing in (PainTiming.AT_REST, PainTiming.AT_NIGHT)]
+    if resting:
+        check = _worst(resting)
+        when = "at night" if check.timing == PainTiming.AT_NIGHT else "at rest"
+        return _stop(
+            check,
+            f"Your {_pain_text(check)} was {_score_text(check.score)} {when} on "
+            f"{_date_text(check.day)}. Pain {when} is not the usual ache of training.",
+        )
+    return _rising_days(window)
+
+
+def _daily_peaks(window: Sequence[PainCheck]) -> dict[datetime.date, PainCheck]:
+    peaks: dict[datetime.date, PainCheck] = {}
+    for check in sorted(window, key=_sort_key):
+        best = peaks.get(check.day)
+        if best is None or _worst([best, check]) is check:
+            peaks[check.day] = check
+    return peaks
+
+
+def _rising_days(window: Sequence[PainCheck]) -> PainDecision | None:
+    peaks = _daily_peaks(window)
+    days = sorted(peaks)
+    run: list[PainCheck] = []
+    longest: list[PainCheck] = []
+    for day in days:
+        check = peaks[day]
+        if run and run[-1].day == day - datetime.timedelta(days=1) and check.score > run[-1].score:
+            run.append(check)
+        else:
+            run = [check]
+        if len(run) >= RISING_DAYS and (len(run) >= len(longest)):
+            longest = list(run)
+    if not longest:
+        return None
+    scores = ", ".join(f"{check.score:g}" for check in longest)
+    last = longest[-1]
+    return _stop(
+        last,
+        f"Your {_pain_text(last)} has gone up {len(longest)} days in a row ({scores} out of 10, "
+        f"{_date_text(longest[0].day)} to {_date_text(last.day)}). Pain that keeps climbing "
+        "needs checking.",
+    )
+
+
+def _load_rules(window: Sequence[PainCheck], previous_week: Sequence[PainCheck]) -> PainDecision:
+    decisions: list[PainDecision] = []
+    activity = [c for c in window if c.timing in (PainTiming.DURING, PainTiming.AFTER)]
+    if activity:
+        latest_day = max(c.day for c in activity)
+        check = _worst([c for c in activity if c.day == latest_day])
+        if check.score > ACCEPTABLE_ACTIVITY_PAIN:
+            when = "during" if check.timing == PainTiming.DURING else "after"
+            decisions.append(
+                PainDecision(
+                    PainAction.REDUCE,
+                    f"Your {_pain_text(check)} reached {_score_text(check.score)} {when} your "
+                    f"run on {_date_text(check.day)}, above the 5/10 limit: reduce this week's "
+                    "running (shorter or easier runs) so pain stays at 5/10 or less.",
+                    False,
+                    check.site,
+                )
+            )
+    mornings = [c for c in window if c.timing == PainTiming.NEXT_MORNING]
+    if mornings:
+        latest_day = max(c.day for c in mornings)
+        check = _worst([c for c in mornings if c.day == latest_day])
+        if check.score > SETTLED_MORNING_PAIN:
+            high = check.score > ACCEPTABLE_ACTIVITY_PAIN
+            action = PainAction.REDUCE if high else PainAction.HOLD
+            advice = (
+                "reduce this week's running below last week's"
+                if high
+                else "hold this week's running at last week's level"
+            )
+            decisions.append(
+                PainDecision(
+                    action,
+                    f"Your {_pain_text(check)} was {_score_text(check.score)} the next morning "
+                    f"({_date_text(check.day)}): {advice} until it has settled by the morning.",
+                    False,
+                    check.site,
+                )
+            )
+    if window and previous_week:
+        this_week, last_week = _worst(window), _worst(previous_week)
+        if this_week.score > last_week.score:
+            decisions.append(
+                PainDecision(
+                    PainAction.HOLD,
+                    f"Your {_pain_text(this_week)} is higher this week "
+                    f"({_score_text(this_week.score)}) than last week "
+                    f"({_score_text(last_week.score)}): hold this week's running at last "
+                    "week's level.",
+                    False,
+                    this_week.site,
+                )
+            )
+    if decisions:
+        decision = max(decisions, key=lambda d: _ACTION_RANK[d.action])
+        return PainDecision(
+            decision.action,
+            f"{decision.reason} If it lingers or gets worse, check with a doctor.",
+            False,
+            decision.site,
+        )
+    if any(check.score > 0 for check in window):
+        check = _worst(window)
+        return PainDecision(
+            PainAction.CONTINUE,
+            f"Your {_pain_text(check)} peaked at {_score_text(check.score)} this week, within "
+            "the limits (5/10 or less with running, settled by the next morning, not rising): "
+            "carry on with the plan and keep logging it.",
+            False,
+            check.site,
+        )
+    return PainDecision(
+        PainAction.CONTINUE,
+        "No pain logged in the past week: carry on with the plan.",
+        False,
+        None,
+    )
+
+
+def evaluate_pain(history: Sequence[PainCheck], today: datetime.date) -> PainDecision:
+    """Decide what to do with running today from the pain log.
+
+    Rules, most serious first (checks after ``today`` are ignored; "this week" is the 7 days
+    ending today, "last week" the 7 before):
+
+    1. **Stop and see a doctor** if, this week, a fall came with pain, pain was marked as on one
+       spot of the bone, pain was felt at rest or at night, or the day's highest pain rose on
+       three or more consecutive days.
+    2. **Reduce** if pain during or after the latest run was above 5/10, or next-morning pain
+       was above 5/10.
+    3. **Hold** at last week's level if the latest next-morning pain was above 2/10 (not
+       settled) or this week's highest pain is above last week's.
+    4. Otherwise **continue**.
+
+    The result depends only on the set of checks and ``today``, never on their order.
+    """
+    relevant = sorted((check for check in history if check.day <= today), key=_sort_key)
+    window_start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
+    previous_start = window_start - datetime.timedelta(days=LOOKBACK_DAYS)
+    window = [check for check in relevant if check.day >= window_start]
+    previous_week = [c for c in relevant if previous_start <= c.day < window_start]
+    red_flag = _red_flag(window)
+    if red_flag is not None:
+        return red_flag
+    return _load_rules(window, previous_week)

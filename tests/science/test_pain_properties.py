@@ -1,0 +1,65 @@
+"""Properties of evaluate_pain: red flags never continue; decisions are deterministic."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stridewise.science.pain import PainAction, PainCheck, PainTiming, evaluate_pain
+
+TODAY = datetime.date(2025, 6, 1)
+
+checks = st.builds(
+    PainCheck,
+    day=st.dates(TODAY - datetime.timedelta(days=20), TODAY + datetime.timedelta(days=3)),
+    score=st.sampled_from([0.0, 1.0, 2.0, 3.0, 4.5, 5.0, 6.0, 8.0, 10.0]),
+    timing=st.sampled_from(list(PainTiming)),
+    site=st.sampled_from([None, "shin", "knee", "hip"]),
+    localised_bone=st.booleans(),
+    fell=st.booleans(),
+)
+
+red_flags = st.one_of(
+    st.builds(
+        PainCheck,
+        day=st.dates(TODAY - datetime.timedelta(days=6), TODAY),
+        score=st.floats(0.5, 10),
+        timing=st.sampled_from([PainTiming.AT_REST, PainTiming.AT_NIGHT]),
+        site=st.sampled_from([None, "shin"]),
+    ),
+    st.builds(
+        PainCheck,
+        day=st.dates(TODAY - datetime.timedelta(days=6), TODAY),
+        score=st.floats(0, 10),
+        timing=st.sampled_from(list(PainTiming)),
+        localised_bone=st.just(True),
+    ),
+)
+
+
+@given(st.lists(checks, max_size=12), red_flags)
+def test_bone_rest_or_night_pain_never_continues(history: list[PainCheck], flag: PainCheck) -> None:
+    decision = evaluate_pain([*history, flag], TODAY)
+    assert decision.action == PainAction.STOP
+    assert decision.see_doctor
+
+
+@given(st.lists(checks, max_size=12), st.randoms(use_true_random=False))
+def test_decision_is_deterministic_and_order_free(
+    history: list[PainCheck], rng: random.Random
+) -> None:
+    first = evaluate_pain(history, TODAY)
+    assert evaluate_pain(list(history), TODAY) == first
+    shuffled = list(history)
+    rng.shuffle(shuffled)
+    assert evaluate_pain(shuffled, TODAY) == first
+
+
+@given(st.lists(checks, max_size=12))
+def test_see_doctor_exactly_when_stopping(history: list[PainCheck]) -> None:
+    decision = evaluate_pain(history, TODAY)
+    assert decision.see_doctor == (decision.action == PainAction.STOP)
+    assert decision.reason.strip()
