@@ -126,6 +126,32 @@ class ActivityRepo:
             self.session.delete(activity)
         self.session.flush()
 
+    def supersede_activity(self, activity_id: int, reason: str) -> None:
+        """Replace a stored activity by a richer recording of it: the file that brought it
+        is logged as a duplicate (or, if it brought other activities too, keeps a warning)."""
+        old = self.session.get(m.Activity, activity_id)
+        if old is None:
+            raise LookupError(f"no activity with id {activity_id}")
+        siblings = [
+            a.id
+            for a in self.session.scalars(
+                select(m.Activity).where(
+                    m.Activity.athlete_id == old.athlete_id,
+                    m.Activity.source_sha256 == old.source_sha256,
+                    m.Activity.id != activity_id,
+                )
+            )
+        ] if old.source_sha256 is not None else []
+        for log in self.session.scalars(
+            select(m.ImportLog).where(m.ImportLog.activity_id == activity_id)
+        ):
+            if siblings:
+                log.activity_id = siblings[0]
+                log.warnings = [*log.warnings, reason]
+            else:
+                log.status, log.reason, log.activity_id = "duplicate", reason, None
+        self.delete_activity(activity_id)
+
     # -- import log ---------------------------------------------------------------------------
     def add_import_log(
         self,
