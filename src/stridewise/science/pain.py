@@ -105,7 +105,7 @@ def _pain_text(check: PainCheck) -> str:
 def _stop(check: PainCheck, what: str) -> PainDecision:
     reason = (
         f"{what} Please stop running and see a doctor before you run again; "
-        "take this list of pain reports with you."
+        "your pain log here may help them."
     )
     return PainDecision(PainAction.STOP, reason, True, check.site)
 
