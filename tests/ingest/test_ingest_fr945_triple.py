@@ -76,9 +76,11 @@ def test_gpx_distance_is_the_path_length_of_the_fit_positions(
     good = np.isfinite(fit_records["lat"])
     lat, lon = fit_records["lat"][good], fit_records["lon"][good]
     fit_path_m = float(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]).sum())
-    assert gpx_activity.summary.distance_m == pytest.approx(fit_path_m, abs=0.5)
+    gpx_distance_m = gpx_activity.summary.distance_m
+    assert gpx_distance_m is not None
+    assert gpx_distance_m == pytest.approx(fit_path_m, abs=0.5)
     device_m = float(fit_records["distance_m"][-1])
-    assert gpx_activity.summary.distance_m / device_m == pytest.approx(1.0106, abs=0.0005)
+    assert gpx_distance_m / device_m == pytest.approx(1.0106, abs=0.0005)
 
 
 @pytest.mark.parametrize("which", ["gpx", "tcx"])

@@ -123,16 +123,24 @@ def _walk_folder(folder: Path) -> Iterator[Source]:
                 yield from _from_file(Path(root) / file_name)
 
 
+def _looks_like_zip(path: Path) -> bool:
+    if path.suffix.lower() == ".zip":
+        return True
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
 def _from_file(path: Path) -> Iterator[Source]:
     display = str(path)
-    if zipfile.is_zipfile(path):
+    if _looks_like_zip(path):
         try:
             archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            yield _refused(display, CorruptFileError(f"the zip archive is damaged ({exc})",
-                                                     source=display))
+            yield _refused(display, CorruptFileError(
+                f"the zip archive is damaged or truncated ({exc})", source=display))
             return
-        yield from _walk_zip(archive, display, depth=1, budget=_Budget())
+        yield from _walk_zip(archive, display, depth=1,
+                             budget=_Budget(remaining=MAX_ARCHIVE_TOTAL_BYTES))
         return
     yield Source(name=display, size_bytes=path.stat().st_size, loader=path.read_bytes)
 
@@ -141,7 +149,7 @@ def _from_file(path: Path) -> Iterator[Source]:
 class _Budget:
     """Uncompressed bytes still allowed from one top-level archive (nested ones included)."""
 
-    remaining: int = MAX_ARCHIVE_TOTAL_BYTES
+    remaining: int
 
 
 def _member_problem(info: zipfile.ZipInfo, shown: str, budget: _Budget) -> IngestError | None:
