@@ -1,0 +1,257 @@
+"""The pure planner: screening, profile, history, free time, start date and goal in; a plan
+whose every session carries a reason out. No database, no clock, no randomness.
+
+Each week the goal says what it wants (goals.py), :func:`place_week` puts the wants on free
+days, and :func:`_clamp_day` shortens or drops anything a guard forbids, day by day, with the
+sessions already planned counting as history. The finished plan is re-checked by
+guards.check_plan; a plan with a violation is never returned.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from stridewise.errors import StridewiseError
+from stridewise.plan.goals import (
+    STUDY_NOTE,
+    Progress,
+    Want,
+    advance_walk,
+    initial_progress,
+    week_wants,
+)
+from stridewise.plan.guards import (
+    EwmaState,
+    check_plan,
+    ewma_before,
+    lighter_reference_au,
+    spike_allowance_s,
+    weekly_allowance_au,
+    weekly_loads,
+)
+from stridewise.plan.inputs import PlanInputs, history_facts, resolve_goal
+from stridewise.plan.model import (
+    DEFAULT_RPE,
+    IMPACT_KINDS,
+    RUN_KINDS,
+    Availability,
+    Goal,
+    PastSession,
+    Plan,
+    PlannedSession,
+    SessionKind,
+    Step,
+    week_start,
+)
+from stridewise.plan.templates import (
+    SESSION_LABEL,
+    WALK_SPEED_MPS,
+    choose_days,
+    describe_run_walk,
+    round15,
+    run_walk_rpe,
+    run_walk_steps,
+)
+
+MIN_RUN_S = 300
+MIN_SESSION_S = 300
+LIGHTER_MARGIN = 0.97
+
+
+class PlanGuardError(StridewiseError):
+    """Raised instead of returning a plan that breaks a guard (a bug, never user error)."""
+
+
+def build_plan(inputs: PlanInputs) -> Plan:
+    facts = history_facts(inputs.history, inputs.start)
+    goal, notes = resolve_goal(inputs, facts)
+    beginner = goal == Goal.START or facts.beginner
+    progress = initial_progress(goal, inputs, facts)
+    if goal == Goal.DAILY_25:
+        notes.append(STUDY_NOTE)
+    history = sorted((h for h in inputs.history if h.day < inputs.start), key=lambda h: h.day)
+    record: list[PastSession] = list(history)
+    loads = weekly_loads(history)
+    ewma = ewma_before(history, inputs.start)
+    sessions: list[PlannedSession] = []
+    first_monday = week_start(inputs.start)
+    end = first_monday + timedelta(weeks=progress.weeks, days=-1)
+    for week in range(progress.weeks):
+        monday = first_monday + timedelta(weeks=week)
+        lighter = week in progress.lighter_weeks
+        placed = place_week(week_wants(goal, inputs, progress, week), inputs.availability,
+                            beginner)
+        cap = weekly_allowance_au(loads, monday, inputs.settings, beginner)
+        if lighter:
+            cap = min(cap, LIGHTER_MARGIN * inputs.settings.lighter_fraction
+                      * lighter_reference_au(loads, monday))
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            if day < inputs.start:
+                continue
+            todays = [(slot, want) for weekday, slot, want in placed if weekday == offset]
+            emitted = _clamp_day(day, todays, record, ewma, loads, cap, inputs, facts.pace_mps,
+                                 lighter)
+            if not emitted:
+                emitted = [_rest(day)]
+            sessions += emitted
+            for s in emitted:
+                if s.active:
+                    record.append(s.as_past())
+                    loads[monday] += s.load_au
+            ewma.advance(sum(s.load_au for s in emitted if s.active))
+        _advance(progress, sessions, monday, lighter)
+    plan = Plan(goal, inputs.start, end, tuple(sessions), tuple(notes + progress.notes), beginner)
+    violations = check_plan(plan, history, inputs.settings, may_run=inputs.screening.may_run,
+                            impact_permitted=inputs.screening.impact_permitted,
+                            minutes_per_day=inputs.availability.minutes_per_day)
+    if violations:
+        raise PlanGuardError("; ".join(f"{v.day} {v.rule}: {v.message}" for v in violations))
+    return plan
+
+
+def _advance(progress: Progress, sessions: list[PlannedSession], monday: date,
+             lighter: bool) -> None:
+    advance_walk(progress, lighter)
+    if lighter:
+        return
+    week_runs = [s.running_s for s in sessions
+                 if s.day >= monday and s.kind in RUN_KINDS and s.active]
+    if week_runs:
+        progress.run_level_s = max(week_runs)
+
+
+def place_week(wants: list[Want], availability: Availability,
+               beginner: bool) -> list[tuple[int, str, Want]]:
+    """Put each want on a weekday and slot: runs spread out (never back to back for
+    beginners), then the rest on the emptiest days, a second session only in the evening slot
+    and only when the day's minutes allow; beginners get no impact the day after a run."""
+    budget = availability.minutes_per_day * 60
+    used: dict[int, int] = defaultdict(int)
+    slots: dict[int, list[str]] = defaultdict(list)
+    placed: list[tuple[int, str, Want]] = []
+    runs = [w for w in wants if w.kind in RUN_KINDS]
+    fixed = [w for w in runs if w.weekday is not None]
+    free_runs = [w for w in runs if w.weekday is None]
+    run_days = list(choose_days(availability.weekdays, len(free_runs), spaced=beginner))
+    free_runs.sort(key=lambda w: w.long)
+    for weekday, want in [*zip(run_days, free_runs, strict=False),
+                          *((w.weekday, w) for w in fixed if w.weekday is not None)]:
+        placed.append((weekday, "am", want))
+        slots[weekday].append("am")
+        used[weekday] += _nominal_s(want)
+    run_weekdays = {d for d, _, _ in placed}
+    for want in (w for w in wants if w.kind not in RUN_KINDS):
+        need = _nominal_s(want)
+        candidates = sorted(availability.weekdays,
+                            key=lambda d: (len(slots[d]), _same_kind(placed, d, want.kind), d))
+        for d in candidates:
+            if len(slots[d]) >= 2 or used[d] + need > budget:
+                continue
+            if beginner and want.kind in IMPACT_KINDS and (d - 1) % 7 in run_weekdays:
+                continue
+            slot = "pm" if slots[d] else "am"
+            placed.append((d, slot, want))
+            slots[d].append(slot)
+            used[d] += need
+            break
+    return placed
+
+
+def _same_kind(placed: list[tuple[int, str, Want]], day: int, kind: SessionKind) -> int:
+    """How many sessions of ``kind`` sit on or next to ``day``: spreads like sessions out."""
+    return sum(1 for d, _, w in placed if w.kind == kind and abs(d - day) <= 1)
+
+
+def _nominal_s(want: Want) -> int:
+    if want.kind == SessionKind.RUN_WALK:
+        return int(want.running_s * 1.6 + 600)
+    if want.kind in RUN_KINDS:
+        return want.running_s
+    return want.duration_s
+
+
+def _clamp_day(
+    day: date, todays: list[tuple[str, Want]], record: list[PastSession], ewma: EwmaState,
+    loads: dict[date, float], week_cap: float, inputs: PlanInputs, pace_mps: float,
+    lighter: bool,
+) -> list[PlannedSession]:
+    budget_s = inputs.availability.minutes_per_day * 60
+    load_left = min(ewma.max_load_au(inputs.settings), week_cap - loads[week_start(day)])
+    out: list[PlannedSession] = []
+    for slot, want in sorted(todays, key=lambda t: t[0]):
+        time_left = budget_s - sum(s.duration_s for s in out)
+        if want.kind in RUN_KINDS:
+            session = _fit_run(day, slot, want, record, inputs, time_left, load_left, pace_mps)
+        else:
+            session = _fit_other(day, slot, want, time_left, load_left)
+        if session is None:
+            continue
+        session = session.with_changes(lighter_week=lighter)
+        load_left -= session.load_au
+        out.append(session)
+    return out
+
+
+def _fit_run(day: date, slot: str, want: Want, record: list[PastSession], inputs: PlanInputs,
+             time_left_s: int, load_left: float, pace_mps: float) -> PlannedSession | None:
+    allowed = spike_allowance_s(record, day, inputs.settings)
+    running = float(round15(min(want.running_s, allowed)))
+    clamped = running < want.running_s - 15
+    while running >= MIN_RUN_S:
+        session = _run_session(day, slot, want, running, time_left_s, pace_mps)
+        if session.load_au <= load_left and session.running_s <= allowed \
+                and session.duration_s <= time_left_s:
+            if clamped:
+                session = session.with_changes(
+                    reason=session.reason + " Kept shorter than the recipe so it stays within "
+                    "your safe limits for this week.")
+            return session
+        running = float(round15(running * 0.9))
+        clamped = True
+    return None
+
+
+def _run_session(day: date, slot: str, want: Want, running_s: float, time_left_s: int,
+                 pace_mps: float) -> PlannedSession:
+    if want.kind == SessionKind.RUN_WALK:
+        steps = run_walk_steps(running_s, time_left_s)
+        rpe = run_walk_rpe(steps)
+        detail = describe_run_walk(steps)
+    else:
+        steps = (Step("run", int(running_s), "easy run" if not want.long else "long run, easy"),)
+        rpe = DEFAULT_RPE[want.kind]
+        detail = f"{int(running_s) // 60} minutes of easy running"
+    run_s = sum(s.duration_s for s in steps if s.kind == "run")
+    walk_s = sum(s.duration_s for s in steps) - run_s
+    return PlannedSession(
+        day=day, slot=slot, kind=want.kind, duration_s=sum(s.duration_s for s in steps),
+        reason=f"{detail}. {want.reason}", steps=steps, rpe=rpe,
+        distance_m=round(run_s * pace_mps + walk_s * WALK_SPEED_MPS, -1),
+    )
+
+
+def _fit_other(day: date, slot: str, want: Want, time_left_s: int,
+               load_left: float) -> PlannedSession | None:
+    duration = min(want.duration_s, time_left_s)
+    if want.rpe > 0:
+        duration = min(duration, int(max(0.0, load_left) * 60 / want.rpe))
+    duration = int(duration // 60 * 60)
+    if duration < MIN_SESSION_S and duration < want.duration_s:
+        return None
+    reason = want.reason
+    if duration < want.duration_s:
+        reason += " Kept shorter this time to stay within your safe weekly load."
+    steps = (Step("walk" if want.kind == SessionKind.WALK else "exercise", duration,
+                  SESSION_LABEL[want.kind]),)
+    return PlannedSession(
+        day=day, slot=slot, kind=want.kind, duration_s=duration, reason=reason, steps=steps,
+        rpe=want.rpe, exercises=want.exercises,
+        distance_m=round(duration * WALK_SPEED_MPS, -1) if want.kind == SessionKind.WALK else None,
+    )
+
+
+def _rest(day: date) -> PlannedSession:
+    return PlannedSession(day=day, slot="am", kind=SessionKind.REST, duration_s=0,
+                          reason="Rest: muscles and bone adapt between sessions.")

@@ -1,0 +1,222 @@
+"""What each goal asks for, week by week, before guards and the calendar have their say.
+
+A goal turns its progression state into a list of :class:`Want` (a session it would like);
+the engine then places them on free days and clamps them to the guards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stridewise.plan.inputs import HistoryFacts, PlanInputs
+from stridewise.plan.model import MILE_M, Goal, SessionKind
+from stridewise.plan.templates import (
+    BALANCE_EXERCISES,
+    CONTINUOUS_TARGET_S,
+    FIRST_RUN_S,
+    IMPACT_EXERCISES,
+    impact_count,
+    strength_session,
+)
+
+DEFAULT_WEEKS: dict[Goal, int] = {
+    Goal.START: 9, Goal.FIVE_K: 9, Goal.FIVE_MILES: 10, Goal.DAILY_25: 9,
+    Goal.MAINTAIN: 8, Goal.BONE: 12,
+}
+BEGINNER_GROWTH_PER_RUN = 1.065
+LONG_RUN_GROWTH_PER_WEEK = 1.08
+WALK_GROWTH_PER_WEEK = 1.08
+CONTINUOUS_FROM_S = 1200  # below 20 min of running capacity, run/walk intervals are used
+LIGHTER_SCALE = 0.7
+#: The daily-5 km block: three build weeks, a lighter week, 25 days, then a lighter week.
+DAILY_25_RUNS = (4, 5, 6, 3, 7, 7, 7, 4, 3)
+DAILY_25_BLOCK_START_WEEK = 4
+STUDY_NOTE = (
+    "The 25-day block follows the design of a study (Cell, 2025, Geng and colleagues) in which "
+    "13 healthy young men ran 5 km a day for 25 days after a 45-day period of restricted "
+    "exercise; it measured blood, stool and single-cell markers and found changes in betaine "
+    "metabolism. It was small, short, in young men only, and did not measure injuries, fitness "
+    "or long-term health, so it does not show that the block is good for you: treat it as an "
+    "experiment for someone already running 5 km comfortably.")
+
+
+@dataclass
+class Want:
+    kind: SessionKind
+    duration_s: int
+    rpe: float
+    reason: str
+    running_s: int = 0
+    exercises: tuple[str, ...] = ()
+    long: bool = False
+    weekday: int | None = None
+
+
+@dataclass
+class Progress:
+    """The goal's progression state, advanced by the engine from what was actually planned."""
+
+    run_level_s: float
+    walk_level_s: float
+    target_run_s: float
+    runs_per_week: int
+    weeks: int
+    lighter_weeks: frozenset[int]
+    notes: list[str] = field(default_factory=list)
+
+
+def initial_progress(goal: Goal, inputs: PlanInputs, facts: HistoryFacts) -> Progress:
+    weeks = inputs.weeks or DEFAULT_WEEKS[goal]
+    if goal == Goal.DAILY_25:
+        weeks = len(DAILY_25_RUNS)
+    every = inputs.settings.lighter_every_weeks
+    lighter = frozenset(range(every - 1, weeks, every))
+    if goal == Goal.DAILY_25:
+        lighter = frozenset({3, 7, 8})
+    max_s = inputs.availability.minutes_per_day * 60
+    targets = {
+        Goal.START: CONTINUOUS_TARGET_S,
+        Goal.FIVE_K: 5000 / facts.pace_mps,
+        Goal.FIVE_MILES: 5 * MILE_M / facts.pace_mps,
+        Goal.DAILY_25: 5000 / facts.pace_mps,
+        Goal.MAINTAIN: max(facts.longest_run_30d_s, FIRST_RUN_S),
+        Goal.BONE: 0.0,
+    }
+    notes: list[str] = []
+    level = max(facts.longest_run_30d_s, FIRST_RUN_S)
+    if goal == Goal.START:
+        level = min(level, targets[goal])
+    elif goal in (Goal.FIVE_K, Goal.FIVE_MILES) and level >= targets[goal]:
+        notes.append("Your longest recent run already covers this distance, so the plan holds "
+                     "your current level rather than building further.")
+    runs = 3
+    if goal == Goal.MAINTAIN:
+        runs = min(5, max(2, round(facts.runs_per_week)))
+    elif goal == Goal.FIVE_MILES and facts.runs_per_week >= 4:
+        runs = 4
+    return Progress(
+        run_level_s=level,
+        walk_level_s=1200.0,
+        target_run_s=min(targets[goal], max_s),
+        runs_per_week=runs,
+        weeks=weeks,
+        lighter_weeks=lighter,
+        notes=notes,
+    )
+
+
+def week_wants(goal: Goal, inputs: PlanInputs, p: Progress, week: int) -> list[Want]:
+    lighter = week in p.lighter_weeks
+    wants: list[Want] = []
+    if goal == Goal.BONE:
+        wants += _bone_wants(inputs, p, week, lighter)
+    elif goal == Goal.DAILY_25:
+        wants += _daily25_runs(p, week)
+    else:
+        wants += _run_wants(goal, p, week, lighter)
+    if goal != Goal.BONE:
+        n_balance = 2 if inputs.screening.balance_first else 1
+        wants += _strength(2, runner=True, lighter=lighter, minutes=20)
+        wants += _balance(n_balance, lighter)
+    return wants
+
+
+def _run_wants(goal: Goal, p: Progress, week: int, lighter: bool) -> list[Want]:
+    wants: list[Want] = []
+    level = p.run_level_s
+    if lighter:
+        light = Progress(level * LIGHTER_SCALE, p.walk_level_s, level * LIGHTER_SCALE,
+                         p.runs_per_week, p.weeks, frozenset())
+        wants = _run_wants(Goal.MAINTAIN, light, week, lighter=False)
+        for want in wants:
+            want.reason = (f"Lighter week {week + 1}: less running so your body absorbs the "
+                           "last few weeks.")
+        return wants
+    if goal == Goal.START or level < CONTINUOUS_FROM_S:
+        for _ in range(p.runs_per_week):
+            grow = BEGINNER_GROWTH_PER_RUN if goal != Goal.MAINTAIN else 1.0
+            level = min(max(level * grow, level), max(p.target_run_s, level))
+            if goal == Goal.MAINTAIN:
+                level = p.target_run_s
+            wants.append(Want(
+                SessionKind.RUN_WALK, 0, 0.0,
+                f"Week {week + 1} of {p.weeks}: run/walk, building towards "
+                f"{p.target_run_s / 60:.0f} minutes of continuous running. Easy pace: you "
+                "should be able to talk.", running_s=int(level)))
+        return wants
+    grow = 1.0 if goal == Goal.MAINTAIN else LONG_RUN_GROWTH_PER_WEEK
+    long_s = min(max(level * grow, level), max(p.target_run_s, level))
+    if goal == Goal.MAINTAIN:
+        long_s = p.target_run_s
+    for _ in range(p.runs_per_week - 1):
+        wants.append(Want(SessionKind.EASY_RUN, 0, 0.0,
+                          f"Week {week + 1}: easy run at a pace you could chat at.",
+                          running_s=int(max(600.0, 0.65 * long_s))))
+    wants.append(Want(SessionKind.LONG_RUN, 0, 0.0,
+                      f"Week {week + 1}: the week's longest run, building towards "
+                      f"{p.target_run_s / 60:.0f} minutes; it grows by less than 10% a week.",
+                      running_s=int(long_s), long=True))
+    return wants
+
+
+def _daily25_runs(p: Progress, week: int) -> list[Want]:
+    count = DAILY_25_RUNS[week]
+    in_block = DAILY_25_BLOCK_START_WEEK <= week < DAILY_25_BLOCK_START_WEEK + 4
+    wants = []
+    for k in range(count):
+        if in_block:
+            day_number = (week - DAILY_25_BLOCK_START_WEEK) * 7 + k + 1
+            reason = f"Day {day_number} of 25: an easy 5 km. Stop and rest if anything hurts."
+            weekday: int | None = k
+        else:
+            reason = ("Build-up to the 25-day block: one more easy 5 km a week."
+                      if week < DAILY_25_BLOCK_START_WEEK
+                      else "Lighter week after the block: let your legs recover.")
+            weekday = None
+        wants.append(Want(SessionKind.EASY_RUN, 0, 0.0, reason, running_s=int(p.target_run_s),
+                          weekday=weekday))
+    return wants
+
+
+def _strength(count: int, runner: bool, lighter: bool, minutes: int) -> list[Want]:
+    out = []
+    for k in range(count):
+        exercises, why = strength_session(k, runner, minutes * 60)
+        duration = int(minutes * 60 * (LIGHTER_SCALE if lighter else 1.0))
+        out.append(Want(SessionKind.STRENGTH, duration, 5.0, why, exercises=exercises))
+    return out
+
+
+def _balance(count: int, lighter: bool) -> list[Want]:
+    return [Want(SessionKind.BALANCE, 600 if not lighter else 420, 2.0,
+                 "Balance practice: steadier on your feet, fewer falls. Stand by a counter "
+                 "or sturdy chair.", exercises=BALANCE_EXERCISES) for _ in range(count)]
+
+
+def _bone_wants(inputs: PlanInputs, p: Progress, week: int, lighter: bool) -> list[Want]:
+    s = inputs.screening
+    walk_s = p.walk_level_s * (LIGHTER_SCALE if lighter else 1.0)
+    walk_s = min(walk_s, 2700.0, inputs.availability.minutes_per_day * 60.0)
+    wants = [Want(SessionKind.WALK, int(walk_s // 60 * 60), 3.0,
+                  "Brisk walk: a pace where you can talk but not sing. Walking keeps you "
+                  "moving; the strength and impact work does more for bone.")
+             for _ in range(3)]
+    wants += _strength(3 if len(inputs.availability.weekdays) >= 5 else 2, runner=False,
+                       lighter=lighter, minutes=25)
+    wants += _balance(3 if s.balance_first else 2, lighter)
+    impact_from_week = 3 if s.balance_first else 0
+    if s.impact_permitted and week >= impact_from_week:
+        count = impact_count(week - impact_from_week)
+        if lighter:
+            count = max(10, int(count * LIGHTER_SCALE))
+        wants += [Want(SessionKind.IMPACT, 300 + 5 * count, 4.0,
+                       f"{count} moderate impacts (e.g. heel drops or stamping), building "
+                       "slowly: bone responds to short, sharp loads. Hold a support.",
+                       exercises=tuple(f"{e}: {count // 3 or 1}" for e in IMPACT_EXERCISES))
+                   for _ in range(3)]
+    return wants
+
+
+def advance_walk(p: Progress, lighter: bool) -> None:
+    if not lighter:
+        p.walk_level_s = min(2700.0, p.walk_level_s * WALK_GROWTH_PER_WEEK)

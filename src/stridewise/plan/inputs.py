@@ -1,0 +1,128 @@
+"""What the engine needs to know, gathered in one pure value, plus facts read off history."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from stridewise.errors import StridewiseError
+from stridewise.plan.guards import GuardSettings, longest_run_s
+from stridewise.plan.model import RUN_KINDS, Availability, Goal, PastSession, Profile
+
+DEFAULT_PACE_MPS = 2.2  # about 7:35 per km: a gentle pace for people without run history
+RUNNING = "running"
+MODERATE_IMPACT = "moderate_impact"
+WALKING = "up_to_brisk_walking"
+
+
+class PlanUnavailableError(StridewiseError):
+    """The goal cannot be offered to this person now; ``reason`` says why in plain words."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class ScreeningFacts:
+    """The parts of a screening result the planner uses (see science/screening.py)."""
+
+    permitted_impact: str = RUNNING
+    may_run: bool = True
+    can_start: bool = True
+    balance_first: bool = False
+    summary: str = ""
+
+    @property
+    def impact_permitted(self) -> bool:
+        return self.permitted_impact in (RUNNING, MODERATE_IMPACT)
+
+    @classmethod
+    def from_screening(cls, result: Any) -> ScreeningFacts:
+        """Read a ``ScreeningResult`` (or anything with the same attributes)."""
+        bone = getattr(result, "bone", None)
+        return cls(
+            permitted_impact=str(result.permitted_impact),
+            may_run=bool(result.may_run),
+            can_start=bool(getattr(result, "can_start", True)),
+            balance_first=bool(getattr(bone, "balance_first", False)),
+        )
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    screening: ScreeningFacts
+    profile: Profile
+    history: Sequence[PastSession]
+    availability: Availability
+    start: date
+    goal: Goal
+    weeks: int | None = None
+    settings: GuardSettings = field(default_factory=GuardSettings)
+
+
+@dataclass(frozen=True)
+class HistoryFacts:
+    longest_run_30d_s: float
+    runs_per_week: float
+    pace_mps: float
+    beginner: bool
+    weeks_with_three_5k: int
+
+
+def history_facts(history: Sequence[PastSession], start: date) -> HistoryFacts:
+    """Read the last 4-8 weeks: longest run, runs a week, pace, and whether a beginner."""
+    recent_4w = [h for h in history if start - timedelta(weeks=4) <= h.day < start]
+    recent_8w = [h for h in history if start - timedelta(weeks=8) <= h.day < start]
+    runs_4w = [h for h in recent_4w if h.kind in RUN_KINDS]
+    runs_8w = [h for h in recent_8w if h.kind in RUN_KINDS]
+    paces = [h.distance_m / h.running_s for h in runs_8w
+             if h.distance_m and h.running_s > 0 and 1.0 < h.distance_m / h.running_s < 7.0]
+    weeks_with_three_5k = 0
+    for k in range(1, 5):
+        lo, hi = start - timedelta(weeks=k), start - timedelta(weeks=k - 1)
+        comfortable = [h for h in runs_4w if lo <= h.day < hi and (h.distance_m or 0) >= 4900
+                       and (h.rpe is None or h.rpe <= 6)]
+        weeks_with_three_5k += len(comfortable) >= 3
+    return HistoryFacts(
+        longest_run_30d_s=longest_run_s(history, start),
+        runs_per_week=len(runs_4w) / 4.0,
+        pace_mps=statistics.median(paces) if paces else DEFAULT_PACE_MPS,
+        beginner=len(runs_8w) < 4,
+        weeks_with_three_5k=weeks_with_three_5k,
+    )
+
+
+def resolve_goal(inputs: PlanInputs, facts: HistoryFacts) -> tuple[Goal, list[str]]:
+    """The goal the plan will follow, with notes; raises when nothing safe can be offered."""
+    s = inputs.screening
+    notes: list[str] = []
+    if not s.can_start:
+        raise PlanUnavailableError(
+            "Your screening answers mean a doctor should clear you before you start a new "
+            "exercise plan. Take the screening summary to your appointment, then screen again.")
+    goal = inputs.goal
+    if goal != Goal.BONE and not s.may_run:
+        notes.append(
+            f"You asked for the '{goal.value}' plan, but your screening permits activity up to "
+            f"{s.permitted_impact.replace('_', ' ')}, so this is a bone-health plan without "
+            "running. Talk to your doctor if you would like to run.")
+        goal = Goal.BONE
+    if goal == Goal.DAILY_25:
+        why = []
+        if facts.weeks_with_three_5k < 3:
+            why.append("your recent history does not yet show 5 km run comfortably three times "
+                       "a week (in at least 3 of the last 4 weeks)")
+        if len(inputs.availability.weekdays) < 7:
+            why.append("the block needs all seven days free")
+        needed_min = 5000 / facts.pace_mps / 60 + 5
+        if inputs.availability.minutes_per_day < needed_min:
+            why.append(f"a 5 km run at your pace needs about {needed_min:.0f} minutes a day")
+        if why:
+            raise PlanUnavailableError(
+                "The 25-day daily 5 km block is not offered yet: " + "; ".join(why) + ". "
+                "The 5k or maintain plans are a good way to get there.")
+    return goal, notes
