@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("data",)
+COMMAND_MODULES: tuple[str, ...] = ("data", "screen")
 
 app = typer.Typer(
     name="stridewise",

@@ -33,6 +33,8 @@ from stridewise.science.parq import (
 from stridewise.science.triad import EnergyAvailability, TriadInputs
 
 __all__ = [
+    "IMPACT_LABELS",
+    "READINESS_LABELS",
     "BoneHealthResult",
     "BoneInputs",
     "EnergyAvailability",
@@ -90,3 +92,21 @@ class ScreeningResult:
 def screen(answers: ParqAnswers, bone: BoneInputs) -> ScreeningResult:
     """Run both screens. The effective level is :attr:`ScreeningResult.permitted_impact`."""
     return ScreeningResult(screen_readiness(answers), screen_bone(bone))
+
+
+#: Plain words for each readiness outcome, shared by the CLI, the web pages and the summary.
+READINESS_LABELS: Mapping[Readiness, str] = {
+    Readiness.CLEARED: "Ready to become more active",
+    Readiness.CLEARED_START_SLOWLY: "Ready to start, slowly",
+    Readiness.SEE_PROFESSIONAL: "Please see a doctor or qualified exercise professional first",
+    Readiness.DELAY: "Wait before starting",
+}
+
+#: Plain words for each impact level.
+IMPACT_LABELS: Mapping[ImpactLevel, str] = {
+    ImpactLevel.RUNNING: "Running is fine: build up gradually",
+    ImpactLevel.MODERATE_IMPACT: "Moderate impact (heel drops, stair climbing, short jogging "
+    "intervals); no continuous running until a doctor agrees",
+    ImpactLevel.UP_TO_BRISK_WALKING: "Impact up to brisk walking, plus strength and balance "
+    "exercises; no running",
+}

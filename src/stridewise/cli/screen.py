@@ -1,0 +1,266 @@
+"""`stridewise screen`: the readiness and bone-health questions, the outcome, a doctor summary.
+
+Answers come from the keyboard (plain yes/no questions) or from a JSON file
+(``{"parq": {...}, "bone": {...}}``, the shapes of ``ParqAnswers.to_dict()`` and
+``BoneInputs.to_dict()``). The result is stored in the database unless ``--no-save``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+
+from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS, ParqAnswers
+from stridewise.science.screening import (
+    IMPACT_LABELS,
+    READINESS_LABELS,
+    BoneInputs,
+    EnergyAvailability,
+    Ethnicity,
+    Fracture,
+    FractureSite,
+    ScreeningResult,
+    Sex,
+    TriadInputs,
+    screen,
+)
+
+
+def _ask_optional_number(text: str, low: float, high: float) -> float | None:
+    """Ask for a number between ``low`` and ``high``; an empty answer means not known."""
+    while True:
+        answer: str = typer.prompt(text, default="", show_default=False)
+        if not answer.strip():
+            return None
+        try:
+            value = float(answer)
+        except ValueError:
+            value = float("nan")
+        if low <= value <= high:
+            return value
+        typer.echo(f"Please give a number from {low:g} to {high:g}, or leave it empty.")
+
+
+def _ask_count(text: str, low: int, high: int, default: int | None = None) -> int:
+    """Ask for a whole number between ``low`` and ``high``, asking again until it is one."""
+    while True:
+        value: int = typer.prompt(text, type=int, default=default)
+        if low <= value <= high:
+            return value
+        typer.echo(f"Please give a number from {low} to {high}.")
+
+
+def ask_parq(console: Console) -> ParqAnswers:
+    """Ask the seven PAR-Q+ questions, the follow-ups when any answer is yes, and the context."""
+    console.print("[bold]Health questions[/bold] (answer y or n)")
+    age_years = _ask_count("How old are you (years)?", 10, 120)
+    main: dict[str, bool] = {}
+    for question in PARQ_QUESTIONS:
+        if question.hint:
+            console.print(f"[dim]{question.hint}[/dim]")
+        main[question.id] = typer.confirm(question.text, default=False)
+    follow_up_yes: set[str] = set()
+    if any(main.values()):
+        console.print("\n[bold]A few follow-up questions[/bold], because you answered yes above.")
+        for category in FOLLOW_UP_CATEGORIES:
+            if typer.confirm(category.condition, default=False):
+                follow_up_yes.update(
+                    item.id for item in category.items if typer.confirm(item.text, default=False)
+                )
+    return ParqAnswers(
+        **main,
+        age_years=age_years,
+        used_to_vigorous_effort=typer.confirm(
+            "Are you used to hard exercise that makes you breathe very hard?", default=False
+        ),
+        temporary_illness=typer.confirm(
+            "Are you unwell at the moment (a cold, flu, ...)?", default=False
+        ),
+        pregnant=typer.confirm("Are you pregnant?", default=False),
+        health_changed=typer.confirm("Has your health changed recently?", default=False),
+        follow_up_yes=frozenset(follow_up_yes),
+    )
+
+
+def _ask_fractures(console: Console, age_years: int) -> tuple[Fracture, ...]:
+    if age_years < 50 or not typer.confirm("Have you broken a bone since age 50?", default=False):
+        return ()
+    count = _ask_count("How many times?", 1, 20)
+    fractures = []
+    for number in range(1, count + 1):
+        console.print(f"Fracture {number}:")
+        site = typer.prompt(
+            "  Where (vertebral = spine)?", type=FractureSite, default=FractureSite.OTHER.value
+        )
+        low_trauma = typer.confirm(
+            "  Did it happen in a fall from standing height or less, or a minor bump?",
+            default=True,
+        )
+        fractures.append(Fracture(FractureSite(site), low_trauma))
+    return tuple(fractures)
+
+
+def _ask_triad(console: Console) -> TriadInputs:
+    console.print(
+        "adequate = you eat enough for your training; restricted_or_disordered = you cut back "
+        "on food or have had disordered eating; eating_disorder = diagnosed by a doctor."
+    )
+    energy = typer.prompt(
+        "How do you eat compared with what your training needs?",
+        type=EnergyAvailability,
+        default=EnergyAvailability.ADEQUATE.value,
+    )
+    bmi_kg_m2 = None
+    while bmi_kg_m2 is None:
+        bmi_kg_m2 = _ask_optional_number("Your body mass index (BMI, kg/m²)?", 8, 80)
+    menarche = _ask_optional_number(
+        "At what age did your periods start? (leave empty if they have not started)", 8, 25
+    )
+    menses = _ask_count("How many periods have you had in the last 12 months?", 0, 20)
+    z_score = _ask_optional_number(
+        "Bone density Z-score, if you have had a scan (leave empty if not)", -6, 4
+    )
+    injuries = _ask_count(
+        "How many stress fractures or bone stress injuries have you had?", 0, 20, 0
+    )
+    trabecular = injuries > 0 and typer.confirm(
+        "Was any of them in the hip, pelvis, spine or heel bone?", default=False
+    )
+    return TriadInputs(
+        energy_availability=EnergyAvailability(energy),
+        bmi_kg_m2=bmi_kg_m2,
+        age_at_menarche_years=menarche,
+        menses_last_12_months=menses,
+        bmd_z_score=z_score,
+        bone_stress_injuries=injuries,
+        stress_injury_at_trabecular_site=trabecular,
+    )
+
+
+def ask_bone(console: Console, age_years: int) -> BoneInputs:
+    """Ask the bone-health questions."""
+    console.print("\n[bold]Bone health questions[/bold]")
+    sex = Sex(typer.prompt("Sex", type=Sex))
+    body_mass_kg = _ask_optional_number("Body weight in kg (leave empty to skip)", 20, 400)
+    ethnicity = typer.prompt(
+        "Background (used only to pick the right OST cut-off)",
+        type=Ethnicity,
+        default=Ethnicity.OTHER.value,
+    )
+    fractures = _ask_fractures(console, age_years)
+    recent = typer.confirm("Have you broken any bone in the last 12 months?", default=False)
+    osteoporosis = typer.confirm("Has a doctor told you that you have osteoporosis?", default=False)
+    t_score = _ask_optional_number(
+        "Your hip (femoral neck) T-score from a bone density scan (leave empty if not known)", -6, 4
+    )
+    falls = _ask_count("How many times have you fallen in the last 12 months?", 0, 100, 0)
+    steroids = typer.confirm(
+        "Have you taken steroid tablets (such as prednisolone) for more than 3 months?",
+        default=False,
+    )
+    stress_injury = typer.confirm(
+        "Have you ever had a stress fracture or bone stress injury?", default=False
+    )
+    triad = None
+    if sex is Sex.FEMALE and typer.confirm(
+        "Do you train hard for a sport (questions about eating, periods and bone)?",
+        default=False,
+    ):
+        triad = _ask_triad(console)
+    return BoneInputs(
+        sex=sex,
+        age_years=age_years,
+        body_mass_kg=body_mass_kg,
+        ethnicity=Ethnicity(ethnicity),
+        fractures_since_50=fractures,
+        fracture_last_12_months=recent,
+        osteoporosis_diagnosed=osteoporosis,
+        femoral_neck_t_score=t_score,
+        falls_last_12_months=falls,
+        glucocorticoids_over_3_months=steroids,
+        past_bone_stress_injury=stress_injury,
+        triad=triad,
+    )
+
+
+def load_answers(path: Path) -> tuple[ParqAnswers, BoneInputs]:
+    """Read ``{"parq": {...}, "bone": {...}}`` from ``path``; errors name the problem."""
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return ParqAnswers.from_dict(data["parq"]), BoneInputs.from_dict(data["bone"])
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        raise typer.BadParameter(f"could not read answers from {path}: {error}") from error
+
+
+def print_result(console: Console, result: ScreeningResult) -> None:
+    """The outcome, its reasons and the points to discuss, in plain words."""
+    style = "green" if result.may_run else "yellow" if result.can_start else "red"
+    lines = [
+        f"[bold]Readiness:[/bold] {READINESS_LABELS[result.readiness.status]}",
+        f"[bold]Highest impact for now:[/bold] {IMPACT_LABELS[result.permitted_impact]}",
+        f"[bold]May start a running plan:[/bold] {'yes' if result.may_run else 'no'}",
+    ]
+    if result.bone.balance_first:
+        lines.append("[bold]Start with:[/bold] strength and balance exercises")
+    console.print(Panel("\n".join(lines), title="Your screening", border_style=style))
+    console.print("[bold]Why[/bold]")
+    for reason in (*result.readiness.reasons, *result.bone.reasons):
+        console.print(f" • {reason}", markup=False, highlight=False)
+    if result.bone.doctor_points:
+        console.print("[bold]Points to discuss with your doctor[/bold]")
+        for point in result.bone.doctor_points:
+            console.print(f" • {point}", markup=False, highlight=False)
+    console.print(
+        "[dim]stridewise is not a medical device and does not diagnose. "
+        "Use --summary to print a page for your doctor.[/dim]"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("screen")
+    def screen_command(
+        answers: Path | None = typer.Option(
+            None, "--answers", help="Read answers from this JSON file instead of asking."
+        ),
+        summary: Path | None = typer.Option(
+            None, "--summary", help="Write a printable HTML summary for your doctor here."
+        ),
+        name: str | None = typer.Option(None, "--name", help="Your name, for the summary."),
+        db: str | None = typer.Option(
+            None, "--db", help="Database URL (default: $STRIDEWISE_DB or the local database)."
+        ),
+        save: bool = typer.Option(True, "--save/--no-save", help="Store the result."),
+    ) -> None:
+        """Check you are ready to run: health questions, bone health, and what you may do."""
+        console = Console()
+        if answers is not None:
+            parq, bone = load_answers(answers)
+        else:
+            parq = ask_parq(console)
+            bone = ask_bone(console, parq.age_years)
+        result = screen(parq, bone)
+        print_result(console, result)
+        if summary is not None:
+            from stridewise.report.doctor import doctor_summary_html
+
+            summary.write_text(
+                doctor_summary_html(result, parq, bone, person_name=name), encoding="utf-8"
+            )
+            console.print(f"Summary for your doctor written to {summary}")
+        if save:
+            from stridewise.store import open_store
+
+            with open_store(db) as store:
+                athlete_id = store.default_athlete_id()
+                with store.transaction() as tx:
+                    tx.add_screening(
+                        athlete_id,
+                        {"parq": parq.to_dict(), "bone": bone.to_dict()},
+                        result.to_dict(),
+                    )
+            console.print("Saved.")

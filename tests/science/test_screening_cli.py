@@ -1,0 +1,92 @@
+"""`stridewise screen`: from a JSON file and interactively; summary and database storage."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from stridewise.cli import app
+from stridewise.science.parq import PARQ_QUESTIONS, ParqAnswers
+from stridewise.science.screening import BoneInputs, Sex
+
+runner = CliRunner()
+
+
+def _write_answers(path: Path, **parq_changes: object) -> Path:
+    values: dict[str, object] = {q.id: False for q in PARQ_QUESTIONS}
+    values.update(age_years=50, used_to_vigorous_effort=True)
+    values.update(parq_changes)
+    parq = ParqAnswers(**values)  # type: ignore[arg-type]
+    bone = BoneInputs(sex=Sex.MALE, age_years=50, body_mass_kg=80.0)
+    path.write_text(json.dumps({"parq": parq.to_dict(), "bone": bone.to_dict()}))
+    return path
+
+
+def test_answers_file_prints_the_outcome_and_writes_the_summary(tmp_path: Path) -> None:
+    answers = _write_answers(tmp_path / "answers.json")
+    summary = tmp_path / "doctor.html"
+    result = runner.invoke(
+        app, ["screen", "--answers", str(answers), "--summary", str(summary), "--no-save"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Ready to become more active" in result.output
+    assert "Running is fine" in result.output
+    assert "not a medical device" in summary.read_text()
+
+
+def test_red_flag_from_file_says_no(tmp_path: Path) -> None:
+    answers = _write_answers(tmp_path / "answers.json", chest_pain=True)
+    result = runner.invoke(app, ["screen", "--answers", str(answers), "--no-save"])
+    assert result.exit_code == 0, result.output
+    assert "May start a running plan: no" in result.output
+
+
+def test_bad_answers_file_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"parq": {}}')
+    result = runner.invoke(app, ["screen", "--answers", str(bad), "--no-save"])
+    assert result.exit_code != 0
+    assert "could not read answers" in result.output
+
+
+def test_interactive_screen_is_stored(tmp_path: Path) -> None:
+    # age, 7 × no, vigorous yes, illness no, pregnant no, changed no,
+    # sex, weight, background, broken since 50 no, recent no, osteoporosis no, T-score empty,
+    # falls 0, steroids no, stress injury no, athlete no.
+    keys = ["62"] + ["n"] * 7 + ["y", "n", "n", "n"]
+    keys += ["female", "60", "white", "n", "n", "n", "", "0", "n", "n", "n"]
+    db_url = f"sqlite:///{tmp_path / 'screen.db'}"
+    result = runner.invoke(app, ["screen", "--db", db_url], input="\n".join(keys) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Saved." in result.output
+
+    from stridewise.store import open_store
+
+    with open_store(db_url) as store:
+        athlete_id = store.default_athlete_id()
+        with store.transaction() as tx:
+            rows = tx.list_screenings(athlete_id)
+    assert len(rows) == 1
+    assert rows[0].result["readiness"]["status"] == "cleared"
+    assert rows[0].answers["bone"]["body_mass_kg"] == 60.0
+
+
+def test_interactive_fractures_and_triad_questions(tmp_path: Path) -> None:
+    summary = tmp_path / "doctor.html"
+    # Woman, 55: chest pain yes → follow-ups (all categories no); then bone questions with one
+    # vertebral low-trauma fracture, and the athlete (Triad) questions.
+    keys = ["55", "n", "y"] + ["n"] * 5 + ["n"] * 10 + ["n", "n", "n", "n"]
+    keys += ["female", "", "other", "y", "1", "vertebral", "y", "n", "n", "-1.5", "0", "n"]
+    keys += ["y", "y", "restricted_or_disordered", "17", "", "4", "-2.1", "1", "y"]
+    result = runner.invoke(
+        app,
+        ["screen", "--no-save", "--summary", str(summary), "--name", "Kim"],
+        input="\n".join(keys) + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "May start a running plan: no" in result.output
+    assert "vertebral" in result.output
+    page = summary.read_text()
+    assert "Kim" in page and "Female Athlete Triad" in page
