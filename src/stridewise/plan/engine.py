@@ -197,8 +197,16 @@ def _clamp_day(
 def _fit_run(day: date, slot: str, want: Want, record: list[PastSession], inputs: PlanInputs,
              time_left_s: int, load_left: float, pace_mps: float) -> PlannedSession | None:
     allowed = spike_allowance_s(record, day, inputs.settings)
+    capped = (inputs.run_cap_s is not None and inputs.run_cap_until is not None
+              and day < inputs.run_cap_until)
+    if capped and inputs.run_cap_s is not None:
+        allowed = min(allowed, inputs.run_cap_s)
     running = float(round15(min(want.running_s, allowed)))
     clamped = running < want.running_s - 15
+    if capped:
+        want = Want(want.kind, want.duration_s, want.rpe,
+                    f"{inputs.run_cap_reason} {want.reason}".strip(), want.running_s,
+                    want.exercises, want.long, want.weekday)
     while running >= MIN_RUN_S:
         session = _run_session(day, slot, want, running, time_left_s, pace_mps)
         if session.load_au <= load_left and session.running_s <= allowed \

@@ -62,6 +62,11 @@ class PlanInputs:
     goal: Goal
     weeks: int | None = None
     settings: GuardSettings = field(default_factory=GuardSettings)
+    #: Adaptation: no session runs longer than this before ``run_cap_until`` (pain, load flags).
+    run_cap_s: float | None = None
+    run_cap_until: date | None = None
+    #: Adaptation: a sentence prefixed to the reason of every capped run.
+    run_cap_reason: str = ""
 
 
 @dataclass(frozen=True)
