@@ -80,4 +80,5 @@ def test_mark_past_matches_any_run_to_a_planned_run() -> None:
     first_run = next(s for s in plan.sessions if s.kind in RUN_KINDS)
     done = [PastSession(first_run.day, first_run.kind, 900.0)]
     marked = mark_past(plan, done, first_run.day + timedelta(days=1))
-    assert next(s for s in marked if s.day == first_run.day and s.kind in RUN_KINDS).status == "done"
+    matched = next(s for s in marked if s.day == first_run.day and s.kind in RUN_KINDS)
+    assert matched.status == "done"
