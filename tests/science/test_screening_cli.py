@@ -40,7 +40,7 @@ def test_red_flag_from_file_says_no(tmp_path: Path) -> None:
     answers = _write_answers(tmp_path / "answers.json", chest_pain=True)
     result = runner.invoke(app, ["screen", "--answers", str(answers), "--no-save"])
     assert result.exit_code == 0, result.output
-    assert "May start a running plan: no" in result.output
+    assert "Running allowed now: no" in result.output
 
 
 def test_bad_answers_file_is_a_clear_error(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_interactive_fractures_and_triad_questions(tmp_path: Path) -> None:
         input="\n".join(keys) + "\n",
     )
     assert result.exit_code == 0, result.output
-    assert "May start a running plan: no" in result.output
+    assert "Running allowed now: no" in result.output
     assert "vertebral" in result.output
     page = summary.read_text()
     assert "Kim" in page and "Female Athlete Triad" in page

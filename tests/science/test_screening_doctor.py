@@ -57,7 +57,8 @@ def test_summary_is_self_contained_and_complete() -> None:
     assert "<style>" in page and "@media print" in page
     assert "2025-03-04" in page and "Ann" in page
     assert "not a medical device" in page
-    assert "May start a running plan now:</strong> No" in page
+    assert "Running allowed now:</strong> No" in page
+    assert "Ready to start a plan:</strong> Not yet" in page
     for reason in (*result.readiness.reasons, *result.bone.reasons):
         assert reason.replace('"', "&#34;") in page
     for point in result.bone.doctor_points:

@@ -203,7 +203,8 @@ def print_result(console: Console, result: ScreeningResult) -> None:
     lines = [
         f"[bold]Readiness:[/bold] {READINESS_LABELS[result.readiness.status]}",
         f"[bold]Highest impact for now:[/bold] {IMPACT_LABELS[result.permitted_impact]}",
-        f"[bold]May start a running plan:[/bold] {'yes' if result.may_run else 'no'}",
+        f"[bold]Ready to start a plan:[/bold] {'yes' if result.can_start else 'not yet'}",
+        f"[bold]Running allowed now:[/bold] {'yes' if result.may_run else 'no'}",
     ]
     if result.bone.balance_first:
         lines.append("[bold]Start with:[/bold] strength and balance exercises")

@@ -270,7 +270,7 @@ def _density_rules(inputs: BoneInputs, findings: _Findings) -> None:
     elif t_score is not None and t_score < -1:
         findings.reasons.append(
             f"Your hip T-score of {t_score:.1f} is below average (the osteopenia range). "
-            "Running is allowed; build up gradually."
+            "On its own this does not rule out running; build up gradually."
         )
         findings.doctor_points.append(
             "My bone density is below average. When should it be checked again?"
@@ -283,6 +283,10 @@ def _density_rules(inputs: BoneInputs, findings: _Findings) -> None:
             "I have taken steroid tablets for more than 3 months. Do I need a bone density "
             "scan or bone protection?",
         )
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
 
 
 def screen_bone(inputs: BoneInputs) -> BoneHealthResult:
@@ -352,7 +356,7 @@ def screen_bone(inputs: BoneInputs) -> BoneHealthResult:
     balance_first = inputs.falls_last_12_months > 0
     if balance_first:
         findings.reasons.append(
-            f"You fell {inputs.falls_last_12_months} time(s) in the last 12 months. Start with "
+            f"You fell {_times(inputs.falls_last_12_months)} in the last 12 months. Start with "
             "strength and balance exercises before adding impact."
         )
         findings.doctor_points.append(
