@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool as BrokenExecutor
 from dataclasses import dataclass, field
@@ -102,6 +102,8 @@ class ImportReport:
 
 
 class Progress(Protocol):
+    """Called after each file; ``total`` is 0 while the number of files is unknown."""
+
     def __call__(self, result: FileResult, done: int, total: int) -> None: ...
 
 
@@ -127,11 +129,12 @@ def _within(a: float, b: float, tolerance: float) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b))
 
 
-def choose_workers(n_files: int, requested: int | None) -> int:
-    """Worker processes for decoding: as asked, else the cores for big batches, else 1."""
+def choose_workers(n_files: int | None, requested: int | None) -> int:
+    """Worker processes for decoding: as asked, else the cores for big (or not yet counted)
+    batches, else 1."""
     if requested is not None:
         return max(1, requested)
-    if n_files < POOL_MIN_FILES:
+    if n_files is not None and n_files < POOL_MIN_FILES:
         return 1
     return max(1, min(os.cpu_count() or 1, 4))
 
@@ -175,31 +178,42 @@ def import_paths(
     progress: Progress | None = None,
     reader: Reader | None = None,
 ) -> ImportReport:
-    """Import files, folders and archives; an unreadable path is reported, not raised."""
+    """Import files, folders and archives; an unreadable path is reported, not raised.
+
+    Sources are walked lazily, so an export with many nested archives is not held in memory
+    at once; the progress callback then gets ``total=0`` (unknown).
+    """
+    return import_sources(
+        store, _walk(paths), athlete_id=athlete_id, workers=workers, progress=progress,
+        reader=reader,
+    )
+
+
+@dataclass
+class _UnreadablePath:
+    name: str
+    error: IngestError
+    size_bytes: int = 0
+
+    def read(self) -> bytes:
+        raise self.error
+
+
+def _walk(paths: Iterable[Path | str]) -> Iterator[SourceLike]:
     from stridewise.ingest.sources import iter_sources
 
-    sources: list[SourceLike] = []
-    walk_failures: list[FileResult] = []
     for path in paths:
         try:
-            sources.extend(iter_sources([Path(path)]))
+            yield from iter_sources([Path(path)])
         except IngestError as exc:
-            walk_failures.append(FileResult(str(path), "failed", exc.reason))
+            yield _UnreadablePath(str(path), exc)
         except OSError as exc:
-            walk_failures.append(FileResult(str(path), "failed", f"cannot be opened ({exc})"))
-    with store.transaction() as tx:
-        for failure in walk_failures:
-            _log(tx, athlete_id, failure, size_bytes=None)
-    report = import_sources(
-        store, sources, athlete_id=athlete_id, workers=workers, progress=progress, reader=reader
-    )
-    report.files[:0] = walk_failures
-    return report
+            yield _UnreadablePath(str(path), IngestError(f"cannot be opened ({exc})"))
 
 
 def import_sources(
     store: Store,
-    sources: Sequence[SourceLike],
+    sources: Iterable[SourceLike],
     *,
     athlete_id: int,
     workers: int | None = None,
@@ -212,27 +226,31 @@ def import_sources(
 
         reader = read_bytes
     decode_with: Reader = reader
-    n_workers = choose_workers(len(sources), workers)
+    total = len(sources) if isinstance(sources, Sized) else 0
+    n_workers = choose_workers(total or None, workers)
+    # With an unknown count, decode inline until the batch proves big enough for workers.
+    pool_from = 0 if (total or workers is not None) else POOL_MIN_FILES
     report = ImportReport()
     with store.transaction() as tx:
         done = tx.done_hashes(athlete_id)
     in_run: set[str] = set()
     pending: deque[_Job] = deque()
-    window = 4 * n_workers if n_workers > 1 else 0
+    window = 0
     pool: Executor | None = None
-    if n_workers > 1:
-        # forkserver: workers are not forked from a process that holds database connections
-        # and a progress-bar thread.
-        pool = ProcessPoolExecutor(n_workers, mp_context=get_context("forkserver"))
 
     def finish(job: _Job) -> None:
         result = job.early or _store_job(store, athlete_id, job, done, decode_with)
         report.files.append(result)
         if progress is not None:
-            progress(result, len(report.files), len(sources))
+            progress(result, len(report.files), total)
 
     try:
-        for source in sources:
+        for index, source in enumerate(sources):
+            if pool is None and n_workers > 1 and index >= pool_from:
+                # forkserver: workers are not forked from a process that holds database
+                # connections and a progress-bar thread.
+                pool = ProcessPoolExecutor(n_workers, mp_context=get_context("forkserver"))
+                window = 4 * n_workers
             job = _Job(source)
             try:
                 job.data = source.read()
