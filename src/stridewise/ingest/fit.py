@@ -1,0 +1,258 @@
+"""FIT activity files -> :class:`~stridewise.activity.Activity` objects.
+
+Decisions, in one place:
+
+* **One activity per session.** A FIT activity holds one or more sessions; each
+  non-transition session becomes one Activity holding the records inside its time span.
+  So a chained file that is one activity over several segments (FR935 swim, 7 segments)
+  stays one Activity, and a multisport file (triathlon) becomes one Activity per sport leg,
+  each with its own sport, which is what training load needs. Transition sessions are
+  dropped. A single-session file keeps every record, whatever the session's time span says.
+* **A recording that was never finished is refused.** An activity file with records but
+  neither a session nor an activity message was cut off (the device stopped before writing
+  its summary); it raises :class:`CorruptFileError` rather than guessing.
+* **Device-relative clocks.** date_time values below ``0x10000000`` count from power-on.
+  They are made absolute with a ``timestamp_correlation`` message when there is one, else
+  with the activity message's ``local_timestamp`` (then the UTC offset is unknown and a
+  warning says so); with neither, the file is refused: its date cannot be known.
+* Cadence: FIT stores strides per minute of one foot (+ ``fractional_cadence``), doubled
+  to ``cadence_spm`` for foot sports; cycling cadence is ``cadence_rpm``; other sports'
+  cadence (swim strokes) is not kept. ``enhanced_speed``/``enhanced_altitude`` win when set.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from stridewise.activity import (
+    FOOT_SPORTS,
+    Activity,
+    FloatArray,
+    ImplausibleActivityError,
+    Lap,
+    build_activity,
+)
+from stridewise.errors import CorruptFileError, EmptyActivityError, IngestError
+from stridewise.fit.decode import FitData, FitFormatError
+from stridewise.fit.fallback import read_fit
+from stridewise.fit.profile import (
+    FIT_EPOCH_S,
+    GARMIN_MANUFACTURERS,
+    GARMIN_PRODUCT,
+    MANUFACTURER,
+    MIN_ABSOLUTE_DATE_TIME,
+    SPORT,
+    SPORT_TO_STRIDEWISE,
+    SUB_SPORT,
+    SUB_SPORT_TO_STRIDEWISE,
+)
+
+SEMICIRCLE_DEG = 180.0 / 2**31
+TRANSITION = 3
+ACTIVITY_FILE = 4
+
+
+def read(data: bytes, *, source_name: str) -> list[Activity]:
+    try:
+        fit = read_fit(data)
+    except FitFormatError as exc:
+        raise CorruptFileError(str(exc), source=source_name) from exc
+    types = {t for t in fit.segment_file_types if t is not None}
+    if types and ACTIVITY_FILE not in types:
+        raise EmptyActivityError(
+            f"is a FIT file of type {sorted(types)}, not an activity recording",
+            source=source_name,
+        )
+    record = fit.table("record")
+    raw_time = record.get("timestamp")
+    if not np.isfinite(raw_time).any():
+        raise EmptyActivityError("the FIT file holds no timestamped records", source=source_name)
+    sessions, activity = fit.table("session"), fit.table("activity")
+    if len(sessions) == 0 and len(activity) == 0:
+        raise CorruptFileError(
+            f"the recording was cut short: {len(record)} records but no session or activity "
+            "summary, so the device never finished writing the file",
+            source=source_name,
+        )
+    warnings: list[str] = []
+    to_unix = _clock_reference(fit, raw_time, warnings, source_name)
+    time_s = raw_time + to_unix
+    utc_offset_s = _utc_offset_s(fit) if not warnings else None
+    device = _device(fit)
+    group_of_segment = _activity_groups(fit)
+    record_group = group_of_segment[record.segment]
+    spans = _session_spans(fit, to_unix, group_of_segment)
+    activities = []
+    for sport_code, sub_code, start_s, end_s, group in spans:
+        keep = record_group == group if group >= 0 else np.ones(time_s.shape, bool)
+        if sum(1 for span in spans if span[4] == group) > 1:
+            keep &= (time_s >= start_s) & (time_s <= end_s)
+        if not np.isfinite(time_s[keep]).any():
+            continue
+        sport_name = SPORT.get(sport_code, "other") if sport_code is not None else None
+        sub_name = SUB_SPORT.get(sub_code) if sub_code is not None else None
+        sport = SUB_SPORT_TO_STRIDEWISE.get(sub_name or "") or SPORT_TO_STRIDEWISE.get(
+            sport_name or "", "other"
+        )
+        columns = _record_columns(fit, keep, time_s, sport)
+        t = columns["time_s"]
+        t0, t1 = float(np.nanmin(t)), float(np.nanmax(t))
+        try:
+            activities.append(
+                build_activity(
+                    columns, sport=sport, source_format="fit",
+                    laps=_laps(fit, to_unix, t0, t1), sub_sport=sub_name,
+                    utc_offset_s=utc_offset_s, device=device, warnings=list(warnings),
+                )
+            )
+        except ImplausibleActivityError as exc:
+            raise IngestError(str(exc), source=source_name) from exc
+    if not activities:
+        raise EmptyActivityError("the FIT file holds no activity records", source=source_name)
+    return activities
+
+
+def _clock_reference(fit: FitData, raw_time: FloatArray, warnings: list[str], source: str) -> float:
+    """Seconds to add to FIT date_time values to get Unix time."""
+    if np.nanmin(raw_time) >= MIN_ABSOLUTE_DATE_TIME:
+        return float(FIT_EPOCH_S)
+    corr = fit.table("timestamp_correlation")
+    utc, system = corr.get("timestamp"), corr.get("system_timestamp")
+    ok = np.isfinite(utc) & np.isfinite(system) & (utc >= MIN_ABSOLUTE_DATE_TIME)
+    if ok.any():
+        return float(FIT_EPOCH_S + utc[ok][0] - system[ok][0])
+    act = fit.table("activity")
+    local, stamp = act.get("local_timestamp"), act.get("timestamp")
+    ok = np.isfinite(local) & np.isfinite(stamp) & (local >= MIN_ABSOLUTE_DATE_TIME)
+    if ok.any():
+        warnings.append(
+            "the device clock was not set: times come from the device's local clock, so "
+            "they may be off by your time-zone offset"
+        )
+        return float(FIT_EPOCH_S + local[ok][0] - stamp[ok][0])
+    raise IngestError(
+        "the device clock was not set when this was recorded (times count from power-on), "
+        "so its date cannot be known",
+        source=source,
+    )
+
+
+def _utc_offset_s(fit: FitData) -> int | None:
+    act = fit.table("activity")
+    local, stamp = act.get("local_timestamp"), act.get("timestamp")
+    ok = np.isfinite(local) & np.isfinite(stamp) & (local > 0)
+    if not ok.any():
+        return None
+    offset = float(local[ok][0] - stamp[ok][0])
+    rounded = round(offset / 60.0) * 60
+    return rounded if abs(rounded) <= 14 * 3600 else None
+
+
+def _device(fit: FitData) -> str | None:
+    for table_name in ("file_id", "device_info"):
+        table = fit.table(table_name)
+        for i in range(len(table)):
+            if table_name == "device_info" and table.get("device_index")[i] != 0:
+                continue
+            maker = table.get("manufacturer")[i]
+            product = table.get("product")[i]
+            names = table.columns.get("product_name")
+            product_name = names[i] if names is not None else None
+            if not math.isfinite(maker):
+                continue
+            brand = MANUFACTURER.get(int(maker), f"manufacturer {int(maker)}")
+            if product_name:
+                same = product_name.lower().startswith(brand.lower())
+                return product_name if same else f"{brand} {product_name}"
+            if int(maker) in GARMIN_MANUFACTURERS and math.isfinite(product):
+                known = GARMIN_PRODUCT.get(int(product))
+                if known:
+                    return f"Garmin {known}"
+            return brand
+    return None
+
+
+def _activity_groups(fit: FitData) -> np.ndarray:
+    """Group chained segments into activities: a segment whose file_id says "activity"
+    starts a new one; segments without a file_id continue the one before."""
+    starts = np.array([t == ACTIVITY_FILE for t in fit.segment_file_types], dtype=np.int64)
+    return np.maximum(np.cumsum(starts) - 1, 0)
+
+
+Span = tuple[int | None, int | None, float, float, int]
+
+
+def _session_spans(fit: FitData, to_unix: float, group_of_segment: np.ndarray) -> list[Span]:
+    """(sport, sub_sport, start, end, group) per non-transition session; one span (group
+    -1: every record) when the file has no session."""
+    sessions = fit.table("session")
+    spans: list[Span] = []
+    for i in range(len(sessions)):
+        sport = _int(sessions.get("sport")[i])
+        if sport == TRANSITION:
+            continue
+        start = sessions.get("start_time")[i] + to_unix
+        end = sessions.get("timestamp")[i] + to_unix
+        group = int(group_of_segment[sessions.segment[i]])
+        spans.append((sport, _int(sessions.get("sub_sport")[i]), start, end, group))
+    if spans:
+        return spans
+    sport_table = fit.table("sport")
+    laps = fit.table("lap")
+    sport = _first_int(sport_table.get("sport")) or _first_int(laps.get("sport"))
+    sub = _first_int(sport_table.get("sub_sport")) or _first_int(laps.get("sub_sport"))
+    return [(sport, sub, -math.inf, math.inf, -1)]
+
+
+def _int(value: float) -> int | None:
+    return int(value) if math.isfinite(value) else None
+
+
+def _first_int(col: FloatArray) -> int | None:
+    finite = col[np.isfinite(col)]
+    return int(finite[0]) if finite.size else None
+
+
+def _record_columns(
+    fit: FitData, keep: np.ndarray, time_s: FloatArray, sport: str
+) -> dict[str, FloatArray]:
+    rec = fit.table("record")
+
+    def col(name: str) -> FloatArray:
+        return np.asarray(rec.get(name), dtype=np.float64)[keep]
+
+    def prefer(enhanced: str, plain: str) -> FloatArray:
+        e, p = col(enhanced), col(plain)
+        return np.where(np.isfinite(e), e, p)
+
+    cadence = col("cadence")
+    columns = {
+        "time_s": time_s[keep],
+        "lat_deg": col("position_lat") * SEMICIRCLE_DEG,
+        "lon_deg": col("position_long") * SEMICIRCLE_DEG,
+        "distance_m": col("distance"),
+        "speed_mps": prefer("enhanced_speed", "speed"),
+        "altitude_m": prefer("enhanced_altitude", "altitude"),
+        "heart_rate_bpm": col("heart_rate"),
+        "power_w": col("power"),
+    }
+    if sport in FOOT_SPORTS:
+        fraction = np.nan_to_num(col("fractional_cadence"), nan=0.0)
+        columns["cadence_spm"] = 2.0 * (cadence + fraction)
+    elif sport == "ride":
+        columns["cadence_rpm"] = cadence
+    return {k: v for k, v in columns.items() if k == "time_s" or np.isfinite(v).any()}
+
+
+def _laps(fit: FitData, to_unix: float, t0: float, t1: float) -> list[Lap]:
+    laps = fit.table("lap")
+    start = laps.get("start_time") + to_unix
+    elapsed = laps.get("total_elapsed_time")
+    distance = laps.get("total_distance")
+    out = []
+    for s, e, d in zip(start.tolist(), elapsed.tolist(), distance.tolist(), strict=True):
+        if math.isfinite(s) and math.isfinite(e) and t0 - 1.0 <= s <= t1:
+            out.append(Lap(start_time_s=s, elapsed_s=e, distance_m=d if math.isfinite(d) else None))
+    return out
