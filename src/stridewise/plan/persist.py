@@ -1,0 +1,114 @@
+"""The thin layer between the pure planner and the store: history, screening and pain in;
+plans, planned sessions and plan changes out."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from stridewise.plan.inputs import ScreeningFacts
+from stridewise.plan.model import Goal, PastSession, Plan, PlanChange, PlannedSession, SessionKind
+
+SPORT_KIND = {"run": SessionKind.EASY_RUN, "walk": SessionKind.WALK, "hike": SessionKind.WALK,
+              "strength": SessionKind.STRENGTH}
+SLOT_NUMBER = {"am": 0, "pm": 1}
+
+
+def _utc(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[PastSession]:
+    """Activities and manual sessions between two dates as planner history."""
+    out = []
+    for a in tx.list_activities(athlete_id, since=_utc(since), until=_utc(until)):
+        kind = SPORT_KIND.get(a.sport)
+        if kind is not None:
+            out.append(PastSession(a.start_time_utc.date(), kind, float(a.moving_s),
+                                   a.distance_m, a.rpe))
+    for s in tx.list_manual_sessions(athlete_id, since=_utc(since), until=_utc(until)):
+        kind = SPORT_KIND.get(s.kind)
+        if kind is not None:
+            out.append(PastSession(s.start_time_utc.date(), kind, float(s.duration_s),
+                                   s.distance_m, s.rpe))
+    return sorted(out, key=lambda p: p.day)
+
+
+def latest_screening(tx: Any, athlete_id: int) -> ScreeningFacts | None:
+    from stridewise.science.screening import ScreeningResult
+
+    rows = tx.list_screenings(athlete_id)
+    if not rows:
+        return None
+    return ScreeningFacts.from_screening(ScreeningResult.from_dict(rows[-1].result))
+
+
+def pain_checks(tx: Any, athlete_id: int, since: date, until: date) -> list[Any]:
+    from stridewise.science.pain import PainCheck, PainTiming
+
+    checks = []
+    for c in tx.list_checkins(athlete_id, since=_utc(since), until=_utc(until)):
+        if c.pain_score is None:
+            continue
+        timing = PainTiming(c.pain_timing) if c.pain_timing else PainTiming.AFTER
+        checks.append(PainCheck(c.at_utc.date(), float(c.pain_score), timing, c.pain_site,
+                                bool(c.pain_localised_bone), bool(c.fell)))
+    return checks
+
+
+def save_plan(tx: Any, athlete_id: int, plan: Plan, params: dict[str, Any]) -> int:
+    row = tx.add_plan(athlete_id, plan.goal.value, {**params, "plan": _header(plan)})
+    _add_sessions(tx, row.id, plan.sessions)
+    return int(row.id)
+
+
+def replace_future(tx: Any, plan_id: int, plan: Plan, today: date,
+                   changes: tuple[PlanChange, ...], params: dict[str, Any]) -> None:
+    """Sessions from today are superseded (kept, marked 'changed'); the new ones are added."""
+    for row in tx.list_planned_sessions(plan_id, since=today):
+        if row.status == "planned":
+            tx.set_planned_status(row.id, "changed", "re-planned")
+    for row in tx.list_planned_sessions(plan_id, until=today):
+        match = [s for s in plan.sessions if s.day == row.date and s.status == "missed"
+                 and SLOT_NUMBER[s.slot] == row.slot and s.kind.value == row.kind]
+        if match and row.status == "planned":
+            tx.set_planned_status(row.id, "missed", "not recorded")
+    _add_sessions(tx, plan_id, [s for s in plan.sessions if s.day >= today])
+    stored = tx.get_plan(plan_id)
+    stored.goal = plan.goal.value
+    stored.params = {**params, "plan": _header(plan)}
+    for change in changes:
+        tx.add_plan_change(plan_id, change.reason, change.details)
+
+
+def load_plan(tx: Any, athlete_id: int) -> tuple[int, Plan, dict[str, Any]] | None:
+    row = tx.active_plan(athlete_id)
+    if row is None:
+        return None
+    sessions = tuple(PlannedSession.from_dict({**r.details, "status": r.status})
+                     for r in tx.list_planned_sessions(row.id)
+                     if r.status not in ("changed", "cancelled"))
+    header = row.params["plan"]
+    plan = Plan(Goal(row.goal), date.fromisoformat(header["start"]),
+                date.fromisoformat(header["end"]), sessions, tuple(header["notes"]),
+                bool(header["beginner"]))
+    return int(row.id), plan, dict(row.params)
+
+
+def _header(plan: Plan) -> dict[str, Any]:
+    return {"start": plan.start.isoformat(), "end": plan.end.isoformat(),
+            "notes": list(plan.notes), "beginner": plan.beginner}
+
+
+def _add_sessions(tx: Any, plan_id: int, sessions: Any) -> None:
+    for s in sessions:
+        tx.add_planned_session(plan_id, s.day, s.kind.value, slot=SLOT_NUMBER[s.slot],
+                               duration_s=float(s.duration_s), distance_m=s.distance_m,
+                               details=s.to_dict(), status=s.status
+                               if s.status in ("planned", "done", "missed") else "planned",
+                               reason=s.reason)
+
+
+def history_window(start: date) -> tuple[date, date]:
+    """The 8 weeks before ``start`` the planner reads."""
+    return start - timedelta(weeks=8), start
