@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("data", "screen")
+COMMAND_MODULES: tuple[str, ...] = ("data", "screen", "web", "plan")
 
 app = typer.Typer(
     name="stridewise",
