@@ -8,8 +8,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from stridewise.science.acwr import acwr_coupled, acwr_ewma, acwr_uncoupled
+from stridewise.science.daily import DAILY_METRICS, daily_load_metrics
 from stridewise.science.fitness import fitness_fatigue_form, monotony, strain
-from stridewise.science.spike import single_run_spike_ratio, week_to_week_change
+from stridewise.science.spike import (
+    longest_prior_run_m,
+    single_run_spike_ratio,
+    week_to_week_change,
+)
 
 # Whole numbers with many zeros look like real logs (rest days, sRPE in whole AU).
 daily_values = st.one_of(st.just(0.0), st.floats(0, 2_000, allow_nan=False).map(round))
@@ -84,3 +89,31 @@ def test_monotony_with_zero_spread_is_nan(daily_au: float, days: int) -> None:
     flat = np.full(days, daily_au)
     assert np.isnan(monotony(flat)).all()
     assert np.isnan(strain(flat)).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(cohorts, st.integers(1, 5))
+def test_daily_load_metrics_equals_the_single_metric_functions(
+    load: np.ndarray, block_athletes: int
+) -> None:
+    runs = load * 12.0
+    together = daily_load_metrics(load, runs, block_athletes=block_athletes)
+    assert set(together) == set(DAILY_METRICS)
+    ffm = fitness_fatigue_form(load)
+    expected = {
+        "fitness": ffm.fitness,
+        "fatigue": ffm.fatigue,
+        "form": ffm.form,
+        "acwr_coupled": acwr_coupled(load),
+        "acwr_uncoupled": acwr_uncoupled(load),
+        "acwr_ewma": acwr_ewma(load),
+        "monotony": monotony(load),
+        "strain": strain(load),
+        "longest_prior_run_m": longest_prior_run_m(runs),
+        "spike_ratio": single_run_spike_ratio(runs),
+        "week_to_week_change": week_to_week_change(runs),
+    }
+    for name, values in expected.items():
+        np.testing.assert_array_equal(together[name], values, err_msg=name)
+    one = daily_load_metrics(load[0], runs[0])
+    np.testing.assert_array_equal(one["form"], together["form"][0])

@@ -91,9 +91,16 @@ def acwr_coupled(
     negative dose-response in runners (Frandsen 2025 [V]).
     """
     values, one_athlete = as_athlete_days(load)
+    return restore_shape(acwr_coupled_2d(values, acute_d, chronic_d, min_history_d), one_athlete)
+
+
+def acwr_coupled_2d(
+    values: FloatArray, acute_d: int, chronic_d: int, min_history_d: int
+) -> FloatArray:
+    """:func:`acwr_coupled` on an already validated 2-D array."""
     acute = rolling_sum(values, acute_d) / acute_d
     chronic = rolling_sum(values, chronic_d) / chronic_d
-    return restore_shape(ratio_or_nan(acute, chronic, min_history_d), one_athlete)
+    return ratio_or_nan(acute, chronic, min_history_d)
 
 
 def acwr_uncoupled(
@@ -131,14 +138,21 @@ def acwr_uncoupled(
     -----
     Evidence: [S]; see the module notes.
     """
+    values, one_athlete = as_athlete_days(load)
+    return restore_shape(acwr_uncoupled_2d(values, acute_d, chronic_d, min_history_d), one_athlete)
+
+
+def acwr_uncoupled_2d(
+    values: FloatArray, acute_d: int, chronic_d: int, min_history_d: int
+) -> FloatArray:
+    """:func:`acwr_uncoupled` on an already validated 2-D array."""
     if chronic_d <= acute_d:
         raise ValueError("chronic_d must be longer than acute_d")
-    values, one_athlete = as_athlete_days(load)
     acute_sum = rolling_sum(values, acute_d)
     chronic_sum = np.maximum(rolling_sum(values, chronic_d) - acute_sum, 0.0)
     acute = acute_sum / acute_d
     chronic = chronic_sum / (chronic_d - acute_d)
-    return restore_shape(ratio_or_nan(acute, chronic, min_history_d), one_athlete)
+    return ratio_or_nan(acute, chronic, min_history_d)
 
 
 def ewma_smoothing_factor(span_d: float) -> float:
@@ -190,7 +204,14 @@ def acwr_ewma(
     Evidence: [V] (Williams 2017 for the method); see the module notes for the criticism.
     """
     values, one_athlete = as_athlete_days(load)
+    return restore_shape(acwr_ewma_2d(values, acute_d, chronic_d, min_history_d), one_athlete)
+
+
+def acwr_ewma_2d(
+    values: FloatArray, acute_d: float, chronic_d: float, min_history_d: int
+) -> FloatArray:
+    """:func:`acwr_ewma` on an already validated 2-D array."""
     acute, chronic = exponential_scan(
         values, (ewma_smoothing_factor(acute_d), ewma_smoothing_factor(chronic_d))
     )
-    return restore_shape(ratio_or_nan(acute, chronic, min_history_d), one_athlete)
+    return ratio_or_nan(acute, chronic, min_history_d)

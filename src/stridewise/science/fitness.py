@@ -106,17 +106,25 @@ def fitness_fatigue_form(
     training. J Sports Sci 2006;24(5):509-520.
     """
     values, one_athlete = as_athlete_days(load)
+    fitness, fatigue, form = fitness_fatigue_form_2d(values, tau_fitness_d, tau_fatigue_d)
+    return FitnessFatigueForm(
+        restore_shape(fitness, one_athlete),
+        restore_shape(fatigue, one_athlete),
+        restore_shape(form, one_athlete),
+    )
+
+
+def fitness_fatigue_form_2d(
+    values: FloatArray, tau_fitness_d: float, tau_fatigue_d: float
+) -> FitnessFatigueForm:
+    """:func:`fitness_fatigue_form` on an already validated 2-D array."""
     fitness, fatigue = exponential_scan(
         values,
         (exponential_smoothing_factor(tau_fitness_d), exponential_smoothing_factor(tau_fatigue_d)),
     )
     form = np.zeros_like(values)
     form[:, 1:] = fitness[:, :-1] - fatigue[:, :-1]
-    return FitnessFatigueForm(
-        restore_shape(fitness, one_athlete),
-        restore_shape(fatigue, one_athlete),
-        restore_shape(form, one_athlete),
-    )
+    return FitnessFatigueForm(fitness, fatigue, form)
 
 
 def _weekly_mean_and_sd(values: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -172,10 +180,11 @@ def monotony(load: ArrayLike) -> FloatArray:
     Med Sci Sports Exerc 1998;30(7):1164-1168.
     """
     values, one_athlete = as_athlete_days(load)
-    return restore_shape(_monotony(values), one_athlete)
+    return restore_shape(monotony_2d(values), one_athlete)
 
 
-def _monotony(values: FloatArray) -> FloatArray:
+def monotony_2d(values: FloatArray) -> FloatArray:
+    """:func:`monotony` on an already validated 2-D array."""
     mean, sd = _weekly_mean_and_sd(values)
     # Flat weeks: treat an SD within rounding of 0 as exactly 0.
     flat = sd <= 1e-12 * np.maximum(mean, np.finfo(np.float64).tiny)
@@ -211,5 +220,11 @@ def strain(load: ArrayLike) -> FloatArray:
     Med Sci Sports Exerc 1998;30(7):1164-1168.
     """
     values, one_athlete = as_athlete_days(load)
-    weekly = rolling_sum(values, WEEK_D)
-    return restore_shape(weekly * _monotony(values), one_athlete)
+    return restore_shape(strain_2d(values), one_athlete)
+
+
+def strain_2d(values: FloatArray, week_monotony: FloatArray | None = None) -> FloatArray:
+    """:func:`strain` on an already validated 2-D array (reusing its monotony if given)."""
+    if week_monotony is None:
+        week_monotony = monotony_2d(values)
+    return rolling_sum(values, WEEK_D) * week_monotony

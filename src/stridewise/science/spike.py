@@ -80,7 +80,12 @@ def longest_prior_run_m(
         Metres, same shape as the input.
     """
     values, one_athlete = as_athlete_days(longest_run_m_per_day, "longest_run_m_per_day")
-    return restore_shape(shift_days(_rolling_max(values, lookback_d), 1), one_athlete)
+    return restore_shape(longest_prior_run_m_2d(values, lookback_d), one_athlete)
+
+
+def longest_prior_run_m_2d(values: FloatArray, lookback_d: int) -> FloatArray:
+    """:func:`longest_prior_run_m` on an already validated 2-D array."""
+    return shift_days(_rolling_max(values, lookback_d), 1)
 
 
 def single_run_spike_ratio(
@@ -115,10 +120,19 @@ def single_run_spike_ratio(
     injury; it is the best-supported load rule for runners available.
     """
     values, one_athlete = as_athlete_days(longest_run_m_per_day, "longest_run_m_per_day")
-    prior = shift_days(_rolling_max(values, lookback_d), 1)
-    ratio = np.divide(values, prior, out=np.full_like(values, np.nan), where=(prior > 0))
+    return restore_shape(
+        single_run_spike_ratio_2d(values, longest_prior_run_m_2d(values, lookback_d)),
+        one_athlete,
+    )
+
+
+def single_run_spike_ratio_2d(values: FloatArray, prior_longest_m: FloatArray) -> FloatArray:
+    """:func:`single_run_spike_ratio` on a validated 2-D array and its prior longest runs."""
+    ratio = np.divide(
+        values, prior_longest_m, out=np.full_like(values, np.nan), where=(prior_longest_m > 0)
+    )
     ratio[values <= 0] = np.nan
-    return restore_shape(ratio, one_athlete)
+    return ratio
 
 
 def spike_ratio(
@@ -210,8 +224,13 @@ def week_to_week_change(distance_m_per_day: ArrayLike) -> FloatArray:
     2008;36(1):33-39. doi:10.1177/0363546507307505
     """
     values, one_athlete = as_athlete_days(distance_m_per_day, "distance_m_per_day")
+    return restore_shape(week_to_week_change_2d(values), one_athlete)
+
+
+def week_to_week_change_2d(values: FloatArray) -> FloatArray:
+    """:func:`week_to_week_change` on an already validated 2-D array."""
     this_week = rolling_sum(values, 7)
     last_week = shift_days(this_week, 7)
     ratio = np.divide(this_week, last_week, out=np.full_like(values, np.nan), where=last_week > 0)
     ratio[:, :13] = np.nan
-    return restore_shape(ratio, one_athlete)
+    return ratio
