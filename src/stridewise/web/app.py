@@ -21,7 +21,13 @@ from stridewise.web.render import STATIC_DIR
 
 #: Routers, in the order their routes are matched. Each module exposes ``router``.
 ROUTER_MODULES: tuple[str, ...] = (
+    "stridewise.web.api",
     "stridewise.web.onboarding",
+    "stridewise.web.today_plan",
+    "stridewise.web.log",
+    "stridewise.web.imports",
+    "stridewise.web.activities",
+    "stridewise.web.trends",
     "stridewise.web.evidence",
 )
 
@@ -75,7 +81,7 @@ def create_app(store_url: str | None = None) -> FastAPI:
 
     @app.get("/", include_in_schema=False, name="home")
     def home(request: Request) -> RedirectResponse:
-        return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
+        return RedirectResponse(request.url_for("today_page"), status_code=303)
 
     # Mounted last so that /static/plotly.min.js (above) is matched before the directory.
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

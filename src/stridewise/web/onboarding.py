@@ -14,8 +14,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from stridewise.report.doctor import doctor_summary_html
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS
-from stridewise.science.screening import Ethnicity, ScreeningResult, screen
+from stridewise.science.screening import (
+    BoneInputs,
+    Ethnicity,
+    ParqAnswers,
+    ScreeningResult,
+    screen,
+)
 from stridewise.web import screening_form as sf
 from stridewise.web.deps import athlete_id_of, store_of
 from stridewise.web.render import page
@@ -162,3 +169,19 @@ def onboarding_result(request: Request, screening_id: int) -> Response:
     words = sf.explain(ScreeningResult.from_dict(row.result))
     return _step(request, "onboarding_result.html", 3, screening=row, words=words,
                  has_plan=plan is not None)
+
+
+@router.get("/doctor-summary/{screening_id}", response_class=HTMLResponse, name="doctor_summary")
+def doctor_summary(request: Request, screening_id: int) -> HTMLResponse:
+    """The printable summary to take to a doctor (a page of its own, print-ready)."""
+    with store_of(request).transaction() as tx:
+        row = tx.get_screening(screening_id)
+    if row is None or row.athlete_id != athlete_id_of(request):
+        return HTMLResponse("No such screening.", status_code=404)
+    html = doctor_summary_html(
+        ScreeningResult.from_dict(row.result),
+        ParqAnswers.from_dict(row.answers["parq"]),
+        BoneInputs.from_dict(row.answers["bone"]),
+        on=row.taken_at_utc.date(),
+    )
+    return HTMLResponse(html)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stridewise.science.pain import ACCEPTABLE_ACTIVITY_PAIN
 from stridewise.web.charts import (
     COLOURS,
     Chart,
@@ -227,13 +228,15 @@ def _pain_chart(window: pd.DataFrame) -> Chart | None:
                  "at night, is a reason to stop running and see a doctor.")
     layout = base_layout("pain (0–10)")
     layout["yaxis"]["range"] = [0, 10]
-    layout["shapes"] = [hline_shape(3.0, COLOURS["accent"])]
+    layout["shapes"] = [hline_shape(ACCEPTABLE_ACTIVITY_PAIN, COLOURS["accent"])]
     trace = {"type": "scatter", "mode": "markers+lines", "name": "Highest pain that day",
              "x": _dates(scored), "y": _values(scored["pain_max"]),
              "marker": {"color": COLOURS["accent"], "size": 8},
              "line": {"color": COLOURS["accent"], "width": 1}}
     return Chart(chart_id="pain", title="Pain over time", summary=words,
-                 convention="Dashed line at 3 out of 10: above it, the plan holds or eases.",
+                 convention=f"Dashed line at {ACCEPTABLE_ACTIVITY_PAIN:g} out of 10: pain during "
+                            "activity up to this level is acceptable if it settles by the next "
+                            "morning (Silbernagel pain-monitoring model).",
                  figure={"data": [trace], "layout": layout})
 
 

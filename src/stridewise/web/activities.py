@@ -1,0 +1,153 @@
+"""Activities: a list, and one activity with its pace, heart-rate and elevation plots and its
+bone stimulus against the same minutes spent walking."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from stridewise.science.bone import (
+    Gait,
+    loading_cycles_per_leg,
+    osteogenic_index,
+    peak_vgrf_bw,
+    walking_equivalent,
+)
+from stridewise.series.sessions import DEFAULT_CADENCE_SPM
+from stridewise.store import models as m
+from stridewise.web.charts import COLOURS, Chart, base_layout, line_trace
+from stridewise.web.deps import athlete_id_of, store_of, units_of
+from stridewise.web.render import MI_M, format_pace, page
+
+router = APIRouter()
+
+PAGE_SIZE = 50
+MAX_PLOT_POINTS = 1500  # plenty for a screen; keeps a 6-hour 1 Hz recording light
+FOOT_GAITS = {"run": Gait.RUN, "walk": Gait.WALK, "hike": Gait.WALK}
+
+
+@dataclass(frozen=True)
+class BoneStimulus:
+    """One session's osteogenic index and the same minutes walked; ``estimated`` when the
+    cadence was not recorded."""
+
+    session_oi: float
+    walking_oi: float
+    estimated: bool
+
+    @property
+    def ratio(self) -> float:
+        return self.session_oi / self.walking_oi if self.walking_oi > 0 else math.nan
+
+
+def bone_stimulus(activity: m.Activity) -> BoneStimulus | None:
+    """Osteogenic index of a foot session (run, walk, hike) from its speed and steps, with the
+    same conventions as :mod:`stridewise.series.sessions` (typical cadence when none)."""
+    gait = FOOT_GAITS.get(activity.sport)
+    if gait is None or not activity.moving_s:
+        return None
+    minutes = activity.moving_s / 60.0
+    speed = activity.avg_speed_mps or (
+        activity.distance_m / activity.moving_s if activity.distance_m else None)
+    if not speed:
+        return None
+    estimated = activity.steps is None and activity.avg_cadence_spm is None
+    if activity.steps is not None:
+        cycles = float(loading_cycles_per_leg(steps=activity.steps))
+        cadence = activity.steps / minutes
+    else:
+        cadence = activity.avg_cadence_spm or DEFAULT_CADENCE_SPM[activity.sport]
+        cycles = float(loading_cycles_per_leg(cadence_spm=cadence, duration_min=minutes))
+    session = float(osteogenic_index(peak_vgrf_bw(speed, gait), cycles))
+    walking = float(walking_equivalent([minutes], [speed], [cadence]).walk_oi)
+    return BoneStimulus(session, walking, estimated)
+
+
+def _thin(n: int) -> slice:
+    return slice(None, None, max(1, math.ceil(n / MAX_PLOT_POINTS)))
+
+
+def _clean(values: np.ndarray) -> list[float | None]:
+    return [None if not math.isfinite(v) else round(float(v), 3) for v in values]
+
+
+def activity_charts(records: dict[str, np.ndarray], units: str) -> list[Chart]:
+    """Pace, heart rate and elevation plots for the records that exist."""
+    if "time_s" not in records or len(records["time_s"]) < 2:
+        return []
+    step = _thin(len(records["time_s"]))
+    minutes = (records["time_s"] - records["time_s"][0]) / 60.0
+    x = _clean(minutes[step])
+    charts = []
+    speed = records.get("speed_mps")
+    if speed is None and "distance_m" in records:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            speed = np.gradient(records["distance_m"], records["time_s"])
+    if speed is not None and np.isfinite(speed).any():
+        unit_m = MI_M if units == "mi" else 1000.0
+        # Smooth over ~30 records so GPS jitter does not hide the shape.
+        smooth = np.convolve(np.nan_to_num(speed), np.ones(30) / 30, mode="same")
+        with np.errstate(divide="ignore"):
+            pace_min = np.where(smooth > 0.5, unit_m / smooth / 60.0, np.nan)
+        layout = base_layout(f"minutes per {units}", "minutes from the start")
+        layout["yaxis"] = {**layout["yaxis"], "autorange": "reversed", "rangemode": "normal"}
+        median = float(np.nanmedian(smooth[smooth > 0.5])) if (smooth > 0.5).any() else math.nan
+        charts.append(Chart("pace", "Pace", f"Your typical pace was {format_pace(median, units)}."
+                            " Faster is higher on the chart.",
+                            {"data": [line_trace(x, _clean(pace_min[step]), "Pace",
+                                                 COLOURS["primary"])], "layout": layout}))
+    heart = records.get("heart_rate_bpm")
+    if heart is not None and np.isfinite(heart).any():
+        charts.append(Chart("heart-rate", "Heart rate",
+                            f"Average {np.nanmean(heart):.0f} beats per minute, highest "
+                            f"{np.nanmax(heart):.0f}.",
+                            {"data": [line_trace(x, _clean(heart[step]), "Heart rate",
+                                                 COLOURS["accent"])],
+                             "layout": {**base_layout("beats per minute",
+                                                      "minutes from the start"),
+                                        "showlegend": False}}))
+    altitude = records.get("altitude_m")
+    if altitude is not None and np.isfinite(altitude).any():
+        layout = base_layout("metres above sea level", "minutes from the start")
+        layout["yaxis"] = {**layout["yaxis"], "rangemode": "normal"}
+        layout["showlegend"] = False
+        charts.append(Chart("elevation", "Elevation",
+                            f"From {np.nanmin(altitude):.0f} m to {np.nanmax(altitude):.0f} m "
+                            "above sea level.",
+                            {"data": [line_trace(x, _clean(altitude[step]), "Elevation",
+                                                 COLOURS["secondary"], fill="tozeroy")],
+                             "layout": layout}))
+    return charts
+
+
+@router.get("/activities", response_class=HTMLResponse, name="activities_page")
+def activities_page(request: Request, page_number: int = 1) -> HTMLResponse:
+    page_number = max(1, page_number)
+    with store_of(request).transaction() as tx:
+        total = tx.count_activities(athlete_id_of(request))
+        rows = tx.list_activities(athlete_id_of(request), newest_first=True,
+                                  limit=PAGE_SIZE * page_number)[PAGE_SIZE * (page_number - 1):]
+        manual = tx.list_manual_sessions(athlete_id_of(request))[-20:][::-1]
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    return page(request, "activities.html", title="Activities", active="activities_page",
+                activities=rows, manual=manual, total=total, page_number=page_number,
+                pages=pages, units=units_of(request))
+
+
+@router.get("/activities/{activity_id}", response_class=HTMLResponse, name="activity_page")
+def activity_page(request: Request, activity_id: int) -> HTMLResponse:
+    with store_of(request).transaction() as tx:
+        activity = tx.get_activity(activity_id)
+        if activity is None or activity.athlete_id != athlete_id_of(request):
+            raise HTTPException(status_code=404, detail="No such activity.")
+        records: dict[str, Any] = tx.get_stream(activity_id) or {}
+    units = units_of(request)
+    return page(request, "activity.html", title=activity.name or "Activity",
+                active="activities_page", activity=activity, units=units,
+                charts=activity_charts(records, units), bone=bone_stimulus(activity),
+                needs_plotly=True)

@@ -1,0 +1,301 @@
+"""The JSON API under ``/api``: everything the pages show, with OpenAPI docs at ``/api/docs``.
+
+The pages and the API call the same layers (store, science, series), so the two never
+disagree. Plan and Today endpoints live beside their pages in :mod:`stridewise.web.today_plan`.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from stridewise.activity import ManualSession
+from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult, screen
+from stridewise.store import CheckInInput
+from stridewise.web.activities import bone_stimulus
+from stridewise.web.deps import athlete_id_of, store_of
+from stridewise.web.evidence import evidence_sections
+from stridewise.web.imports import import_uploads
+from stridewise.web.series_cache import series_for
+from stridewise.web.trend_charts import weekly
+
+router = APIRouter(prefix="/api", tags=["data"])
+
+
+class ProfileOut(BaseModel):
+    sex: str | None
+    birth_year: int | None
+    resting_hr_bpm: float | None
+    resting_hr_estimated: bool
+    max_hr_bpm: float | None
+    max_hr_estimated: bool
+    units: str
+    time_zone: str
+    body_mass_kg: float | None = Field(description="Latest recorded body mass")
+
+
+class ActivityOut(BaseModel):
+    id: int
+    sport: str
+    start_time_utc: datetime
+    elapsed_s: float
+    moving_s: float
+    distance_m: float | None
+    ascent_m: float | None
+    avg_heart_rate_bpm: float | None
+    max_heart_rate_bpm: float | None
+    avg_speed_mps: float | None
+    steps: int | None
+    rpe: float | None
+    source_format: str
+    name: str | None
+
+
+class BoneStimulusOut(BaseModel):
+    session_osteogenic_index: float
+    walking_osteogenic_index: float = Field(description="The same minutes of ordinary walking")
+    cadence_estimated: bool
+
+
+class ActivityDetailOut(ActivityOut):
+    bone_stimulus: BoneStimulusOut | None
+    warnings: list[str]
+
+
+class StreamOut(BaseModel):
+    columns: dict[str, list[float | None]] = Field(
+        description="Per-record columns (units in the names), thinned to at most 1500 points")
+
+
+class ScreeningIn(BaseModel):
+    parq: dict[str, Any] = Field(description="ParqAnswers.to_dict() fields")
+    bone: dict[str, Any] = Field(description="BoneInputs.to_dict() fields")
+
+
+class ScreeningOut(BaseModel):
+    id: int
+    taken_at_utc: datetime
+    permitted_impact: str
+    may_run: bool
+    can_start: bool
+    result: dict[str, Any]
+
+
+class SessionIn(BaseModel):
+    kind: str = Field(description="run, walk, strength, balance, impact or other")
+    start_time_utc: datetime
+    duration_s: float
+    distance_m: float | None = None
+    rpe: float | None = Field(None, description="CR-10 effort, 0 to 10")
+    notes: str | None = None
+
+
+class CheckInIn(BaseModel):
+    at_utc: datetime
+    pain_site: str | None = None
+    pain_score: int | None = Field(None, description="0 to 10")
+    pain_timing: str | None = Field(None, description="during, after, next_morning, at_rest, "
+                                                      "at_night")
+    pain_localised_bone: bool | None = None
+    fell: bool | None = None
+    sleep_hours: float | None = None
+    sleep_quality: int | None = Field(None, description="1 to 5")
+    who5: tuple[int, int, int, int, int] | None = Field(None, description="five answers, 0-5")
+    energy: int | None = Field(None, description="1 to 5")
+    notes: str | None = None
+
+
+class CreatedOut(BaseModel):
+    id: int
+
+
+class FileResultOut(BaseModel):
+    source_name: str
+    status: str
+    reason: str | None
+    activity_ids: list[int]
+
+
+class EvidenceOut(BaseModel):
+    slug: str
+    title: str
+    source: str
+    html: str
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in frame.to_dict(orient="records"):
+        record = {str(k): _finite(v) for k, v in row.items()}
+        if "date" in record:
+            record["date"] = pd.Timestamp(record["date"]).date().isoformat()
+        out.append(record)
+    return out
+
+
+@router.get("/profile", response_model=ProfileOut)
+def get_profile(request: Request) -> ProfileOut:
+    with store_of(request).transaction() as tx:
+        athlete = tx.get_athlete(athlete_id_of(request))
+        mass = tx.latest_body_mass(athlete_id_of(request))
+    if athlete is None:
+        raise HTTPException(status_code=404, detail="No profile yet.")
+    return ProfileOut(
+        sex=athlete.sex, birth_year=athlete.birth_year, resting_hr_bpm=athlete.resting_hr_bpm,
+        resting_hr_estimated=athlete.resting_hr_estimated, max_hr_bpm=athlete.max_hr_bpm,
+        max_hr_estimated=athlete.max_hr_estimated, units=athlete.units,
+        time_zone=athlete.time_zone, body_mass_kg=mass.mass_kg if mass else None,
+    )
+
+
+def _activity_out(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in ActivityOut.model_fields}
+
+
+@router.get("/activities", response_model=list[ActivityOut])
+def list_activities(request: Request, limit: int = Query(50, ge=1, le=1000),
+                    offset: int = Query(0, ge=0)) -> list[ActivityOut]:
+    """Activities, newest first."""
+    with store_of(request).transaction() as tx:
+        rows = tx.list_activities(athlete_id_of(request), newest_first=True,
+                                  limit=limit + offset)[offset:]
+    return [ActivityOut(**_activity_out(r)) for r in rows]
+
+
+@router.get("/activities/{activity_id}", response_model=ActivityDetailOut)
+def get_activity(request: Request, activity_id: int) -> ActivityDetailOut:
+    with store_of(request).transaction() as tx:
+        row = tx.get_activity(activity_id)
+    if row is None or row.athlete_id != athlete_id_of(request):
+        raise HTTPException(status_code=404, detail="No such activity.")
+    bone = bone_stimulus(row)
+    return ActivityDetailOut(
+        **_activity_out(row), warnings=list(row.warnings),
+        bone_stimulus=None if bone is None else BoneStimulusOut(
+            session_osteogenic_index=bone.session_oi, walking_osteogenic_index=bone.walking_oi,
+            cadence_estimated=bone.estimated),
+    )
+
+
+@router.get("/activities/{activity_id}/stream", response_model=StreamOut)
+def get_activity_stream(request: Request, activity_id: int) -> StreamOut:
+    with store_of(request).transaction() as tx:
+        row = tx.get_activity(activity_id)
+        if row is None or row.athlete_id != athlete_id_of(request):
+            raise HTTPException(status_code=404, detail="No such activity.")
+        records = tx.get_stream(activity_id) or {}
+    n = len(next(iter(records.values()))) if records else 0
+    step = max(1, math.ceil(n / 1500))
+    return StreamOut(columns={name: [_finite(float(v)) for v in values[::step]]
+                              for name, values in records.items()})
+
+
+@router.get("/series")
+def get_series(request: Request, since: date | None = None) -> list[dict[str, Any]]:
+    """The daily series (one object per day): load, fitness/fatigue/form, ACWR, monotony,
+    strain, bone stimulus, WHO minutes, MET-minutes, pain. NaN is returned as null."""
+    series = series_for(request)
+    if since is not None and not series.empty:
+        series = series[pd.to_datetime(series["date"]) >= pd.Timestamp(since)]
+    return _records(series)
+
+
+@router.get("/series/weekly")
+def get_weekly(request: Request) -> list[dict[str, Any]]:
+    """Weekly sums (weeks start on Monday) of minutes, distance, load and bone stimulus."""
+    series = series_for(request)
+    if series.empty:
+        return []
+    columns = [c for c in ("duration_min", "distance_m", "run_distance_m", "load_srpe",
+                           "who_equivalent_min", "moderate_min", "vigorous_min", "met_min",
+                           "bone_stimulus", "walking_equivalent_stimulus") if c in series]
+    return _records(weekly(series, columns))
+
+
+@router.get("/checkins")
+def list_checkins(request: Request) -> list[dict[str, Any]]:
+    with store_of(request).transaction() as tx:
+        rows = tx.list_checkins(athlete_id_of(request))
+    fields = ("id", "at_utc", "pain_site", "pain_score", "pain_timing", "pain_localised_bone",
+              "fell", "sleep_hours", "sleep_quality", "who5", "energy", "notes")
+    return [{f: getattr(r, f) for f in fields} for r in rows]
+
+
+@router.post("/checkins", response_model=CreatedOut, status_code=201)
+def create_checkin(request: Request, body: CheckInIn) -> CreatedOut:
+    """Store a check-in (pain, sleep, WHO-5, energy)."""
+    try:
+        checkin = CheckInInput(**body.model_dump())
+    except ValueError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    with store_of(request).transaction() as tx:
+        row = tx.add_checkin(athlete_id_of(request), checkin)
+    return CreatedOut(id=row.id)
+
+
+@router.post("/sessions", response_model=CreatedOut, status_code=201)
+def create_session(request: Request, body: SessionIn) -> CreatedOut:
+    """Store a session logged by hand."""
+    try:
+        entry = ManualSession(**body.model_dump())
+    except ValueError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    with store_of(request).transaction() as tx:
+        row = tx.add_manual_session(athlete_id_of(request), entry)
+    return CreatedOut(id=row.id)
+
+
+def _screening_out(row: Any) -> ScreeningOut:
+    result = ScreeningResult.from_dict(row.result)
+    return ScreeningOut(id=row.id, taken_at_utc=row.taken_at_utc,
+                        permitted_impact=result.permitted_impact.value, may_run=result.may_run,
+                        can_start=result.can_start, result=row.result)
+
+
+@router.get("/screenings", response_model=list[ScreeningOut])
+def list_screenings(request: Request) -> list[ScreeningOut]:
+    with store_of(request).transaction() as tx:
+        rows = tx.list_screenings(athlete_id_of(request))
+    return [_screening_out(r) for r in rows]
+
+
+@router.post("/screenings", response_model=ScreeningOut, status_code=201)
+def create_screening(request: Request, body: ScreeningIn) -> ScreeningOut:
+    """Run the readiness and bone-health screens on the answers and store the result."""
+    try:
+        answers = ParqAnswers.from_dict(body.parq)
+        bone = BoneInputs.from_dict(body.bone)
+    except (ValueError, KeyError, TypeError) as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    result = screen(answers, bone)
+    with store_of(request).transaction() as tx:
+        row = tx.add_screening(athlete_id_of(request),
+                               {"parq": answers.to_dict(), "bone": bone.to_dict()},
+                               result.to_dict())
+    return _screening_out(row)
+
+
+@router.post("/import", response_model=list[FileResultOut])
+def import_files(request: Request, files: list[UploadFile]) -> list[FileResultOut]:
+    """Import activity files or export archives; one result per file."""
+    report = import_uploads(request, [f for f in files if f.filename])
+    return [FileResultOut(source_name=r.source_name, status=r.status, reason=r.reason,
+                          activity_ids=r.activity_ids) for r in report.files]
+
+
+@router.get("/evidence", response_model=list[EvidenceOut])
+def list_evidence() -> list[EvidenceOut]:
+    """Every metric's formula, reference and evidence grade (rendered science notes)."""
+    return [EvidenceOut(slug=s.slug, title=s.title, source=s.source, html=str(s.body_html))
+            for s in evidence_sections()]

@@ -1,0 +1,165 @@
+"""The Log page: quick forms for a session (run, walk, strength...) and a daily check-in (pain
+from a body map or a list, sleep, WHO-5 wellbeing, energy). A pain report is passed straight to
+the plan's adaptation so the plan page shows the change and its reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
+
+from stridewise.activity import ManualSession
+from stridewise.store import CheckInInput
+from stridewise.web.deps import athlete_id_of, store_of, units_of
+from stridewise.web.plan_actions import adapt_after_checkin
+from stridewise.web.render import MI_M, page
+from stridewise.web.warnings import zone_of
+
+router = APIRouter()
+
+SESSION_KINDS = (("run", "Run"), ("walk", "Walk"), ("strength", "Strength exercises"),
+                 ("balance", "Balance exercises"),
+                 ("impact", "Impact exercises (hops, heel drops)"), ("other", "Something else"))
+RPE_WORDS = ((0, "0: rest"), (1, "1: very, very easy"), (2, "2: easy"), (3, "3: moderate"),
+             (4, "4: somewhat hard"), (5, "5: hard"), (6, "6"), (7, "7: very hard"), (8, "8"),
+             (9, "9"), (10, "10: as hard as I could"))
+PAIN_SITES = ("Left foot", "Right foot", "Left ankle", "Right ankle", "Left shin", "Right shin",
+              "Left calf", "Right calf", "Left knee", "Right knee", "Left thigh", "Right thigh",
+              "Left hip", "Right hip", "Lower back", "Other")
+PAIN_TIMINGS = (("during", "During the activity"), ("after", "After the activity"),
+                ("next_morning", "The next morning"), ("at_rest", "At rest"),
+                ("at_night", "At night"))
+WHO5_ITEMS = ("I have felt cheerful and in good spirits", "I have felt calm and relaxed",
+              "I have felt active and vigorous", "I woke up feeling fresh and rested",
+              "My daily life has been filled with things that interest me")
+WHO5_CHOICES = ((5, "All of the time"), (4, "Most of the time"), (3, "More than half the time"),
+                (2, "Less than half the time"), (1, "Some of the time"), (0, "At no time"))
+
+def _zone(request: Request) -> ZoneInfo:
+    return zone_of(store_of(request), athlete_id_of(request))
+
+
+def _number(form: FormData, name: str, what: str) -> float | None:
+    raw = str(form.get(name) or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{what} should be a number.") from exc
+
+
+def _whole(form: FormData, name: str) -> int | None:
+    raw = str(form.get(name) or "").strip()
+    return int(raw) if raw.lstrip("-").isdigit() else None
+
+
+def _when(form: FormData, zone: ZoneInfo) -> datetime:
+    day = date.fromisoformat(str(form.get("date") or date.today().isoformat()))
+    raw_time = str(form.get("time") or "").strip()
+    at = time.fromisoformat(raw_time) if raw_time else datetime.now(zone).time()
+    local = datetime.combine(day, at, tzinfo=zone)
+    if local > datetime.now(zone) + timedelta(minutes=5):
+        raise ValueError("The date and time cannot be in the future.")
+    return local.astimezone(UTC)
+
+
+def session_from_form(form: FormData, zone: ZoneInfo, units: str) -> ManualSession:
+    minutes = _number(form, "duration_min", "Time")
+    if minutes is None:
+        raise ValueError("Please say how many minutes it took.")
+    distance = _number(form, "distance", "Distance")
+    rpe = _number(form, "rpe", "Effort")
+    return ManualSession(
+        start_time_utc=_when(form, zone),
+        kind=str(form.get("kind") or ""),
+        duration_s=minutes * 60.0,
+        distance_m=None if distance is None else distance * (MI_M if units == "mi" else 1000.0),
+        rpe=rpe,
+        notes=str(form.get("notes") or "").strip() or None,
+    )
+
+
+def checkin_from_form(form: FormData, zone: ZoneInfo) -> CheckInInput:
+    who5_answers = [_whole(form, f"who5_{i}") for i in range(5)]
+    answered = [a for a in who5_answers if a is not None]
+    if answered and len(answered) != 5:
+        raise ValueError("Please answer all five wellbeing questions, or none of them.")
+    pain_score = _whole(form, "pain_score")
+    site = str(form.get("pain_site") or "").strip() or None
+    yes_no = {"yes": True, "no": False}
+    return CheckInInput(
+        at_utc=_when(form, zone),
+        pain_site=site if pain_score else None,
+        pain_score=pain_score,
+        pain_timing=(str(form.get("pain_timing")) or None) if pain_score else None,
+        pain_localised_bone=yes_no.get(str(form.get("pain_localised_bone"))) if pain_score
+        else None,
+        fell=yes_no.get(str(form.get("fell"))),
+        sleep_hours=_number(form, "sleep_hours", "Hours of sleep"),
+        sleep_quality=_whole(form, "sleep_quality"),
+        who5=(who5_answers[0], who5_answers[1], who5_answers[2], who5_answers[3],
+              who5_answers[4]) if len(answered) == 5 else None,  # type: ignore[arg-type]
+        energy=_whole(form, "energy"),
+        notes=str(form.get("notes") or "").strip() or None,
+    )
+
+
+def _log_page(request: Request, **context: Any) -> HTMLResponse:
+    context.setdefault("session_message", None)
+    context.setdefault("checkin_message", None)
+    context.setdefault("error", None)
+    context.setdefault("plan_changes", [])
+    return page(request, "log.html", title="Log", active="log_page", kinds=SESSION_KINDS,
+                rpe_words=RPE_WORDS, pain_sites=PAIN_SITES, pain_timings=PAIN_TIMINGS,
+                who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES, today=date.today(),
+                units=units_of(request), **context)
+
+
+@router.get("/log", response_class=HTMLResponse, name="log_page")
+def log_page(request: Request) -> HTMLResponse:
+    return _log_page(request)
+
+
+@router.post("/log/session", response_class=HTMLResponse, name="log_session")
+async def log_session(request: Request) -> HTMLResponse:
+    form = await request.form()
+    units = units_of(request)
+    try:
+        entry = session_from_form(form, _zone(request), units)
+        with store_of(request).transaction() as tx:
+            tx.add_manual_session(athlete_id_of(request), entry)
+    except ValueError as error:
+        return _fragment_or_page(request, "session", error=str(error))
+    words = dict(SESSION_KINDS)[entry.kind]
+    return _fragment_or_page(request, "session",
+                             message=f"Saved: {words.lower()}, {entry.duration_s / 60:.0f} min.")
+
+
+@router.post("/log/checkin", response_class=HTMLResponse, name="log_checkin")
+async def log_checkin(request: Request) -> HTMLResponse:
+    form = await request.form()
+    try:
+        checkin = checkin_from_form(form, _zone(request))
+        with store_of(request).transaction() as tx:
+            tx.add_checkin(athlete_id_of(request), checkin)
+    except ValueError as error:
+        return _fragment_or_page(request, "checkin", error=str(error))
+    today = datetime.now(_zone(request)).date()
+    changes = adapt_after_checkin(store_of(request), athlete_id_of(request), today)
+    return _fragment_or_page(request, "checkin", message="Check-in saved. Thank you.",
+                             plan_changes=changes)
+
+
+def _fragment_or_page(request: Request, which: str, *, message: str | None = None,
+                      error: str | None = None, plan_changes: list[str] | None = None
+                      ) -> HTMLResponse:
+    if request.headers.get("HX-Request"):
+        return page(request, "_log_message.html", title="Saved", message=message, error=error,
+                    plan_changes=plan_changes or [])
+    return _log_page(request, error=error, plan_changes=plan_changes or [],
+                     **{f"{which}_message": message})

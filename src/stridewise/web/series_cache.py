@@ -1,0 +1,66 @@
+"""The daily series behind Trends, Today and the API, kept while the data it came from is
+unchanged. Derived data is a cache: a fingerprint of the source rows (counts and newest ids of
+activities, hand-logged sessions, check-ins and body-mass entries, and the profile) decides
+whether the cached frame is still the truth. Ten years of history then cost one cheap query
+per page instead of a recomputation."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pandas as pd
+from fastapi import Request
+from sqlalchemy import func, select
+
+from stridewise.store import Store
+from stridewise.store import models as m
+from stridewise.web.deps import athlete_id_of, store_of
+
+_SOURCES = (
+    (m.Activity, m.Activity.athlete_id),
+    (m.ManualSession, m.ManualSession.athlete_id),
+    (m.CheckIn, m.CheckIn.athlete_id),
+    (m.BodyMass, m.BodyMass.athlete_id),
+)
+_lock = threading.Lock()
+
+
+def fingerprint(store: Store, athlete_id: int) -> tuple[Any, ...]:
+    """Changes whenever a row the series reads is added, removed or the profile is edited."""
+    parts: list[Any] = []
+    with store.transaction() as tx:
+        for model, owner in _SOURCES:
+            count, newest = tx.session.execute(
+                select(func.count(), func.max(model.id)).where(owner == athlete_id)
+            ).one()
+            parts.extend((count, newest))
+        athlete = tx.get_athlete(athlete_id)
+        if athlete is not None:
+            parts.extend((athlete.sex, athlete.birth_year, athlete.resting_hr_bpm,
+                          athlete.max_hr_bpm, athlete.time_zone))
+    return tuple(parts)
+
+
+def cached_series(store: Store, athlete_id: int, cache: dict[Any, pd.DataFrame]) -> pd.DataFrame:
+    """``daily_series`` for the athlete, recomputed only when the fingerprint moved."""
+    from stridewise.series import daily_series
+
+    key = (athlete_id, fingerprint(store, athlete_id))
+    with _lock:
+        found = cache.get(key)
+    if found is not None:
+        return found
+    series = daily_series(store, athlete_id)
+    with _lock:
+        for stale in [k for k in cache if k[0] == athlete_id]:
+            del cache[stale]
+        cache[key] = series
+    return series
+
+
+def series_for(request: Request) -> pd.DataFrame:
+    state = request.app.state
+    if not hasattr(state, "series_cache"):
+        state.series_cache = {}
+    return cached_series(store_of(request), athlete_id_of(request), state.series_cache)

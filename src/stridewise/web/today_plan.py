@@ -1,0 +1,154 @@
+"""Today (the one answer) and Plan (weeks as a calendar, each session with its reason; mark done
+or missed; re-plan; ICS and FIT downloads), as pages and under /api."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+
+from stridewise.plan import PlanUnavailableError
+from stridewise.web import plan_actions as actions
+from stridewise.web.deps import athlete_id_of, store_of, units_of
+from stridewise.web.plan_view import active_plan_view, session_view
+from stridewise.web.render import page
+from stridewise.web.series_cache import series_for
+from stridewise.web.warnings import Warning, current_warnings, load_warnings, zone_of
+
+router = APIRouter()
+
+
+def local_today(request: Request) -> date:
+    return datetime.now(zone_of(store_of(request), athlete_id_of(request))).date()
+
+
+def _today_context(request: Request) -> dict[str, Any]:
+    store, athlete_id = store_of(request), athlete_id_of(request)
+    today = local_today(request)
+    series = series_for(request)
+    warnings = current_warnings(store, athlete_id, series, today, zone_of(store, athlete_id))
+    advice = actions.advice_for_today(store, athlete_id, today,
+                                      tuple(w.text for w in load_warnings(series, today)))
+    known = [w.text for w in warnings]
+    for text in advice.warnings:
+        if not any(k.startswith(text[:60]) for k in known):
+            warnings.append(Warning("warn", text))
+            known.append(text)
+    with store.transaction() as tx:
+        screened = bool(tx.list_screenings(athlete_id))
+        has_plan = tx.active_plan(athlete_id) is not None
+    return {"advice": advice, "warnings": warnings, "screened": screened, "has_plan": has_plan,
+            "today": today}
+
+
+@router.get("/today", response_class=HTMLResponse, name="today_page")
+def today_page(request: Request) -> HTMLResponse:
+    return page(request, "today.html", title="Today", active="today_page",
+                **_today_context(request))
+
+
+@router.get("/plan", response_class=HTMLResponse, name="plan_page")
+def plan_page(request: Request, error: str | None = None) -> HTMLResponse:
+    plan = active_plan_view(store_of(request), athlete_id_of(request))
+    with store_of(request).transaction() as tx:
+        screened = bool(tx.list_screenings(athlete_id_of(request)))
+    return page(request, "plan.html", title="Plan", active="plan_page", plan=plan,
+                screened=screened, goals=actions.GOAL_WORDS, weekdays=actions.WEEKDAY_NAMES,
+                default_weekdays=actions.DEFAULT_WEEKDAYS,
+                default_minutes=actions.DEFAULT_MINUTES, units=units_of(request), error=error,
+                interactive=True, today=local_today(request))
+
+
+@router.post("/plan", response_class=HTMLResponse, name="plan_create")
+async def plan_create(request: Request) -> Response:
+    form = await request.form()
+    weekdays = [int(str(v)) for v in form.getlist("weekday") if str(v).isdigit()]
+    minutes_raw = str(form.get("minutes_per_day") or actions.DEFAULT_MINUTES)
+    if not weekdays:
+        weekdays = list(actions.DEFAULT_WEEKDAYS)
+    try:
+        actions.create_plan(store_of(request), athlete_id_of(request),
+                            str(form.get("goal") or "start"), weekdays,
+                            int(minutes_raw) if minutes_raw.isdigit() else 0,
+                            local_today(request))
+    except PlanUnavailableError as error:
+        return plan_page(request, error=error.reason)
+    except ValueError as error:
+        return plan_page(request, error=str(error))
+    return RedirectResponse(request.url_for("plan_page"), status_code=303)
+
+
+@router.post("/plan/adapt", response_class=HTMLResponse, name="plan_adapt")
+def plan_adapt(request: Request) -> Response:
+    actions.adapt_now(store_of(request), athlete_id_of(request), local_today(request))
+    return RedirectResponse(request.url_for("plan_page"), status_code=303)
+
+
+@router.post("/plan/sessions/{session_id}", response_class=HTMLResponse, name="plan_mark")
+async def plan_mark(request: Request, session_id: int) -> Response:
+    form = await request.form()
+    try:
+        row = actions.mark_session(store_of(request), athlete_id_of(request), session_id,
+                                   str(form.get("status") or ""))
+    except LookupError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    except ValueError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    if request.headers.get("HX-Request"):
+        return page(request, "_plan_session_item.html", title="Session", s=session_view(row),
+                    units=units_of(request), interactive=True)
+    return RedirectResponse(request.url_for("plan_page"), status_code=303)
+
+
+@router.get("/plan/calendar.ics", name="plan_ics")
+def plan_ics(request: Request) -> Response:
+    data = actions.plan_ics(store_of(request), athlete_id_of(request))
+    if data is None:
+        raise HTTPException(status_code=404, detail="No plan yet.")
+    return Response(data, media_type="text/calendar", headers={
+        "Content-Disposition": 'attachment; filename="stridewise-plan.ics"'})
+
+
+@router.get("/plan/sessions/{session_id}/workout.fit", name="plan_fit")
+def plan_fit(request: Request, session_id: int) -> Response:
+    found = actions.session_fit(store_of(request), athlete_id_of(request), session_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail="Only planned runs become watch workouts.")
+    name, data = found
+    return Response(data, media_type="application/vnd.ant.fit", headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
+
+
+class TodayOut(BaseModel):
+    day: date
+    headline: str
+    why: str
+    warnings: list[str]
+    sessions: list[dict[str, Any]]
+
+
+@router.get("/api/today", response_model=TodayOut, tags=["plan"])
+def api_today(request: Request) -> TodayOut:
+    """The one answer for today: what to do and why, with any warning."""
+    context = _today_context(request)
+    advice = context["advice"]
+    return TodayOut(day=advice.day, headline=advice.headline, why=advice.why,
+                    warnings=[w.text for w in context["warnings"]],
+                    sessions=[s.to_dict() for s in advice.sessions])
+
+
+@router.get("/api/plan", tags=["plan"])
+def api_plan(request: Request) -> dict[str, Any]:
+    """The active plan: weeks of sessions with reasons and statuses, and its changes."""
+    plan = active_plan_view(store_of(request), athlete_id_of(request))
+    if plan is None:
+        raise HTTPException(status_code=404, detail="No plan yet.")
+    return {
+        "id": plan.id, "goal": plan.goal, "created_at_utc": plan.created_at_utc,
+        "weeks": [{"monday": w.monday, "sessions": [vars(s) for s in w.sessions]}
+                  for w in plan.weeks],
+        "changes": [{"at_utc": c.at_utc, "reason": c.reason} for c in plan.changes],
+    }

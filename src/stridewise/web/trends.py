@@ -1,0 +1,38 @@
+"""The Trends page: weekly minutes against the WHO band, distance, fitness/fatigue/form, ACWR,
+monotony, bone stimulus against walking, and pain, each chart with its words beside it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from stridewise.web.deps import units_of
+from stridewise.web.render import page
+from stridewise.web.series_cache import series_for
+from stridewise.web.trend_charts import has_any_activity, trend_charts
+
+router = APIRouter()
+
+#: Choices for the daily charts' window: (query value, days or None for all, words).
+RANGES: tuple[tuple[str, int | None, str], ...] = (
+    ("3m", 91, "Last 3 months"),
+    ("1y", 365, "Last 12 months"),
+    ("all", None, "Everything"),
+)
+
+
+def window_days(range_key: str) -> int | None:
+    for key, days, _words in RANGES:
+        if key == range_key:
+            return days
+    return 365
+
+
+@router.get("/trends", response_class=HTMLResponse, name="trends_page")
+def trends_page(request: Request, range_key: str = Query("1y", alias="range")) -> HTMLResponse:
+    series = series_for(request)
+    units = units_of(request)
+    charts = trend_charts(series, units=units, days=window_days(range_key))
+    return page(request, "trends.html", title="Trends", active="trends_page", charts=charts,
+                has_activity=has_any_activity(series), ranges=RANGES, range_key=range_key,
+                needs_plotly=bool(charts))

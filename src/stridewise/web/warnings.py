@@ -1,0 +1,99 @@
+"""Warnings shown on Today, in the report and by the API: the pain rules' decision (from the
+check-ins, by :func:`stridewise.science.pain.evaluate_pain`) and load flags read off the daily
+series. Each is one kind, specific sentence; none diagnoses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from stridewise.science.pain import PainAction, PainCheck, PainTiming, evaluate_pain
+from stridewise.store import Store
+from stridewise.web.trend_charts import ACWR_SPIKE, MONOTONY_HIGH
+
+RECENT_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Warning:
+    """``tone`` is ``stop``, ``warn`` or ``ok`` (the page colours); ``text`` is the sentence."""
+
+    tone: str
+    text: str
+
+
+def pain_checks(store: Store, athlete_id: int, today: date, zone: ZoneInfo) -> list[PainCheck]:
+    since = datetime.combine(today - timedelta(days=2 * RECENT_DAYS + 1), time(), tzinfo=zone)
+    with store.transaction() as tx:
+        rows = tx.list_checkins(athlete_id, since=since)
+    checks = []
+    for row in rows:
+        if row.pain_score is None and not row.fell:
+            continue
+        checks.append(PainCheck(
+            day=row.at_utc.astimezone(zone).date(),
+            score=float(row.pain_score or 0),
+            timing=PainTiming(row.pain_timing or PainTiming.DURING.value),
+            site=row.pain_site,
+            localised_bone=bool(row.pain_localised_bone),
+            fell=bool(row.fell),
+        ))
+    return checks
+
+
+def pain_warning(store: Store, athlete_id: int, today: date, zone: ZoneInfo) -> Warning | None:
+    checks = pain_checks(store, athlete_id, today, zone)
+    if not checks:
+        return None
+    decision = evaluate_pain(checks, today)
+    if decision.action is PainAction.CONTINUE:
+        return None
+    tone = "stop" if decision.action is PainAction.STOP or decision.see_doctor else "warn"
+    text = decision.reason
+    if decision.see_doctor and "doctor" not in text.lower():
+        text += " Please see a doctor before you run again."
+    return Warning(tone, text)
+
+
+def _recent(series: pd.DataFrame, column: str, today: date) -> pd.Series:
+    if column not in series or series.empty:
+        return pd.Series(dtype=float)
+    dates = pd.to_datetime(series["date"])
+    start = pd.Timestamp(today - timedelta(days=RECENT_DAYS - 1))
+    return series.loc[(dates >= start) & (dates <= pd.Timestamp(today)), column].dropna()
+
+
+def load_warnings(series: pd.DataFrame, today: date) -> list[Warning]:
+    found = []
+    acwr = _recent(series, "acwr_ewma", today)
+    if not acwr.empty and float(acwr.max()) > ACWR_SPIKE:
+        found.append(Warning("warn", (
+            f"Your training load rose quickly this week (workload ratio {float(acwr.max()):.2f}, "
+            f"above {ACWR_SPIKE}). Sudden jumps go with more injuries: keep the next few days "
+            "easy.")))
+    monotony = _recent(series, "monotony", today)
+    if not monotony.empty and float(monotony.iloc[-1]) > MONOTONY_HIGH:
+        found.append(Warning("warn", (
+            f"Your days have been very similar in effort (monotony {float(monotony.iloc[-1]):.1f}"
+            "). Mix easier and harder days, and keep your rest days.")))
+    return found
+
+
+def current_warnings(store: Store, athlete_id: int, series: pd.DataFrame, today: date,
+                     zone: ZoneInfo) -> list[Warning]:
+    """Every warning that applies today, most serious first."""
+    found = [w for w in [pain_warning(store, athlete_id, today, zone)] if w is not None]
+    found.extend(load_warnings(series, today))
+    return sorted(found, key=lambda w: {"stop": 0, "warn": 1}.get(w.tone, 2))
+
+
+def zone_of(store: Store, athlete_id: int) -> ZoneInfo:
+    with store.transaction() as tx:
+        athlete = tx.get_athlete(athlete_id)
+    try:
+        return ZoneInfo(athlete.time_zone if athlete is not None else "UTC")
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
