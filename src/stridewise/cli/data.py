@@ -10,14 +10,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from stridewise.cli import data_inputs as inp
-from stridewise.store import Store
+
+if TYPE_CHECKING:
+    from stridewise.importer import ImportReport
+    from stridewise.store import Store
 
 DbOption = Annotated[
     str | None,
@@ -61,6 +64,48 @@ def athlete_id_for(store: Store, name: str | None, *, create: bool = False) -> i
         return athlete.id
 
 
+def import_with_progress(
+    store: Store, paths: list[Path], athlete_id: int, workers: int | None = None
+) -> ImportReport:
+    """Run the importer with a Rich progress bar on stderr."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from stridewise.importer import FileResult, import_paths
+
+    bar = Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeRemainingColumn(), console=err, transient=True,
+    )
+    with bar:
+        task = bar.add_task("Importing", total=None)
+
+        def advance(result: FileResult, done: int, total: int) -> None:
+            bar.update(
+                task, completed=done, total=total or None, description=result.source_name[-40:]
+            )
+
+        return import_paths(store, paths, athlete_id=athlete_id, workers=workers,
+                            progress=advance)
+
+
+def print_import_report(report: ImportReport, *, verbose: bool = False) -> None:
+    """The summary table, and every failed file (every file when verbose) with its reason."""
+    summary = Table(title="Import summary")
+    for column in ("imported", "duplicate", "failed"):
+        summary.add_column(column, justify="right")
+    summary.add_row(*(str(len(report.with_status(s))) for s in ("imported", "duplicate", "failed")))
+    out.print(summary)
+    shown = report.files if verbose else report.failed
+    if shown:
+        files = Table(title="Files" if verbose else "Files that could not be imported")
+        files.add_column("file", overflow="fold")
+        files.add_column("status")
+        files.add_column("reason", overflow="fold")
+        for f in shown:
+            files.add_row(f.source_name, f.status, f.reason or "; ".join(f.warnings))
+        out.print(files)
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_files)
     profile = typer.Typer(help="Show or set the athlete profile.", no_args_is_help=True)
@@ -96,42 +141,9 @@ def import_files(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every file.")] = False,
 ) -> None:
     """Import activity files; re-running skips what is already imported."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from stridewise.importer import FileResult, import_paths
-
     with opened(db) as store:
-        athlete_id = athlete_id_for(store, athlete)
-        bar = Progress(
-            "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-            TimeRemainingColumn(), console=err, transient=True,
-        )
-        with bar:
-            task = bar.add_task("Importing", total=None)
-
-            def advance(result: FileResult, done: int, total: int) -> None:
-                bar.update(
-                    task, completed=done, total=total or None,
-                    description=result.source_name[-40:],
-                )
-
-            report = import_paths(
-                store, paths, athlete_id=athlete_id, workers=workers, progress=advance
-            )
-    summary = Table(title="Import summary")
-    for column in ("imported", "duplicate", "failed"):
-        summary.add_column(column, justify="right")
-    summary.add_row(*(str(len(report.with_status(s))) for s in ("imported", "duplicate", "failed")))
-    out.print(summary)
-    shown = report.files if verbose else report.failed
-    if shown:
-        files = Table(title="Files" if verbose else "Files that could not be imported")
-        files.add_column("file", overflow="fold")
-        files.add_column("status")
-        files.add_column("reason", overflow="fold")
-        for f in shown:
-            files.add_row(f.source_name, f.status, f.reason or "; ".join(f.warnings))
-        out.print(files)
+        report = import_with_progress(store, paths, athlete_id_for(store, athlete), workers)
+    print_import_report(report, verbose=verbose)
     if report.interrupted:
         raise fail("interrupted: what is shown above was saved; run the same import to resume", 130)
     if report.failed:
