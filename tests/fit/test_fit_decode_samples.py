@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from fit_oracles import COMPARED, fitdecode_records, garmin_records
 
-from stridewise.fit.decode import FitFormatError, decode
+from stridewise.fit.decode import FastPathUnsupported, FitFormatError, decode
+from stridewise.fit.fallback import decode_fitdecode, read_fit
 
 pytestmark = pytest.mark.samples
 
@@ -84,3 +85,38 @@ def test_every_corrupt_sample_is_refused_by_the_decoder(samples_dir: Path) -> No
             continue
         with pytest.raises(FitFormatError):
             decode(path.read_bytes())
+
+
+@pytest.mark.parametrize("name", ["run_fenix2_47min.fit", "edge_chained_4_headers.fit",
+                                  "edge_compressed_speed_distance.fit",
+                                  "edge_coros_misaligned_fields.fit", "edge_developer_types.fit"])
+@pytest.mark.filterwarnings("ignore:invalid field size")  # fitdecode on the COROS file
+def test_fitdecode_fallback_gives_the_same_tables(samples_dir: Path, name: str) -> None:
+    data = (samples_dir / "fit" / name).read_bytes()
+    fast, slow = decode(data), decode_fitdecode(data)
+    assert slow.decoder == "fitdecode" and fast.segment_count == slow.segment_count
+    assert fast.segment_file_types == slow.segment_file_types
+    for message in ("record", "lap", "session"):
+        a, b = fast.table(message), slow.table(message)
+        assert len(a) == len(b), (name, message)
+        np.testing.assert_array_equal(a.segment, b.segment)
+        for column in ("timestamp", "distance", "heart_rate", "position_lat"):
+            np.testing.assert_allclose(a.get(column), b.get(column), atol=1e-6,
+                                       err_msg=f"{name} {message} {column}")
+
+
+def test_an_unknown_base_type_goes_to_the_fallback() -> None:
+    import struct
+
+    from stridewise.fit.crc import crc16_arc
+
+    body = struct.pack("<BBBHB", 0x40, 0, 0, 20, 2) + bytes([253, 4, 0x86, 3, 1, 0x1F])
+    body += struct.pack("<BIB", 0, 1_000_000_000, 150)
+    head = struct.pack("<BBHI4s", 12, 0x20, 21218, len(body), b".FIT")
+    data = head + body
+    data += struct.pack("<H", crc16_arc(data))
+    with pytest.raises(FastPathUnsupported):
+        decode(data)
+    fit = read_fit(data)
+    assert fit.decoder == "fitdecode"
+    assert fit.table("record").get("timestamp").tolist() == [1_000_000_000]

@@ -103,7 +103,8 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
             activities.append(
                 build_activity(
                     columns, sport=sport, source_format="fit",
-                    laps=_laps(fit, to_unix, t0, t1), sub_sport=sub_name,
+                    laps=_laps(fit, to_unix, t0, t1, group_of_segment, group),
+                    sub_sport=sub_name,
                     utc_offset_s=utc_offset_s, device=device, warnings=list(warnings),
                 )
             )
@@ -246,13 +247,20 @@ def _record_columns(
     return {k: v for k, v in columns.items() if k == "time_s" or np.isfinite(v).any()}
 
 
-def _laps(fit: FitData, to_unix: float, t0: float, t1: float) -> list[Lap]:
+def _laps(
+    fit: FitData, to_unix: float, t0: float, t1: float, group_of_segment: np.ndarray, group: int
+) -> list[Lap]:
+    """Laps of this activity: in its chained group and starting within its records."""
     laps = fit.table("lap")
     start = laps.get("start_time") + to_unix
     elapsed = laps.get("total_elapsed_time")
     distance = laps.get("total_distance")
+    same_group = group_of_segment[laps.segment] == group
+    if group < 0:
+        same_group = np.ones(len(laps), bool)
     out = []
-    for s, e, d in zip(start.tolist(), elapsed.tolist(), distance.tolist(), strict=True):
-        if math.isfinite(s) and math.isfinite(e) and t0 - 1.0 <= s <= t1:
+    columns = (start.tolist(), elapsed.tolist(), distance.tolist(), same_group.tolist())
+    for s, e, d, ours in zip(*columns, strict=True):
+        if ours and math.isfinite(s) and math.isfinite(e) and t0 - 1.0 <= s <= t1:
             out.append(Lap(start_time_s=s, elapsed_s=e, distance_m=d if math.isfinite(d) else None))
     return out
