@@ -41,6 +41,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
+from stridewise.errors import IngestError
+
 FloatArray = NDArray[np.float64]
 
 RECORD_COLUMNS: tuple[str, ...] = (
@@ -74,8 +76,11 @@ EARTH_RADIUS_M = 6_371_008.8
 SMOOTHING_MAX_INTERVAL_S = 2.0
 
 
-class ImplausibleActivityError(ValueError):
-    """The activity as a whole cannot be right (e.g. dated 1990 or in the future)."""
+class ImplausibleActivityError(IngestError, ValueError):
+    """The activity as a whole cannot be right (e.g. dated 1990 or in the future).
+
+    An :class:`~stridewise.errors.IngestError`, so every reader's caller reports it like any
+    other bad file, with its reason."""
 
 
 @dataclass(frozen=True)
