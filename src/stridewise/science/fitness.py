@@ -35,20 +35,21 @@ def exponential_scan(values: FloatArray, smoothing_factors: Sequence[float]) -> 
     """Exponentially weighted averages of a 2-D daily array, one per smoothing factor.
 
     ``E_t = E_{t-1} + λ (L_t − E_{t-1})`` with ``E_{-1} = 0``. The loop runs over days and
-    is vectorised across athletes (the data are transposed so each day is one contiguous
-    row), so 10,000 athletes x 1,096 days is 1,096 NumPy steps per average.
+    is vectorised across athletes and across the smoothing factors at once (the data are
+    transposed so each day is one contiguous row): 1,096 days are 1,096 NumPy steps,
+    however many athletes and averages.
     """
     by_day = transpose_copy(values)
-    outputs = [np.empty_like(by_day) for _ in smoothing_factors]
-    step = np.empty(by_day.shape[1])
-    for out, factor in zip(outputs, smoothing_factors, strict=True):
-        previous = np.zeros(by_day.shape[1])
-        for day in range(by_day.shape[0]):
-            np.subtract(by_day[day], previous, out=step)
-            step *= factor
-            np.add(previous, step, out=out[day])
-            previous = out[day]
-    return [transpose_copy(out) for out in outputs]
+    factors = np.asarray(smoothing_factors, dtype=np.float64)[:, np.newaxis]
+    out = np.empty((by_day.shape[0], factors.shape[0], by_day.shape[1]))
+    previous = np.zeros(out.shape[1:])
+    step = np.empty(out.shape[1:])
+    for day in range(by_day.shape[0]):
+        np.subtract(by_day[day], previous, out=step)
+        step *= factors
+        np.add(previous, step, out=out[day])
+        previous = out[day]
+    return [transpose_copy(out[:, index, :]) for index in range(factors.shape[0])]
 
 
 class FitnessFatigueForm(NamedTuple):
