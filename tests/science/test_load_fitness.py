@@ -76,3 +76,13 @@ def test_negative_or_infinite_load_is_refused() -> None:
         fitness_fatigue_form([1.0, np.inf])
     with pytest.raises(ValueError):
         monotony(np.zeros((2, 3, 4)))
+
+
+def test_nan_days_read_as_rest_days_and_input_is_untouched() -> None:
+    with_gaps = np.array([100.0, np.nan, 50.0, np.nan, 0.0, 80.0, 20.0, np.nan])
+    as_zeros = np.nan_to_num(with_gaps)
+    np.testing.assert_array_equal(monotony(with_gaps), monotony(as_zeros))
+    np.testing.assert_array_equal(
+        fitness_fatigue_form(with_gaps).form, fitness_fatigue_form(as_zeros).form
+    )
+    assert np.isnan(with_gaps[1])

@@ -98,9 +98,24 @@ def acwr_coupled_2d(
     values: FloatArray, acute_d: int, chronic_d: int, min_history_d: int
 ) -> FloatArray:
     """:func:`acwr_coupled` on an already validated 2-D array."""
-    acute = rolling_sum(values, acute_d) / acute_d
-    chronic = rolling_sum(values, chronic_d) / chronic_d
-    return ratio_or_nan(acute, chronic, min_history_d)
+    return acwr_coupled_from_sums(
+        rolling_sum(values, acute_d),
+        rolling_sum(values, chronic_d),
+        acute_d,
+        chronic_d,
+        min_history_d,
+    )
+
+
+def acwr_coupled_from_sums(
+    acute_sum: FloatArray,
+    chronic_sum: FloatArray,
+    acute_d: int,
+    chronic_d: int,
+    min_history_d: int,
+) -> FloatArray:
+    """:func:`acwr_coupled` from the rolling sums over its two windows."""
+    return ratio_or_nan(acute_sum / acute_d, chronic_sum / chronic_d, min_history_d)
 
 
 def acwr_uncoupled(
@@ -146,13 +161,28 @@ def acwr_uncoupled_2d(
     values: FloatArray, acute_d: int, chronic_d: int, min_history_d: int
 ) -> FloatArray:
     """:func:`acwr_uncoupled` on an already validated 2-D array."""
+    return acwr_uncoupled_from_sums(
+        rolling_sum(values, acute_d),
+        rolling_sum(values, chronic_d),
+        acute_d,
+        chronic_d,
+        min_history_d,
+    )
+
+
+def acwr_uncoupled_from_sums(
+    acute_sum: FloatArray,
+    whole_sum: FloatArray,
+    acute_d: int,
+    chronic_d: int,
+    min_history_d: int,
+) -> FloatArray:
+    """:func:`acwr_uncoupled` from the rolling sums over the last ``acute_d`` and the
+    last ``chronic_d`` days (the chronic window is their difference)."""
     if chronic_d <= acute_d:
         raise ValueError("chronic_d must be longer than acute_d")
-    acute_sum = rolling_sum(values, acute_d)
-    chronic_sum = np.maximum(rolling_sum(values, chronic_d) - acute_sum, 0.0)
-    acute = acute_sum / acute_d
-    chronic = chronic_sum / (chronic_d - acute_d)
-    return ratio_or_nan(acute, chronic, min_history_d)
+    chronic_sum = np.maximum(whole_sum - acute_sum, 0.0)
+    return ratio_or_nan(acute_sum / acute_d, chronic_sum / (chronic_d - acute_d), min_history_d)
 
 
 def ewma_smoothing_factor(span_d: float) -> float:

@@ -15,12 +15,19 @@ from numpy.typing import ArrayLike
 from stridewise.science.acwr import (
     ACUTE_WINDOW_D,
     CHRONIC_WINDOW_D,
-    acwr_coupled_2d,
-    acwr_ewma_2d,
-    acwr_uncoupled_2d,
+    acwr_coupled_from_sums,
+    acwr_uncoupled_from_sums,
+    ewma_smoothing_factor,
+    ratio_or_nan,
 )
-from stridewise.science.fitness import fitness_fatigue_form_2d, monotony_2d, strain_2d
-from stridewise.science.load import FloatArray, as_athlete_days, restore_shape
+from stridewise.science.fitness import exponential_scan, form_from, monotony_2d, strain_2d
+from stridewise.science.load import (
+    FloatArray,
+    as_athlete_days,
+    exponential_smoothing_factor,
+    restore_shape,
+    rolling_sum,
+)
 from stridewise.science.spike import (
     SPIKE_LOOKBACK_D,
     longest_prior_run_m_2d,
@@ -91,25 +98,35 @@ def daily_load_metrics(
     if runs.shape != values.shape or distances.shape != values.shape:
         raise ValueError("load and the distance arrays must have the same shape")
     results = {name: np.empty_like(values) for name in DAILY_METRICS}
+    smoothing_factors = (
+        exponential_smoothing_factor(tau_fitness_d),
+        exponential_smoothing_factor(tau_fatigue_d),
+        ewma_smoothing_factor(ACUTE_WINDOW_D),
+        ewma_smoothing_factor(CHRONIC_WINDOW_D),
+    )
     for start in range(0, values.shape[0], block_athletes):
         rows = slice(start, start + block_athletes)
         block = values[rows]
-        fitness, fatigue, form = fitness_fatigue_form_2d(block, tau_fitness_d, tau_fatigue_d)
-        week_monotony = monotony_2d(block)
+        # One scan for all four exponential averages, one pair of rolling sums for the
+        # ACWRs, monotony and strain: the shared work is done once per block.
+        fitness, fatigue, acute_ewma, chronic_ewma = exponential_scan(block, smoothing_factors)
+        week_sum = rolling_sum(block, ACUTE_WINDOW_D)
+        month_sum = rolling_sum(block, CHRONIC_WINDOW_D)
+        week_monotony = monotony_2d(block, week_sum)
         prior_longest = longest_prior_run_m_2d(runs[rows], SPIKE_LOOKBACK_D)
         block_results = {
             "fitness": fitness,
             "fatigue": fatigue,
-            "form": form,
-            "acwr_coupled": acwr_coupled_2d(
-                block, ACUTE_WINDOW_D, CHRONIC_WINDOW_D, CHRONIC_WINDOW_D
+            "form": form_from(fitness, fatigue),
+            "acwr_coupled": acwr_coupled_from_sums(
+                week_sum, month_sum, ACUTE_WINDOW_D, CHRONIC_WINDOW_D, CHRONIC_WINDOW_D
             ),
-            "acwr_uncoupled": acwr_uncoupled_2d(
-                block, ACUTE_WINDOW_D, CHRONIC_WINDOW_D, CHRONIC_WINDOW_D
+            "acwr_uncoupled": acwr_uncoupled_from_sums(
+                week_sum, month_sum, ACUTE_WINDOW_D, CHRONIC_WINDOW_D, CHRONIC_WINDOW_D
             ),
-            "acwr_ewma": acwr_ewma_2d(block, ACUTE_WINDOW_D, CHRONIC_WINDOW_D, CHRONIC_WINDOW_D),
+            "acwr_ewma": ratio_or_nan(acute_ewma, chronic_ewma, CHRONIC_WINDOW_D),
             "monotony": week_monotony,
-            "strain": strain_2d(block, week_monotony),
+            "strain": strain_2d(block, week_monotony, week_sum),
             "longest_prior_run_m": prior_longest,
             "spike_ratio": single_run_spike_ratio_2d(runs[rows], prior_longest),
             "week_to_week_change": week_to_week_change_2d(distances[rows]),

@@ -123,14 +123,21 @@ def fitness_fatigue_form_2d(
         values,
         (exponential_smoothing_factor(tau_fitness_d), exponential_smoothing_factor(tau_fatigue_d)),
     )
-    form = np.zeros_like(values)
-    form[:, 1:] = fitness[:, :-1] - fatigue[:, :-1]
-    return FitnessFatigueForm(fitness, fatigue, form)
+    return FitnessFatigueForm(fitness, fatigue, form_from(fitness, fatigue))
 
 
-def _weekly_mean_and_sd(values: FloatArray) -> tuple[FloatArray, FloatArray]:
+def form_from(fitness: FloatArray, fatigue: FloatArray) -> FloatArray:
+    """Form of day *t* = fitness − fatigue of day *t − 1*; 0 on day 0."""
+    form = np.zeros_like(fitness)
+    np.subtract(fitness[:, :-1], fatigue[:, :-1], out=form[:, 1:])
+    return form
+
+
+def _weekly_mean_and_sd(
+    values: FloatArray, weekly_sum: FloatArray | None
+) -> tuple[FloatArray, FloatArray]:
     """7-day mean and population SD (ddof 0), both with days before day 0 counted as 0."""
-    mean = rolling_sum(values, WEEK_D) / WEEK_D
+    mean = (rolling_sum(values, WEEK_D) if weekly_sum is None else weekly_sum) / WEEK_D
     padded = np.concatenate([np.zeros((values.shape[0], WEEK_D - 1)), values], axis=1)
     squared_deviations = np.zeros_like(values)
     deviation = np.empty_like(values)
@@ -184,9 +191,9 @@ def monotony(load: ArrayLike) -> FloatArray:
     return restore_shape(monotony_2d(values), one_athlete)
 
 
-def monotony_2d(values: FloatArray) -> FloatArray:
-    """:func:`monotony` on an already validated 2-D array."""
-    mean, sd = _weekly_mean_and_sd(values)
+def monotony_2d(values: FloatArray, weekly_sum: FloatArray | None = None) -> FloatArray:
+    """:func:`monotony` on an already validated 2-D array (reusing its 7-day sums if given)."""
+    mean, sd = _weekly_mean_and_sd(values, weekly_sum)
     # Flat weeks: treat an SD within rounding of 0 as exactly 0.
     flat = sd <= 1e-12 * np.maximum(mean, np.finfo(np.float64).tiny)
     ratio = np.divide(mean, sd, out=np.full_like(values, np.nan), where=~flat)
@@ -224,8 +231,14 @@ def strain(load: ArrayLike) -> FloatArray:
     return restore_shape(strain_2d(values), one_athlete)
 
 
-def strain_2d(values: FloatArray, week_monotony: FloatArray | None = None) -> FloatArray:
-    """:func:`strain` on an already validated 2-D array (reusing its monotony if given)."""
+def strain_2d(
+    values: FloatArray,
+    week_monotony: FloatArray | None = None,
+    weekly_sum: FloatArray | None = None,
+) -> FloatArray:
+    """:func:`strain` on an already validated 2-D array (reusing monotony and 7-day sums)."""
+    if weekly_sum is None:
+        weekly_sum = rolling_sum(values, WEEK_D)
     if week_monotony is None:
-        week_monotony = monotony_2d(values)
-    return rolling_sum(values, WEEK_D) * week_monotony
+        week_monotony = monotony_2d(values, weekly_sum)
+    return weekly_sum * week_monotony

@@ -40,12 +40,14 @@ EDWARDS_ZONE_LOWER_FRACTIONS: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def as_athlete_days(load: ArrayLike, name: str = "load") -> tuple[FloatArray, bool]:
-    """Validate a daily series and return it as a fresh 2-D array plus "was it 1-D".
+    """Validate a daily series and return it as a 2-D array plus "was it 1-D".
 
-    ``NaN`` becomes 0 (an unrecorded day is a rest day); negative or infinite values raise
-    ``ValueError`` naming ``name``.
+    The array is a view of the input when nothing needed replacing (the kernels never
+    write into it), else a copy. ``NaN`` becomes 0 (an unrecorded day is a rest day);
+    negative or infinite values raise ``ValueError`` naming ``name``.
     """
-    values = np.array(load, dtype=np.float64)
+    # No copy unless NaN must be replaced: the kernels never write into their input.
+    values = np.asarray(load, dtype=np.float64)
     if values.ndim == 1:
         values = values.reshape(1, -1)
         one_athlete = True
@@ -53,7 +55,8 @@ def as_athlete_days(load: ArrayLike, name: str = "load") -> tuple[FloatArray, bo
         one_athlete = False
     else:
         raise ValueError(f"{name} must be 1-D (days) or 2-D (athletes x days), got {values.ndim}-D")
-    np.nan_to_num(values, copy=False, nan=0.0, posinf=np.inf, neginf=-np.inf)
+    if np.isnan(values).any():
+        values = np.nan_to_num(values, nan=0.0, posinf=np.inf, neginf=-np.inf)
     # min/max reductions are cheaper than elementwise masks on cohort-sized arrays.
     if values.size and (values.min() < 0 or values.max() == np.inf):
         raise ValueError(f"{name} must be finite and >= 0 (loads and distances)")
