@@ -114,7 +114,7 @@ class OfflinePage:
 
     def _route(self, route: Any) -> None:
         url = route.request.url
-        if url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+        if url.startswith(("http://127.0.0.1", "data:", "blob:", "about:", "file:")):
             route.continue_()
         else:
             self.external_requests.append(url)
@@ -146,7 +146,12 @@ def phone_page(chromium_browser: Any) -> Iterator[OfflinePage]:
     assert wrapper.external_requests == [], "pages must not load anything from the network"
 
 
-def serious_axe_violations(page: Any) -> list[dict[str, Any]]:
+@pytest.fixture(scope="session")
+def serious_axe_violations() -> Any:
+    return _serious_axe_violations
+
+
+def _serious_axe_violations(page: Any) -> list[dict[str, Any]]:
     """axe-core (the copy shipped in axe-playwright-python) on the current page; only the
     serious and critical violations are returned."""
     from axe_playwright_python.sync_playwright import Axe

@@ -19,6 +19,7 @@ from typing import Any
 import plotly
 import plotly.io as pio
 from markupsafe import Markup, escape
+from numpy.typing import NDArray
 
 # Colours chosen for at least 3:1 against white (WCAG non-text contrast) and to stay apart
 # for the common colour-vision deficiencies (Okabe-Ito based, darkened).
@@ -37,6 +38,9 @@ PLOT_CONFIG: dict[str, Any] = {
     "displayModeBar": False,
     "responsive": True,
 }
+
+#: Trace coordinates: a list, or a NumPy array (kept as is; Plotly encodes it directly).
+Values = Sequence[Any] | NDArray[Any]
 
 _ID_SAFE = re.compile(r"[^a-z0-9-]+")
 
@@ -129,11 +133,11 @@ def chart_figure(chart: Chart, heading_level: int = 3) -> Markup:
     return Markup("".join(parts))
 
 
-def line_trace(x: Sequence[Any], y: Sequence[Any], name: str, colour: str, *,
+def line_trace(x: Values, y: Values, name: str, colour: str, *,
                dash: str = "solid", width: float = 2.5, fill: str | None = None) -> dict[str, Any]:
-    """A line trace; NaN values become gaps (Plotly reads them as null)."""
+    """A line trace; lists or NumPy arrays (NaN becomes null: a gap)."""
     trace: dict[str, Any] = {
-        "type": "scatter", "mode": "lines", "name": name, "x": list(x), "y": list(y),
+        "type": "scatter", "mode": "lines", "name": name, "x": x, "y": y,
         "line": {"color": colour, "dash": dash, "width": width},
     }
     if fill:
@@ -141,8 +145,8 @@ def line_trace(x: Sequence[Any], y: Sequence[Any], name: str, colour: str, *,
     return trace
 
 
-def bar_trace(x: Sequence[Any], y: Sequence[Any], name: str, colour: str) -> dict[str, Any]:
-    return {"type": "bar", "name": name, "x": list(x), "y": list(y), "marker": {"color": colour}}
+def bar_trace(x: Values, y: Values, name: str, colour: str) -> dict[str, Any]:
+    return {"type": "bar", "name": name, "x": x, "y": y, "marker": {"color": colour}}
 
 
 def band_shape(y0: float, y1: float, colour: str = COLOURS["band"]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ out of the store; this module only wires the two for the dashboard."""
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -50,14 +51,13 @@ def _profile(tx: Any, athlete_id: int, today: date) -> Profile:
 
 def _inputs(tx: Any, athlete_id: int, params: dict[str, Any], start: date,
             today: date) -> PlanInputs:
-    availability = params["availability"]
+    """Plan inputs from stored plan parameters (the same keys `stridewise plan new` writes)."""
     since, until = persist.history_window(start)
     return PlanInputs(
         screening=persist.latest_screening(tx, athlete_id) or ScreeningFacts(),
         profile=_profile(tx, athlete_id, today),
         history=persist.load_history(tx, athlete_id, since, until),
-        availability=Availability(frozenset(availability["weekdays"]),
-                                  int(availability["minutes_per_day"])),
+        availability=Availability(frozenset(params["weekdays"]), int(params["minutes_per_day"])),
         start=start,
         goal=Goal(params["goal"]),
         weeks=params.get("weeks"),
@@ -68,12 +68,12 @@ def create_plan(store: Store, athlete_id: int, goal: str, weekdays: list[int],
                 minutes_per_day: int, today: date) -> int:
     """Build and store a new active plan; raises PlanUnavailableError (with a plain reason)
     when nothing safe can be offered, and ValueError for impossible availability."""
-    params: dict[str, Any] = {
-        "goal": Goal(goal).value,
-        "availability": {"weekdays": sorted(set(weekdays)), "minutes_per_day": minutes_per_day},
-    }
+    params: dict[str, Any] = {"goal": Goal(goal).value, "weekdays": sorted(set(weekdays)),
+                              "minutes_per_day": minutes_per_day, "weeks": None}
     with store.transaction() as tx:
-        plan = build_plan(_inputs(tx, athlete_id, params, today, today))
+        inputs = _inputs(tx, athlete_id, params, today, today)
+        plan = build_plan(inputs)
+        params["screening"] = asdict(inputs.screening)
         plan_id = persist.save_plan(tx, athlete_id, plan, params)
         tx.add_plan_change(plan_id, f"Plan made on {today:%A %d %B}."
                            + (" " + " ".join(plan.notes) if plan.notes else ""))
@@ -111,9 +111,20 @@ def _replan(tx: Any, athlete_id: int, today: date, pain: PainSignal | None) -> l
     plan_id, plan, params = loaded
     inputs = _inputs(tx, athlete_id, params, plan.start, today)
     done = persist.load_history(tx, athlete_id, plan.start, today + timedelta(days=1))
-    result = replan(plan, inputs, today, done, pain=pain,
-                    screening=persist.latest_screening(tx, athlete_id))
-    persist.replace_future(tx, plan_id, result.plan, today, result.changes, params)
+    screening = persist.latest_screening(tx, athlete_id)
+    result = replan(plan, inputs, today, done, pain=pain, screening=screening)
+    # The same bookkeeping as `stridewise today`, so the CLI does not re-plan again for it.
+    missed = [s for s in result.plan.sessions if s.status == "missed"
+              and s.day >= today - timedelta(days=PAIN_LOOKBACK_DAYS)]
+    new_params = {
+        **params,
+        "last_replan": {"day": today.isoformat(), "pain": pain.action if pain else "continue",
+                        "permitted": screening.permitted_impact if screening else None,
+                        "missed": len(missed)},
+        "screening": {**params.get("screening", {}),
+                      "permitted_impact": inputs.screening.permitted_impact},
+    }
+    persist.replace_future(tx, plan_id, result.plan, today, result.changes, new_params)
     return [change.reason for change in result.changes]
 
 
