@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from stridewise.activity import build_activity
+from stridewise.activity import Activity, build_activity
 from stridewise.store import CheckInInput, open_store
 
 YEARS = 10
@@ -38,7 +38,7 @@ PAGES = (
 )
 
 
-def _activity(rng: np.random.Generator, day: date, run: bool) -> object:
+def _activity(rng: np.random.Generator, day: date, run: bool) -> Activity:
     start = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=8)
     time_s = start.timestamp() + np.arange(RECORDS_PER_ACTIVITY, dtype=float) * 2.0
     speed = (2.6 if run else 1.4) + 0.2 * rng.standard_normal(RECORDS_PER_ACTIVITY)
