@@ -27,15 +27,6 @@ from stridewise.plan.today import TodayAdvice, today_advice
 from stridewise.science.pain import PainAction, evaluate_pain
 from stridewise.store import Store
 
-GOAL_WORDS: tuple[tuple[str, str, str], ...] = (
-    ("start", "Start running", "A gentle run/walk start, in the spirit of couch-to-5K."),
-    ("5k", "Run 5 km", "Build up to running 5 km without stopping."),
-    ("5mi", "Run 5 miles", "For people who already run 5 km comfortably."),
-    ("maintain", "Keep running", "Keep a steady, healthy running habit."),
-    ("bone", "Bone health", "Strength, balance and impact work, with walking; no running."),
-    ("25day", "25 days of 5 km",
-     "A block of daily 5 km runs, offered only to people already running 5 km often."),
-)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_WEEKDAYS = (0, 2, 4, 5)
 DEFAULT_MINUTES = 45

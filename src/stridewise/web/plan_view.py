@@ -9,6 +9,16 @@ from typing import Any
 
 from stridewise.store import Store
 
+#: (goal value, name, one-line description), in the order the plan form offers them.
+GOAL_WORDS: tuple[tuple[str, str, str], ...] = (
+    ("start", "Start running", "A gentle run/walk start, in the spirit of couch-to-5K."),
+    ("5k", "Run 5 km", "Build up to running 5 km without stopping."),
+    ("5mi", "Run 5 miles", "For people who already run 5 km comfortably."),
+    ("maintain", "Keep running", "Keep a steady, healthy running habit."),
+    ("bone", "Bone health", "Strength, balance and impact work, with walking; no running."),
+    ("25day", "25 days of 5 km",
+     "A block of daily 5 km runs, offered only to people already running 5 km often."),
+)
 KIND_WORDS: dict[str, str] = {
     "run_walk": "Run/walk",
     "easy_run": "Easy run",
@@ -70,6 +80,7 @@ class ChangeView:
 class PlanView:
     id: int
     goal: str
+    goal_words: str
     created_at_utc: datetime
     weeks: tuple[WeekView, ...]
     changes: tuple[ChangeView, ...]
@@ -81,8 +92,8 @@ def _steps(details: dict[str, Any]) -> tuple[str, ...]:
     for step in details.get("steps", ()):
         if isinstance(step, list | tuple) and len(step) >= 2:
             kind, seconds = str(step[0]), float(step[1])
-            label = str(step[2]) if len(step) > 2 and step[2] else kind.capitalize()
-            described.append(f"{label}: {seconds / 60:g} min")
+            label = str(step[2]) if len(step) > 2 and step[2] else kind
+            described.append(f"{label[:1].upper()}{label[1:]}: {seconds / 60:g} min")
     described.extend(str(e) for e in details.get("exercises", ()))
     return tuple(described)
 
@@ -116,6 +127,8 @@ def active_plan_view(store: Store, athlete_id: int, *, since: date | None = None
         by_week.setdefault(view.day - timedelta(days=view.day.weekday()), []).append(view)
     return PlanView(
         id=plan.id, goal=plan.goal, created_at_utc=plan.created_at_utc,
+        goal_words=next((words for value, words, _hint in GOAL_WORDS if value == plan.goal),
+                        plan.goal),
         weeks=tuple(WeekView(monday, tuple(sessions))
                     for monday, sessions in sorted(by_week.items())),
         changes=tuple(ChangeView(c.at_utc, c.reason) for c in reversed(changes)),

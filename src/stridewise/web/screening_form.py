@@ -11,13 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS, Question
+from stridewise.science.parq import PARQ_QUESTIONS
 from stridewise.science.screening import (
+    IMPACT_LABELS,
+    READINESS_LABELS,
     BoneInputs,
     Ethnicity,
     Fracture,
     FractureSite,
-    ImpactLevel,
     ParqAnswers,
     Readiness,
     ScreeningResult,
@@ -57,32 +58,13 @@ FRACTURE_CHOICES: tuple[tuple[str, str], ...] = (
     ("high", "Yes, from a bigger accident"),
 )
 
-READINESS_WORDS: Mapping[Readiness, tuple[str, str]] = {
-    Readiness.CLEARED: ("ok", "You are ready to become more active."),
-    Readiness.CLEARED_START_SLOWLY: ("ok", "You can become more active: start gently."),
-    Readiness.DELAY: ("warn", "Please wait before you start."),
-    Readiness.SEE_PROFESSIONAL: ("stop", "Please talk to your doctor before you start."),
+#: The colour of each readiness outcome on the page (the words are the science module's).
+READINESS_TONE: Mapping[Readiness, str] = {
+    Readiness.CLEARED: "ok",
+    Readiness.CLEARED_START_SLOWLY: "ok",
+    Readiness.DELAY: "warn",
+    Readiness.SEE_PROFESSIONAL: "stop",
 }
-
-IMPACT_WORDS: Mapping[ImpactLevel, str] = {
-    ImpactLevel.RUNNING: "Running is suitable for you, built up gradually.",
-    ImpactLevel.MODERATE_IMPACT: (
-        "Moderate impact is suitable: brisk walking, stair climbing, heel drops and short "
-        "jogging intervals. Agree continuous running with your doctor first."
-    ),
-    ImpactLevel.UP_TO_BRISK_WALKING: (
-        "For now, keep to impact up to brisk walking, with strength and balance exercises. "
-        "Running is not advised until a doctor agrees."
-    ),
-}
-
-
-def parq_questions() -> tuple[Question, ...]:
-    return PARQ_QUESTIONS
-
-
-def follow_up_categories() -> tuple[Any, ...]:
-    return FOLLOW_UP_CATEGORIES
 
 
 def _yes(form: Mapping[str, Any], name: str) -> bool:
@@ -169,13 +151,13 @@ class ResultWords:
 
 
 def explain(result: ScreeningResult) -> ResultWords:
-    tone, headline = READINESS_WORDS[result.readiness.status]
+    tone = READINESS_TONE[result.readiness.status]
     if result.can_start and not result.may_run:
         tone = "warn"
     return ResultWords(
         tone=tone,
-        headline=headline,
-        impact=IMPACT_WORDS[result.permitted_impact],
+        headline=f"{READINESS_LABELS[result.readiness.status]}.",
+        impact=f"{IMPACT_LABELS[result.permitted_impact]}.",
         readiness_reasons=result.readiness.reasons,
         bone_reasons=result.bone.reasons,
         doctor_points=result.bone.doctor_points,

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from stridewise.plan import PlanUnavailableError
 from stridewise.web import plan_actions as actions
 from stridewise.web.deps import athlete_id_of, store_of, units_of
-from stridewise.web.plan_view import active_plan_view, session_view
+from stridewise.web.plan_view import GOAL_WORDS, active_plan_view, session_view
 from stridewise.web.render import page
 from stridewise.web.series_cache import series_for
 from stridewise.web.warnings import Warning, current_warnings, load_warnings, zone_of
@@ -56,7 +56,7 @@ def plan_page(request: Request, error: str | None = None) -> HTMLResponse:
     with store_of(request).transaction() as tx:
         screened = bool(tx.list_screenings(athlete_id_of(request)))
     return page(request, "plan.html", title="Plan", active="plan_page", plan=plan,
-                screened=screened, goals=actions.GOAL_WORDS, weekdays=actions.WEEKDAY_NAMES,
+                screened=screened, goals=GOAL_WORDS, weekdays=actions.WEEKDAY_NAMES,
                 default_weekdays=actions.DEFAULT_WEEKDAYS,
                 default_minutes=actions.DEFAULT_MINUTES, units=units_of(request), error=error,
                 interactive=True, today=local_today(request))
