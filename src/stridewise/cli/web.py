@@ -16,6 +16,11 @@ DbOption = Annotated[
 ]
 
 
+AthleteOption = Annotated[
+    str | None, typer.Option("--athlete", help="Athlete name (default: the single user).")
+]
+
+
 def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
@@ -24,6 +29,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
         db: DbOption = None,
+        athlete: AthleteOption = None,
         host: Annotated[str, typer.Option(
             help="Address to listen on. The default keeps the dashboard private to this "
                  "computer; use 0.0.0.0 only on a network you trust.")] = "127.0.0.1",
@@ -37,7 +43,10 @@ def register(app: typer.Typer) -> None:
 
         from stridewise.web import create_app
 
-        application = create_app(db)
+        try:
+            application = create_app(db, athlete_name=athlete)
+        except LookupError as error:
+            raise typer.BadParameter(str(error), param_hint="--athlete") from error
         url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
         typer.echo(f"stridewise dashboard at {url} (Ctrl-C to stop)")
         if open_browser and _interactive():
@@ -50,13 +59,19 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the HTML file.")
                        ] = Path("stridewise-report.html"),
         db: DbOption = None,
+        athlete: AthleteOption = None,
         days: Annotated[int, typer.Option(
             help="Days shown in the daily charts (0: the whole history).")] = 365,
     ) -> None:
         """Write one self-contained HTML report: trends, plan, warnings, screening."""
         from stridewise.report.html import write_report
         from stridewise.store import open_store
+        from stridewise.web.app import athlete_id_by_name
 
         with open_store(db) as store:
-            path = write_report(store, out, days=days or None)
+            try:
+                athlete_id = athlete_id_by_name(store, athlete)
+            except LookupError as error:
+                raise typer.BadParameter(str(error), param_hint="--athlete") from error
+            path = write_report(store, out, athlete_id, days=days or None)
         typer.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB); it opens offline.")

@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from stridewise import __version__
+from stridewise.store import Store
 from stridewise.web.charts import plotly_js_path
 from stridewise.web.render import STATIC_DIR
 
@@ -37,9 +38,21 @@ API_DESCRIPTION = (
 )
 
 
-def create_app(store_url: str | None = None) -> FastAPI:
+def athlete_id_by_name(store: Store, name: str | None) -> int:
+    """The named athlete's id, or the single local user's when ``name`` is None."""
+    if name is None:
+        return store.default_athlete_id()
+    with store.transaction() as tx:
+        athlete = tx.get_athlete_by_name(name)
+    if athlete is None:
+        raise LookupError(f"no athlete named {name!r}")
+    return athlete.id
+
+
+def create_app(store_url: str | None = None, *, athlete_name: str | None = None) -> FastAPI:
     """The dashboard for the store at ``store_url`` (else ``$STRIDEWISE_DB``, else the default
-    SQLite file). The store is opened (and migrated) when the app starts."""
+    SQLite file), showing the athlete called ``athlete_name`` (default: the single local user).
+    The store is opened (and migrated) here; a missing named athlete is a LookupError."""
     from stridewise.store import open_store
 
     @asynccontextmanager
@@ -57,7 +70,7 @@ def create_app(store_url: str | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.store = open_store(store_url)
-    app.state.athlete_id = app.state.store.default_athlete_id()
+    app.state.athlete_id = athlete_id_by_name(app.state.store, athlete_name)
     @app.get("/static/plotly.min.js", include_in_schema=False, name="plotly_js")
     def plotly_js() -> FileResponse:
         return FileResponse(plotly_js_path(), media_type="text/javascript",
