@@ -78,6 +78,10 @@ def longest_prior_run_m(
     -------
     numpy.ndarray
         Metres, same shape as the input.
+
+    Notes
+    -----
+    Evidence: [V] (the reference of the spike rule in Frandsen et al. 2025).
     """
     values, one_athlete = as_athlete_days(longest_run_m_per_day, "longest_run_m_per_day")
     return restore_shape(longest_prior_run_m_2d(values, lookback_d), one_athlete)
@@ -162,6 +166,10 @@ def spike_ratio(
     -------
     numpy.ndarray
         Ratio, shape of ``distance_m``; ``NaN`` when no run falls in the look-back.
+
+    Notes
+    -----
+    Evidence: [V] (Frandsen et al. 2025); flag above :data:`SPIKE_FLAG_RATIO`.
     """
     candidates = np.asarray(distance_m, dtype=np.float64)
     distances = np.asarray(history_run_distances_m, dtype=np.float64)
@@ -181,6 +189,7 @@ def spike_hazard_ratio(ratio: ArrayLike) -> FloatArray:
     1.0 up to 1.1 (the reference), 1.64 for > 1.1-1.3, 1.52 for > 1.3-2.0, 2.28 above 2.0;
     ``NaN`` stays ``NaN``. The middle band's lower HR than the first is what the study
     found (overlapping confidence intervals), not a sign that bigger spikes are safer.
+    Evidence: [V] (Frandsen et al. 2025); bands and 95 % CIs in :data:`SPIKE_BANDS`.
     """
     ratios = np.asarray(ratio, dtype=np.float64)
     hazard = np.where(np.isnan(ratios), np.nan, 1.0)
