@@ -140,3 +140,12 @@ def test_api_screening_round_trip(client: TestClient) -> None:
     assert created.status_code == 201
     assert created.json()["permitted_impact"] == "moderate_impact"
     assert client.post("/api/screenings", json={"parq": {}, "bone": {}}).status_code == 422
+
+
+def test_triad_answers_reach_the_screening(client: TestClient) -> None:
+    page = onboard(client, triad_energy="eating_disorder", triad_height_cm="165",
+                   triad_menses="2", triad_stress_injuries="2", triad_trabecular="yes")
+    assert "Female Athlete Triad" in page
+    screening = client.get("/api/screenings").json()[-1]
+    assert screening["result"]["bone"]["triad"]["total"] >= 6
+    assert screening["permitted_impact"] == "up_to_brisk_walking"

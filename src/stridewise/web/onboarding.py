@@ -112,9 +112,12 @@ def onboarding_readiness(request: Request) -> Response:
 
 def _bone_page(request: Request, parq_json: str, form: FormData | None,
                error: str | None) -> HTMLResponse:
+    athlete, _mass = _profile(request)
     return _step(request, "onboarding_bone.html", 2, parq_json=parq_json, form=form or {},
                  error=error, fracture_sites=sf.FRACTURE_SITES,
-                 fracture_choices=sf.FRACTURE_CHOICES, ethnicities=list(Ethnicity))
+                 fracture_choices=sf.FRACTURE_CHOICES, ethnicities=list(Ethnicity),
+                 show_triad=athlete is not None and athlete.sex == "female",
+                 triad_energy_choices=sf.TRIAD_ENERGY_CHOICES)
 
 
 @router.post("/readiness", response_class=HTMLResponse, name="onboarding_readiness_post")

@@ -16,6 +16,7 @@ from stridewise.science.screening import (
     IMPACT_LABELS,
     READINESS_LABELS,
     BoneInputs,
+    EnergyAvailability,
     Ethnicity,
     Fracture,
     FractureSite,
@@ -23,6 +24,7 @@ from stridewise.science.screening import (
     Readiness,
     ScreeningResult,
     Sex,
+    TriadInputs,
 )
 
 
@@ -70,7 +72,7 @@ READINESS_TONE: Mapping[Readiness, str] = {
 def _yes(form: Mapping[str, Any], name: str) -> bool:
     value = form.get(name)
     if value not in ("yes", "no"):
-        raise ValueError(f"Please answer: {name}")
+        raise ValueError("Please answer every yes-or-no question.")
     return value == "yes"
 
 
@@ -107,6 +109,45 @@ def _optional_float(form: Mapping[str, Any], name: str) -> float | None:
     return float(raw) if raw else None
 
 
+TRIAD_ENERGY_CHOICES: tuple[tuple[str, str], ...] = (
+    ("", "Skip these questions"),
+    (EnergyAvailability.ADEQUATE.value, "I eat enough for my training"),
+    (EnergyAvailability.RESTRICTED_OR_DISORDERED.value,
+     "I cut back on food, or have had disordered eating"),
+    (EnergyAvailability.EATING_DISORDER.value, "A doctor has diagnosed an eating disorder"),
+)
+
+
+def _whole_number(form: Mapping[str, Any], name: str, what: str) -> int:
+    raw = str(form.get(name) or "0").strip()
+    if not raw.isdigit():
+        raise ValueError(f"Please give {what} as a whole number (0 if none).")
+    return int(raw)
+
+
+def triad_from_form(form: Mapping[str, Any], body_mass_kg: float | None) -> TriadInputs | None:
+    """The Female Athlete Triad answers, or None when the section was skipped."""
+    energy = str(form.get("triad_energy") or "")
+    if not energy:
+        return None
+    height_cm = _optional_float(form, "triad_height_cm")
+    if height_cm is None or not 100 <= height_cm <= 230:
+        raise ValueError("Please give your height in centimetres for the athlete questions.")
+    if body_mass_kg is None:
+        raise ValueError("Please add your body weight on the first step for the athlete "
+                         "questions.")
+    injuries = _whole_number(form, "triad_stress_injuries", "the number of stress injuries")
+    return TriadInputs(
+        energy_availability=EnergyAvailability(energy),
+        bmi_kg_m2=body_mass_kg / (height_cm / 100.0) ** 2,
+        age_at_menarche_years=_optional_float(form, "triad_menarche_age"),
+        menses_last_12_months=_whole_number(form, "triad_menses", "the number of periods"),
+        bmd_z_score=_optional_float(form, "triad_z_score"),
+        bone_stress_injuries=injuries,
+        stress_injury_at_trabecular_site=injuries > 0 and form.get("triad_trabecular") == "yes",
+    )
+
+
 def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
                    body_mass_kg: float | None) -> BoneInputs:
     """BoneInputs from the bone-health form; raises ValueError with a plain message."""
@@ -117,9 +158,7 @@ def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
             raise ValueError("Please choose an answer for each bone.")
         if choice != "none":
             fractures.append(Fracture(site, low_trauma=choice == "low"))
-    falls_raw = str(form.get("falls_last_12_months") or "0").strip()
-    if not falls_raw.isdigit():
-        raise ValueError("Please give the number of falls as a whole number (0 if none).")
+    falls = _whole_number(form, "falls_last_12_months", "the number of falls")
     return BoneInputs(
         sex=Sex(sex),
         age_years=age_years,
@@ -129,9 +168,10 @@ def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
         fracture_last_12_months=_yes(form, "fracture_last_12_months"),
         osteoporosis_diagnosed=_yes(form, "osteoporosis_diagnosed"),
         femoral_neck_t_score=_optional_float(form, "femoral_neck_t_score"),
-        falls_last_12_months=int(falls_raw),
+        falls_last_12_months=falls,
         glucocorticoids_over_3_months=_yes(form, "glucocorticoids_over_3_months"),
         past_bone_stress_injury=_yes(form, "past_bone_stress_injury"),
+        triad=triad_from_form(form, body_mass_kg) if sex == Sex.FEMALE.value else None,
     )
 
 
