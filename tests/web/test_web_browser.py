@@ -79,6 +79,12 @@ def test_new_user_journey(live_server: LiveServer, offline_page: OfflinePage,
     page.wait_for_selector("text=Week by week")
     check_accessibility(page, "plan")
     offline_page.screenshot("05-plan")
+    # Mark the first session done with the keyboard; it updates in place and keeps the focus.
+    first = page.locator("li.session:has(button)").first
+    first.get_by_role("button", name="Done").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("li.session.done:focus")
+    assert page.evaluate("document.activeElement.classList.contains('session')")
 
     # Import two files, with the per-file results shown in place (HTMX).
     page = visit(offline_page, live_server, "/import")

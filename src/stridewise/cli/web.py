@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
         athlete: AthleteOption = None,
         days: Annotated[int, typer.Option(
-            help="Days shown in the daily charts (0: the whole history).")] = 365,
+            help="Days shown in the charts (0: the whole history).")] = 365,
     ) -> None:
         """Write one self-contained HTML report: trends, plan, warnings, screening."""
         from stridewise.report.html import write_report

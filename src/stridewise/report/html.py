@@ -64,8 +64,7 @@ def build_report(store: Store, athlete_id: int | None = None, *, today: date | N
                  days: int | None = 365) -> str:
     """The report for ``athlete_id`` (default: the single local user) as one HTML string.
 
-    ``days`` is the window of the daily charts (None: the whole history); weekly charts always
-    cover the whole history.
+    ``days`` is the window of the charts (None: the whole history).
     """
     athlete_id = store.default_athlete_id() if athlete_id is None else athlete_id
     zone = zone_of(store, athlete_id)

@@ -1,7 +1,8 @@
 """The Trends charts, built from the daily series (one row per day), each with its text summary.
 
-Shared by the Trends page and the self-contained report. Daily charts cover a window (the last
-``days`` days); weekly charts cover the whole history, since ten years is only ~520 weeks.
+Shared by the Trends page and the self-contained report. Every chart covers the same window
+(the last ``days`` days, or everything): daily charts day by day, weekly charts by the weeks
+that touch the window.
 """
 
 from __future__ import annotations
@@ -272,7 +273,10 @@ def trend_charts(series: pd.DataFrame, *, units: str = "km", days: int | None = 
     frame = series.sort_values("date").reset_index(drop=True)
     window = frame if days is None else frame.tail(days)
     window = window.assign(**{ISO_DATE: _dates(window)})
+    # Whole weeks only, so the first bar of the window is not a partial week.
     weeks = weekly(frame, [c for c in WEEKLY_COLUMNS if c in frame]).fillna(0.0)
+    first_day = pd.Timestamp(pd.to_datetime(window["date"]).iloc[0])
+    weeks = weeks[weeks["date"] >= first_day - pd.Timedelta(days=first_day.weekday())]
     weeks = weeks.assign(**{ISO_DATE: _dates(weeks)})
     builders = [
         _weekly_minutes_chart(weeks),
