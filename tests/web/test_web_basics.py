@@ -36,3 +36,5 @@ def test_layout_has_skip_link_navigation_and_disclaimer(client: TestClient) -> N
 def test_openapi_schema_is_served(client: TestClient) -> None:
     schema = client.get("/api/openapi.json").json()
     assert schema["info"]["title"] == "stridewise"
+    assert all(path.startswith("/api/") for path in schema["paths"])
+    assert {"/api/today", "/api/plan", "/api/series", "/api/import"} <= set(schema["paths"])

@@ -149,6 +149,12 @@ def test_new_user_journey(live_server: LiveServer, offline_page: OfflinePage,
     offline_page.screenshot("13-report")
 
 
+def test_api_docs_render_offline(live_server: LiveServer, offline_page: OfflinePage) -> None:
+    page = visit(offline_page, live_server, "/api/docs")
+    page.get_by_text("/api/today", exact=True).first.wait_for()
+    offline_page.screenshot("14-api-docs")
+
+
 def test_keyboard_reaches_skip_link_and_navigation(live_server: LiveServer,
                                                    offline_page: OfflinePage) -> None:
     page = visit(offline_page, live_server, "/log")

@@ -114,6 +114,8 @@ def test_marking_a_session_returns_the_updated_item(client: TestClient, status: 
                        headers={"HX-Request": "true"})
     assert item.status_code == 200
     assert f'class="session {status}"' in item.text
+    marked = client.post(f"/api/plan/sessions/{session_id}", json={"status": "planned"})
+    assert marked.status_code == 422
 
 
 def test_plan_downloads_calendar_and_watch_workouts(client: TestClient) -> None:

@@ -20,7 +20,8 @@ from stridewise.store import Store
 from stridewise.web.charts import plotly_js_path
 from stridewise.web.render import STATIC_DIR
 
-#: Routers, in the order their routes are matched. Each module exposes ``router``.
+#: Routers, in the order their routes are matched. Each module exposes ``router`` (and, for
+#: JSON routes that live beside their page, ``api_router``).
 ROUTER_MODULES: tuple[str, ...] = (
     "stridewise.web.api",
     "stridewise.web.onboarding",
@@ -31,6 +32,8 @@ ROUTER_MODULES: tuple[str, ...] = (
     "stridewise.web.trends",
     "stridewise.web.evidence",
 )
+
+API_MODULE = "stridewise.web.api"
 
 API_DESCRIPTION = (
     "Everything the stridewise pages show, as JSON. Local and single-user: the data is the "
@@ -88,9 +91,12 @@ def create_app(store_url: str | None = None, *, athlete_name: str | None = None)
 
     page_names: set[str] = set()
     for module_name in ROUTER_MODULES:
-        router = importlib.import_module(module_name).router
-        app.include_router(router)
-        page_names.update(getattr(route, "name", "") for route in router.routes)
+        module = importlib.import_module(module_name)
+        # HTML pages stay out of the OpenAPI schema; JSON routes (``api_router``) go in it.
+        app.include_router(module.router, include_in_schema=module_name == API_MODULE)
+        page_names.update(getattr(route, "name", "") for route in module.router.routes)
+        if hasattr(module, "api_router"):
+            app.include_router(module.api_router)
 
     @app.get("/", include_in_schema=False, name="home")
     def home(request: Request) -> RedirectResponse:

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from stridewise.plan import PlanUnavailableError
 from stridewise.web import plan_actions as actions
@@ -19,6 +19,7 @@ from stridewise.web.series_cache import series_for
 from stridewise.web.warnings import Warning, current_warnings, load_warnings, zone_of
 
 router = APIRouter()
+api_router = APIRouter(prefix="/api", tags=["plan"])
 
 
 def local_today(request: Request) -> date:
@@ -130,7 +131,7 @@ class TodayOut(BaseModel):
     sessions: list[dict[str, Any]]
 
 
-@router.get("/api/today", response_model=TodayOut, tags=["plan"])
+@api_router.get("/today", response_model=TodayOut)
 def api_today(request: Request) -> TodayOut:
     """The one answer for today: what to do and why, with any warning."""
     context = _today_context(request)
@@ -140,7 +141,7 @@ def api_today(request: Request) -> TodayOut:
                     sessions=[s.to_dict() for s in advice.sessions])
 
 
-@router.get("/api/plan", tags=["plan"])
+@api_router.get("/plan")
 def api_plan(request: Request) -> dict[str, Any]:
     """The active plan: weeks of sessions with reasons and statuses, and its changes."""
     plan = active_plan_view(store_of(request), athlete_id_of(request))
@@ -152,3 +153,27 @@ def api_plan(request: Request) -> dict[str, Any]:
                   for w in plan.weeks],
         "changes": [{"at_utc": c.at_utc, "reason": c.reason} for c in plan.changes],
     }
+
+
+class MarkIn(BaseModel):
+    status: str = Field(description="done or missed")
+
+
+@api_router.post("/plan/sessions/{session_id}")
+def api_mark(request: Request, session_id: int, body: MarkIn) -> dict[str, Any]:
+    """Mark a planned session done or missed."""
+    try:
+        row = actions.mark_session(store_of(request), athlete_id_of(request), session_id,
+                                   body.status)
+    except LookupError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from error
+    except ValueError as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    return vars(session_view(row))
+
+
+@api_router.post("/plan/adapt")
+def api_adapt(request: Request) -> dict[str, list[str]]:
+    """Re-plan from today with everything known; the changes, each with its reason."""
+    return {"changes": actions.adapt_now(store_of(request), athlete_id_of(request),
+                                         local_today(request))}
