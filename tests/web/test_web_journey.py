@@ -151,3 +151,15 @@ def test_triad_answers_reach_the_screening(client: TestClient) -> None:
     screening = client.get("/api/screenings").json()[-1]
     assert screening["result"]["bone"]["triad"]["total"] >= 6
     assert screening["permitted_impact"] == "up_to_brisk_walking"
+
+
+def test_cached_series_follows_new_data(client: TestClient) -> None:
+    def total_minutes() -> float:
+        return sum(day["duration_min"] or 0.0 for day in client.get("/api/series").json())
+
+    before = total_minutes()
+    assert total_minutes() == before
+    saved = client.post("/log/session", data={"kind": "walk", "duration_min": "40",
+                                              "time": "00:00"})
+    assert "Saved" in saved.text
+    assert total_minutes() == before + 40

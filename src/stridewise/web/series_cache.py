@@ -7,6 +7,7 @@ per page instead of a recomputation."""
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -46,7 +47,8 @@ def cached_series(store: Store, athlete_id: int, cache: dict[Any, pd.DataFrame])
     """``daily_series`` for the athlete, recomputed only when the fingerprint moved."""
     from stridewise.series import daily_series
 
-    key = (athlete_id, fingerprint(store, athlete_id))
+    # The series runs through today, so a new day is a new key even with no new rows.
+    key = (athlete_id, date.today(), fingerprint(store, athlete_id))
     with _lock:
         found = cache.get(key)
     if found is not None:
