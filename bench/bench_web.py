@@ -57,8 +57,8 @@ def _activity(rng: np.random.Generator, day: date, run: bool) -> Activity:
 def fill_store(url: str, today: date) -> int:
     """Ten years of daily activity and check-ins, a screening and a plan; the last
     activity's id."""
+    from stridewise.plan.service import create_plan
     from stridewise.science.screening import BoneInputs, ParqAnswers, Sex, screen
-    from stridewise.web.plan_actions import create_plan
 
     rng = np.random.default_rng(SEED)
     store = open_store(url)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,26 +20,6 @@ def _weekdays(text: str) -> frozenset[int]:
     return frozenset(DAY_NAMES.index(d) for d in days)
 
 
-def _inputs(tx: Any, athlete_id: int, params: dict[str, Any], start: date) -> Any:
-    from stridewise.plan.inputs import PlanInputs
-    from stridewise.plan.model import Availability, Goal, Profile
-    from stridewise.plan.persist import history_window, latest_screening, load_history
-
-    athlete = tx.get_athlete(athlete_id)
-    age = start.year - athlete.birth_year if athlete and athlete.birth_year else 50
-    profile = Profile(age, (athlete.sex if athlete else None) or "other",
-                      (athlete.units if athlete else None) or "km")
-    screening = latest_screening(tx, athlete_id)
-    if screening is None:
-        raise typer.BadParameter("no screening yet: run `stridewise screen` first")
-    since, until = history_window(start)
-    return PlanInputs(
-        screening, profile, load_history(tx, athlete_id, since, until),
-        Availability(frozenset(params["weekdays"]), int(params["minutes_per_day"])),
-        start, Goal(params["goal"]), params.get("weeks"),
-    ), screening
-
-
 def register(app: typer.Typer) -> None:
     plan_app = typer.Typer(help="Make, show and export your training plan.", no_args_is_help=True)
     app.add_typer(plan_app, name="plan")
@@ -56,26 +35,27 @@ def register(app: typer.Typer) -> None:
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
     ) -> None:
         """Make a new plan from your screening and what you did in the last 8 weeks."""
-        from stridewise.plan.engine import build_plan
         from stridewise.plan.inputs import PlanUnavailableError
-        from stridewise.plan.persist import save_plan
+        from stridewise.plan.persist import load_plan
+        from stridewise.plan.service import create_plan
         from stridewise.store import open_store
 
-        first = date.fromisoformat(start) if start else date.today()
-        params = {"goal": goal, "weekdays": sorted(_weekdays(days)), "minutes_per_day": minutes,
-                  "weeks": weeks}
+        today = date.today()
+        first = date.fromisoformat(start) if start else today
         with open_store(db) as store:
             athlete_id = store.default_athlete_id()
+            try:
+                create_plan(store, athlete_id, goal, sorted(_weekdays(days)), minutes, today,
+                            start=first, weeks=weeks)
+            except PlanUnavailableError as refusal:
+                typer.echo(refusal.reason)
+                raise typer.Exit(1) from None
+            except ValueError as error:
+                raise typer.BadParameter(str(error)) from None
             with store.transaction() as tx:
-                inputs, screening = _inputs(tx, athlete_id, params, first)
-                try:
-                    plan = build_plan(inputs)
-                except PlanUnavailableError as refusal:
-                    typer.echo(refusal.reason)
-                    raise typer.Exit(1) from None
-                params["screening"] = asdict(screening)
-                save_plan(tx, athlete_id, plan, params)
-        _show(plan, days_shown=14)
+                found = load_plan(tx, athlete_id)
+        assert found is not None
+        _show(found[1], days_shown=14)
 
     @plan_app.command("show")
     def plan_show(
@@ -106,33 +86,24 @@ def register(app: typer.Typer) -> None:
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
     ) -> None:
         """Export the plan to your calendar (ICS) and your watch (FIT workouts)."""
-        from stridewise.plan.export_fit import session_to_fit
-        from stridewise.plan.export_ics import plan_to_ics
-        from stridewise.plan.model import RUN_KINDS
-        from stridewise.plan.persist import load_plan
+        from stridewise.plan.service import fit_workouts, plan_ics
         from stridewise.store import open_store
 
         with open_store(db) as store:
             athlete_id = store.default_athlete_id()
-            with store.transaction() as tx:
-                found = load_plan(tx, athlete_id)
-                n_changes = len(tx.list_plan_changes(found[0])) if found else 0
-        if found is None:
+            calendar = plan_ics(store, athlete_id)
+            workouts = fit_workouts(store, athlete_id, since=date.today())
+        if calendar is None:
             typer.echo("No plan yet: make one with `stridewise plan new`.")
             raise typer.Exit(1)
-        plan_id, plan, _ = found
         if ics is not None:
-            ics.write_bytes(plan_to_ics(plan, str(plan_id), stamp=datetime.now(UTC),
-                                        sequence=n_changes))
+            ics.write_bytes(calendar)
             typer.echo(f"Calendar written to {ics}")
         if fit is not None:
             fit.mkdir(parents=True, exist_ok=True)
-            runs = [s for s in plan.sessions if s.kind in RUN_KINDS and s.status == "planned"
-                    and s.day >= date.today()]
-            for number, session in enumerate(runs, start=1):
-                (fit / f"{session.day:%Y%m%d}_{session.slot}.fit").write_bytes(
-                    session_to_fit(session, serial_number=number))
-            typer.echo(f"{len(runs)} FIT workouts written to {fit}")
+            for name, data in workouts:
+                (fit / name).write_bytes(data)
+            typer.echo(f"{len(workouts)} FIT workouts written to {fit}")
 
     @app.command("today")
     def today(
@@ -140,16 +111,24 @@ def register(app: typer.Typer) -> None:
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
     ) -> None:
         """What to do today, why, and any warning."""
-        from stridewise.cli.plan_today import today_answer
+        from stridewise.monitor import load_warnings
+        from stridewise.plan.service import today as today_answer
+        from stridewise.series import daily_series
         from stridewise.store import open_store
 
         day = date.fromisoformat(on) if on else date.today()
         with open_store(db) as store:
             athlete_id = store.default_athlete_id()
-            with store.transaction() as tx:
-                lines = today_answer(tx, athlete_id, day)
-        for line in lines:
-            typer.echo(line)
+            flags = tuple(w.text for w in load_warnings(daily_series(store, athlete_id,
+                                                                     through=day), day))
+            answer = today_answer(store, athlete_id, day, flags)
+        advice = answer.advice
+        typer.echo(f"Today ({day:%A %d %B}): {advice.headline}")
+        typer.echo(f"Why: {advice.why}")
+        for warning in advice.warnings:
+            typer.echo(f"Warning: {warning}")
+        for reason in answer.changes:
+            typer.echo(f"Plan changed: {reason}")
 
 
 def _show(plan: Any, days_shown: int | None) -> None:

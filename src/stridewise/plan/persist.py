@@ -19,19 +19,35 @@ def _utc(day: date) -> datetime:
 
 
 def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[PastSession]:
-    """Activities and manual sessions between two dates as planner history."""
+    """Activities and manual sessions on local days ``since`` up to ``until`` (exclusive), as
+    planner history. Days are the athlete's local days, as in the daily series."""
+    from stridewise.store.export import local_time
+
+    athlete = tx.get_athlete(athlete_id)
+    zone = athlete.time_zone if athlete is not None else "UTC"
+    # one day of margin each side in UTC, then exact local-day filtering
+    lo, hi = _utc(since - timedelta(days=1)), _utc(until + timedelta(days=1))
     out = []
-    for a in tx.list_activities(athlete_id, since=_utc(since), until=_utc(until)):
+    for a in tx.list_activities(athlete_id, since=lo, until=hi):
         kind = SPORT_KIND.get(a.sport)
-        if kind is not None:
-            out.append(PastSession(a.start_time_utc.date(), kind, float(a.moving_s),
-                                   a.distance_m, a.rpe))
-    for s in tx.list_manual_sessions(athlete_id, since=_utc(since), until=_utc(until)):
+        day = local_time(a.start_time_utc, a.utc_offset_s, zone).date()
+        if kind is not None and since <= day < until:
+            run_s = _running_s(tx, a.id) if kind is SessionKind.EASY_RUN else None
+            out.append(PastSession(day, kind, float(a.moving_s), a.distance_m, a.rpe, run_s))
+    for s in tx.list_manual_sessions(athlete_id, since=lo, until=hi):
         kind = SPORT_KIND.get(s.kind)
-        if kind is not None:
-            out.append(PastSession(s.start_time_utc.date(), kind, float(s.duration_s),
-                                   s.distance_m, s.rpe))
+        day = local_time(s.start_time_utc, None, zone).date()
+        if kind is not None and since <= day < until:
+            out.append(PastSession(day, kind, float(s.duration_s), s.distance_m, s.rpe))
     return sorted(out, key=lambda p: p.day)
+
+
+def _running_s(tx: Any, activity_id: int) -> float | None:
+    """Seconds actually spent running, from the stored stream (run/walk counts only the runs)."""
+    from stridewise.activity import running_seconds
+
+    stream = tx.get_stream(activity_id)
+    return running_seconds(stream) if stream else None
 
 
 def latest_screening(tx: Any, athlete_id: int) -> ScreeningFacts | None:
@@ -43,19 +59,6 @@ def latest_screening(tx: Any, athlete_id: int) -> ScreeningFacts | None:
     return ScreeningFacts.from_screening(ScreeningResult.from_dict(rows[-1].result))
 
 
-def pain_checks(tx: Any, athlete_id: int, since: date, until: date) -> list[Any]:
-    from stridewise.science.pain import PainCheck, PainTiming
-
-    checks = []
-    for c in tx.list_checkins(athlete_id, since=_utc(since), until=_utc(until)):
-        if c.pain_score is None:
-            continue
-        timing = PainTiming(c.pain_timing) if c.pain_timing else PainTiming.AFTER
-        checks.append(PainCheck(c.at_utc.date(), float(c.pain_score), timing, c.pain_site,
-                                bool(c.pain_localised_bone), bool(c.fell)))
-    return checks
-
-
 def save_plan(tx: Any, athlete_id: int, plan: Plan, params: dict[str, Any]) -> int:
     row = tx.add_plan(athlete_id, plan.goal.value, {**params, "plan": _header(plan)})
     _add_sessions(tx, row.id, plan.sessions)
@@ -64,16 +67,21 @@ def save_plan(tx: Any, athlete_id: int, plan: Plan, params: dict[str, Any]) -> i
 
 def replace_future(tx: Any, plan_id: int, plan: Plan, today: date,
                    changes: tuple[PlanChange, ...], params: dict[str, Any]) -> None:
-    """Sessions from today are superseded (kept, marked 'changed'); the new ones are added."""
+    """Sessions from today still planned are superseded (kept, marked 'changed') and the new
+    ones added, except where a session already marked done or missed holds that day's slot."""
+    kept: set[tuple[date, int]] = set()
     for row in tx.list_planned_sessions(plan_id, since=today):
         if row.status == "planned":
             tx.set_planned_status(row.id, "changed", "re-planned")
+        elif row.status in ("done", "missed"):
+            kept.add((row.date, row.slot))
     for row in tx.list_planned_sessions(plan_id, until=today):
         match = [s for s in plan.sessions if s.day == row.date and s.status == "missed"
                  and SLOT_NUMBER[s.slot] == row.slot and s.kind.value == row.kind]
         if match and row.status == "planned":
             tx.set_planned_status(row.id, "missed", "not recorded")
-    _add_sessions(tx, plan_id, [s for s in plan.sessions if s.day >= today])
+    _add_sessions(tx, plan_id, [s for s in plan.sessions if s.day >= today
+                                and (s.day, SLOT_NUMBER[s.slot]) not in kept])
     stored = tx.get_plan(plan_id)
     stored.goal = plan.goal.value
     stored.params = {**params, "plan": _header(plan)}

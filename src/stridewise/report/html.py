@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from stridewise import __version__
+from stridewise.monitor import current_warnings, zone_of
 from stridewise.science.screening import ScreeningResult
 from stridewise.store import Store
 from stridewise.web.charts import chart_figure, plotly_js_source
@@ -29,7 +30,6 @@ from stridewise.web.render import (
 from stridewise.web.screening_form import ResultWords, explain
 from stridewise.web.series_cache import cached_series
 from stridewise.web.trend_charts import trend_charts
-from stridewise.web.warnings import current_warnings, zone_of
 
 _ENV = Environment(
     # The dashboard's templates come second so the report shares its partials (disclaimer).

@@ -13,11 +13,11 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
 from stridewise.activity import ManualSession
+from stridewise.monitor import zone_of
+from stridewise.plan.service import adapt_after_checkin
 from stridewise.store import CheckInInput
 from stridewise.web.deps import athlete_id_of, store_of, units_of
-from stridewise.web.plan_actions import adapt_after_checkin
 from stridewise.web.render import MI_M, page
-from stridewise.web.warnings import zone_of
 
 router = APIRouter()
 

@@ -10,13 +10,16 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from stridewise.plan import PlanUnavailableError
-from stridewise.web import plan_actions as actions
+from stridewise.monitor import Warning, current_warnings, load_warnings, zone_of
+from stridewise.plan import PlanUnavailableError, service
 from stridewise.web.deps import athlete_id_of, store_of, units_of
 from stridewise.web.plan_view import GOAL_WORDS, active_plan_view, session_view
 from stridewise.web.render import page
 from stridewise.web.series_cache import series_for
-from stridewise.web.warnings import Warning, current_warnings, load_warnings, zone_of
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DEFAULT_WEEKDAYS = (0, 2, 4, 5)
+DEFAULT_MINUTES = 45
 
 router = APIRouter()
 api_router = APIRouter(prefix="/api", tags=["plan"])
@@ -31,8 +34,9 @@ def _today_context(request: Request) -> dict[str, Any]:
     today = local_today(request)
     series = series_for(request)
     warnings = current_warnings(store, athlete_id, series, today, zone_of(store, athlete_id))
-    advice = actions.advice_for_today(store, athlete_id, today,
-                                      tuple(w.text for w in load_warnings(series, today)))
+    answer = service.today(store, athlete_id, today,
+                           tuple(w.text for w in load_warnings(series, today)))
+    advice = answer.advice
     known = [w.text for w in warnings]
     for text in advice.warnings:
         if not any(k.startswith(text[:60]) for k in known):
@@ -42,7 +46,7 @@ def _today_context(request: Request) -> dict[str, Any]:
         screened = bool(tx.list_screenings(athlete_id))
         has_plan = tx.active_plan(athlete_id) is not None
     return {"advice": advice, "warnings": warnings, "screened": screened, "has_plan": has_plan,
-            "today": today}
+            "today": today, "changes": answer.changes}
 
 
 @router.get("/today", response_class=HTMLResponse, name="today_page")
@@ -57,9 +61,9 @@ def plan_page(request: Request, error: str | None = None) -> HTMLResponse:
     with store_of(request).transaction() as tx:
         screened = bool(tx.list_screenings(athlete_id_of(request)))
     return page(request, "plan.html", title="Plan", active="plan_page", plan=plan,
-                screened=screened, goals=GOAL_WORDS, weekdays=actions.WEEKDAY_NAMES,
-                default_weekdays=actions.DEFAULT_WEEKDAYS,
-                default_minutes=actions.DEFAULT_MINUTES, units=units_of(request), error=error,
+                screened=screened, goals=GOAL_WORDS, weekdays=WEEKDAY_NAMES,
+                default_weekdays=DEFAULT_WEEKDAYS,
+                default_minutes=DEFAULT_MINUTES, units=units_of(request), error=error,
                 interactive=True, today=local_today(request))
 
 
@@ -67,11 +71,11 @@ def plan_page(request: Request, error: str | None = None) -> HTMLResponse:
 async def plan_create(request: Request) -> Response:
     form = await request.form()
     weekdays = [int(str(v)) for v in form.getlist("weekday") if str(v).isdigit()]
-    minutes_raw = str(form.get("minutes_per_day") or actions.DEFAULT_MINUTES)
+    minutes_raw = str(form.get("minutes_per_day") or DEFAULT_MINUTES)
     if not weekdays:
-        weekdays = list(actions.DEFAULT_WEEKDAYS)
+        weekdays = list(DEFAULT_WEEKDAYS)
     try:
-        actions.create_plan(store_of(request), athlete_id_of(request),
+        service.create_plan(store_of(request), athlete_id_of(request),
                             str(form.get("goal") or "start"), weekdays,
                             int(minutes_raw) if minutes_raw.isdigit() else 0,
                             local_today(request))
@@ -84,7 +88,7 @@ async def plan_create(request: Request) -> Response:
 
 @router.post("/plan/adapt", response_class=HTMLResponse, name="plan_adapt")
 def plan_adapt(request: Request) -> Response:
-    actions.adapt_now(store_of(request), athlete_id_of(request), local_today(request))
+    service.adapt_now(store_of(request), athlete_id_of(request), local_today(request))
     return RedirectResponse(request.url_for("plan_page"), status_code=303)
 
 
@@ -92,7 +96,7 @@ def plan_adapt(request: Request) -> Response:
 async def plan_mark(request: Request, session_id: int) -> Response:
     form = await request.form()
     try:
-        row = actions.mark_session(store_of(request), athlete_id_of(request), session_id,
+        row = service.mark_session(store_of(request), athlete_id_of(request), session_id,
                                    str(form.get("status") or ""))
     except LookupError as error:
         raise HTTPException(status_code=404, detail=str(error)) from error
@@ -106,7 +110,7 @@ async def plan_mark(request: Request, session_id: int) -> Response:
 
 @router.get("/plan/calendar.ics", name="plan_ics")
 def plan_ics(request: Request) -> Response:
-    data = actions.plan_ics(store_of(request), athlete_id_of(request))
+    data = service.plan_ics(store_of(request), athlete_id_of(request))
     if data is None:
         raise HTTPException(status_code=404, detail="No plan yet.")
     return Response(data, media_type="text/calendar", headers={
@@ -115,7 +119,7 @@ def plan_ics(request: Request) -> Response:
 
 @router.get("/plan/sessions/{session_id}/workout.fit", name="plan_fit")
 def plan_fit(request: Request, session_id: int) -> Response:
-    found = actions.session_fit(store_of(request), athlete_id_of(request), session_id)
+    found = service.session_fit(store_of(request), athlete_id_of(request), session_id)
     if found is None:
         raise HTTPException(status_code=404, detail="Only planned runs become watch workouts.")
     name, data = found
@@ -163,7 +167,7 @@ class MarkIn(BaseModel):
 def api_mark(request: Request, session_id: int, body: MarkIn) -> dict[str, Any]:
     """Mark a planned session done or missed."""
     try:
-        row = actions.mark_session(store_of(request), athlete_id_of(request), session_id,
+        row = service.mark_session(store_of(request), athlete_id_of(request), session_id,
                                    body.status)
     except LookupError as error:
         raise HTTPException(status_code=404, detail=str(error)) from error
@@ -175,5 +179,5 @@ def api_mark(request: Request, session_id: int, body: MarkIn) -> dict[str, Any]:
 @api_router.post("/plan/adapt")
 def api_adapt(request: Request) -> dict[str, list[str]]:
     """Re-plan from today with everything known; the changes, each with its reason."""
-    return {"changes": actions.adapt_now(store_of(request), athlete_id_of(request),
+    return {"changes": service.adapt_now(store_of(request), athlete_id_of(request),
                                          local_today(request))}

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stridewise.monitor import ACWR_SPIKE, MONOTONY_HIGH
 from stridewise.science.pain import ACCEPTABLE_ACTIVITY_PAIN
 from stridewise.web.charts import (
     COLOURS,
@@ -26,8 +27,6 @@ from stridewise.web.render import MI_M
 
 WHO_WEEKLY_MIN = (150.0, 300.0)  # WHO 2020: 150-300 min moderate (or equivalent) per week
 ACWR_BAND = (0.8, 1.3)  # Gabbett 2016 "sweet spot"; above 1.5 is the usual spike flag
-ACWR_SPIKE = 1.5
-MONOTONY_HIGH = 2.0  # Foster 1998: weekly monotony above ~2 went with illness and injury
 
 ISO_DATE = "iso_date"  # a column added once per frame so every chart reuses the strings
 WEEKLY_COLUMNS = ("who_equivalent_min", "distance_m", "run_distance_m", "bone_stimulus",

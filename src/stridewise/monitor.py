@@ -1,20 +1,28 @@
-"""Warnings shown on Today, in the report and by the API: the pain rules' decision (from the
-check-ins, by :func:`stridewise.science.pain.evaluate_pain`) and load flags read off the daily
-series. Each is one kind, specific sentence; none diagnoses."""
+"""Monitoring: the pain rules' decision from the check-ins and the load flags read off the daily
+series, as warnings shown by `today`, the dashboard, the report and the API, and read by the
+planner when it adapts. Each warning is one kind, specific sentence; none diagnoses.
+
+Days are the athlete's local days (their time zone), as everywhere else.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from stridewise.science.pain import PainAction, PainCheck, PainTiming, evaluate_pain
+from stridewise.science.pain import PainAction, PainCheck, PainDecision, PainTiming, evaluate_pain
 from stridewise.store import Store
-from stridewise.web.trend_charts import ACWR_SPIKE, MONOTONY_HIGH
 
 RECENT_DAYS = 7
+#: EWMA ACWR above this is flagged (Gabbett 2016's "danger zone" [U]; see docs/science/load.md:
+#: shown as a prompt to keep the next days easy, never as a risk prediction).
+ACWR_SPIKE = 1.5
+#: Foster 1998: weekly monotony above ~2 went with illness and injury [V study, S cut-off].
+MONOTONY_HIGH = 2.0
 
 
 @dataclass(frozen=True)
@@ -25,10 +33,14 @@ class Warning:
     text: str
 
 
-def pain_checks(store: Store, athlete_id: int, today: date, zone: ZoneInfo) -> list[PainCheck]:
-    since = datetime.combine(today - timedelta(days=2 * RECENT_DAYS + 1), time(), tzinfo=zone)
-    with store.transaction() as tx:
-        rows = tx.list_checkins(athlete_id, since=since)
+def pain_checks(tx: Any, athlete_id: int, since: date, until: date,
+                zone: ZoneInfo) -> list[PainCheck]:
+    """Check-ins from local day ``since`` up to (not including) ``until`` that report pain or a
+    fall, as input to :func:`stridewise.science.pain.evaluate_pain`. A fall without a score
+    still counts (the pain rules treat a fall with any pain as a reason to stop); a score
+    without a timing is read as pain during activity."""
+    rows = tx.list_checkins(athlete_id, since=datetime.combine(since, time(), tzinfo=zone),
+                            until=datetime.combine(until, time(), tzinfo=zone))
     checks = []
     for row in rows:
         if row.pain_score is None and not row.fell:
@@ -44,12 +56,17 @@ def pain_checks(store: Store, athlete_id: int, today: date, zone: ZoneInfo) -> l
     return checks
 
 
+def pain_decision(tx: Any, athlete_id: int, today: date, zone: ZoneInfo) -> PainDecision | None:
+    """The pain rules applied to the last two weeks of check-ins; None without any."""
+    checks = pain_checks(tx, athlete_id, today - timedelta(days=2 * RECENT_DAYS),
+                         today + timedelta(days=1), zone)
+    return evaluate_pain(checks, today) if checks else None
+
+
 def pain_warning(store: Store, athlete_id: int, today: date, zone: ZoneInfo) -> Warning | None:
-    checks = pain_checks(store, athlete_id, today, zone)
-    if not checks:
-        return None
-    decision = evaluate_pain(checks, today)
-    if decision.action is PainAction.CONTINUE:
+    with store.transaction() as tx:
+        decision = pain_decision(tx, athlete_id, today, zone)
+    if decision is None or decision.action is PainAction.CONTINUE:
         return None
     tone = "stop" if decision.action is PainAction.STOP or decision.see_doctor else "warn"
     text = decision.reason
