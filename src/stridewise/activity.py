@@ -460,3 +460,59 @@ class ManualSession:
             raise ValueError(f"RPE must be between 0 and 10 (CR-10 scale), got {self.rpe}")
         if self.start_time_utc.tzinfo is None:
             raise ValueError("start_time_utc must be timezone-aware")
+
+
+#: Steps per minute above which a stride is running, not walking [U]: brisk walking rarely
+#: exceeds ~130 spm, while even slow jogging is usually 150 spm or more.
+RUNNING_CADENCE_SPM = 140.0
+#: The walk-to-run transition speed when cadence is unknown: ~2.0 m/s (Hreljac, Med Sci Sports
+#: Exerc 1993;25:1158-1162, preferred transition 2.06 m/s) [S].
+RUNNING_SPEED_MPS = 2.0
+
+
+def _running_intervals(
+    records: Mapping[str, FloatArray],
+) -> tuple[FloatArray, NDArray[np.bool_]] | None:
+    """Interval lengths and which intervals are running (cadence rule, else speed rule)."""
+    t = records["time_s"]
+    if t.size < 2:
+        return None
+    dt = np.diff(t)
+    cadence = records.get("cadence_spm")
+    speed = records.get("speed_mps")
+    if cadence is not None and np.isfinite(cadence).any():
+        running = np.nan_to_num(cadence[1:]) >= RUNNING_CADENCE_SPM
+    elif speed is not None and np.isfinite(speed).any():
+        running = np.nan_to_num(speed[1:]) >= RUNNING_SPEED_MPS
+    else:
+        return None
+    return dt, running & (dt <= MAX_MOVING_GAP_S)
+
+
+def running_seconds(records: Mapping[str, FloatArray]) -> float | None:
+    """Seconds spent running in a foot session: moving intervals (by the module's moving-time
+    rule) whose cadence is at least ``RUNNING_CADENCE_SPM``, or, without cadence, whose speed
+    is at least ``RUNNING_SPEED_MPS``. None when the records have neither, so a caller falls
+    back to the whole duration. A run/walk session thus counts only its running bouts."""
+    found = _running_intervals(records)
+    if found is None:
+        return None
+    dt, running = found
+    return float(dt[running].sum())
+
+
+def longest_running_bout_s(records: Mapping[str, FloatArray]) -> float | None:
+    """The longest stretch of continuous running, seconds, by the :func:`running_seconds` rule;
+    a walk break or a pause over ``MAX_MOVING_GAP_S`` ends a bout. None without cadence or
+    speed. A run/walk history of 13-minute bouts gives 13 minutes, not the session length."""
+    found = _running_intervals(records)
+    if found is None:
+        return None
+    dt, running = found
+    # Smooth single-second dips (a stumble, a GPS/cadence glitch) so they do not split a bout.
+    if running.size >= 3:
+        running[1:-1] |= running[:-2] & running[2:]
+    bout = np.where(running, dt, 0.0)
+    total = np.cumsum(bout)
+    resets = np.maximum.accumulate(np.where(running, 0.0, total))
+    return float((total - resets).max(initial=0.0))

@@ -13,7 +13,9 @@ from stridewise.activity import (
     build_activity,
     compute_summary,
     haversine_m,
+    longest_running_bout_s,
     normalise_sport,
+    running_seconds,
 )
 
 T0 = datetime(2026, 5, 1, 7, 0, tzinfo=UTC).timestamp()
@@ -154,3 +156,19 @@ def test_manual_session_validates() -> None:
         ManualSession(start, "yoga", 1800.0)
     with pytest.raises(ValueError, match="duration"):
         ManualSession(start, "run", 0.0)
+
+
+def test_running_time_and_longest_bout_of_run_walk() -> None:
+    # 5 min walk, then 3 x (4 min run at 165 spm, 1 min walk at 110 spm)
+    pattern = [110.0] * 300 + ([165.0] * 240 + [110.0] * 60) * 3
+    n = len(pattern)
+    records = {"time_s": T0 + np.arange(n, dtype=float), "cadence_spm": np.array(pattern)}
+    assert running_seconds(records) == pytest.approx(3 * 240, abs=2)
+    assert longest_running_bout_s(records) == pytest.approx(240, abs=2)
+
+
+def test_running_by_speed_when_no_cadence_and_none_without_either() -> None:
+    speed = np.array([1.4] * 100 + [2.5] * 200 + [1.4] * 100)
+    t = T0 + np.arange(speed.size, dtype=float)
+    assert longest_running_bout_s({"time_s": t, "speed_mps": speed}) == pytest.approx(200, abs=1)
+    assert running_seconds({"time_s": t}) is None
