@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("data", "screen", "web", "plan")
+COMMAND_MODULES: tuple[str, ...] = ("demo", "screen", "data", "plan", "web")
 
 app = typer.Typer(
     name="stridewise",

@@ -1,0 +1,32 @@
+"""`stridewise demo` runs the whole chain on a throwaway database and writes a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from stridewise.cli import app
+from stridewise.series import daily_series
+from stridewise.store import open_store
+
+
+def test_demo_imports_plans_and_reports(tmp_path: Path) -> None:
+    folder, report = tmp_path / "demo", tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["demo", "--dir", str(folder), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "41 " in result.output or "│       41 │" in result.output  # 3 real + 38 generated
+    assert "Today:" in result.output and "Why:" in result.output
+    html = report.read_text(encoding="utf-8")
+    assert "not a medical device" in html.lower()
+    assert "<script src=\"http" not in html  # self-contained
+    with open_store(f"sqlite:///{folder / 'demo.db'}") as store:
+        athlete_id = store.default_athlete_id()
+        with store.transaction() as tx:
+            assert tx.count_activities(athlete_id) == 41
+            assert tx.active_plan(athlete_id) is not None
+            assert tx.list_screenings(athlete_id)
+        daily = daily_series(store, athlete_id)
+        assert daily["who_equivalent_min"].tail(28).sum() > 0
+        assert daily["bone_stimulus"].tail(28).sum() > daily["walking_equivalent_stimulus"].tail(
+            28).sum()
