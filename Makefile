@@ -22,7 +22,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/mypy src/stridewise/science src/stridewise/store src/stridewise/activity.py
+	$(VENV)/bin/mypy src/stridewise
 
 bench: $(STAMP)
 	-$(PY) -m pip install --quiet pyroparse

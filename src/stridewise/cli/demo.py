@@ -5,11 +5,14 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 out = Console()
 
@@ -74,16 +77,13 @@ def demo(
         raise typer.Exit(1)
 
 
-def _print_week(weeks: object) -> None:
-    import pandas as pd
-
-    assert isinstance(weeks, pd.DataFrame)
+def _print_week(weeks: pd.DataFrame) -> None:
     table = Table(title="The last four weeks")
     for column in ("week of", "WHO minutes (goal 150)", "strength days", "run km",
                    "bone stimulus", "same minutes walked"):
         table.add_column(column, justify="right")
-    for row in weeks.tail(4).itertuples():
-        table.add_row(f"{row.week:%d %b}", f"{row.who_equivalent_min:.0f}", str(row.strength_days),
-                      f"{row.run_distance_m / 1000:.1f}", f"{row.bone_stimulus:.0f}",
-                      f"{row.walking_equivalent_stimulus:.0f}")
+    for row in weeks.tail(4).to_dict("records"):
+        table.add_row(f"{row['week']:%d %b}", f"{row['who_equivalent_min']:.0f}",
+                      str(row["strength_days"]), f"{row['run_distance_m'] / 1000:.1f}",
+                      f"{row['bone_stimulus']:.0f}", f"{row['walking_equivalent_stimulus']:.0f}")
     out.print(table)
