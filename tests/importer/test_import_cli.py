@@ -125,8 +125,12 @@ def test_export_activities_and_daily(db: str, folder: Path, tmp_path: Path) -> N
               str(daily_path)],
     )
     assert result.exit_code == 0, result.output
-    daily = pd.read_parquet(daily_path)
-    assert list(daily["sessions"]) == [1, 1, 1]  # run, strength, run on consecutive days
+    daily = pd.read_parquet(daily_path)  # from the first session to today
+    assert list(daily["sessions"].head(3)) == [1, 1, 1]  # run, strength, run, consecutive days
+    assert daily["sessions"].iloc[3:].sum() == 0
     assert daily["run_distance_m"].iloc[1] == 0.0
     assert daily["longest_run_m"].iloc[2] == pytest.approx(1200 * 3.0, rel=0.05)
-    assert daily["duration_s"].iloc[1] == 1200.0
+    assert daily["duration_min"].iloc[1] == 20.0
+    assert bool(daily["strength_session"].iloc[1])
+    assert {"load_srpe", "ctl", "acwr_ewma", "bone_stimulus", "who_equivalent_min"} <= set(
+        daily.columns)

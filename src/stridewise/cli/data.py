@@ -388,8 +388,9 @@ def export(
         str | None, typer.Option("--athlete", help="Only this athlete (default: everyone).")
     ] = None,
 ) -> None:
-    """Export activities, or per-day totals per athlete, as CSV or Parquet."""
-    from stridewise.store.export import activities_frame, daily_totals
+    """Export activities, or the daily series (every metric per day), as CSV or Parquet."""
+    from stridewise.series import daily_series_all
+    from stridewise.store.export import activities_frame
 
     if fmt not in ("csv", "parquet"):
         raise fail(f"--format must be csv or parquet, got {fmt!r}")
@@ -397,7 +398,7 @@ def export(
         raise fail(f"--what must be activities or daily, got {what!r}")
     with opened(db) as store:
         athlete_id = athlete_id_for(store, athlete) if athlete else None
-        frame = (activities_frame if what == "activities" else daily_totals)(store, athlete_id)
+        frame = (activities_frame if what == "activities" else daily_series_all)(store, athlete_id)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         frame.to_csv(out_path, index=False)

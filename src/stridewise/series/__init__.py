@@ -5,13 +5,19 @@
 Monday-to-Sunday view used for WHO minutes. All derived: recomputed from the store on demand.
 """
 
-from stridewise.series.daily import DAILY_SERIES_COLUMNS, daily_series, weekly_summary
+from stridewise.series.daily import (
+    DAILY_SERIES_COLUMNS,
+    daily_series,
+    daily_series_all,
+    weekly_summary,
+)
 from stridewise.series.sessions import SESSION_COLUMNS, heart_rate_profile, sessions_frame
 
 __all__ = [
     "DAILY_SERIES_COLUMNS",
     "SESSION_COLUMNS",
     "daily_series",
+    "daily_series_all",
     "heart_rate_profile",
     "sessions_frame",
     "weekly_summary",

@@ -152,6 +152,22 @@ def daily_series(
     return out[list(DAILY_SERIES_COLUMNS)]
 
 
+def daily_series_all(store: Store, athlete_id: int | None = None) -> pd.DataFrame:
+    """The daily series of every athlete (or one), with ``athlete_id`` and ``athlete`` columns,
+    for export. Each athlete's rows run from their first session to today."""
+    with store.transaction() as tx:
+        athletes = [a for a in tx.list_athletes() if athlete_id is None or a.id == athlete_id]
+    frames = []
+    for athlete in athletes:
+        frame = daily_series(store, athlete.id)
+        frame.insert(0, "athlete", athlete.name)
+        frame.insert(0, "athlete_id", athlete.id)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["athlete_id", "athlete", *DAILY_SERIES_COLUMNS])
+    return pd.concat(frames, ignore_index=True)
+
+
 def weekly_summary(daily: pd.DataFrame) -> pd.DataFrame:
     """Monday-to-Sunday weeks: WHO minutes, strength/balance days, distance, bone stimulus,
     and the week-to-week distance ratio."""
