@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from stridewise.plan.guards import GuardSettings
 from stridewise.science.pain import PainAction, PainCheck, PainDecision, PainTiming, evaluate_pain
 from stridewise.store import Store
 
@@ -21,6 +22,8 @@ RECENT_DAYS = 7
 #: EWMA ACWR above this is flagged (Gabbett 2016's "danger zone" [U]; see docs/science/load.md:
 #: shown as a prompt to keep the next days easy, never as a risk prediction).
 ACWR_SPIKE = 1.5
+#: Below this 7-day load the ratio is not flagged (the planner's ``entry_week_load_au``).
+ACWR_MIN_WEEK_LOAD_AU = GuardSettings().entry_week_load_au
 #: Foster 1998: weekly monotony above ~2 went with illness and injury [V study, S cut-off].
 MONOTONY_HIGH = 2.0
 
@@ -84,9 +87,14 @@ def _recent(series: pd.DataFrame, column: str, today: date) -> pd.Series:
 
 
 def load_warnings(series: pd.DataFrame, today: date) -> list[Warning]:
+    """Load flags of the last 7 days. The workload-ratio flag needs a week of real training
+    (the planner's entry load, 600 AU, e.g. three 40-minute sessions at RPE 5): with almost no
+    chronic load, as after months off, any session sends the ratio up and the flag would only
+    be noise; the single-run spike rule still guards that case."""
     found = []
     acwr = _recent(series, "acwr_ewma", today)
-    if not acwr.empty and float(acwr.max()) > ACWR_SPIKE:
+    week_load = float(_recent(series, "load_srpe", today).sum())
+    if not acwr.empty and float(acwr.max()) > ACWR_SPIKE and week_load >= ACWR_MIN_WEEK_LOAD_AU:
         found.append(Warning("warn", (
             f"Your training load rose quickly this week (workload ratio {float(acwr.max()):.2f}, "
             f"above {ACWR_SPIKE}). Sudden jumps go with more injuries: keep the next few days "
