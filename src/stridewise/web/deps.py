@@ -1,8 +1,10 @@
-"""Access to the app's store and the (single, local) athlete from a request."""
+"""Access to the app's store and the (single, local) athlete from a request, and the one way
+form numbers are read."""
 
 from __future__ import annotations
 
 from fastapi import Request
+from starlette.datastructures import FormData
 
 from stridewise.store import Store
 
@@ -22,3 +24,15 @@ def units_of(request: Request) -> str:
     with store_of(request).transaction() as tx:
         athlete = tx.get_athlete(athlete_id_of(request))
     return athlete.units if athlete is not None and athlete.units else "km"
+
+
+def form_number(form: FormData, name: str, what: str) -> float | None:
+    """An optional number typed into a form (a decimal comma accepted); ``what`` names the
+    field in the error a person reads."""
+    raw = str(form.get(name) or "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{what} should be a number.") from exc

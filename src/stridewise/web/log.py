@@ -16,7 +16,7 @@ from stridewise.activity import ManualSession
 from stridewise.monitor import zone_of
 from stridewise.plan.service import adapt_after_checkin
 from stridewise.store import CheckInInput
-from stridewise.web.deps import athlete_id_of, store_of, units_of
+from stridewise.web.deps import athlete_id_of, form_number, store_of, units_of
 from stridewise.web.render import MI_M, page
 
 router = APIRouter()
@@ -43,16 +43,6 @@ def _zone(request: Request) -> ZoneInfo:
     return zone_of(store_of(request), athlete_id_of(request))
 
 
-def _number(form: FormData, name: str, what: str) -> float | None:
-    raw = str(form.get(name) or "").strip().replace(",", ".")
-    if not raw:
-        return None
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{what} should be a number.") from exc
-
-
 def _whole(form: FormData, name: str) -> int | None:
     raw = str(form.get(name) or "").strip()
     return int(raw) if raw.lstrip("-").isdigit() else None
@@ -69,11 +59,11 @@ def _when(form: FormData, zone: ZoneInfo) -> datetime:
 
 
 def session_from_form(form: FormData, zone: ZoneInfo, units: str) -> ManualSession:
-    minutes = _number(form, "duration_min", "Time")
+    minutes = form_number(form, "duration_min", "Time")
     if minutes is None:
         raise ValueError("Please say how many minutes it took.")
-    distance = _number(form, "distance", "Distance")
-    rpe = _number(form, "rpe", "Effort")
+    distance = form_number(form, "distance", "Distance")
+    rpe = form_number(form, "rpe", "Effort")
     return ManualSession(
         start_time_utc=_when(form, zone),
         kind=str(form.get("kind") or ""),
@@ -100,7 +90,7 @@ def checkin_from_form(form: FormData, zone: ZoneInfo) -> CheckInInput:
         pain_localised_bone=yes_no.get(str(form.get("pain_localised_bone"))) if pain_score
         else None,
         fell=yes_no.get(str(form.get("fell"))),
-        sleep_hours=_number(form, "sleep_hours", "Hours of sleep"),
+        sleep_hours=form_number(form, "sleep_hours", "Hours of sleep"),
         sleep_quality=_whole(form, "sleep_quality"),
         who5=(who5_answers[0], who5_answers[1], who5_answers[2], who5_answers[3],
               who5_answers[4]) if len(answered) == 5 else None,  # type: ignore[arg-type]

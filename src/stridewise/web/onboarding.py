@@ -24,22 +24,12 @@ from stridewise.science.screening import (
     screen,
 )
 from stridewise.web import screening_form as sf
-from stridewise.web.deps import athlete_id_of, store_of
+from stridewise.web.deps import athlete_id_of, form_number, store_of
 from stridewise.web.render import page
 
 router = APIRouter(prefix="/onboarding")
 
 STEPS = ("About you", "Health questions", "Bones", "Your result")
-
-
-def _optional_number(form: FormData, name: str, what: str) -> float | None:
-    raw = str(form.get(name) or "").strip().replace(",", ".")
-    if not raw:
-        return None
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{what} should be a number.") from exc
 
 
 def _profile(request: Request) -> Any:
@@ -78,9 +68,9 @@ async def onboarding_profile(request: Request) -> Response:
         birth_year_raw = str(form.get("birth_year") or "").strip()
         if not birth_year_raw.isdigit():
             raise ValueError("Please give your year of birth, for example 1957.")
-        mass_kg = _optional_number(form, "body_mass_kg", "Body weight")
-        resting = _optional_number(form, "resting_hr_bpm", "Resting heart rate")
-        max_hr = _optional_number(form, "max_hr_bpm", "Maximum heart rate")
+        mass_kg = form_number(form, "body_mass_kg", "Body weight")
+        resting = form_number(form, "resting_hr_bpm", "Resting heart rate")
+        max_hr = form_number(form, "max_hr_bpm", "Maximum heart rate")
         with store_of(request).transaction() as tx:
             tx.update_athlete(
                 athlete_id_of(request), sex=sex, birth_year=int(birth_year_raw),
