@@ -33,7 +33,7 @@ def test_ics_parses_and_re_export_keeps_uids() -> None:
                    plan.beginner), "p1", stamp=STAMP, sequence=1))
     assert {str(e["UID"]) for e in again.walk("VEVENT")} == {str(e["UID"]) for e in events}
     cancelled = [e for e in again.walk("VEVENT") if str(e["STATUS"]) == "CANCELLED"]
-    assert len(cancelled) == 1 and int(cancelled[0]["SEQUENCE"]) == 1
+    assert len(cancelled) == 1 and int(str(cancelled[0]["SEQUENCE"])) == 1
 
 
 def _decode(data: bytes) -> dict[str, list[dict[str, object]]]:

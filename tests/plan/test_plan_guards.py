@@ -1,4 +1,5 @@
-"""Every emitted plan passes every guard: the named people, then hypothesis over random ones."""
+"""Every emitted plan passes every guard: the named people, then hypothesis over random ones
+(histories with continuous runs and run/walk sessions of random bout lengths)."""
 
 from __future__ import annotations
 
@@ -82,15 +83,26 @@ def test_a_guard_violation_is_detected() -> None:
 
 START = date(2026, 3, 2)
 
-history_item = st.builds(
-    PastSession,
-    day=st.integers(1, 56).map(lambda n: START - timedelta(days=n)),
-    kind=st.sampled_from([SessionKind.EASY_RUN, SessionKind.LONG_RUN, SessionKind.WALK,
-                          SessionKind.STRENGTH]),
-    duration_s=st.floats(300, 9000),
-    distance_m=st.one_of(st.none(), st.floats(500, 30000)),
-    rpe=st.one_of(st.none(), st.floats(1, 9)),
-)
+@st.composite
+def history_item(draw: st.DrawFn) -> PastSession:
+    """A past session; runs may be run/walk, with running time and the longest continuous
+    bout each a random share of the one before (or unknown)."""
+    kind = draw(st.sampled_from([SessionKind.EASY_RUN, SessionKind.LONG_RUN,
+                                 SessionKind.RUN_WALK, SessionKind.WALK,
+                                 SessionKind.STRENGTH]))
+    duration_s = draw(st.floats(300, 9000))
+    run_s = bout_s = None
+    if kind in RUN_KINDS:
+        run_s = draw(st.one_of(st.none(), st.floats(0.2, 1.0).map(lambda f: f * duration_s)))
+        bout_s = draw(st.one_of(st.none(), st.floats(0.02, 1.0).map(
+            lambda f: f * (duration_s if run_s is None else run_s))))
+    return PastSession(
+        day=START - timedelta(days=draw(st.integers(1, 56))), kind=kind, duration_s=duration_s,
+        distance_m=draw(st.one_of(st.none(), st.floats(500, 30000))),
+        rpe=draw(st.one_of(st.none(), st.floats(1, 9))), run_s=run_s, longest_bout_s=bout_s,
+    )
+
+
 screening = st.sampled_from([
     ScreeningFacts(),
     ScreeningFacts(balance_first=True),
@@ -102,7 +114,7 @@ screening = st.sampled_from([
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    history=st.lists(history_item, max_size=40),
+    history=st.lists(history_item(), max_size=40),
     screening=screening,
     age=st.integers(18, 95),
     sex=st.sampled_from(["female", "male"]),

@@ -10,6 +10,7 @@ guards.check_plan; a plan with a violation is never returned.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 
 from stridewise.errors import StridewiseError
@@ -23,6 +24,7 @@ from stridewise.plan.goals import (
 )
 from stridewise.plan.guards import (
     EwmaState,
+    bout_allowance_s,
     check_plan,
     ewma_before,
     lighter_reference_au,
@@ -116,10 +118,10 @@ def _advance(progress: Progress, sessions: list[PlannedSession], monday: date,
     advance_walk(progress, lighter)
     if lighter:
         return
-    week_runs = [s.running_s for s in sessions
-                 if s.day >= monday and s.kind in RUN_KINDS and s.active]
+    week_runs = [s for s in sessions if s.day >= monday and s.kind in RUN_KINDS and s.active]
     if week_runs:
-        progress.run_level_s = max(week_runs)
+        progress.run_level_s = max(s.running_s for s in week_runs)
+        progress.bout_level_s = max(s.longest_bout_s for s in week_runs)
 
 
 def place_week(wants: list[Want], availability: Availability,
@@ -197,19 +199,27 @@ def _clamp_day(
 def _fit_run(day: date, slot: str, want: Want, record: list[PastSession], inputs: PlanInputs,
              time_left_s: int, load_left: float, pace_mps: float) -> PlannedSession | None:
     allowed = spike_allowance_s(record, day, inputs.settings)
+    bout_allowed = bout_allowance_s(record, day, inputs.settings)
     capped = (inputs.run_cap_s is not None and inputs.run_cap_until is not None
               and day < inputs.run_cap_until)
     if capped and inputs.run_cap_s is not None:
         allowed = min(allowed, inputs.run_cap_s)
+    if want.kind == SessionKind.RUN_WALK:
+        bout = float(round15(min(want.bout_s or want.running_s, bout_allowed)))
+        clamped = bout < min(want.bout_s, want.running_s) - 15
+    else:
+        # A continuous run is a single bout.
+        allowed = min(allowed, bout_allowed)
+        bout = allowed
+        clamped = False
     running = float(round15(min(want.running_s, allowed)))
-    clamped = running < want.running_s - 15
+    clamped = clamped or running < want.running_s - 15
     if capped:
-        want = Want(want.kind, want.duration_s, want.rpe,
-                    f"{inputs.run_cap_reason} {want.reason}".strip(), want.running_s,
-                    want.exercises, want.long, want.weekday)
+        want = replace(want, reason=f"{inputs.run_cap_reason} {want.reason}".strip())
     while running >= MIN_RUN_S:
-        session = _run_session(day, slot, want, running, time_left_s, pace_mps)
+        session = _run_session(day, slot, want, running, bout, time_left_s, pace_mps)
         if session.load_au <= load_left and session.running_s <= allowed \
+                and session.longest_bout_s <= bout_allowed \
                 and session.duration_s <= time_left_s:
             if clamped:
                 session = session.with_changes(
@@ -221,10 +231,10 @@ def _fit_run(day: date, slot: str, want: Want, record: list[PastSession], inputs
     return None
 
 
-def _run_session(day: date, slot: str, want: Want, running_s: float, time_left_s: int,
-                 pace_mps: float) -> PlannedSession:
+def _run_session(day: date, slot: str, want: Want, running_s: float, bout_s: float,
+                 time_left_s: int, pace_mps: float) -> PlannedSession:
     if want.kind == SessionKind.RUN_WALK:
-        steps = run_walk_steps(running_s, time_left_s)
+        steps = run_walk_steps(running_s, bout_s, time_left_s)
         rpe = run_walk_rpe(steps)
         detail = describe_run_walk(steps)
     else:

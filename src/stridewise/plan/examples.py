@@ -24,6 +24,15 @@ def weekly_runs(weeks: int, weekdays: tuple[int, ...], distance_m: float,
     return history
 
 
+def run_walk_sessions(weeks: int, weekdays: tuple[int, ...], bout_s: float, running_s: float,
+                      duration_s: float, distance_m: float) -> list[PastSession]:
+    """Run/walk sessions: ``running_s`` of running in bouts of at most ``bout_s``."""
+    return [PastSession(START - timedelta(days=offset), SessionKind.EASY_RUN, duration_s,
+                        distance_m, 5.0, running_s, bout_s)
+            for offset in range(weeks * 7, 0, -1)
+            if (START - timedelta(days=offset)).weekday() in weekdays]
+
+
 PEOPLE: dict[str, tuple[ScreeningFacts, Profile, list[PastSession]]] = {
     "sedentary 68-year-old woman with osteopenia": (
         ScreeningFacts("moderate_impact", may_run=False, balance_first=True),
@@ -34,6 +43,9 @@ PEOPLE: dict[str, tuple[ScreeningFacts, Profile, list[PastSession]]] = {
     "45-year-old man returning to running": (
         ScreeningFacts(), Profile(45, "male"),
         weekly_runs(4, (2,), 2500.0, speed_mps=2.3)),
+    "62-year-old run/walker (13-minute bouts)": (
+        ScreeningFacts(), Profile(62, "female"),
+        run_walk_sessions(12, (0, 2, 5), 780.0, 2100.0, 2700.0, 5200.0)),
     "runner doing 40 km a week": (
         ScreeningFacts(), Profile(38, "male"),
         weekly_runs(8, (1, 3, 5, 6), 8000.0, long_weekday=6, long_distance_m=16000.0)),

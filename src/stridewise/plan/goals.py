@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from stridewise.plan.guards import GuardSettings
 from stridewise.plan.inputs import HistoryFacts, PlanInputs
 from stridewise.plan.model import MILE_M, Goal, SessionKind
 from stridewise.plan.templates import (
     BALANCE_EXERCISES,
     CONTINUOUS_TARGET_S,
+    FIRST_BOUT_S,
     FIRST_RUN_S,
     IMPACT_EXERCISES,
     impact_count,
+    starting_bout_s,
     strength_session,
 )
 
@@ -26,7 +29,13 @@ DEFAULT_WEEKS: dict[Goal, int] = {
 BEGINNER_GROWTH_PER_RUN = 1.065
 LONG_RUN_GROWTH_PER_WEEK = 1.08
 WALK_GROWTH_PER_WEEK = 1.08
-CONTINUOUS_FROM_S = 1200  # below 20 min of running capacity, run/walk intervals are used
+#: 5k, 5mi and maintain use run/walk until the longest bout reaches 20 min, then runs.
+CONTINUOUS_FROM_S = 1200
+#: The continuous bout grows at most 10% a week (the guard allows 10% a session); below the
+#: 8-minute base, which the guards allow from the first day, bouts grow half again a week, as
+#: in Couch to 5K's first weeks (60 s, then 90 s).
+BOUT_GROWTH_PER_WEEK = 1.10
+BOUT_GROWTH_BELOW_BASE = 1.5
 LIGHTER_SCALE = 0.7
 #: The daily-5 km block: three build weeks, a lighter week, 25 days, then a lighter week.
 DAILY_25_RUNS = (4, 5, 6, 3, 7, 7, 7, 4, 3)
@@ -47,6 +56,8 @@ class Want:
     rpe: float
     reason: str
     running_s: int = 0
+    #: Run/walk: the longest continuous bout the goal asks for.
+    bout_s: int = 0
     exercises: tuple[str, ...] = ()
     long: bool = False
     weekday: int | None = None
@@ -59,6 +70,9 @@ class Progress:
     run_level_s: float
     walk_level_s: float
     target_run_s: float
+    #: The longest continuous bout so far (0 when unknown) and the goal's continuous target.
+    bout_level_s: float
+    target_bout_s: float
     runs_per_week: int
     weeks: int
     lighter_weeks: frozenset[int]
@@ -84,20 +98,33 @@ def initial_progress(goal: Goal, inputs: PlanInputs, facts: HistoryFacts) -> Pro
     }
     notes: list[str] = []
     level = max(facts.longest_run_30d_s, FIRST_RUN_S)
+    bout = facts.longest_bout_30d_s
+    target_run = min(targets[goal], max_s)
     if goal == Goal.START:
         level = min(level, targets[goal])
     elif goal in (Goal.FIVE_K, Goal.FIVE_MILES) and level >= targets[goal]:
-        notes.append("Your longest recent run already covers this distance, so the plan holds "
-                     "your current level rather than building further.")
+        if bout >= min(targets[goal], max_s):
+            notes.append("Your longest recent run already covers this distance, so the plan "
+                         "holds your current level rather than building further.")
+        else:
+            notes.append(
+                "Your recent sessions already add up to this much running, but with walk "
+                f"breaks: your longest continuous stretch was about {bout / 60:.0f} minutes. "
+                "The plan first lengthens the running stretches, by no more than 10% a week, "
+                "because continuous running is what your body has to get used to.")
     runs = 3
     if goal == Goal.MAINTAIN:
         runs = min(5, max(2, round(facts.runs_per_week)))
     elif goal == Goal.FIVE_MILES and facts.runs_per_week >= 4:
         runs = 4
+    target_bout = target_run if goal in (Goal.START, Goal.DAILY_25) else min(
+        CONTINUOUS_FROM_S, target_run)
     return Progress(
         run_level_s=level,
         walk_level_s=1200.0,
-        target_run_s=min(targets[goal], max_s),
+        target_run_s=target_run,
+        bout_level_s=bout,
+        target_bout_s=target_bout,
         runs_per_week=runs,
         weeks=weeks,
         lighter_weeks=lighter,
@@ -113,7 +140,7 @@ def week_wants(goal: Goal, inputs: PlanInputs, p: Progress, week: int) -> list[W
     elif goal == Goal.DAILY_25:
         wants += _daily25_runs(p, week)
     else:
-        wants += _run_wants(goal, p, week, lighter)
+        wants += _run_wants(goal, p, week, lighter, inputs.settings)
     if goal != Goal.BONE:
         n_balance = 2 if inputs.screening.balance_first else 1
         wants += _strength(2, runner=True, lighter=lighter, minutes=20)
@@ -121,42 +148,88 @@ def week_wants(goal: Goal, inputs: PlanInputs, p: Progress, week: int) -> list[W
     return wants
 
 
-def _run_wants(goal: Goal, p: Progress, week: int, lighter: bool) -> list[Want]:
+def week_bout_s(p: Progress, settings: GuardSettings, hold: bool) -> float:
+    """The longest continuous bout this week's runs may hold: last week's longest bout grown
+    by at most 10% (half again below the 8-minute base the guards allow anyway), never past
+    the goal's continuous target and never past what the bout guard allows."""
+    level = p.bout_level_s
+    if level < FIRST_BOUT_S:
+        # Bouts unknown: the recipe's bout for this running time, within the base.
+        return min(starting_bout_s(p.run_level_s), float(settings.first_run_base_s))
+    if hold or level >= p.target_bout_s:
+        return level
+    base = float(settings.first_run_base_s)
+    growth = BOUT_GROWTH_BELOW_BASE if level < base else BOUT_GROWTH_PER_WEEK
+    return min(level * growth, max(level, base) * settings.spike_ratio_max, p.target_bout_s)
+
+
+def _run_wants(goal: Goal, p: Progress, week: int, lighter: bool,
+               settings: GuardSettings) -> list[Want]:
     wants: list[Want] = []
     level = p.run_level_s
     if lighter:
-        light = Progress(level * LIGHTER_SCALE, p.walk_level_s, level * LIGHTER_SCALE,
-                         p.runs_per_week, p.weeks, frozenset())
-        wants = _run_wants(Goal.MAINTAIN, light, week, lighter=False)
+        light_s = level * LIGHTER_SCALE
+        light = Progress(light_s, p.walk_level_s, light_s, min(p.bout_level_s, light_s),
+                         min(p.target_bout_s, light_s), p.runs_per_week, p.weeks, frozenset())
+        wants = _run_wants(Goal.MAINTAIN, light, week, lighter=False, settings=settings)
         for want in wants:
             want.reason = (f"Lighter week {week + 1}: less running so your body absorbs the "
                            "last few weeks.")
         return wants
-    if goal == Goal.START or level < CONTINUOUS_FROM_S:
+    bout = week_bout_s(p, settings, hold=goal == Goal.MAINTAIN)
+    if goal == Goal.START or bout < p.target_bout_s:
         for _ in range(p.runs_per_week):
             grow = BEGINNER_GROWTH_PER_RUN if goal != Goal.MAINTAIN else 1.0
             level = min(max(level * grow, level), max(p.target_run_s, level))
             if goal == Goal.MAINTAIN:
                 level = p.target_run_s
-            wants.append(Want(
-                SessionKind.RUN_WALK, 0, 0.0,
-                f"Week {week + 1} of {p.weeks}: run/walk, building towards "
-                f"{p.target_run_s / 60:.0f} minutes of continuous running. Easy pace: you "
-                "should be able to talk.", running_s=int(level)))
+            wants.append(Want(SessionKind.RUN_WALK, 0, 0.0,
+                              _run_walk_reason(goal, p, week, bout, level),
+                              running_s=int(level), bout_s=int(min(bout, level))))
         return wants
     grow = 1.0 if goal == Goal.MAINTAIN else LONG_RUN_GROWTH_PER_WEEK
     long_s = min(max(level * grow, level), max(p.target_run_s, level))
     if goal == Goal.MAINTAIN:
         long_s = p.target_run_s
+    # A continuous run is one bout: it grows from the longest bout, not from total running
+    # time (someone who ran 35 minutes as 2 x 17 has a 17-minute bout, not a 35-minute run).
+    long_s = min(long_s, max(bout, p.bout_level_s * grow))
     for _ in range(p.runs_per_week - 1):
         wants.append(Want(SessionKind.EASY_RUN, 0, 0.0,
                           f"Week {week + 1}: easy run at a pace you could chat at.",
                           running_s=int(max(600.0, 0.65 * long_s))))
-    wants.append(Want(SessionKind.LONG_RUN, 0, 0.0,
-                      f"Week {week + 1}: the week's longest run, building towards "
-                      f"{p.target_run_s / 60:.0f} minutes; it grows by less than 10% a week.",
+    wants.append(Want(SessionKind.LONG_RUN, 0, 0.0, _long_run_reason(goal, p, week, long_s),
                       running_s=int(long_s), long=True))
     return wants
+
+
+def _run_walk_reason(goal: Goal, p: Progress, week: int, bout_s: float, running_s: float) -> str:
+    head = f"Week {week + 1} of {p.weeks}: "
+    easy = " Easy pace: you should be able to talk."
+    target_min = f"{p.target_bout_s / 60:.0f} minutes"
+    if goal == Goal.MAINTAIN:
+        return (f"{head}run/walk at your current level (running stretches of up to "
+                f"{bout_s / 60:.0f} minutes), held steady.{easy}")
+    if p.bout_level_s >= p.target_bout_s and running_s >= p.target_run_s:
+        return (f"{head}you can already run {target_min} without a break, which is what this "
+                f"goal builds towards, so the plan holds your level.{easy}")
+    if bout_s >= p.target_bout_s:
+        return f"{head}{target_min} of continuous running, what this goal builds towards.{easy}"
+    return (f"{head}run/walk, building towards {target_min} of continuous running; the "
+            f"running stretches grow by no more than 10% a week.{easy}")
+
+
+def _long_run_reason(goal: Goal, p: Progress, week: int, long_s: float) -> str:
+    head = f"Week {week + 1}: the week's longest run"
+    target_min = f"{p.target_run_s / 60:.0f} minutes"
+    if goal == Goal.MAINTAIN:
+        return f"{head}, held at your current level."
+    if long_s >= p.target_run_s and min(p.run_level_s, p.bout_level_s) >= p.target_run_s:
+        return (f"{head}. You already run {target_min} or more without a break, which is what "
+                "this goal builds towards, so the plan holds your level.")
+    if long_s >= p.target_run_s:
+        return f"{head} reaches the {target_min} this goal builds towards."
+    return (f"{head}, building towards {target_min}; it grows by less than 10% a week.")
 
 
 def _daily25_runs(p: Progress, week: int) -> list[Want]:

@@ -9,6 +9,11 @@ docs/plans.md, all settable through :class:`GuardSettings`):
    x the longest running time in the previous 30 days, planned sessions counting as history
    as they pass. With no run in the window the reference is ``first_run_base_s`` (8 min of
    running, given in 60-second bouts by the beginner template), so a first plan is possible.
+   The same rule holds for continuous running: no planned bout (a continuous run, or one
+   running stretch of a run/walk) exceeds ``spike_ratio_max`` x the longest continuous bout
+   in the previous 30 days, with the same 8-minute base. Continuous running is what a
+   run/walk runner has actually adapted to; 35 minutes of running in 13-minute bouts does not
+   make a 35-minute continuous run safe.
 2. Weekly load (session-RPE, Foster 2001): a week's load is at most (1 + cap) x the highest
    weekly load of the previous four weeks, floored at ``entry_week_load_au``; cap 10% for
    beginners, 20% otherwise.
@@ -88,6 +93,19 @@ def longest_run_s(sessions: Iterable[PastSession], before: date, window_days: in
 
 def spike_allowance_s(sessions: Iterable[PastSession], day: date, settings: GuardSettings) -> float:
     reference = max(longest_run_s(sessions, day, settings.spike_window_days),
+                    float(settings.first_run_base_s))
+    return settings.spike_ratio_max * reference
+
+
+def longest_bout_s(sessions: Iterable[PastSession], before: date,
+                   window_days: int = 30) -> float:
+    """Longest continuous running bout in the ``window_days`` days before ``before``."""
+    first = before - timedelta(days=window_days)
+    return max((s.bout_s for s in sessions if first <= s.day < before), default=0.0)
+
+
+def bout_allowance_s(sessions: Iterable[PastSession], day: date, settings: GuardSettings) -> float:
+    reference = max(longest_bout_s(sessions, day, settings.spike_window_days),
                     float(settings.first_run_base_s))
     return settings.spike_ratio_max * reference
 
@@ -214,6 +232,13 @@ def _check_spikes(
                     s.day, "spike",
                     f"{s.running_s / 60:.1f} min of running is over 110% of the longest run "
                     f"in the previous 30 days ({allowed / 60:.1f} min allowed)"))
+            bout_allowed = bout_allowance_s(record, s.day, settings)
+            if s.longest_bout_s > bout_allowed + 1e-6:
+                out.append(GuardViolation(
+                    s.day, "bout",
+                    f"{s.longest_bout_s / 60:.1f} min of continuous running is over 110% of "
+                    "the longest continuous bout in the previous 30 days "
+                    f"({bout_allowed / 60:.1f} min allowed)"))
         record.append(s.as_past())
     return out
 

@@ -9,8 +9,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from stridewise.errors import StridewiseError
-from stridewise.plan.guards import GuardSettings, longest_run_s
-from stridewise.plan.model import RUN_KINDS, Availability, Goal, PastSession, Profile
+from stridewise.plan.guards import GuardSettings, longest_bout_s, longest_run_s
+from stridewise.plan.model import (
+    CONTINUOUS_SHARE,
+    RUN_KINDS,
+    Availability,
+    Goal,
+    PastSession,
+    Profile,
+)
 
 DEFAULT_PACE_MPS = 2.2  # about 7:35 per km: a gentle pace for people without run history
 RUNNING = "running"
@@ -72,6 +79,8 @@ class PlanInputs:
 @dataclass(frozen=True)
 class HistoryFacts:
     longest_run_30d_s: float
+    #: The longest continuous running bout in the last 30 days (0 when none is known).
+    longest_bout_30d_s: float
     runs_per_week: float
     pace_mps: float
     beginner: bool
@@ -79,7 +88,7 @@ class HistoryFacts:
 
 
 def history_facts(history: Sequence[PastSession], start: date) -> HistoryFacts:
-    """Read the last 4-8 weeks: longest run, runs a week, pace, and whether a beginner."""
+    """Read the last 4-8 weeks: longest run and bout, runs a week, pace, whether a beginner."""
     recent_4w = [h for h in history if start - timedelta(weeks=4) <= h.day < start]
     recent_8w = [h for h in history if start - timedelta(weeks=8) <= h.day < start]
     runs_4w = [h for h in recent_4w if h.kind in RUN_KINDS]
@@ -89,11 +98,14 @@ def history_facts(history: Sequence[PastSession], start: date) -> HistoryFacts:
     weeks_with_three_5k = 0
     for k in range(1, 5):
         lo, hi = start - timedelta(weeks=k), start - timedelta(weeks=k - 1)
+        # 5 km without walk breaks: the block is 25 continuous runs of 5 km.
         comfortable = [h for h in runs_4w if lo <= h.day < hi and (h.distance_m or 0) >= 4900
-                       and (h.rpe is None or h.rpe <= 6)]
+                       and (h.rpe is None or h.rpe <= 6)
+                       and h.bout_s >= CONTINUOUS_SHARE * h.running_s]
         weeks_with_three_5k += len(comfortable) >= 3
     return HistoryFacts(
         longest_run_30d_s=longest_run_s(history, start),
+        longest_bout_30d_s=longest_bout_s(history, start),
         runs_per_week=len(runs_4w) / 4.0,
         pace_mps=statistics.median(paces) if paces else DEFAULT_PACE_MPS,
         beginner=len(runs_8w) < 4,
@@ -119,8 +131,8 @@ def resolve_goal(inputs: PlanInputs, facts: HistoryFacts) -> tuple[Goal, list[st
     if goal == Goal.DAILY_25:
         why = []
         if facts.weeks_with_three_5k < 3:
-            why.append("your recent history does not yet show 5 km run comfortably three times "
-                       "a week (in at least 3 of the last 4 weeks)")
+            why.append("your recent history does not yet show 5 km run comfortably, without "
+                       "walk breaks, three times a week (in at least 3 of the last 4 weeks)")
         if len(inputs.availability.weekdays) < 7:
             why.append("the block needs all seven days free")
         needed_min = 5000 / facts.pace_mps / 60 + 5

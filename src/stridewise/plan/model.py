@@ -54,6 +54,9 @@ DEFAULT_RPE: dict[SessionKind, float] = {
 SLOT_START_HOUR: dict[str, int] = {"am": 8, "pm": 18}
 
 MILE_M = 1609.344
+#: A session whose running time is at least this share of its duration was run without walk
+#: breaks, so its running time is one continuous bout.
+CONTINUOUS_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -68,12 +71,29 @@ class PastSession:
     rpe: float | None = None
     #: Seconds spent running (a run/walk session runs for less than its duration).
     run_s: float | None = None
+    #: The longest continuous running bout, seconds; None when unknown.
+    longest_bout_s: float | None = None
 
     @property
     def running_s(self) -> float:
         if self.kind not in RUN_KINDS:
             return 0.0
         return self.duration_s if self.run_s is None else self.run_s
+
+    @property
+    def bout_s(self) -> float:
+        """The longest continuous running this session shows. When the bout is unknown, a
+        session that ran (nearly) all its duration counts as one bout; an unknown run/walk
+        counts as none, since its running time was split by walks of unknown length."""
+        if self.kind not in RUN_KINDS:
+            return 0.0
+        if self.longest_bout_s is not None:
+            return min(self.longest_bout_s, self.running_s)
+        if self.kind == SessionKind.RUN_WALK:
+            return 0.0
+        if self.run_s is None or self.run_s >= CONTINUOUS_SHARE * self.duration_s:
+            return self.running_s
+        return 0.0
 
     @property
     def load_au(self) -> float:
@@ -135,6 +155,19 @@ class PlannedSession:
         return self.duration_s
 
     @property
+    def longest_bout_s(self) -> int:
+        """The longest stretch of running steps with no walk between them."""
+        if self.kind not in RUN_KINDS:
+            return 0
+        if not self.steps:
+            return self.duration_s
+        longest = current = 0
+        for step in self.steps:
+            current = current + step.duration_s if step.kind == "run" else 0
+            longest = max(longest, current)
+        return longest
+
+    @property
     def load_au(self) -> float:
         return self.rpe * self.duration_s / 60.0
 
@@ -146,7 +179,7 @@ class PlannedSession:
     def as_past(self) -> PastSession:
         return PastSession(
             self.day, self.kind, float(self.duration_s), self.distance_m, self.rpe,
-            float(self.running_s),
+            float(self.running_s), float(self.longest_bout_s),
         )
 
     def to_dict(self) -> dict[str, Any]:

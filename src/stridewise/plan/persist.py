@@ -32,8 +32,10 @@ def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[Pas
         kind = SPORT_KIND.get(a.sport)
         day = local_time(a.start_time_utc, a.utc_offset_s, zone).date()
         if kind is not None and since <= day < until:
-            run_s = _running_s(tx, a.id) if kind is SessionKind.EASY_RUN else None
-            out.append(PastSession(day, kind, float(a.moving_s), a.distance_m, a.rpe, run_s))
+            run_s, bout_s = (_running_and_bout_s(tx, a.id) if kind is SessionKind.EASY_RUN
+                             else (None, None))
+            out.append(PastSession(day, kind, float(a.moving_s), a.distance_m, a.rpe, run_s,
+                                   bout_s))
     for s in tx.list_manual_sessions(athlete_id, since=lo, until=hi):
         kind = SPORT_KIND.get(s.kind)
         day = local_time(s.start_time_utc, None, zone).date()
@@ -42,12 +44,15 @@ def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[Pas
     return sorted(out, key=lambda p: p.day)
 
 
-def _running_s(tx: Any, activity_id: int) -> float | None:
-    """Seconds actually spent running, from the stored stream (run/walk counts only the runs)."""
-    from stridewise.activity import running_seconds
+def _running_and_bout_s(tx: Any, activity_id: int) -> tuple[float | None, float | None]:
+    """Seconds actually spent running (run/walk counts only the runs) and the longest
+    continuous running bout, from the stored stream, fetched once; None when unknown."""
+    from stridewise.activity import longest_running_bout_s, running_seconds
 
     stream = tx.get_stream(activity_id)
-    return running_seconds(stream) if stream else None
+    if not stream:
+        return None, None
+    return running_seconds(stream), longest_running_bout_s(stream)
 
 
 def latest_screening(tx: Any, athlete_id: int) -> ScreeningFacts | None:

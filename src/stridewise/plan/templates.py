@@ -4,7 +4,7 @@ balance and impact work, each with a reason a person can read.
 The run/walk progression is in the spirit of the 9-week Couch to 5K structure (three sessions
 a week, a 5-minute brisk walk first, running bouts that lengthen while the walks shorten until
 30 minutes run continuously) but every interval is computed from two parameters, the running
-time of the session and how far along the progression it is; nothing is copied.
+time of the session and the longest bout the person's history allows; nothing is copied.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ CONTINUOUS_TARGET_S = 1800
 #: Beginners' first sessions run 8 minutes in all (8 x 60 s), the engine's first-run base.
 FIRST_RUN_S = 480
 WALK_SPEED_MPS = 1.4
+MAX_WALK_BREAK_S = 180
+MIN_LAST_BOUT_S = 30
 
 STRENGTH_EXERCISES: tuple[tuple[str, ...], ...] = (
     ("sit-to-stand from a chair", "wall press-ups", "heel raises", "glute bridges",
@@ -45,43 +47,63 @@ def round15(seconds: float) -> int:
     return int(max(0.0, seconds) // 15 * 15)
 
 
-def run_walk_steps(running_s: float, max_total_s: float) -> tuple[Step, ...]:
-    """Warm-up walk, run bouts with walks between, cool-down walk; total within max_total_s.
+def starting_bout_s(running_s: float) -> float:
+    """The recipe's bout for a session with ``running_s`` of running when nothing is known about
+    the person's bouts: 60 s at 8 minutes, growing geometrically to continuous at 30 minutes
+    (progress p = log(R/8 min)/log(30 min/8 min), bout = 60 s x 30^p)."""
+    return FIRST_BOUT_S * (CONTINUOUS_TARGET_S / FIRST_BOUT_S) ** _progress(running_s)
 
-    Progress p in [0, 1] is how far ``running_s`` is from 8 to 30 minutes on a log scale; the
-    bout grows geometrically from 60 s to continuous and the walk between bouts shrinks from
-    1.5x to 0.5x the bout, so the structure follows the running time the guards allow.
-    """
-    running_s = max(60.0, running_s)
+
+def walk_break_s(bout_s: float) -> int:
+    """The walk between two bouts: 1.5x the bout at 60 s, shrinking to 0.5x at 30 minutes,
+    never over 3 minutes (Couch to 5K's walks stay at 1-3 minutes as the runs lengthen)."""
+    p = min(1.0, max(0.0, math.log(max(bout_s, FIRST_BOUT_S) / FIRST_BOUT_S)
+                     / math.log(CONTINUOUS_TARGET_S / FIRST_BOUT_S)))
+    return min(MAX_WALK_BREAK_S, max(30, round15((1.5 - p) * bout_s)))
+
+
+def _progress(running_s: float) -> float:
     p = math.log(max(running_s, FIRST_RUN_S) / FIRST_RUN_S) / math.log(
         CONTINUOUS_TARGET_S / FIRST_RUN_S)
-    p = min(1.0, max(0.0, p))
-    bout_s = FIRST_BOUT_S * (CONTINUOUS_TARGET_S / FIRST_BOUT_S) ** p
-    walk_ratio = 1.5 - 1.0 * p
-    bouts = max(1, round(running_s / bout_s))
-    bout_s = round15(running_s / bouts)
-    walk_s = round15(bout_s * walk_ratio)
+    return min(1.0, max(0.0, p))
+
+
+def run_walk_steps(running_s: float, bout_s: float, max_total_s: float) -> tuple[Step, ...]:
+    """Warm-up walk, run bouts of at most ``bout_s`` with walks between, cool-down walk; the
+    total within ``max_total_s``.
+
+    The running time is given as whole bouts of ``bout_s`` plus a shorter last bout for what is
+    left (dropped when under 30 s), so no bout is ever longer than the bout the guards allow
+    and the running time asked for is, to within 30 s, the running time given. When time is
+    short the warm-up, cool-down and walks shrink first (walks never below 30 s), then running
+    comes off the end.
+    """
+    running = round15(max(60.0, running_s))
+    bout = max(15, round15(min(max(bout_s, 15.0), running)))
+    runs = [bout] * (running // bout)
+    rest = running - bout * len(runs)
+    if rest >= MIN_LAST_BOUT_S:
+        runs.append(rest)
+    walk = walk_break_s(bout)
     warm, cool = WARMUP_S, COOLDOWN_S
-    total = warm + cool + bouts * bout_s + (bouts - 1) * walk_s
-    if total > max_total_s:
-        # Squeeze the walks first (never below 30 s), then the running.
+
+    def total() -> int:
+        return warm + cool + sum(runs) + (len(runs) - 1) * walk
+
+    if total() > max_total_s:
         warm, cool = 180, 120
-        spare = max_total_s - warm - cool - bouts * bout_s
-        walk_s = round15(min(walk_s, spare / (bouts - 1))) if bouts > 1 else 0
-        walk_s = max(walk_s, 30) if bouts > 1 else 0
-        while bouts * bout_s + (bouts - 1) * walk_s + warm + cool > max_total_s and bout_s > 15:
-            bout_s -= 15
-    # The last bout carries what 15-second rounding took off the others, so the running
-    # time asked for is the running time given.
-    last_s = max(bout_s, round15(running_s) - bout_s * (bouts - 1))
-    while bouts * bout_s + (bouts - 1) * walk_s + warm + cool + last_s - bout_s > max_total_s \
-            and last_s > bout_s:
-        last_s -= 15
+        if len(runs) > 1:
+            spare = max_total_s - warm - cool - sum(runs)
+            walk = max(30, min(walk, round15(spare / (len(runs) - 1))))
+    while total() > max_total_s and (len(runs) > 1 or runs[0] > 15):
+        runs[-1] -= 15
+        if runs[-1] < 60 and len(runs) > 1:
+            runs.pop()
     steps = [Step("warmup", warm, "brisk walk")]
-    for k in range(bouts):
-        steps.append(Step("run", bout_s if k < bouts - 1 else last_s, "easy run"))
-        if k < bouts - 1:
-            steps.append(Step("walk", walk_s, "walk"))
+    for k, run in enumerate(runs):
+        steps.append(Step("run", run, "easy run"))
+        if k < len(runs) - 1:
+            steps.append(Step("walk", walk, "walk"))
     steps.append(Step("cooldown", cool, "easy walk"))
     return tuple(steps)
 
@@ -93,12 +115,26 @@ def run_walk_rpe(steps: tuple[Step, ...]) -> float:
 
 
 def describe_run_walk(steps: tuple[Step, ...]) -> str:
+    """The session in words, with the durations the steps really have."""
+    warm = next((s.duration_s for s in steps if s.kind == "warmup"), 0)
     runs = [s.duration_s for s in steps if s.kind == "run"]
     walks = [s.duration_s for s in steps if s.kind == "walk"]
+    first = f"{_minutes_adj(warm)} brisk walk, then " if warm else ""
     if len(runs) == 1:
-        return f"5-minute brisk walk, then {_mins(runs[0])} of easy running, then walk to cool down"
-    return (f"5-minute brisk walk, then {len(runs)} x {_mins(runs[0])} easy running with "
-            f"{_mins(walks[0])} walking between, then walk to cool down")
+        running = f"{_mins(runs[0])} of easy running"
+    elif all(r == runs[0] for r in runs):
+        running = (f"{len(runs)} x {_mins(runs[0])} easy running with {_mins(walks[0])} "
+                   "walking between")
+    else:
+        firsts = _mins(runs[0]) if len(runs) == 2 else f"{len(runs) - 1} x {_mins(runs[0])}"
+        running = (f"{firsts} and a last {_mins(runs[-1])} of easy running, with "
+                   f"{_mins(walks[0])} walking between")
+    return f"{first}{running}, then walk to cool down"
+
+
+def _minutes_adj(seconds: int) -> str:
+    """'5-minute' (as in 'a 5-minute brisk walk'), or '2 min 30 s'."""
+    return f"{seconds // 60}-minute" if seconds % 60 == 0 else _mins(seconds)
 
 
 def _mins(seconds: int) -> str:
