@@ -75,8 +75,8 @@ def run_walk_steps(running_s: float, bout_s: float, max_total_s: float) -> tuple
     The running time is given as whole bouts of ``bout_s`` plus a shorter last bout for what is
     left (dropped when under 30 s), so no bout is ever longer than the bout the guards allow
     and the running time asked for is, to within 30 s, the running time given. When time is
-    short the warm-up, cool-down and walks shrink first (walks never below 30 s), then running
-    comes off the end.
+    short the walks shrink to 90 s, then the short last bout, then the warm-up, cool-down and
+    walks (never below 30 s), then running comes off the end.
     """
     running = round15(max(60.0, running_s))
     bout = max(15, round15(min(max(bout_s, 15.0), running)))
@@ -90,11 +90,22 @@ def run_walk_steps(running_s: float, bout_s: float, max_total_s: float) -> tuple
     def total() -> int:
         return warm + cool + sum(runs) + (len(runs) - 1) * walk
 
+    def squeeze_walks(shortest_s: int) -> int:
+        if len(runs) < 2:
+            return walk
+        spare = max_total_s - warm - cool - sum(runs)
+        return max(shortest_s, min(walk, round15(spare / (len(runs) - 1))))
+
+    # When time is short: walks down to 90 s, then the short last bout, then the warm-up,
+    # cool-down and walks (never below 30 s), then running from the end.
+    walk = squeeze_walks(90)
+    while total() > max_total_s and len(runs) > 1 and runs[-1] < bout:
+        runs[-1] -= 15
+        if runs[-1] < MIN_LAST_BOUT_S:
+            runs.pop()
     if total() > max_total_s:
         warm, cool = 180, 120
-        if len(runs) > 1:
-            spare = max_total_s - warm - cool - sum(runs)
-            walk = max(30, min(walk, round15(spare / (len(runs) - 1))))
+        walk = squeeze_walks(30)
     while total() > max_total_s and (len(runs) > 1 or runs[0] > 15):
         runs[-1] -= 15
         if runs[-1] < 60 and len(runs) > 1:
