@@ -29,10 +29,11 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Protocol
 
-from stridewise.activity import Activity, ManualSession, compute_summary, normalise_sport
+from stridewise.activity import Activity, ManualSession, normalise_sport
 from stridewise.errors import IngestError
 from stridewise.store import Store, Tx, sha256_hex
 from stridewise.store import models as m
+from stridewise.summary import compute_summary
 
 #: Cross-format duplicate rule: same athlete, starts within 60 s, elapsed times within 5 %
 #: of the longer, and distances within 3 % of the longer when both have one.

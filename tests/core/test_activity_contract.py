@@ -1,4 +1,5 @@
-"""The Activity contract: sanitising absurd values, and the one moving-time method."""
+"""The Activity contract (stridewise.activity, stridewise.summary): sanitising absurd values,
+and the one moving-time method."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from stridewise.activity import (
     ImplausibleActivityError,
     ManualSession,
     build_activity,
+    normalise_sport,
+)
+from stridewise.summary import (
     compute_summary,
     haversine_m,
     longest_running_bout_s,
-    normalise_sport,
     running_seconds,
 )
 

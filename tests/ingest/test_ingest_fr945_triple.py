@@ -11,8 +11,9 @@ import fitdecode
 import numpy as np
 import pytest
 
-from stridewise.activity import Activity, haversine_m
+from stridewise.activity import Activity
 from stridewise.ingest import gpx, tcx
+from stridewise.summary import haversine_m
 
 pytestmark = pytest.mark.samples
 STEM = "run_fr945_14k_6782987395"

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from stridewise.activity import FOOT_SPORTS, Lap
+from stridewise.activity import Lap
 from stridewise.fit.crc import crc16_arc
 from stridewise.fit.profile import (
     BASE_TYPE_BY_NAME,
@@ -32,6 +32,7 @@ from stridewise.fit.profile import (
     WKT_STEP_DURATION,
     WKT_STEP_TARGET,
 )
+from stridewise.summary import FOOT_SPORTS
 
 PROTOCOL_VERSION = 0x20
 PROFILE_VERSION = 21218

@@ -27,7 +27,6 @@ import math
 import numpy as np
 
 from stridewise.activity import (
-    FOOT_SPORTS,
     Activity,
     FloatArray,
     ImplausibleActivityError,
@@ -48,6 +47,7 @@ from stridewise.fit.profile import (
     SUB_SPORT,
     SUB_SPORT_TO_STRIDEWISE,
 )
+from stridewise.summary import FOOT_SPORTS
 
 SEMICIRCLE_DEG = 180.0 / 2**31
 TRANSITION = 3

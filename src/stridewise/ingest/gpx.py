@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from stridewise.activity import FOOT_SPORTS, Activity, build_activity, normalise_sport
+from stridewise.activity import Activity, build_activity, normalise_sport
 from stridewise.errors import EmptyActivityError
 from stridewise.ingest.xmlsafe import (
     iso_time_s,
@@ -30,6 +30,7 @@ from stridewise.ingest.xmlsafe import (
     number,
     release,
 )
+from stridewise.summary import FOOT_SPORTS
 
 NAN = math.nan
 

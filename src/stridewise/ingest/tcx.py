@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from stridewise.activity import FOOT_SPORTS, Activity, Lap, build_activity, normalise_sport
+from stridewise.activity import Activity, Lap, build_activity, normalise_sport
 from stridewise.errors import EmptyActivityError
 from stridewise.ingest.xmlsafe import (
     iso_time_s,
@@ -33,6 +33,7 @@ from stridewise.ingest.xmlsafe import (
     number,
     release,
 )
+from stridewise.summary import FOOT_SPORTS
 
 NAN = math.nan
 

@@ -47,7 +47,7 @@ def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[Pas
 def _running_and_bout_s(tx: Any, activity_id: int) -> tuple[float | None, float | None]:
     """Seconds actually spent running (run/walk counts only the runs) and the longest
     continuous running bout, from the stored stream, fetched once; None when unknown."""
-    from stridewise.activity import longest_running_bout_s, running_seconds
+    from stridewise.summary import longest_running_bout_s, running_seconds
 
     stream = tx.get_stream(activity_id)
     if not stream:
