@@ -58,7 +58,8 @@ def demo(
         print_import_report(result)
         d.add_manual_entries(store, athlete_id, today)
         try:
-            service.create_plan(store, athlete_id, "start", list(d.RUN_WEEKDAYS),
+            service.create_plan(store, athlete_id, "start",
+                                sorted(d.RUN_WEEKDAYS + d.STRENGTH_WEEKDAYS),
                                 minutes_per_day=45, today=today)
         except PlanUnavailableError as refusal:
             out.print(f"No plan: {refusal.reason}")
