@@ -1,11 +1,12 @@
 """Whole-activity values computed from per-record columns: one method for every format.
 
 Moving time, the one definition used for every format: an interval between two
-consecutive records counts as moving when it is at most ``MAX_MOVING_GAP_S`` long (a
-longer gap is an auto-pause or a recording gap) and the speed over it is at least
-``MIN_MOVING_SPEED_MPS``. The speed is the device's ``speed_mps`` at the interval's end
-when present, else derived from ``distance_m``, else from positions. With no speed,
-distance or position at all (indoor, manual) every interval up to the gap limit counts.
+consecutive records counts as moving when it is at most ``MAX_MOVING_GAP_S`` long, or
+``SPARSE_GAP_FACTOR`` times the median interval for sparse recordings (a longer gap is an
+auto-pause or a recording gap), and the speed over it is at least ``MIN_MOVING_SPEED_MPS``.
+The speed is the device's ``speed_mps`` at the interval's end when it is ever above zero,
+else derived from a non-flat ``distance_m``, else from positions. With none of these (indoor,
+a pool swim logged as zeros, manual) every interval up to the gap limit counts.
 
 Distance is the device's cumulative distance when present, else the length of the (lightly
 smoothed) GPS path; ascent counts altitude gains with a 3 m dead band; steps integrate the
@@ -25,6 +26,8 @@ FloatArray = NDArray[np.float64]
 
 FOOT_SPORTS: frozenset[str] = frozenset({"run", "walk", "hike"})
 MAX_MOVING_GAP_S = 30.0
+#: Sparse recordings (a pool swim logs once per length) allow gaps of this many typical intervals.
+SPARSE_GAP_FACTOR = 3.0
 MIN_MOVING_SPEED_MPS = 0.5
 EARTH_RADIUS_M = 6_371_008.8
 SMOOTHING_MAX_INTERVAL_S = 2.0
@@ -102,26 +105,30 @@ def compute_summary(records: Mapping[str, FloatArray], sport: str) -> Summary:
 
     distance: float | None = None
     cum: FloatArray | None = None
-    if "distance_m" in records and np.isfinite(records["distance_m"]).any():
-        d = records["distance_m"]
-        finite = d[np.isfinite(d)]
+    d = records.get("distance_m")
+    finite = d[np.isfinite(d)] if d is not None else np.empty(0)
+    if d is not None and finite.size and finite.max() > finite[0]:
         distance = float(finite.max() - finite[0])
         cum = _ffill(np.where(np.isfinite(d), d, np.nan))
         cum = np.where(np.isnan(cum), finite[0], cum)
-    else:
+    else:  # no distance column, or a flat one (an indoor swim's zeros): positions, if any
         cum = _position_distance_m(records)
         if cum is not None:
             distance = float(cum[-1])
+        elif finite.size:
+            distance = 0.0
 
-    if "speed_mps" in records and np.isfinite(records["speed_mps"]).any():
-        speed_end = records["speed_mps"][1:]
+    speed = records.get("speed_mps")
+    if speed is not None and (np.nan_to_num(speed) > 0).any():
+        speed_end = speed[1:]
         interval_speed = np.where(np.isfinite(speed_end), speed_end, 0.0)
-    elif cum is not None:
+    elif cum is not None and cum[-1] > cum[0]:
         with np.errstate(divide="ignore", invalid="ignore"):
             interval_speed = np.where(dt > 0, np.diff(cum) / dt, 0.0)
-    else:
+    else:  # nothing says whether the person moved: count the time (indoor, pool, manual)
         interval_speed = np.full(dt.shape, np.inf)
-    moving_mask = (dt <= MAX_MOVING_GAP_S) & (interval_speed >= MIN_MOVING_SPEED_MPS)
+    max_gap = max(MAX_MOVING_GAP_S, SPARSE_GAP_FACTOR * float(np.median(dt))) if dt.size else 0.0
+    moving_mask = (dt <= max_gap) & (interval_speed >= MIN_MOVING_SPEED_MPS)
     moving = float(dt[moving_mask].sum())
 
     ascent: float | None = None

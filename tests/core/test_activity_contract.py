@@ -175,3 +175,21 @@ def test_running_by_speed_when_no_cadence_and_none_without_either() -> None:
     t = T0 + np.arange(speed.size, dtype=float)
     assert longest_running_bout_s({"time_s": t, "speed_mps": speed}) == pytest.approx(200, abs=1)
     assert running_seconds({"time_s": t}) is None
+
+
+def test_sparse_recording_counts_its_gaps() -> None:
+    # A pool swim logged once per 25 m length, every 35 s, with a 60 s rest (speed 0).
+    t = T0 + np.array([0, 35, 70, 105, 165, 200, 235], dtype=float)
+    speed = np.array([0.7, 0.7, 0.7, 0.7, 0.0, 0.7, 0.7])
+    s = compute_summary({"time_s": t, "speed_mps": speed, "distance_m": 25.0 * np.arange(7)},
+                        "swim")
+    assert s.moving_s == 235 - 60  # every length counts; the rest (speed 0) does not
+
+
+def test_flat_zero_distance_without_speed_counts_the_time() -> None:
+    # An indoor swim whose watch wrote distance 0 throughout and no speed.
+    t = T0 + np.arange(600, dtype=float)
+    s = compute_summary({"time_s": t, "distance_m": np.zeros(600),
+                         "heart_rate_bpm": np.full(600, 120.0)}, "swim")
+    assert s.moving_s == 599
+    assert s.distance_m == 0.0
