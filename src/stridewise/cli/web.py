@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         host: Annotated[str, typer.Option(
             help="Address to listen on. The default keeps the dashboard private to this "
                  "computer; use 0.0.0.0 only on a network you trust.")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+        port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8765,
         open_browser: Annotated[bool, typer.Option(
             "--open/--no-open", help="Open the dashboard in your browser (default: when run "
                                      "from a terminal).")] = True,

@@ -79,6 +79,8 @@ def create_plan(store: Store, athlete_id: int, goal: str, weekdays: list[int],
     Raises PlanUnavailableError (with a plain reason) when nothing safe can be offered, and
     ValueError for an unknown goal or impossible availability.
     """
+    if goal not in {g.value for g in Goal}:
+        raise ValueError(f"goal must be one of {', '.join(g.value for g in Goal)}, got {goal!r}")
     first = start or today
     zone = zone_of(store, athlete_id)
     params: dict[str, Any] = {
