@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stridewise.science.bone import (
+from stridewise.science.bpaq import (
     BPAQ_LOADING_TABLE,
     SESSION_KIND_TO_BPAQ_ROW,
     bpaq_age_factor,

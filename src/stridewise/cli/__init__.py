@@ -10,7 +10,7 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("demo", "screen", "data", "plan", "web")
+COMMAND_MODULES: tuple[str, ...] = ("demo", "screen", "data", "person", "plan", "web")
 
 app = typer.Typer(
     name="stridewise",

@@ -29,8 +29,10 @@ def demo(
         Path, typer.Option("--report", help="Where to write the HTML report.")
     ] = Path("stridewise-demo-report.html"),
 ) -> None:
-    """Build a demo athlete in a throwaway database: screen, import real and generated files,
-    log strength sessions and check-ins, make a plan, say what to do today, write a report."""
+    """Build a demo athlete and its report in a throwaway database.
+
+    Screens, imports real and generated files, logs strength sessions and check-ins, makes a
+    plan, says what to do today and writes a self-contained report."""
     from stridewise import demo as d
     from stridewise.cli.data import import_with_progress, print_import_report
     from stridewise.monitor import load_warnings

@@ -1,0 +1,182 @@
+"""Person commands: the profile (`stridewise profile show|set`) and logging by hand
+(`stridewise log session|checkin`). Options and helpers are shared with cli/data.py."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from stridewise.cli import data_inputs as inp
+from stridewise.cli.data import (
+    AthleteOption,
+    DbOption,
+    athlete_id_for,
+    athlete_prefs,
+    fail,
+    opened,
+    out,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+def register(app: typer.Typer) -> None:
+    profile = typer.Typer(help="Show or set the athlete profile.", no_args_is_help=True)
+    profile.command("show")(profile_show)
+    profile.command("set")(profile_set)
+    app.add_typer(profile, name="profile")
+    log = typer.Typer(help="Log a session or a check-in by hand.", no_args_is_help=True)
+    log.command("session")(log_session)
+    log.command("checkin")(log_checkin)
+    app.add_typer(log, name="log")
+
+
+def profile_show(db: DbOption = None, athlete: AthleteOption = None) -> None:
+    """Show the athlete profile."""
+    with opened(db) as store:
+        athlete_id = athlete_id_for(store, athlete)
+        with store.transaction() as tx:
+            a = tx.get_athlete(athlete_id)
+            mass = tx.latest_body_mass(athlete_id)
+    assert a is not None
+
+    def hr(value: float | None, estimated: bool) -> str:
+        if value is None:
+            return "not set"
+        return f"{value:.0f} bpm" + (" (estimated)" if estimated else "")
+
+    table = Table(title=f"Profile: {a.name}", show_header=False)
+    table.add_row("sex", a.sex or "not set")
+    table.add_row("birth year", str(a.birth_year) if a.birth_year else "not set")
+    table.add_row(
+        "body mass", f"{mass.mass_kg:.1f} kg on {mass.measured_on}" if mass else "not set"
+    )
+    table.add_row("resting heart rate", hr(a.resting_hr_bpm, a.resting_hr_estimated))
+    table.add_row("maximum heart rate", hr(a.max_hr_bpm, a.max_hr_estimated))
+    table.add_row("units", a.units)
+    table.add_row("time zone", a.time_zone)
+    out.print(table)
+
+
+def profile_set(
+    db: DbOption = None,
+    athlete: AthleteOption = None,
+    sex: Annotated[str | None, typer.Option(help="female or male")] = None,
+    birth_year: Annotated[int | None, typer.Option()] = None,
+    mass_kg: Annotated[float | None, typer.Option(help="Body mass in kg.")] = None,
+    mass_date: Annotated[
+        str | None, typer.Option(help="Day of the body mass (YYYY-MM-DD, default today).")
+    ] = None,
+    resting_hr: Annotated[float | None, typer.Option(help="Resting heart rate, bpm.")] = None,
+    max_hr: Annotated[float | None, typer.Option(help="Measured maximum heart rate, bpm.")] = None,
+    units: Annotated[str | None, typer.Option(help="km or mi")] = None,
+    time_zone: Annotated[str | None, typer.Option(help="e.g. Europe/Paris")] = None,
+) -> None:
+    """Set profile fields (others stay as they are); --athlete NAME creates a new athlete."""
+    with opened(db) as store:
+        athlete_id = athlete_id_for(store, athlete, create=True)
+        try:
+            measured_on = date.fromisoformat(mass_date) if mass_date else date.today()
+            with store.transaction() as tx:
+                tx.update_athlete(
+                    athlete_id, sex=sex, birth_year=birth_year, resting_hr_bpm=resting_hr,
+                    max_hr_bpm=max_hr, units=units, time_zone=time_zone,
+                )
+                if mass_kg is not None:
+                    tx.add_body_mass(athlete_id, measured_on, mass_kg)
+        except ValueError as exc:
+            raise fail(str(exc)) from exc
+    profile_show(db=db, athlete=athlete)
+
+
+def log_session(
+    kind: Annotated[
+        str, typer.Option("--type", help="run, walk, strength, balance, impact, other")
+    ],
+    duration: Annotated[str, typer.Option(help="45 (minutes), 1h05m or h:mm:ss")],
+    db: DbOption = None,
+    athlete: AthleteOption = None,
+    start: Annotated[str | None, typer.Option(help="When it started (default now).")] = None,
+    distance: Annotated[str | None, typer.Option(help="5, 5km, 3.1mi or 800m")] = None,
+    rpe: Annotated[float | None, typer.Option(help="Effort 0-10 (CR-10).")] = None,
+    notes: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Log a session done without a recording device."""
+    from stridewise.activity import ManualSession
+
+    with opened(db) as store:
+        athlete_id = athlete_id_for(store, athlete)
+        units, zone = athlete_prefs(store, athlete_id)
+        try:
+            entry = ManualSession(
+                start_time_utc=inp.parse_local_time(start, zone),
+                kind=kind,
+                duration_s=inp.parse_duration_s(duration),
+                distance_m=inp.parse_distance_m(distance, units) if distance else None,
+                rpe=rpe,
+                notes=notes,
+            )
+        except ValueError as exc:
+            raise fail(str(exc)) from exc
+        with store.transaction() as tx:
+            row = tx.add_manual_session(athlete_id, entry)
+    out.print(
+        f"Logged {row.kind} #{row.id}: {inp.format_duration(row.duration_s)}"
+        + (f", {inp.format_distance(row.distance_m, units)}" if row.distance_m else "")
+    )
+
+
+def log_checkin(
+    db: DbOption = None,
+    athlete: AthleteOption = None,
+    at: Annotated[str | None, typer.Option(help="When (default now).")] = None,
+    pain_site: Annotated[str | None, typer.Option(help="Where it hurts, e.g. 'left shin'.")] = None,
+    pain_score: Annotated[int | None, typer.Option(help="0 (none) to 10 (worst).")] = None,
+    pain_timing: Annotated[
+        str | None, typer.Option(help="during, after, next_morning, at_rest or at_night")
+    ] = None,
+    bone_tender: Annotated[
+        bool | None,
+        typer.Option("--bone-tender/--no-bone-tender", help="Pinpoint tenderness on a bone?"),
+    ] = None,
+    fell: Annotated[bool | None, typer.Option("--fell/--no-fall", help="Did you fall?")] = None,
+    sleep_hours: Annotated[float | None, typer.Option()] = None,
+    sleep_quality: Annotated[int | None, typer.Option(help="1 (poor) to 5 (great).")] = None,
+    who5: Annotated[str | None, typer.Option(help="Five WHO-5 answers 0-5: 3,4,3,2,5")] = None,
+    energy: Annotated[int | None, typer.Option(help="1 (drained) to 5 (full of energy).")] = None,
+    notes: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Log how you feel: pain, sleep, wellbeing (WHO-5), energy, falls."""
+    from stridewise.store import CheckInInput
+
+    with opened(db) as store:
+        athlete_id = athlete_id_for(store, athlete)
+        _, zone = athlete_prefs(store, athlete_id)
+        try:
+            checkin = CheckInInput(
+                at_utc=inp.parse_local_time(at, zone), pain_site=pain_site,
+                pain_score=pain_score, pain_timing=pain_timing, pain_localised_bone=bone_tender,
+                fell=fell, sleep_hours=sleep_hours, sleep_quality=sleep_quality,
+                who5=inp.parse_who5(who5) if who5 else None, energy=energy, notes=notes,
+            )
+        except ValueError as exc:
+            raise fail(str(exc)) from exc
+        with store.transaction() as tx:
+            row = tx.add_checkin(athlete_id, checkin)
+    out.print(f"Check-in #{row.id} saved.")
+    if bone_tender or pain_timing in ("at_rest", "at_night"):
+        out.print(
+            "Pain you can press on at one spot of a bone, or pain at rest or at night, "
+            "needs a rest from running. Please see a doctor or physiotherapist before your "
+            "next run; this tool cannot tell what is causing it."
+        )
+    if fell:
+        out.print(
+            "Sorry to hear you fell. If you hit your head, feel dizzy or confused, or cannot "
+            "put weight on a limb, see a doctor today. Tell your doctor about falls: they can "
+            "check balance and bone health."
+        )
