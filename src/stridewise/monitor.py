@@ -7,6 +7,7 @@ Days are the athlete's local days (their time zone), as everywhere else.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -36,21 +37,17 @@ class Warning:
     text: str
 
 
-def pain_checks(tx: Any, athlete_id: int, since: date, until: date,
-                zone: ZoneInfo) -> list[PainCheck]:
-    """Check-ins from local day ``since`` up to (not including) ``until`` that report pain or a
-    fall, as input to :func:`stridewise.science.pain.evaluate_pain`. A fall without a score
-    still counts (the pain rules treat a fall with any pain as a reason to stop); a score
+def _as_checks(rows: Any, zone: ZoneInfo) -> list[PainCheck]:
+    """Check-ins that report pain or a fall, as pain checks. A fall without a score counts
+    with its pain "not rated" (NaN), which the pain rules treat as a reason to stop; a score
     without a timing is read as pain during activity."""
-    rows = tx.list_checkins(athlete_id, since=datetime.combine(since, time(), tzinfo=zone),
-                            until=datetime.combine(until, time(), tzinfo=zone))
     checks = []
     for row in rows:
         if row.pain_score is None and not row.fell:
             continue
         checks.append(PainCheck(
             day=row.at_utc.astimezone(zone).date(),
-            score=float(row.pain_score or 0),
+            score=math.nan if row.pain_score is None else float(row.pain_score),
             timing=PainTiming(row.pain_timing or PainTiming.DURING.value),
             site=row.pain_site,
             localised_bone=bool(row.pain_localised_bone),
@@ -59,11 +56,28 @@ def pain_checks(tx: Any, athlete_id: int, since: date, until: date,
     return checks
 
 
+def pain_checks(tx: Any, athlete_id: int, since: date, until: date,
+                zone: ZoneInfo) -> list[PainCheck]:
+    """Pain checks from local day ``since`` up to (not including) ``until``."""
+    rows = tx.list_checkins(athlete_id, since=datetime.combine(since, time(), tzinfo=zone),
+                            until=datetime.combine(until, time(), tzinfo=zone))
+    return _as_checks(rows, zone)
+
+
 def pain_decision(tx: Any, athlete_id: int, today: date, zone: ZoneInfo) -> PainDecision | None:
-    """The pain rules applied to the last two weeks of check-ins; None without any."""
+    """The pain rules applied to the last two weeks of check-ins, with red flags looked for in
+    every check-in since the last screening (so a stop lasts until the person is screened
+    again, after seeing a doctor); None without any check-in."""
+    until = datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
     checks = pain_checks(tx, athlete_id, today - timedelta(days=2 * RECENT_DAYS),
                          today + timedelta(days=1), zone)
-    return evaluate_pain(checks, today) if checks else None
+    screenings = tx.list_screenings(athlete_id)
+    screened_at = screenings[-1].taken_at_utc if screenings else None
+    rows = tx.list_checkins(athlete_id, since=screened_at, until=until)
+    flags = _as_checks([r for r in rows if screened_at is None or r.at_utc > screened_at], zone)
+    if not checks and not flags:
+        return None
+    return evaluate_pain(checks, today, red_flag_history=flags)
 
 
 def pain_warning(store: Store, athlete_id: int, today: date, zone: ZoneInfo) -> Warning | None:

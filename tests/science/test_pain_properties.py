@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import math
 import random
 
 from hypothesis import given
@@ -15,7 +17,7 @@ TODAY = datetime.date(2025, 6, 1)
 checks = st.builds(
     PainCheck,
     day=st.dates(TODAY - datetime.timedelta(days=20), TODAY + datetime.timedelta(days=3)),
-    score=st.sampled_from([0.0, 1.0, 2.0, 3.0, 4.5, 5.0, 6.0, 8.0, 10.0]),
+    score=st.sampled_from([0.0, 1.0, 2.0, 3.0, 4.5, 5.0, 6.0, 8.0, 10.0, math.nan]),
     timing=st.sampled_from(list(PainTiming)),
     site=st.sampled_from([None, "shin", "knee", "hip"]),
     localised_bone=st.booleans(),
@@ -37,7 +39,30 @@ red_flags = st.one_of(
         timing=st.sampled_from(list(PainTiming)),
         localised_bone=st.just(True),
     ),
+    st.builds(  # a fall with pain, or with pain not rated
+        PainCheck,
+        day=st.dates(TODAY - datetime.timedelta(days=6), TODAY),
+        score=st.one_of(st.floats(0.5, 10), st.just(math.nan)),
+        timing=st.sampled_from(list(PainTiming)),
+        fell=st.just(True),
+    ),
+    st.builds(  # severe pain
+        PainCheck,
+        day=st.dates(TODAY - datetime.timedelta(days=6), TODAY),
+        score=st.floats(8, 10),
+        timing=st.sampled_from(list(PainTiming)),
+    ),
 )
+
+
+@given(st.lists(checks, max_size=12), red_flags, st.integers(0, 400))
+def test_a_red_flag_since_the_last_screening_never_continues_however_old(
+    history: list[PainCheck], flag: PainCheck, days_older: int
+) -> None:
+    old = dataclasses.replace(flag, day=flag.day - datetime.timedelta(days=days_older))
+    decision = evaluate_pain([*history, old], TODAY, red_flag_history=[old])
+    assert decision.action == PainAction.STOP
+    assert decision.see_doctor
 
 
 @given(st.lists(checks, max_size=12), red_flags)

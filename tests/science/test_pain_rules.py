@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import math
+
+import pytest
 
 from stridewise.science.pain import (
     PainAction,
@@ -87,7 +90,8 @@ def test_pain_falling_week_to_week_continues() -> None:
 
 
 def test_reduce_wins_over_hold() -> None:
-    history = [check(-1, 8, PainTiming.DURING), check(0, 3, PainTiming.NEXT_MORNING)]
+    # 7/10 (not 8: from 8/10 the severe-pain rule stops running instead)
+    history = [check(-1, 7, PainTiming.DURING), check(0, 3, PainTiming.NEXT_MORNING)]
     assert evaluate_pain(history, TODAY).action == PainAction.REDUCE
 
 
@@ -156,3 +160,45 @@ def test_unnamed_site_reads_naturally() -> None:
     decision = evaluate_pain([PainCheck(day(-1), 7, PainTiming.DURING)], TODAY)
     assert decision.reason.startswith("Your pain reached 7/10")
     assert decision.site is None
+
+
+def test_severe_pain_stops_and_sends_to_doctor() -> None:
+    decision = evaluate_pain([check(-2, 9, PainTiming.DURING)], TODAY)
+    assert decision.action == PainAction.STOP and decision.see_doctor
+    assert "9/10" in decision.reason
+
+
+def test_fall_with_unrated_pain_stops() -> None:
+    fall = PainCheck(TODAY, math.nan, PainTiming.DURING, site="wrist", fell=True)
+    decision = evaluate_pain([fall], TODAY)
+    assert decision.action == PainAction.STOP and decision.see_doctor
+    assert "did not rate" in decision.reason
+
+
+def test_fall_without_pain_does_not_stop() -> None:
+    assert evaluate_pain([check(0, 0, PainTiming.DURING, fell=True)], TODAY).action == (
+        PainAction.CONTINUE)
+
+
+def test_high_pain_earlier_this_week_holds_and_never_says_within_limits() -> None:
+    history = [check(-3, 7, PainTiming.DURING), check(-1, 3, PainTiming.DURING)]
+    decision = evaluate_pain(history, TODAY)
+    assert decision.action == PainAction.HOLD
+    assert "7/10" in decision.reason and "within" not in decision.reason
+
+
+def test_stop_lasts_until_rescreened() -> None:
+    night = check(-20, 3, PainTiming.AT_NIGHT)
+    # Without the history since the last screening, the 20-day-old flag is out of the week...
+    assert evaluate_pain([night], TODAY).action == PainAction.CONTINUE
+    # ...but with it (no screening since), running stays stopped, and the reason says how to
+    # restart.
+    decision = evaluate_pain([night], TODAY, red_flag_history=[night])
+    assert decision.action == PainAction.STOP and "screening questions again" in decision.reason
+    # A screening after the flag clears it: the caller passes only later checks.
+    assert evaluate_pain([night], TODAY, red_flag_history=[]).action == PainAction.CONTINUE
+
+
+def test_scores_outside_zero_to_ten_are_refused() -> None:
+    with pytest.raises(ValueError, match="0 to 10"):
+        PainCheck(TODAY, 42.0, PainTiming.DURING)

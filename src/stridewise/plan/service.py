@@ -162,6 +162,8 @@ def _needs_replan(state: dict[str, Any], previous: dict[str, Any]) -> bool:
     """Something changed since the last look that the plan has not yet answered."""
     return (
         (state["pain"] != PainAction.CONTINUE.value and state["pain"] != previous.get("pain"))
+        or (previous.get("pain") == PainAction.STOP.value
+            and state["pain"] != PainAction.STOP.value)
         or state["permitted"] != previous.get("permitted")
         or (state["missed"] > 0 and state["missed"] != previous.get("missed", 0))
         or (state["load_flag"] and not previous.get("load_flag"))

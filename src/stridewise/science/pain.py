@@ -5,8 +5,11 @@ Am J Sports Med 2007;35:897 [U: citation not checked against the journal; the ru
 consistent across secondary sources, S]): pain during activity may reach 5/10, must settle by
 the next morning, and must not rise week to week; otherwise the load is held or reduced.
 The model comes from tendon pain, not bone. Localised bone pain, pain at rest or at night, pain
-rising three days running, or a fall with pain stop running and send the person to a doctor,
-because they can be signs of a bone stress injury or fracture [U: clinical inference].
+rising three days running, severe pain (8/10 or more), or a fall with pain (or a fall whose pain
+was not rated) stop running and send the person to a doctor, because they can be signs of a
+bone stress injury or fracture [U: clinical inference]. Such a stop does not lapse with time:
+it stays until the person answers the screening again after seeing a doctor (the caller passes
+the checks since the last screening as ``red_flag_history``).
 
 The plan engine calls :func:`evaluate_pain`. Decisions never diagnose; see docs/science/pain.md.
 """
@@ -14,6 +17,7 @@ The plan engine calls :func:`evaluate_pain`. Decisions never diagnose; see docs/
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -40,7 +44,8 @@ class PainTiming(StrEnum):
 
 @dataclass(frozen=True)
 class PainCheck:
-    """One pain report: score 0-10, when it was felt, where, and warning signs."""
+    """One pain report: score 0-10 (NaN when the person did not rate it), when it was felt,
+    where, and warning signs."""
 
     day: datetime.date
     score: float
@@ -48,6 +53,14 @@ class PainCheck:
     site: str | None = None
     localised_bone: bool = False
     fell: bool = False
+
+    def __post_init__(self) -> None:
+        if not (math.isnan(self.score) or 0.0 <= self.score <= 10.0):
+            raise ValueError(f"a pain score is 0 to 10, got {self.score}")
+
+    @property
+    def rated(self) -> bool:
+        return not math.isnan(self.score)
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,7 @@ ACCEPTABLE_ACTIVITY_PAIN = 5.0  # Silbernagel: pain during activity up to 5/10 i
 SETTLED_MORNING_PAIN = 2.0  # 0-2/10 is the model's "safe" zone: we call that settled.
 LOOKBACK_DAYS = 7  # checks older than a week no longer drive today's decision.
 RISING_DAYS = 3
+SEVERE_PAIN = 8.0  # 8/10 or more: see a doctor whatever the timing [U: clinical inference].
 
 _TIMING_ORDER = {timing: index for index, timing in enumerate(PainTiming)}
 _ACTION_RANK = {
@@ -78,7 +92,7 @@ def _sort_key(check: PainCheck) -> tuple[datetime.date, int, float, str, bool, b
     return (
         check.day,
         _TIMING_ORDER[PainTiming(check.timing)],
-        float(check.score),
+        check.score if check.rated else -1.0,
         check.site or "",
         check.localised_bone,
         check.fell,
@@ -87,7 +101,7 @@ def _sort_key(check: PainCheck) -> tuple[datetime.date, int, float, str, bool, b
 
 def _worst(checks: Sequence[PainCheck]) -> PainCheck:
     """Highest score, latest day on ties; fully ordered so input order never matters."""
-    return max(checks, key=lambda check: (float(check.score), _sort_key(check)))
+    return max(checks, key=lambda c: (c.score if c.rated else -1.0, _sort_key(c)))
 
 
 def _date_text(day: datetime.date) -> str:
@@ -95,7 +109,7 @@ def _date_text(day: datetime.date) -> str:
 
 
 def _score_text(score: float) -> str:
-    return f"{score:g}/10"
+    return f"{score:g}/10" if not math.isnan(score) else "not rated"
 
 
 def _pain_text(check: PainCheck) -> str:
@@ -105,20 +119,31 @@ def _pain_text(check: PainCheck) -> str:
 def _stop(check: PainCheck, what: str) -> PainDecision:
     reason = (
         f"{what} Please stop running and see a doctor before you run again; "
-        "your pain log here may help them."
+        "your pain log here may help them. When a doctor has checked it, answer the screening "
+        "questions again to restart running."
     )
     return PainDecision(PainAction.STOP, reason, True, check.site)
 
 
 def _red_flag(window: Sequence[PainCheck]) -> PainDecision | None:
     painful = [check for check in window if check.score > 0]
-    falls = [check for check in painful if check.fell]
+    falls = [check for check in window if check.fell and (check.score > 0 or not check.rated)]
     if falls:
         check = _worst(falls)
+        pain = (f"{_pain_text(check)} of {_score_text(check.score)}" if check.rated
+                else "pain you did not rate")
         return _stop(
             check,
-            f"You had a fall and {_pain_text(check)} of {_score_text(check.score)} on "
-            f"{_date_text(check.day)}. After a fall, pain needs checking.",
+            f"You had a fall and {pain} on {_date_text(check.day)}. After a fall, pain needs "
+            "checking.",
+        )
+    severe = [check for check in window if check.score >= SEVERE_PAIN]
+    if severe:
+        check = _worst(severe)
+        return _stop(
+            check,
+            f"Your {_pain_text(check)} reached {_score_text(check.score)} on "
+            f"{_date_text(check.day)}. Pain that strong needs checking.",
         )
     bone = [check for check in window if check.localised_bone]
     if bone:
@@ -143,7 +168,7 @@ def _red_flag(window: Sequence[PainCheck]) -> PainDecision | None:
 
 def _daily_peaks(window: Sequence[PainCheck]) -> dict[datetime.date, PainCheck]:
     peaks: dict[datetime.date, PainCheck] = {}
-    for check in sorted(window, key=_sort_key):
+    for check in sorted((c for c in window if c.rated), key=_sort_key):
         best = peaks.get(check.day)
         if best is None or _worst([best, check]) is check:
             peaks[check.day] = check
@@ -191,6 +216,18 @@ def _load_rules(window: Sequence[PainCheck], previous_week: Sequence[PainCheck])
                     "running (shorter or easier runs) so pain stays at 5/10 or less.",
                     False,
                     check.site,
+                )
+            )
+        earlier = _worst(activity)
+        if earlier.score > ACCEPTABLE_ACTIVITY_PAIN and earlier is not check:
+            decisions.append(
+                PainDecision(
+                    PainAction.HOLD,
+                    f"Your {_pain_text(earlier)} reached {_score_text(earlier.score)} with "
+                    f"running on {_date_text(earlier.day)}, above the 5/10 limit: hold this "
+                    "week's running at last week's level until runs stay at 5/10 or less.",
+                    False,
+                    earlier.site,
                 )
             )
     mornings = [c for c in window if c.timing == PainTiming.NEXT_MORNING]
@@ -254,19 +291,27 @@ def _load_rules(window: Sequence[PainCheck], previous_week: Sequence[PainCheck])
     )
 
 
-def evaluate_pain(history: Sequence[PainCheck], today: datetime.date) -> PainDecision:
+def evaluate_pain(
+    history: Sequence[PainCheck],
+    today: datetime.date,
+    *,
+    red_flag_history: Sequence[PainCheck] | None = None,
+) -> PainDecision:
     """Decide what to do with running today from the pain log.
 
     Rules, most serious first (checks after ``today`` are ignored; "this week" is the 7 days
     ending today, "last week" the 7 before):
 
-    1. **Stop and see a doctor** if, this week, a fall came with pain, pain was marked as on one
-       spot of the bone, pain was felt at rest or at night, or the day's highest pain rose on
-       three or more consecutive days.
+    1. **Stop and see a doctor** if a fall came with pain (or with pain not rated), pain was
+       marked as on one spot of the bone, pain was felt at rest or at night, pain reached
+       8/10 or more, or the day's highest pain rose on three or more consecutive days. These
+       are looked for in ``red_flag_history`` when given (the caller passes every check since
+       the last screening, so a stop lasts until the person is screened again), else this week.
     2. **Reduce** if pain during or after the latest run was above 5/10, or next-morning pain
        was above 5/10.
-    3. **Hold** at last week's level if the latest next-morning pain was above 2/10 (not
-       settled) or this week's highest pain is above last week's.
+    3. **Hold** at last week's level if pain with running went above 5/10 earlier this week, the
+       latest next-morning pain was above 2/10 (not settled), or this week's highest pain is
+       above last week's.
     4. Otherwise **continue**.
 
     The result depends only on the set of checks and ``today``, never on their order.
@@ -276,7 +321,9 @@ def evaluate_pain(history: Sequence[PainCheck], today: datetime.date) -> PainDec
     previous_start = window_start - datetime.timedelta(days=LOOKBACK_DAYS)
     window = [check for check in relevant if check.day >= window_start]
     previous_week = [c for c in relevant if previous_start <= c.day < window_start]
-    red_flag = _red_flag(window)
+    flags_from = window if red_flag_history is None else sorted(
+        (c for c in red_flag_history if c.day <= today), key=_sort_key)
+    red_flag = _red_flag(flags_from)
     if red_flag is not None:
         return red_flag
     return _load_rules(window, previous_week)
