@@ -17,6 +17,7 @@ import pandas as pd
 
 from stridewise.plan.guards import GuardSettings
 from stridewise.science.pain import PainAction, PainCheck, PainDecision, PainTiming, evaluate_pain
+from stridewise.science.spike import SPIKE_FLAG_RATIO, spike_hazard_ratio
 from stridewise.store import Store
 
 RECENT_DAYS = 7
@@ -25,13 +26,15 @@ RECENT_DAYS = 7
 ACWR_SPIKE = 1.5
 #: Below this 7-day load the ratio is not flagged (the planner's ``entry_week_load_au``).
 ACWR_MIN_WEEK_LOAD_AU = GuardSettings().entry_week_load_au
+#: Monotony is shown as "over 10" above this (a near-flat week makes the ratio huge).
+MONOTONY_SHOWN_MAX = 10.0
 #: Foster 1998: weekly monotony above ~2 went with illness and injury [V study, S cut-off].
 MONOTONY_HIGH = 2.0
 
 
 @dataclass(frozen=True)
 class Warning:
-    """``tone`` is ``stop``, ``warn`` or ``ok`` (the page colours); ``text`` is the sentence."""
+    """``tone`` is ``stop``, ``warn`` or ``info`` (the page colours); ``text`` is the sentence."""
 
     tone: str
     text: str
@@ -101,23 +104,44 @@ def _recent(series: pd.DataFrame, column: str, today: date) -> pd.Series:
 
 
 def load_warnings(series: pd.DataFrame, today: date) -> list[Warning]:
-    """Load flags of the last 7 days. The workload-ratio flag needs a week of real training
-    (the planner's entry load, 600 AU, e.g. three 40-minute sessions at RPE 5): with almost no
-    chronic load, as after months off, any session sends the ratio up and the flag would only
-    be noise; the single-run spike rule still guards that case."""
+    """Load flags that change the plan: a single run in the last 7 days more than 10 % longer
+    than the longest run of the 30 days before it (Frandsen et al., BJSM 2025 [V]: such runs
+    went with more running injuries in 5,205 runners; the one load rule with direct evidence
+    in runners). Shown, and passed to the planner, which holds the next runs."""
+    found = []
+    ratio = _recent(series, "spike_ratio", today)
+    if not ratio.empty and float(ratio.max()) > SPIKE_FLAG_RATIO:
+        worst = float(ratio.max())
+        day = pd.Timestamp(str(series["date"].to_numpy()[series.index.get_loc(ratio.idxmax())]))
+        hazard = float(spike_hazard_ratio(worst))
+        found.append(Warning("warn", (
+            f"Your run on {day.day} {day:%B} was {round((worst - 1) * 100)}% longer than your "
+            "longest run in the month before. In a large study of runners, runs more than 10% "
+            f"longer than the month's longest went with more injuries (about {hazard:.1f} times "
+            "the risk). Keep your next runs no longer than that longest run.")))
+    return found
+
+
+def load_notes(series: pd.DataFrame, today: date) -> list[Warning]:
+    """Information about load, shown but not acted on (docs/science/load.md explains why):
+    the EWMA workload ratio above 1.5 over a real training week (7-day load of at least the
+    planner's entry load, 600 AU; with almost no chronic load any session sends the ratio up),
+    and monotony above 2 (Foster 1998 [V study; the cut-off is S])."""
     found = []
     acwr = _recent(series, "acwr_ewma", today)
     week_load = float(_recent(series, "load_srpe", today).sum())
     if not acwr.empty and float(acwr.max()) > ACWR_SPIKE and week_load >= ACWR_MIN_WEEK_LOAD_AU:
-        found.append(Warning("warn", (
+        found.append(Warning("info", (
             f"Your training load rose quickly this week (workload ratio {float(acwr.max()):.2f}, "
-            f"above {ACWR_SPIKE}). Sudden jumps go with more injuries: keep the next few days "
-            "easy.")))
+            f"above {ACWR_SPIKE}). In runners the evidence for this ratio is mixed, so take it as "
+            "a nudge: if you feel tired or sore, keep the next few days easy.")))
     monotony = _recent(series, "monotony", today)
     if not monotony.empty and float(monotony.iloc[-1]) > MONOTONY_HIGH:
-        found.append(Warning("warn", (
-            f"Your days have been very similar in effort (monotony {float(monotony.iloc[-1]):.1f}"
-            "). Mix easier and harder days, and keep your rest days.")))
+        shown = "over 10" if float(monotony.iloc[-1]) > MONOTONY_SHOWN_MAX else (
+            f"{float(monotony.iloc[-1]):.1f}")
+        found.append(Warning("info", (
+            f"Your days have been very similar in effort (monotony {shown}). Mixing easier and "
+            "harder days, and keeping rest days, helps you recover.")))
     return found
 
 
@@ -126,6 +150,7 @@ def current_warnings(store: Store, athlete_id: int, series: pd.DataFrame, today:
     """Every warning that applies today, most serious first."""
     found = [w for w in [pain_warning(store, athlete_id, today, zone)] if w is not None]
     found.extend(load_warnings(series, today))
+    found.extend(load_notes(series, today))
     return sorted(found, key=lambda w: {"stop": 0, "warn": 1}.get(w.tone, 2))
 
 
