@@ -12,6 +12,7 @@ from stridewise.science.bone import (
     loading_cycles_per_leg,
     osteogenic_index,
     walking_equivalent,
+    walking_equivalent_loading,
 )
 
 
@@ -110,3 +111,18 @@ def test_no_minutes_gives_no_ratio() -> None:
     comparison = walking_equivalent([np.nan], [np.nan], [np.nan])
     assert comparison.walk_oi == 0.0
     assert np.isnan(comparison.ratio)
+
+
+def test_walking_loading_merges_through_the_daily_stimulus() -> None:
+    grf, cycles = walking_equivalent_loading([30.0, 30.0, np.nan])
+    np.testing.assert_allclose(grf[:2], 1.2)  # 1.4 m/s walking, Keller's 1.2 BW
+    np.testing.assert_allclose(cycles[:2], 110 * 30 / 2)
+    assert np.isnan(grf[2]) and np.isnan(cycles[2])
+    close = daily_bone_stimulus([7.0, 9.0, np.nan], grf, cycles, session_duration_h=0.5)
+    apart = daily_bone_stimulus([7.0, 17.0, np.nan], grf, cycles, session_duration_h=0.5)
+    assert close == pytest.approx(1.2 * np.log1p(2 * 1650))
+    assert apart == pytest.approx(2 * 1.2 * np.log1p(1650))
+    # The plain per-session sum is the spread-out case, an upper bound for close sessions.
+    assert walking_equivalent([[30.0, 30.0]], [[3.0, 3.0]], [[160, 160]]).walk_oi[0] == (
+        pytest.approx(apart)
+    )

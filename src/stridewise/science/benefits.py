@@ -18,7 +18,10 @@ FloatArray = NDArray[np.float64]
 MPS_PER_MPH = 0.44704
 
 # 2024 Adult Compendium (Herrmann et al. 2024, ages 19-59) [V paper; values S: two
-# transcriptions agree]. Each row: (code, lowest speed of the row in mph, MET).
+# transcriptions agree]. Each row: (code, lowest speed of the row in mph, MET). Rows 12100 and
+# faster, 17151, 17152 and 17230 were added later from three further public transcriptions of the
+# 2024 table that agree with each other and with the rows above [S]; 17151 is in only one of
+# them (the 2011 value was 2.0), either way light.
 RUNNING_COMPENDIUM_2024: tuple[tuple[str, float, float], ...] = (
     ("12028", 4.0, 6.5),
     ("12029", 4.3, 7.8),
@@ -29,17 +32,29 @@ RUNNING_COMPENDIUM_2024: tuple[tuple[str, float, float], ...] = (
     ("12070", 7.0, 11.0),
     ("12080", 7.5, 11.8),
     ("12090", 8.0, 12.0),
+    ("12100", 8.6, 12.5),
     ("12110", 9.0, 13.0),
+    ("12115", 9.3, 14.8),
     ("12120", 10.0, 14.8),
+    ("12130", 11.0, 16.8),
+    ("12132", 12.0, 18.5),
+    ("12134", 13.0, 19.8),
+    ("12135", 14.0, 23.0),
 )
 JOG_WALK_CODE, JOG_WALK_MET = "12010", 6.0
 JOGGING_SELF_PACED_CODE, JOGGING_SELF_PACED_MET = "12020", 7.5
 WALKING_COMPENDIUM_2024: tuple[tuple[str, float, float], ...] = (
+    ("17151", 0.0, 2.3),
+    ("17152", 2.0, 2.8),
     ("17170", 2.5, 3.0),
     ("17190", 2.8, 3.8),
     ("17200", 3.5, 4.8),
     ("17220", 4.0, 5.5),
+    ("17230", 4.5, 7.0),
 )
+# "Hiking, cross country" [S, as above]: one value for any hike, whatever its average speed,
+# because a hike's average includes climbs, descents and stops that level-walking rows ignore.
+HIKING_CROSS_COUNTRY_CODE, HIKING_CROSS_COUNTRY_MET = "17080", 6.0
 
 MODERATE_MET = 3.0
 VIGOROUS_MET = 6.0
@@ -74,16 +89,18 @@ def _step_lookup(speed_mph: FloatArray, rows: tuple[tuple[str, float, float], ..
     lower_bounds_mph = np.array([row[1] for row in rows])
     mets = np.array([row[2] for row in rows])
     index = np.searchsorted(lower_bounds_mph, speed_mph, side="right") - 1
-    return np.where(index >= 0, mets[np.clip(index, 0, None)], np.nan)
+    # NaN sorts after every bound, so it would take the fastest row without the isnan guard.
+    known = (index >= 0) & ~np.isnan(speed_mph)
+    return np.where(known, mets[np.clip(index, 0, None)], np.nan)
 
 
 def met_running(speed_mps: ArrayLike) -> FloatArray:
     """MET of running at a given speed, 2024 Adult Compendium.
 
     Step rule: a speed takes the row with the highest lower speed not above it (6.5 mph takes
-    12050's 9.3), so values are never interpolated upward. Above 10 mph: 14.8 (no
-    extrapolation). Below 4 mph, the slowest running row, jogging is scored as the jog/walk
-    entry 12010 (6.0 MET). NaN stays NaN.
+    12050's 9.3), so values are never interpolated upward. Above 14 mph, the fastest row:
+    23.0 (no extrapolation). Below 4 mph, the slowest running row, jogging is scored as the
+    jog/walk entry 12010 (6.0 MET). NaN stays NaN.
 
     References
     ----------
@@ -98,11 +115,21 @@ def met_running(speed_mps: ArrayLike) -> FloatArray:
 def met_walking(speed_mps: ArrayLike) -> FloatArray:
     """MET of level walking at a given speed, 2024 Adult Compendium (same step rule).
 
-    The table we could check starts at 2.5 mph (1.12 m/s); slower walking returns NaN rather
-    than a guess, and is classed UNKNOWN by :func:`intensity`. Above 4.0 mph: 5.5 MET.
+    Under 2.0 mph (0.89 m/s): 17151, 2.3 MET (light); 2.0-2.4 mph: 17152, 2.8 (light); from
+    4.5 mph: 17230, 7.0 (no extrapolation above it). NaN stays NaN.
     """
     speed_mph = np.asarray(speed_mps, dtype=np.float64) / MPS_PER_MPH
     return _step_lookup(speed_mph, WALKING_COMPENDIUM_2024)
+
+
+def met_hiking(speed_mps: ArrayLike) -> FloatArray:
+    """MET of a hike: "hiking, cross country" (17080), 6.0, at any speed; NaN stays NaN.
+
+    The speed is taken only to keep the array's shape and NaNs: a hike's average speed says
+    little about its effort, and the level-walking rows would make a 2-hour hill walk light.
+    """
+    speed = np.asarray(speed_mps, dtype=np.float64)
+    return np.where(np.isnan(speed), np.nan, HIKING_CROSS_COUNTRY_MET)
 
 
 def met60_from_vo2(vo2_ml_per_kg_min: ArrayLike) -> FloatArray:

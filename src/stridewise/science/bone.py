@@ -33,14 +33,15 @@ KELLER_WALK_GRF_BW = 1.2
 KELLER_PLATEAU_SPEED_MPS = 6.0
 KELLER_PLATEAU_GRF_BW = 2.5
 KELLER_FASTEST_WALK_MPS = 3.0
-KELLER_SLOWEST_RUN_MPS = 3.5
 KELLER_MIN_LOADING_RATE_BW_PER_S = 8.0
 KELLER_MAX_LOADING_RATE_BW_PER_S = 30.0
-# "Slow jogging ... > 50% higher Fz and Gz than walking" [V]: we use the lower bound, 1.5x.
-SLOW_JOG_OVER_WALK_FACTOR = 1.5
 KELLER_GRF_SLOPE_BW_PER_MPS = (KELLER_PLATEAU_GRF_BW - KELLER_WALK_GRF_BW) / (
     KELLER_PLATEAU_SPEED_MPS - KELLER_SLOWEST_SPEED_MPS
 )
+# Running and jogging at any speed: Keller's plateau, 2.5 BW [V]. Weeks & Beck 2008 Table 6 gives
+# 2.6 BW for running/jogging [V]; slow jogging at 1.5 x walking is at most 2.45 BW [V, lower
+# bound]. A constant is the only shape all three allow without inventing a slope [U].
+RUNNING_GRF_BW = KELLER_PLATEAU_GRF_BW
 
 # Robling, Burr & Turner 2001 [V]: ~8 h between bouts restored full mechanosensitivity.
 BONE_RECOVERY_GAP_H = 8.0
@@ -61,21 +62,22 @@ def _walking_line_bw(speed_mps: FloatArray) -> FloatArray:
 def peak_vgrf_bw(speed_mps: ArrayLike, gait: Gait | str) -> FloatArray:
     r"""Peak vertical ground reaction force, in body weights, from speed and gait.
 
-    Fitted to the figures in the abstract of Keller et al. (1996) [V]; the shape between them is
-    our fit [U]:
+    Built from published points only; the shape between them is our choice [U]:
 
-    * the line through the two published anchors, (1.5 m/s, 1.2 BW) and (6.0 m/s, 2.5 BW):
-      :math:`F(v) = 1.2 + (1.3 / 4.5)(v - 1.5)` BW;
-    * walking: that line on 1.5-3.0 m/s (the walking speeds tested), held at 1.2 BW below
-      1.5 m/s and at its 3.0 m/s value above;
-    * running at 3.5 m/s and faster: the same line, constant at 2.5 BW from 6.0 m/s (the
-      reported plateau);
-    * slow jogging (running at 3.0 m/s or slower): 1.5 x the walking value at the same speed,
-      the lower bound of Keller's "more than 50 % higher than walking";
-    * running between 3.0 and 3.5 m/s: linear between the slow-jog and running values.
+    * walking: the straight line through Keller et al.'s (1996) two anchors [V],
+      (1.5 m/s, 1.2 BW) and (6.0 m/s, 2.5 BW): :math:`F(v) = 1.2 + (1.3 / 4.5)(v - 1.5)` BW,
+      used over the walking speeds they tested (1.5-3.0 m/s), held at 1.2 BW below 1.5 m/s
+      and at its 3.0 m/s value (1.63 BW) above;
+    * running and jogging, at every speed: 2.5 BW, Keller's plateau [V]. Two other published
+      points bracket it: Weeks & Beck (2008, Table 6) give 2.6 BW for running/jogging [V],
+      and Keller's slow jogging is at least 1.5 x walking, 1.8-2.45 BW over 1.5-3.0 m/s [V].
+      The curve is therefore never below 2.5 BW and never falls with speed.
 
-    Keller also reports that slow jogging loads more than faster running; the fit keeps that
-    (2.45 BW at 3.0 m/s against 1.78 BW at 3.5 m/s), so the running curve is not monotonic.
+    Keller's pooled line is not used for running: it would put running at 3.5 m/s at 1.78 BW,
+    below their own slow jogging and below BPAQ's 2.6. Their finding that slow jogging loads
+    more than fast running is not modelled either; we found no published numbers for it. A
+    run/walk session scores as running: its running bouts reach running forces, and the
+    osteogenic index counts the session's peak force.
 
     Parameters
     ----------
@@ -94,20 +96,14 @@ def peak_vgrf_bw(speed_mps: ArrayLike, gait: Gait | str) -> FloatArray:
     Keller TS, Weisberger AM, Ray JL, Hasan SS, Shiavi RG, Spengler DM. Relationship between
     vertical ground reaction force and speed during walking, slow jogging, and running.
     Clin Biomech 1996;11(5):253-259.
+    Weeks BK, Beck BR. The BPAQ: a bone-specific physical activity assessment instrument.
+    Osteoporos Int 2008;19:1567-1577.
     """
     speed = _as_float(speed_mps)
-    walk_speed = np.clip(speed, KELLER_SLOWEST_SPEED_MPS, KELLER_FASTEST_WALK_MPS)
-    walking = _walking_line_bw(walk_speed)
     if Gait(gait) is Gait.WALK:
-        return walking
-    slow_jog = SLOW_JOG_OVER_WALK_FACTOR * walking
-    running = _walking_line_bw(np.clip(speed, KELLER_SLOWEST_RUN_MPS, KELLER_PLATEAU_SPEED_MPS))
-    blend = np.clip(
-        (speed - KELLER_FASTEST_WALK_MPS) / (KELLER_SLOWEST_RUN_MPS - KELLER_FASTEST_WALK_MPS),
-        0.0,
-        1.0,
-    )
-    return np.where(np.isnan(speed), np.nan, slow_jog + blend * (running - slow_jog))
+        walk_speed = np.clip(speed, KELLER_SLOWEST_SPEED_MPS, KELLER_FASTEST_WALK_MPS)
+        return _walking_line_bw(walk_speed)
+    return np.where(np.isnan(speed), np.nan, RUNNING_GRF_BW)
 
 
 def loading_rate_bw_per_s(
@@ -283,6 +279,24 @@ class WalkingComparison:
             return np.where(self.walk_oi > 0, self.run_oi / self.walk_oi, np.nan)
 
 
+def walking_equivalent_loading(
+    duration_min: ArrayLike,
+    *,
+    walk_speed_mps: float = TYPICAL_WALK_SPEED_MPS,
+    walk_cadence_spm: float = TYPICAL_WALK_CADENCE_SPM,
+) -> tuple[FloatArray, FloatArray]:
+    """Peak GRF (BW) and loading cycles per leg of walking the same minutes at a typical pace.
+
+    The walking side of every "running against walking" comparison: pass these, with the
+    sessions' own start times and durations, to :func:`daily_bone_stimulus` so that walking is
+    merged and rested exactly as the real sessions are. NaN minutes give NaN cycles.
+    """
+    minutes = _as_float(duration_min)
+    grf = np.where(np.isnan(minutes), np.nan, peak_vgrf_bw(walk_speed_mps, Gait.WALK))
+    cycles = loading_cycles_per_leg(cadence_spm=walk_cadence_spm, duration_min=minutes)
+    return np.asarray(grf, dtype=np.float64), cycles
+
+
 def walking_equivalent(
     run_duration_min: ArrayLike,
     run_speed_mps: ArrayLike,
@@ -291,12 +305,15 @@ def walking_equivalent(
     walk_speed_mps: float = TYPICAL_WALK_SPEED_MPS,
     walk_cadence_spm: float = TYPICAL_WALK_CADENCE_SPM,
 ) -> WalkingComparison:
-    """This week's running against the same minutes of walking.
+    """Runs against the same minutes of walking, each session scored on its own.
 
     Runs lie along the last axis (NaN-padded). Each run's OI uses :func:`peak_vgrf_bw` at its
     speed and cycles per leg = cadence x minutes / 2; the walk uses the same minutes at a typical
-    walking pace (1.4 m/s, 110 steps/min). Each session is scored on its own and the week is the
-    sum, as if every run were on its own day [U: the usual case for the health runner].
+    walking pace (1.4 m/s, 110 steps/min, :func:`walking_equivalent_loading`). The total is the
+    plain sum, as if every session were on its own day: right for one session, and an upper
+    bound for several on one day. Daily totals that merge sessions under 8 h apart come from
+    :func:`daily_bone_stimulus` with :func:`walking_equivalent_loading` (the daily series does
+    this).
     """
     minutes = _as_float(run_duration_min)
     run_oi = osteogenic_index(
@@ -304,8 +321,9 @@ def walking_equivalent(
         loading_cycles_per_leg(cadence_spm=run_cadence_spm, duration_min=minutes),
     )
     walk_oi = osteogenic_index(
-        peak_vgrf_bw(walk_speed_mps, Gait.WALK),
-        loading_cycles_per_leg(cadence_spm=walk_cadence_spm, duration_min=minutes),
+        *walking_equivalent_loading(
+            minutes, walk_speed_mps=walk_speed_mps, walk_cadence_spm=walk_cadence_spm
+        )
     )
     return WalkingComparison(
         run_oi=np.asarray(np.nansum(run_oi, axis=-1), dtype=np.float64),

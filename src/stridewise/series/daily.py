@@ -37,8 +37,16 @@ def _scatter(day: np.ndarray, values: np.ndarray, n_days: int) -> np.ndarray:
     return daily_load(day, np.nan_to_num(np.asarray(values, dtype=np.float64)), n_days)
 
 
-def _bone_by_day(sessions: pd.DataFrame, day: np.ndarray, n_days: int) -> np.ndarray:
-    """Daily osteogenic index, with sessions under 8 h apart merged (Robling 2001)."""
+def _bone_by_day(
+    sessions: pd.DataFrame,
+    day: np.ndarray,
+    n_days: int,
+    grf_bw: np.ndarray,
+    cycles_per_leg: np.ndarray,
+) -> np.ndarray:
+    """Daily osteogenic index of foot sessions with the given forces and cycles, sessions
+    under 8 h apart merged (Robling 2001). The walking comparison passes the walking forces and
+    cycles for the same sessions, so both columns merge and rest alike."""
     foot = np.isfinite(sessions["osteogenic_index"].to_numpy(dtype=np.float64))
     result = np.zeros(n_days)
     if not foot.any():
@@ -55,8 +63,8 @@ def _bone_by_day(sessions: pd.DataFrame, day: np.ndarray, n_days: int) -> np.nda
     shape = (n_days, width)
     start, grf, cycles, dur = (np.full(shape, np.nan) for _ in range(4))
     start[fday, slot] = fs["start_hour"].to_numpy(dtype=np.float64)
-    grf[fday, slot] = fs["peak_grf_bw"].to_numpy(dtype=np.float64)
-    cycles[fday, slot] = fs["loading_cycles_per_leg"].to_numpy(dtype=np.float64)
+    grf[fday, slot] = grf_bw[foot]
+    cycles[fday, slot] = cycles_per_leg[foot]
     dur[fday, slot] = fs["duration_min"].to_numpy(dtype=np.float64) / 60.0
     return np.nan_to_num(bone.daily_bone_stimulus(start, grf, cycles, session_duration_h=dur))
 
@@ -114,6 +122,7 @@ def daily_series(
     ffm = fitness.fitness_fatigue_form(load, tau_fitness_d, tau_fatigue_d)
     longest = daily_longest_run_m(offsets, run_distance, n_days)
     moderate = _scatter(offsets, np.where(level == Intensity.MODERATE, minutes, 0.0), n_days)
+    walk_grf, walk_cycles = bone.walking_equivalent_loading(minutes)
     vigorous = _scatter(offsets, np.where(level == Intensity.VIGOROUS, minutes, 0.0), n_days)
 
     out = pd.DataFrame({
@@ -135,9 +144,12 @@ def daily_series(
         "monotony": fitness.monotony(load),
         "strain": fitness.strain(load),
         "spike_ratio": spike.single_run_spike_ratio(longest),
-        "bone_stimulus": _bone_by_day(sessions, offsets, n_days),
-        "walking_equivalent_stimulus": _scatter(
-            offsets, sessions["walking_equivalent_oi"].to_numpy(dtype=np.float64), n_days
+        "bone_stimulus": _bone_by_day(
+            sessions, offsets, n_days, sessions["peak_grf_bw"].to_numpy(dtype=np.float64),
+            sessions["loading_cycles_per_leg"].to_numpy(dtype=np.float64),
+        ),
+        "walking_equivalent_stimulus": _bone_by_day(
+            sessions, offsets, n_days, walk_grf, walk_cycles
         ),
         "moderate_min": moderate,
         "vigorous_min": vigorous,
