@@ -60,21 +60,21 @@ def test_no_risk_factors_allows_running() -> None:
     ("changes", "level"),
     [
         (
-            {"fractures_since_50": (Fracture(FractureSite.VERTEBRAL, True),)},
+            {"fractures": (Fracture(FractureSite.VERTEBRAL, True),)},
             ImpactLevel.UP_TO_BRISK_WALKING,
         ),
         (
-            {"fractures_since_50": (Fracture(FractureSite.VERTEBRAL, False),)},
+            {"fractures": (Fracture(FractureSite.VERTEBRAL, False),)},
             ImpactLevel.UP_TO_BRISK_WALKING,
         ),
-        ({"fractures_since_50": (WRIST_LOW, WRIST_LOW)}, ImpactLevel.UP_TO_BRISK_WALKING),
+        ({"fractures": (WRIST_LOW, WRIST_LOW)}, ImpactLevel.UP_TO_BRISK_WALKING),
         (
-            {"fractures_since_50": (Fracture(FractureSite.HIP, True),)},
+            {"fractures": (Fracture(FractureSite.HIP, True),)},
             ImpactLevel.UP_TO_BRISK_WALKING,
         ),
         ({"fracture_last_12_months": True}, ImpactLevel.UP_TO_BRISK_WALKING),
-        ({"fractures_since_50": (WRIST_LOW,)}, ImpactLevel.MODERATE_IMPACT),
-        ({"fractures_since_50": (Fracture(FractureSite.WRIST, False),)}, ImpactLevel.RUNNING),
+        ({"fractures": (WRIST_LOW,)}, ImpactLevel.MODERATE_IMPACT),
+        ({"fractures": (Fracture(FractureSite.WRIST, False),)}, ImpactLevel.RUNNING),
         ({"osteoporosis_diagnosed": True}, ImpactLevel.MODERATE_IMPACT),
         ({"femoral_neck_t_score": -2.5}, ImpactLevel.MODERATE_IMPACT),
         ({"femoral_neck_t_score": -1.8}, ImpactLevel.RUNNING),
@@ -139,7 +139,7 @@ def test_screening_result_round_trips_through_json() -> None:
     bone = _bone(
         age_years=72,
         femoral_neck_t_score=-2.7,
-        fractures_since_50=(WRIST_LOW,),
+        fractures=(WRIST_LOW,),
         falls_last_12_months=1,
     )
     result = screen(_parq(chest_pain=True), bone)

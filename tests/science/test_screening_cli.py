@@ -53,10 +53,11 @@ def test_bad_answers_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_interactive_screen_is_stored(tmp_path: Path) -> None:
     # age, 7 × no, vigorous yes, illness no, pregnant no, changed no,
-    # sex, weight, background, broken since 50 no, recent no, osteoporosis no, T-score empty,
-    # falls 0, steroids no, stress injury no, athlete no.
+    # sex, weight, background, broken a bone in a minor fall no, spine in an accident no,
+    # recent no, osteoporosis no, T-score empty, falls 0, steroids no, stress injury no,
+    # athlete no.
     keys = ["62"] + ["n"] * 7 + ["y", "n", "n", "n"]
-    keys += ["female", "60", "white", "n", "n", "n", "", "0", "n", "n", "n"]
+    keys += ["female", "60", "white", "n", "n", "n", "n", "", "0", "n", "n", "n"]
     db_url = f"sqlite:///{tmp_path / 'screen.db'}"
     result = runner.invoke(app, ["screen", "--db", db_url], input="\n".join(keys) + "\n")
     assert result.exit_code == 0, result.output
@@ -76,9 +77,11 @@ def test_interactive_screen_is_stored(tmp_path: Path) -> None:
 def test_interactive_fractures_and_triad_questions(tmp_path: Path) -> None:
     summary = tmp_path / "doctor.html"
     # Woman, 55: chest pain yes → follow-ups (all categories no); then bone questions with one
-    # vertebral low-trauma fracture, and the athlete (Triad) questions.
+    # spine fracture from a minor fall since 50 (counts: spine 1, since 50 1, hip, wrist, upper
+    # arm, other 0; no spine fracture in an accident), and the athlete (Triad) questions.
     keys = ["55", "n", "y"] + ["n"] * 5 + ["n"] * 10 + ["n", "n", "n", "n"]
-    keys += ["female", "", "other", "y", "1", "vertebral", "y", "n", "n", "-1.5", "0", "n"]
+    keys += ["female", "", "other", "y", "1", "1", "0", "0", "0", "0", "n"]
+    keys += ["n", "n", "-1.5", "0", "n"]
     keys += ["y", "y", "restricted_or_disordered", "17", "", "4", "-2.1", "1", "y"]
     result = runner.invoke(
         app,

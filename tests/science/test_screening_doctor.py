@@ -39,7 +39,7 @@ def _case() -> tuple[ParqAnswers, BoneInputs]:
         sex=Sex.FEMALE,
         age_years=71,
         body_mass_kg=58.0,
-        fractures_since_50=(Fracture(FractureSite.VERTEBRAL, True),),
+        fractures=(Fracture(FractureSite.VERTEBRAL, True),),
         femoral_neck_t_score=-2.6,
         falls_last_12_months=1,
     )
@@ -64,7 +64,7 @@ def test_summary_is_self_contained_and_complete() -> None:
     for point in result.bone.doctor_points:
         assert point in page
     assert "irregular heartbeat" in page  # the follow-up answered yes
-    assert "vertebral (minor fall or bump)" in page
+    assert "Spine (a vertebra): 1 from a minor fall or less (1 since age 50)" in page
     assert "Garvan" in page
 
 

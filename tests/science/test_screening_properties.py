@@ -1,4 +1,9 @@
-"""Safety properties: red flags never allow running; adding a risk never raises the level."""
+"""Safety properties: red flags never allow running; adding a risk never raises the level.
+
+The bone inputs are the ones the CLI and the web form can produce: any adult age, a count of
+low-trauma fractures per site at any age (since age 50 only from age 50), and a spine fracture
+from a bigger accident.
+"""
 
 from __future__ import annotations
 
@@ -22,12 +27,41 @@ from stridewise.science.screening import (
     FractureSite,
     Sex,
     TriadInputs,
+    fractures_at,
     screen,
     screen_bone,
 )
 from stridewise.science.triad import triad_risk
 
-fractures = st.builds(Fracture, st.sampled_from(FractureSite), st.booleans())
+SPINE_BIGGER_ACCIDENT = Fracture(FractureSite.VERTEBRAL, low_trauma=False, since_age_50=False)
+
+
+def fracture_history(age_years: int) -> st.SearchStrategy[tuple[Fracture, ...]]:
+    """What the forms produce at this age: counts per site, and which of them since 50."""
+
+    @st.composite
+    def history(draw: st.DrawFn) -> tuple[Fracture, ...]:
+        fractures: list[Fracture] = []
+        for site in FractureSite:
+            count = draw(st.integers(0, 3))
+            since_50 = draw(st.integers(0, count)) if age_years >= 50 else 0
+            fractures += fractures_at(site, count, since_age_50=since_50)
+        if draw(st.booleans()):
+            fractures.append(SPINE_BIGGER_ACCIDENT)
+        return tuple(fractures)
+
+    return history()
+
+
+def one_more_fracture(age_years: int) -> st.SearchStrategy[Fracture]:
+    low_trauma = st.builds(
+        Fracture,
+        st.sampled_from(FractureSite),
+        st.just(True),
+        since_age_50=st.booleans() if age_years >= 50 else st.just(False),
+    )
+    return low_trauma | st.just(SPINE_BIGGER_ACCIDENT)
+
 follow_ups = st.frozensets(st.sampled_from(sorted(FOLLOW_UP_IDS)), max_size=3)
 
 
@@ -59,12 +93,13 @@ triad_inputs = st.builds(
 @st.composite
 def bone_inputs(draw: st.DrawFn) -> BoneInputs:
     sex = draw(st.sampled_from(Sex))
+    age_years = draw(st.integers(18, 100))
     return BoneInputs(
         sex=sex,
-        age_years=draw(st.integers(18, 100)),
+        age_years=age_years,
         body_mass_kg=draw(st.none() | st.floats(35, 150)),
         ethnicity=draw(st.sampled_from(Ethnicity)),
-        fractures_since_50=tuple(draw(st.lists(fractures, max_size=4))),
+        fractures=draw(fracture_history(age_years)),
         fracture_last_12_months=draw(st.booleans()),
         osteoporosis_diagnosed=draw(st.booleans()),
         femoral_neck_t_score=draw(st.none() | st.floats(-5, 3)),
@@ -79,7 +114,7 @@ def _bone_red_flag(bone: BoneInputs) -> bool:
     low_trauma = bone.low_trauma_fractures
     return (
         bone.fracture_last_12_months
-        or any(f.site is FractureSite.VERTEBRAL for f in bone.fractures_since_50)
+        or any(f.site is FractureSite.VERTEBRAL for f in bone.fractures)
         or len(low_trauma) >= 2
         or any(f.site is FractureSite.HIP for f in low_trauma)
         or (bone.triad is not None and triad_risk(bone.triad, age_years=bone.age_years).total >= 6)
@@ -111,7 +146,7 @@ def test_no_red_flag_ever_allows_running(answers: ParqAnswers, bone: BoneInputs)
 
 
 def _add_fracture(bone: BoneInputs, fracture: Fracture) -> BoneInputs:
-    return replace(bone, fractures_since_50=(*bone.fractures_since_50, fracture))
+    return replace(bone, fractures=(*bone.fractures, fracture))
 
 
 @settings(max_examples=300)
@@ -122,7 +157,7 @@ def test_adding_a_bone_risk_factor_never_raises_the_level(
     before = screen_bone(bone)
     t_score = bone.femoral_neck_t_score
     worse = [
-        _add_fracture(bone, data.draw(fractures)),
+        _add_fracture(bone, data.draw(one_more_fracture(bone.age_years))),
         replace(bone, fracture_last_12_months=True),
         replace(bone, osteoporosis_diagnosed=True),
         replace(bone, glucocorticoids_over_3_months=True),

@@ -64,7 +64,7 @@ def test_new_user_journey(live_server: LiveServer, offline_page: OfflinePage,
     page.get_by_role("button", name="Continue").click()
 
     # Step 3: bones.
-    page.wait_for_selector("text=Broken bones since the age of 50")
+    page.wait_for_selector("text=Broken bones")
     check_accessibility(page, "onboarding bone")
     for fieldset in page.locator("fieldset.question:visible").all():
         fieldset.get_by_label("No").check()

@@ -18,8 +18,10 @@ READINESS_IDS = (
     "bone_joint_or_soft_tissue_problem", "told_supervised_activity_only",
     "used_to_vigorous_effort", "temporary_illness", "pregnant", "health_changed",
 )
-NO_FRACTURES = {f"fracture_{site}": "none" for site in ("vertebral", "hip", "wrist", "other")}
+NO_FRACTURES = {f"fracture_{site}_count": "0"
+                for site in ("vertebral", "hip", "wrist", "upper_arm", "other")}
 BONE_NO = {"fracture_last_12_months": "no", "osteoporosis_diagnosed": "no",
+           "spine_fracture_bigger_accident": "no",
            "glucocorticoids_over_3_months": "no", "past_bone_stress_injury": "no",
            "falls_last_12_months": "0", "ethnicity": "other"}
 
@@ -56,7 +58,7 @@ def test_a_yes_leads_to_the_follow_up_questions(client: TestClient) -> None:
 def test_vertebral_fracture_result_says_no_running_and_offers_a_doctor_summary(
     client: TestClient,
 ) -> None:
-    page = onboard(client, fracture_vertebral="low")
+    page = onboard(client, fracture_vertebral_count="1", fracture_vertebral_since_50="1")
     assert "Impact up to brisk walking" in page and "no running" in page
     assert "not a medical device" in page
     summary_link = re.search(r'href="([^"]*doctor-summary/\d+)"', page).group(1)

@@ -2,7 +2,10 @@
 
 Answers come from the keyboard (plain yes/no questions) or from a JSON file
 (``{"parq": {...}, "bone": {...}}``, the shapes of ``ParqAnswers.to_dict()`` and
-``BoneInputs.to_dict()``). The result is stored in the database unless ``--no-save``.
+``BoneInputs.to_dict()``). Broken bones go in ``bone.fractures``, one entry per kind with a
+count, for example ``{"site": "wrist", "low_trauma": true, "since_age_50": false, "count": 2}``;
+an older ``fractures_since_50`` list is still read. The result is stored in the database
+unless ``--no-save``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,12 @@ from rich.panel import Panel
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS, ParqAnswers
 from stridewise.science.screening import (
     IMPACT_LABELS,
+    LOW_TRAUMA_HINT,
+    MAX_FRACTURES_PER_SITE,
     READINESS_LABELS,
+    SINCE_50_HINT,
+    SITE_WORDS,
+    SPINE_BIGGER_ACCIDENT_QUESTION,
     BoneInputs,
     EnergyAvailability,
     Ethnicity,
@@ -27,6 +35,10 @@ from stridewise.science.screening import (
     ScreeningResult,
     Sex,
     TriadInputs,
+    asks_since_50,
+    broke_a_bone_question,
+    fractures_at,
+    low_trauma_question,
     screen,
 )
 
@@ -88,20 +100,21 @@ def ask_parq(console: Console) -> ParqAnswers:
 
 
 def _ask_fractures(console: Console, age_years: int) -> tuple[Fracture, ...]:
-    if age_years < 50 or not typer.confirm("Have you broken a bone since age 50?", default=False):
-        return ()
-    count = _ask_count("How many times?", 1, 20)
-    fractures = []
-    for number in range(1, count + 1):
-        console.print(f"Fracture {number}:")
-        site = typer.prompt(
-            "  Where (vertebral = spine)?", type=FractureSite, default=FractureSite.OTHER.value
-        )
-        low_trauma = typer.confirm(
-            "  Did it happen in a fall from standing height or less, or a minor bump?",
-            default=True,
-        )
-        fractures.append(Fracture(FractureSite(site), low_trauma))
+    """Every adult broken bone from a minor fall or less, by site, at any age."""
+    fractures: list[Fracture] = []
+    if typer.confirm(broke_a_bone_question(age_years), default=False):
+        console.print(LOW_TRAUMA_HINT, markup=False, highlight=False)
+        if asks_since_50(age_years):
+            console.print(SINCE_50_HINT, markup=False, highlight=False)
+        console.print(low_trauma_question(age_years), markup=False, highlight=False)
+        for site, words in SITE_WORDS.items():
+            count = _ask_count(f"  {words}", 0, MAX_FRACTURES_PER_SITE, 0)
+            since_50 = 0
+            if count and asks_since_50(age_years):
+                since_50 = _ask_count("    How many of those since you turned 50?", 0, count, count)
+            fractures += fractures_at(site, count, since_age_50=since_50)
+    if typer.confirm(SPINE_BIGGER_ACCIDENT_QUESTION, default=False):
+        fractures.append(Fracture(FractureSite.VERTEBRAL, low_trauma=False, since_age_50=False))
     return tuple(fractures)
 
 
@@ -177,7 +190,7 @@ def ask_bone(console: Console, age_years: int) -> BoneInputs:
         age_years=age_years,
         body_mass_kg=body_mass_kg,
         ethnicity=Ethnicity(ethnicity),
-        fractures_since_50=fractures,
+        fractures=fractures,
         fracture_last_12_months=recent,
         osteoporosis_diagnosed=osteoporosis,
         femoral_neck_t_score=t_score,

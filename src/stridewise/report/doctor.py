@@ -19,6 +19,7 @@ from stridewise.science.screening import (
     READINESS_LABELS,
     BoneInputs,
     ScreeningResult,
+    describe_fractures,
 )
 
 _TEMPLATES = Environment(
@@ -61,13 +62,6 @@ def _follow_up_rows(answers: ParqAnswers) -> list[_Row]:
 
 
 def _bone_rows(bone: BoneInputs) -> list[_Row]:
-    fractures = (
-        "; ".join(
-            f"{f.site.value} ({'minor fall or bump' if f.low_trauma else 'major injury'})"
-            for f in bone.fractures_since_50
-        )
-        or "None"
-    )
     t_score = (
         "Not known" if bone.femoral_neck_t_score is None else f"{bone.femoral_neck_t_score:.1f}"
     )
@@ -76,7 +70,7 @@ def _bone_rows(bone: BoneInputs) -> list[_Row]:
         _Row("Sex", bone.sex.value.capitalize()),
         _Row("Age (years)", str(bone.age_years)),
         _Row("Body mass", mass),
-        _Row("Fractures since age 50", fractures),
+        _Row("Broken bones as an adult", describe_fractures(bone.fractures)),
         _Row("A fracture in the last 12 months", _yes_no(bone.fracture_last_12_months)),
         _Row("Osteoporosis diagnosed", _yes_no(bone.osteoporosis_diagnosed)),
         _Row("Hip (femoral neck) T-score", t_score),

@@ -21,11 +21,17 @@ one low-trauma fracture since 50 (not spine or hip)         moderate_impact     
 steroid tablets for more than 3 months                      moderate_impact        [U]
 Garvan 5-year risk ≥ 10%                                    moderate_impact        [U]
 Female Athlete Triad score ≥ 6 (restricted)                 up_to_brisk_walking    [V]
-vertebral fracture                                          up_to_brisk_walking    [V]
-two or more low-trauma fractures since 50                   up_to_brisk_walking    [V]
-low-trauma hip fracture                                     up_to_brisk_walking    [U]
+vertebral fracture (any adult age, any cause)               up_to_brisk_walking    [V]
+two or more low-trauma fractures (any adult age)            up_to_brisk_walking    [V]
+low-trauma hip fracture (any adult age)                     up_to_brisk_walking    [U]
 any fracture in the last 12 months                          up_to_brisk_walking    [U]
 ==========================================================  =====================  ========
+
+The consensus sets no age limit, so fractures count from age 18 (see
+:mod:`stridewise.science.fracture_history`). One low-trauma fracture before 50 (not spine or
+hip) leaves the level unchanged, as the consensus puts it in the moderate-impact group that
+includes jogging, but it adds a reason and a doctor point [U]. Garvan counts only low-trauma
+fractures since 50, as the model defines.
 
 ``moderate_impact`` means moderate impacts such as heel drops, stamping, stair climbing and
 short jogging intervals as a plan allows, but not continuous running until a doctor agrees.
@@ -39,6 +45,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from stridewise.science.fracture_history import (
+    Fracture,
+    FractureSite,
+    fractures_from_dicts,
+    fractures_to_dicts,
+    sorted_fractures,
+)
 from stridewise.science.fracture_risk import (
     Ethnicity,
     GarvanNotApplicable,
@@ -71,34 +84,20 @@ class ImpactLevel(StrEnum):
         return max(levels, key=lambda level: level.caution_rank)
 
 
-class FractureSite(StrEnum):
-    VERTEBRAL = "vertebral"
-    HIP = "hip"
-    WRIST = "wrist"
-    OTHER = "other"
-
-
-@dataclass(frozen=True)
-class Fracture:
-    """A broken bone since age 50. ``low_trauma``: from a fall from standing height or less."""
-
-    site: FractureSite
-    low_trauma: bool
-
-
 @dataclass(frozen=True)
 class BoneInputs:
     """What the bone-health screen asks.
 
     ``femoral_neck_t_score`` is the hip (femoral neck) T-score from a DXA scan, if known.
     ``triad`` is for women athletes who answered the Female Athlete Triad questions.
+    ``fractures`` holds every adult broken bone, at any age; each says whether it was since 50.
     """
 
     sex: Sex
     age_years: int
     body_mass_kg: float | None = None
     ethnicity: Ethnicity = Ethnicity.OTHER
-    fractures_since_50: tuple[Fracture, ...] = ()
+    fractures: tuple[Fracture, ...] = ()
     fracture_last_12_months: bool = False
     osteoporosis_diagnosed: bool = False
     femoral_neck_t_score: float | None = None
@@ -118,11 +117,17 @@ class BoneInputs:
             raise ValueError("falls_last_12_months cannot be negative")
         if self.triad is not None and self.sex is not Sex.FEMALE:
             raise ValueError("the Female Athlete Triad score applies to women only")
-        object.__setattr__(self, "fractures_since_50", tuple(self.fractures_since_50))
+        object.__setattr__(self, "fractures", sorted_fractures(self.fractures))
 
     @property
     def low_trauma_fractures(self) -> tuple[Fracture, ...]:
-        return tuple(f for f in self.fractures_since_50 if f.low_trauma)
+        """Every adult fragility fracture, at any age (the impact-level rules use these)."""
+        return tuple(f for f in self.fractures if f.low_trauma)
+
+    @property
+    def low_trauma_fractures_since_50(self) -> tuple[Fracture, ...]:
+        """Fragility fractures at age 50 or later (the count Garvan is defined on)."""
+        return tuple(f for f in self.low_trauma_fractures if f.since_age_50)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -130,9 +135,7 @@ class BoneInputs:
             "age_years": self.age_years,
             "body_mass_kg": self.body_mass_kg,
             "ethnicity": self.ethnicity.value,
-            "fractures_since_50": [
-                {"site": f.site.value, "low_trauma": f.low_trauma} for f in self.fractures_since_50
-            ],
+            "fractures": fractures_to_dicts(self.fractures),
             "fracture_last_12_months": self.fracture_last_12_months,
             "osteoporosis_diagnosed": self.osteoporosis_diagnosed,
             "femoral_neck_t_score": self.femoral_neck_t_score,
@@ -147,9 +150,9 @@ class BoneInputs:
         values = dict(data)
         values["sex"] = Sex(values["sex"])
         values["ethnicity"] = Ethnicity(values.get("ethnicity", Ethnicity.OTHER))
-        values["fractures_since_50"] = tuple(
-            Fracture(FractureSite(f["site"]), bool(f["low_trauma"]))
-            for f in values.get("fractures_since_50", ())
+        # Screenings stored before every adult fracture was asked hold "fractures_since_50".
+        values["fractures"] = fractures_from_dicts(
+            [*values.get("fractures", ()), *values.pop("fractures_since_50", ())]
         )
         triad = values.get("triad")
         values["triad"] = None if triad is None else TriadInputs.from_dict(triad)
@@ -212,6 +215,7 @@ class _Findings:
 
 
 def _fracture_rules(inputs: BoneInputs, findings: _Findings) -> None:
+    """Every adult fracture counts: the consensus sets no age limit."""
     low_trauma = inputs.low_trauma_fractures
     if inputs.fracture_last_12_months:
         findings.lower(
@@ -221,7 +225,7 @@ def _fracture_rules(inputs: BoneInputs, findings: _Findings) -> None:
             "I broke a bone in the last year. Has it healed, and when may I start impact "
             "exercise such as jogging?",
         )
-    if any(f.site is FractureSite.VERTEBRAL for f in inputs.fractures_since_50):
+    if any(f.site is FractureSite.VERTEBRAL for f in inputs.fractures):
         findings.lower(
             ImpactLevel.UP_TO_BRISK_WALKING,
             "You have had a fracture of the spine (vertebral fracture). Experts advise impact "
@@ -231,7 +235,7 @@ def _fracture_rules(inputs: BoneInputs, findings: _Findings) -> None:
     if len(low_trauma) >= 2:
         findings.lower(
             ImpactLevel.UP_TO_BRISK_WALKING,
-            f"You have had {len(low_trauma)} fractures from minor falls or bumps since age 50. "
+            f"You have had {len(low_trauma)} broken bones from minor falls or less as an adult. "
             "Experts advise impact up to brisk walking, with strength training, rather than "
             "running.",
             "I have had more than one fracture from a minor fall. Is my bone health being "
@@ -244,13 +248,21 @@ def _fracture_rules(inputs: BoneInputs, findings: _Findings) -> None:
             "doctor's agreement; strength, balance and brisk walking are the safe start.",
             "I have had a hip fracture from a minor fall. Could I ever build up to jogging?",
         )
-    elif len(low_trauma) == 1:
+    elif inputs.low_trauma_fractures_since_50:
         findings.lower(
             ImpactLevel.MODERATE_IMPACT,
             "You have had one fracture from a minor fall since age 50. Moderate impact "
             "exercise is encouraged; check with your doctor before continuous running.",
             "I broke a bone in a minor fall after age 50. Have I been checked for "
             "osteoporosis, and is running suitable for me?",
+        )
+    elif low_trauma:
+        findings.reasons.append(
+            "You broke a bone in a minor fall before age 50. On its own this does not rule out "
+            "running, but bones that break easily are worth mentioning to your doctor."
+        )
+        findings.doctor_points.append(
+            "I broke a bone in a minor fall before age 50. Should my bone health be checked?"
         )
 
 
@@ -316,7 +328,7 @@ def screen_bone(inputs: BoneInputs) -> BoneHealthResult:
             inputs.sex,
             inputs.age_years,
             inputs.femoral_neck_t_score,
-            len(inputs.low_trauma_fractures),
+            len(inputs.low_trauma_fractures_since_50),
             inputs.falls_last_12_months,
         )
     except GarvanNotApplicable as error:

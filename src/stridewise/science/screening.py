@@ -2,7 +2,8 @@
 
 This module is the one entry point other layers use. The science lives in
 :mod:`stridewise.science.parq` (readiness), :mod:`stridewise.science.bone_health` (impact
-level), :mod:`stridewise.science.fracture_risk` (OST, Garvan) and
+level), :mod:`stridewise.science.fracture_history` (adult broken bones, the wording the forms
+show), :mod:`stridewise.science.fracture_risk` (OST, Garvan) and
 :mod:`stridewise.science.triad` (Female Athlete Triad).
 
 The effective level combines both screens: the bone-health level, but never running, and no
@@ -15,13 +16,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stridewise.science.bone_health import (
-    BoneHealthResult,
-    BoneInputs,
+from stridewise.science.bone_health import BoneHealthResult, BoneInputs, ImpactLevel, screen_bone
+from stridewise.science.fracture_history import (
+    LOW_TRAUMA_HINT,
+    MAX_FRACTURES_PER_SITE,
+    SINCE_50_HINT,
+    SITE_WORDS,
+    SPINE_BIGGER_ACCIDENT_QUESTION,
     Fracture,
     FractureSite,
-    ImpactLevel,
-    screen_bone,
+    asks_since_50,
+    broke_a_bone_question,
+    describe_fractures,
+    fractures_at,
+    low_trauma_question,
 )
 from stridewise.science.fracture_risk import Ethnicity, GarvanRisk, Sex
 from stridewise.science.parq import (
@@ -34,7 +42,12 @@ from stridewise.science.triad import EnergyAvailability, TriadInputs
 
 __all__ = [
     "IMPACT_LABELS",
+    "LOW_TRAUMA_HINT",
+    "MAX_FRACTURES_PER_SITE",
     "READINESS_LABELS",
+    "SINCE_50_HINT",
+    "SITE_WORDS",
+    "SPINE_BIGGER_ACCIDENT_QUESTION",
     "BoneHealthResult",
     "BoneInputs",
     "EnergyAvailability",
@@ -49,6 +62,11 @@ __all__ = [
     "ScreeningResult",
     "Sex",
     "TriadInputs",
+    "asks_since_50",
+    "broke_a_bone_question",
+    "describe_fractures",
+    "fractures_at",
+    "low_trauma_question",
     "screen",
     "screen_bone",
     "screen_readiness",

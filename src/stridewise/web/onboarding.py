@@ -17,10 +17,15 @@ from starlette.datastructures import FormData
 from stridewise.report.doctor import doctor_summary_html
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS
 from stridewise.science.screening import (
+    LOW_TRAUMA_HINT,
+    MAX_FRACTURES_PER_SITE,
+    SINCE_50_HINT,
     BoneInputs,
     Ethnicity,
     ParqAnswers,
     ScreeningResult,
+    asks_since_50,
+    low_trauma_question,
     screen,
 )
 from stridewise.web import screening_form as sf
@@ -103,9 +108,14 @@ def onboarding_readiness(request: Request) -> Response:
 def _bone_page(request: Request, parq_json: str, form: FormData | None,
                error: str | None) -> HTMLResponse:
     athlete, _mass = _profile(request)
+    age_years = _age(athlete.birth_year if athlete is not None else None) or 0
     return _step(request, "onboarding_bone.html", 2, parq_json=parq_json, form=form or {},
                  error=error, fracture_sites=sf.FRACTURE_SITES,
-                 fracture_choices=sf.FRACTURE_CHOICES, ethnicities=list(Ethnicity),
+                 fracture_question=low_trauma_question(age_years),
+                 max_per_site=MAX_FRACTURES_PER_SITE,
+                 low_trauma_hint=LOW_TRAUMA_HINT, since_50_hint=SINCE_50_HINT,
+                 ask_since_50=asks_since_50(age_years),
+                 spine_question=sf.SPINE_BIGGER_ACCIDENT, ethnicities=list(Ethnicity),
                  show_triad=athlete is not None and athlete.sex == "female",
                  triad_energy_choices=sf.TRIAD_ENERGY_CHOICES)
 

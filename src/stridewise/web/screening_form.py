@@ -14,7 +14,10 @@ from typing import Any
 from stridewise.science.parq import PARQ_QUESTIONS
 from stridewise.science.screening import (
     IMPACT_LABELS,
+    MAX_FRACTURES_PER_SITE,
     READINESS_LABELS,
+    SITE_WORDS,
+    SPINE_BIGGER_ACCIDENT_QUESTION,
     BoneInputs,
     EnergyAvailability,
     Ethnicity,
@@ -25,6 +28,8 @@ from stridewise.science.screening import (
     ScreeningResult,
     Sex,
     TriadInputs,
+    asks_since_50,
+    fractures_at,
 )
 
 
@@ -47,18 +52,11 @@ CONTEXT_QUESTIONS: tuple[YesNo, ...] = (
           "new medicine?"),
 )
 
-#: Fracture sites asked about, with the words shown.
-FRACTURE_SITES: tuple[tuple[FractureSite, str], ...] = (
-    (FractureSite.VERTEBRAL, "Spine (a vertebra)"),
-    (FractureSite.HIP, "Hip"),
-    (FractureSite.WRIST, "Wrist"),
-    (FractureSite.OTHER, "Any other bone"),
-)
-FRACTURE_CHOICES: tuple[tuple[str, str], ...] = (
-    ("none", "No"),
-    ("low", "Yes, from a minor fall or bump (from standing height or less)"),
-    ("high", "Yes, from a bigger accident"),
-)
+#: Fracture sites asked about, with the words shown (the same words as the CLI).
+FRACTURE_SITES: tuple[tuple[FractureSite, str], ...] = tuple(SITE_WORDS.items())
+
+#: The yes/no question about a spine fracture from a bigger accident (a ``_yes_no`` item).
+SPINE_BIGGER_ACCIDENT = YesNo("spine_fracture_bigger_accident", SPINE_BIGGER_ACCIDENT_QUESTION)
 
 #: The colour of each readiness outcome on the page (the words are the science module's).
 READINESS_TONE: Mapping[Readiness, str] = {
@@ -148,23 +146,47 @@ def triad_from_form(form: Mapping[str, Any], body_mass_kg: float | None) -> Tria
     )
 
 
+def _since_50(form: Mapping[str, Any], site: FractureSite, count: int) -> int:
+    words = SITE_WORDS[site].lower()
+    if not str(form.get(f"fracture_{site.value}_since_50") or "").strip():
+        raise ValueError(f"Please say how many of your {count} broken bones ({words}) were since "
+                         "you turned 50 (0 if none).")
+    since_50 = _whole_number(form, f"fracture_{site.value}_since_50",
+                             f"the broken bones since age 50 ({words})")
+    if since_50 > count:
+        raise ValueError(f"You gave {since_50} broken bones ({words}) since age 50 but {count} "
+                         "in all. Please check the two numbers.")
+    return since_50
+
+
+def fractures_from_form(form: Mapping[str, Any], age_years: int) -> tuple[Fracture, ...]:
+    """Every adult broken bone from a minor fall or less (a count per site, at any age), and a
+    spine fracture from a bigger accident; raises ValueError with a plain message."""
+    fractures: list[Fracture] = []
+    for site, words in FRACTURE_SITES:
+        count = _whole_number(form, f"fracture_{site.value}_count",
+                              f"the number of broken bones ({words.lower()})")
+        if count > MAX_FRACTURES_PER_SITE:
+            raise ValueError(f"Please give at most {MAX_FRACTURES_PER_SITE} broken bones "
+                             f"({words.lower()}).")
+        since_50 = _since_50(form, site, count) if count and asks_since_50(age_years) else 0
+        fractures += fractures_at(site, count, since_age_50=since_50)
+    if _yes(form, SPINE_BIGGER_ACCIDENT.id):
+        fractures.append(Fracture(FractureSite.VERTEBRAL, low_trauma=False, since_age_50=False))
+    return tuple(fractures)
+
+
 def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
                    body_mass_kg: float | None) -> BoneInputs:
     """BoneInputs from the bone-health form; raises ValueError with a plain message."""
-    fractures = []
-    for site, _label in FRACTURE_SITES:
-        choice = form.get(f"fracture_{site.value}", "none")
-        if choice not in ("none", "low", "high"):
-            raise ValueError("Please choose an answer for each bone.")
-        if choice != "none":
-            fractures.append(Fracture(site, low_trauma=choice == "low"))
+    fractures = fractures_from_form(form, age_years)
     falls = _whole_number(form, "falls_last_12_months", "the number of falls")
     return BoneInputs(
         sex=Sex(sex),
         age_years=age_years,
         body_mass_kg=body_mass_kg,
         ethnicity=Ethnicity(form.get("ethnicity", Ethnicity.OTHER.value)),
-        fractures_since_50=tuple(fractures),
+        fractures=fractures,
         fracture_last_12_months=_yes(form, "fracture_last_12_months"),
         osteoporosis_diagnosed=_yes(form, "osteoporosis_diagnosed"),
         femoral_neck_t_score=_optional_float(form, "femoral_neck_t_score"),
