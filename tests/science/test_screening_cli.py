@@ -93,3 +93,59 @@ def test_interactive_fractures_and_triad_questions(tmp_path: Path) -> None:
     assert "vertebral" in result.output
     page = summary.read_text()
     assert "Kim" in page and "Female Athlete Triad" in page
+
+
+def _write_bone(path: Path, bone: dict[str, object]) -> Path:
+    values: dict[str, object] = {q.id: False for q in PARQ_QUESTIONS}
+    values.update(age_years=bone["age_years"], used_to_vigorous_effort=True)
+    parq = ParqAnswers(**values)  # type: ignore[arg-type]
+    path.write_text(json.dumps({"parq": parq.to_dict(), "bone": bone}))
+    return path
+
+
+def test_answers_file_with_two_wrist_fractures_before_50_says_no_running(tmp_path: Path) -> None:
+    wrists = {"site": "wrist", "low_trauma": True, "since_age_50": False, "count": 2}
+    answers = _write_bone(
+        tmp_path / "answers.json", {"sex": "female", "age_years": 45, "fractures": [wrists]}
+    )
+    result = runner.invoke(app, ["screen", "--answers", str(answers), "--no-save"])
+    assert result.exit_code == 0, result.output
+    assert "Running allowed now: no" in result.output
+    assert "Impact up to brisk walking" in result.output
+
+
+def test_answers_file_in_the_old_fractures_since_50_shape_still_works(tmp_path: Path) -> None:
+    answers = _write_bone(
+        tmp_path / "answers.json",
+        {"sex": "male", "age_years": 70, "fractures_since_50": [{"site": "vertebral",
+                                                                  "low_trauma": True}]},
+    )
+    result = runner.invoke(app, ["screen", "--answers", str(answers), "--no-save"])
+    assert result.exit_code == 0, result.output
+    assert "Running allowed now: no" in result.output
+    assert "spine" in result.output
+
+
+def test_interactive_45_year_old_is_asked_about_a_spine_fracture(tmp_path: Path) -> None:
+    # Age 45, all readiness no; bone: a spine fracture from a minor fall (counts: spine 1, then
+    # 0 for hip, wrist, upper arm, other; no "since 50" question at 45), the rest no.
+    keys = ["45"] + ["n"] * 7 + ["y", "n", "n", "n"]
+    keys += ["male", "80", "other", "y", "1", "0", "0", "0", "0", "n"]
+    keys += ["n", "n", "", "0", "n", "n"]
+    db_url = f"sqlite:///{tmp_path / 'screen.db'}"
+    result = runner.invoke(app, ["screen", "--db", db_url], input="\n".join(keys) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "as an adult (from age 18)" in result.output
+    assert "since you turned 50" not in result.output
+    assert "Running allowed now: no" in result.output
+
+    from stridewise.store import open_store
+
+    with open_store(db_url) as store:
+        athlete_id = store.default_athlete_id()
+        with store.transaction() as tx:
+            (row,) = tx.list_screenings(athlete_id)
+    assert row.answers["bone"]["fractures"] == [
+        {"site": "vertebral", "low_trauma": True, "since_age_50": False, "count": 1}
+    ]
+    assert row.result["bone"]["impact_level"] == "up_to_brisk_walking"
