@@ -21,10 +21,8 @@ from stridewise.science.screening import (
     screen_bone,
 )
 
-CLEARED = ParqAnswers(
-    **dict.fromkeys((q.id for q in PARQ_QUESTIONS), False),
-    age_years=45,
-    used_to_vigorous_effort=True,
+CLEARED = ParqAnswers.from_dict(
+    {**{q.id: False for q in PARQ_QUESTIONS}, "age_years": 45, "used_to_vigorous_effort": True}
 )
 
 

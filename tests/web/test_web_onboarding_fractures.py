@@ -20,13 +20,19 @@ BONE_NO = {"fracture_last_12_months": "no", "osteoporosis_diagnosed": "no",
            "past_bone_stress_injury": "no", "falls_last_12_months": "0", "ethnicity": "other"}
 
 
+def found(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match is not None, pattern
+    return match.group(1)
+
+
 def bone_step(client: TestClient, age_years: int) -> tuple[str, str]:
     """Profile and readiness (all no) for a woman of this age; the bone page and its parq."""
     birth_year = datetime.now(UTC).year - age_years
     client.post("/onboarding/profile", data={"sex": "female", "birth_year": str(birth_year),
                                              "body_mass_kg": "64", "time_zone": "UTC"})
     page = client.post("/onboarding/readiness", data=READINESS_NO).text
-    parq = html.unescape(re.search(r'name="parq" value="([^"]+)"', page).group(1))
+    parq = html.unescape(found(r'name="parq" value="([^"]+)"', page))
     return page, parq
 
 
@@ -48,7 +54,7 @@ def test_two_wrist_fractures_at_45_mean_no_running(client: TestClient) -> None:
     assert result.status_code == 200
     assert "Impact up to brisk walking" in result.text and "no running" in result.text
     assert "2 broken bones from minor falls" in result.text
-    summary_link = re.search(r'href="([^"]*doctor-summary/\d+)"', result.text).group(1)
+    summary_link = found(r'href="([^"]*doctor-summary/\d+)"', result.text)
     summary = client.get(summary_link).text
     assert "Wrist: 2 from a minor fall or less (0 since age 50)" in summary
 
