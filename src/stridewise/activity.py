@@ -17,11 +17,21 @@ that a file does not have at all is simply absent):
 ``speed_mps``       instantaneous speed, metres per second
 ``altitude_m``      altitude, metres
 ``heart_rate_bpm``  heart rate, beats per minute
-``cadence_spm``     foot sports: steps per minute, both feet (FIT/TCX/GPX store
-                    strides per minute of one foot; readers double it)
-``cadence_rpm``     cycling cadence, crank revolutions per minute
+``cadence_spm``     foot sports: steps per minute, both feet
+``cadence_rpm``     cycling (and unknown sports): revolutions per minute
 ``power_w``         power, watts
 ==================  ==========================================================
+
+Cadence as files count it (FIT/TCX/GPX: strides of one foot per minute for foot sports,
+crank revolutions for cycling) is handed to :func:`build_activity` as ``cadence_per_min``,
+which converts it by the activity's sport; so when an export's index corrects the sport
+(:func:`with_sport`), the cadence is converted again rather than kept in the wrong unit.
+
+Time: a record whose timestamp lies hours away from all the others (a GPS week rollover, a
+clock glitch) is dropped with a warning instead of re-dating the activity; an activity whose
+records span more than ``MAX_ELAPSED_S`` is refused unless it was recorded continuously (no
+gap over ``MAX_RECORDING_GAP_S``, a multi-day race), since a longer span with a long gap is
+two recordings merged or a clock jump.
 
 The summary is computed by :mod:`stridewise.summary` (moving time, distance, ascent, steps,
 running time), one method for every format.
@@ -39,6 +49,7 @@ from numpy.typing import NDArray
 
 from stridewise.errors import IngestError
 from stridewise.summary import (
+    FOOT_SPORTS,
     FloatArray,
     Summary,
     compute_summary,
@@ -69,6 +80,14 @@ MAX_SPEED_OTHER_MPS = 60.0
 # A jump between two fixes faster than this is a GPS glitch, not movement.
 MAX_GPS_JUMP_SPEED_MPS = 100.0
 EARLIEST_PLAUSIBLE = datetime(2000, 1, 1, tzinfo=UTC)
+#: A record this far (in time) from every other one, in a group of at most
+#: ``STRAY_MAX_RECORDS`` records (or 0.1 % of the file), is a clock glitch and is dropped.
+STRAY_GAP_S = 3600.0
+STRAY_MAX_RECORDS = 2
+STRAY_MIN_MAIN_RECORDS = 10
+#: Longest span accepted from first to last record, unless recorded without a long gap.
+MAX_ELAPSED_S = 48 * 3600.0
+MAX_RECORDING_GAP_S = 12 * 3600.0
 
 
 class ImplausibleActivityError(IngestError, ValueError):
@@ -172,6 +191,11 @@ def sanitise(
         t = recs["time_s"]
     if t.size == 0:
         raise ImplausibleActivityError("the file holds no timestamped records")
+    stray = _stray_times(t)
+    if stray.any():
+        warnings.append(_stray_warning(t, stray))
+        recs = {k: v[~stray] for k, v in recs.items()}
+        t = recs["time_s"]
     if np.any(np.diff(t) < 0):
         order = np.argsort(t, kind="stable")
         recs = {k: v[order] for k, v in recs.items()}
@@ -187,6 +211,7 @@ def sanitise(
         )
     if end > now + timedelta(days=1):
         raise ImplausibleActivityError(f"the activity ends in the future ({end:%Y-%m-%d})")
+    _check_span(t, warnings)
 
     if "heart_rate_bpm" in recs:
         hr = recs["heart_rate_bpm"]
@@ -215,6 +240,53 @@ def sanitise(
         with np.errstate(invalid="ignore"):
             _drop(d, d < 0, "distance", warnings)
     return recs, warnings
+
+
+def _stray_times(t: FloatArray) -> NDArray[np.bool_]:
+    """Records in a small group separated by over ``STRAY_GAP_S`` from the group holding the
+    median time (in time order), wherever they sit in the file."""
+    order = np.argsort(t, kind="stable")
+    sorted_t = t[order]
+    cluster = np.concatenate([[0], np.cumsum(np.diff(sorted_t) > STRAY_GAP_S)])
+    sizes = np.bincount(cluster)
+    main = cluster[t.size // 2]
+    if sizes[main] < STRAY_MIN_MAIN_RECORDS:  # sparse recordings: no group to stray from
+        return np.zeros(t.size, dtype=bool)
+    small = sizes <= max(STRAY_MAX_RECORDS, t.size // 1000)
+    stray_sorted = small[cluster] & (cluster != main)
+    stray = np.zeros(t.size, dtype=bool)
+    stray[order[stray_sorted]] = True
+    return stray
+
+
+def _stray_warning(t: FloatArray, stray: NDArray[np.bool_]) -> str:
+    where = np.flatnonzero(stray)
+    shown = ", ".join(
+        f"record {i + 1} at {_utc_text(float(t[i]))}" for i in where[:3].tolist()
+    )
+    more = f" and {where.size - 3} more" if where.size > 3 else ""
+    return (f"dropped {where.size} record(s) whose time is hours away from all the others "
+            f"({shown}{more}): a device clock glitch")
+
+
+def _utc_text(time_s: float) -> str:
+    try:
+        return f"{datetime.fromtimestamp(time_s, UTC):%Y-%m-%d %H:%M:%S} UTC"
+    except (OverflowError, OSError, ValueError):
+        return f"{time_s:.0f} s since 1970"
+
+
+def _check_span(t: FloatArray, warnings: list[str]) -> None:
+    span_s = float(t[-1] - t[0])
+    if span_s <= MAX_ELAPSED_S:
+        return
+    gap_s = float(np.diff(t).max())
+    if gap_s > MAX_RECORDING_GAP_S:
+        raise ImplausibleActivityError(
+            f"its records span {span_s / 3600:.0f} hours with a {gap_s / 3600:.0f}-hour gap "
+            "between them: two recordings joined together or a clock jump, not one activity"
+        )
+    warnings.append(f"a recording of {span_s / 3600:.0f} hours, kept as one multi-day activity")
 
 
 def _sanitise_positions(recs: dict[str, FloatArray], warnings: list[str]) -> None:
@@ -260,9 +332,16 @@ def build_activity(
     rpe: float | None = None,
     warnings: list[str] | None = None,
     now: datetime | None = None,
+    cadence_per_min: object | None = None,
 ) -> Activity:
-    """Validate columns, sanitise values, and compute the summary: every reader ends here."""
+    """Validate columns, sanitise values, and compute the summary: every reader ends here.
+
+    ``cadence_per_min`` is cadence as the file counts it (one foot's strides for foot sports,
+    crank revolutions for cycling); it becomes ``cadence_spm`` (doubled) for foot sports and
+    ``cadence_rpm`` for cycling and unknown sports, and is dropped for others (a swim's
+    stroke rate is not a cadence we use)."""
     sport = sport if sport in SPORTS else normalise_sport(sport)
+    records = {**records, **_cadence_columns(cadence_per_min, sport, records)}
     cols = _as_float_columns(records)
     cols, found = sanitise(cols, sport, now=now)
     summary = compute_summary(cols, sport)
@@ -282,6 +361,35 @@ def build_activity(
         name=name,
         rpe=rpe,
         warnings=[*(warnings or []), *found],
+    )
+
+
+def _cadence_columns(
+    cadence_per_min: object | None, sport: str, records: Mapping[str, object]
+) -> dict[str, object]:
+    if cadence_per_min is None or "cadence_spm" in records or "cadence_rpm" in records:
+        return {}
+    values = np.asarray(cadence_per_min, dtype=np.float64)
+    if not np.isfinite(values).any():
+        return {}
+    if sport in FOOT_SPORTS:
+        return {"cadence_spm": 2.0 * values}
+    if sport in ("ride", "other"):
+        return {"cadence_rpm": values}
+    return {}
+
+
+def with_sport(activity: Activity, sport: str) -> Activity:
+    """The activity rebuilt as ``sport`` (an export's index knew better than the file):
+    cadence converted to the new sport's unit, summary and plausibility limits redone."""
+    records = dict(activity.records)
+    spm, rpm = records.pop("cadence_spm", None), records.pop("cadence_rpm", None)
+    per_min = spm / 2.0 if spm is not None else rpm
+    return build_activity(
+        records, sport=sport, source_format=activity.source_format, laps=activity.laps,
+        sub_sport=activity.sub_sport, utc_offset_s=activity.utc_offset_s,
+        device=activity.device, name=activity.name, rpe=activity.rpe,
+        warnings=activity.warnings, cadence_per_min=per_min,
     )
 
 

@@ -13,7 +13,14 @@ For each source, in order:
    row in ONE transaction: a crash or Ctrl-C loses nothing already imported and never leaves
    half a file.
 
-A file that cannot be read is logged with its reason and the batch goes on.
+Concurrent imports (two terminals, the CLI and the web app) are safe: each file's transaction
+is a write transaction (:meth:`Store.write_transaction`) that serialises against other writers
+for the athlete before it re-checks the file's hash and looks for duplicates, so nothing is
+stored twice.
+
+A file that cannot be read or stored is logged with its reason and the batch goes on, whatever
+went wrong: a reader error, an unreadable archive member, a database error on that file, a
+decoder process that died.
 """
 
 from __future__ import annotations
@@ -21,32 +28,37 @@ from __future__ import annotations
 import math
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sized
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool as BrokenExecutor
+from collections.abc import Iterable, Iterator, Sized
+from concurrent.futures import Future
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from functools import partial
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from stridewise.activity import Activity, ManualSession, normalise_sport
+from sqlalchemy.exc import SQLAlchemyError
+
+from stridewise.activity import Activity, ManualSession, normalise_sport, with_sport
 from stridewise.errors import IngestError
+from stridewise.ingest import MAX_FILE_BYTES
+from stridewise.ingest.parallel import Decoded, DecodePool, Reader, decode
 from stridewise.store import Store, Tx, sha256_hex
 from stridewise.store import models as m
-from stridewise.summary import compute_summary
+from stridewise.store.duplicates import (
+    is_same_activity,
+    resolve_duplicate,
+    split_new_sessions,
+)
 
-#: Cross-format duplicate rule: same athlete, starts within 60 s, elapsed times within 5 %
-#: of the longer, and distances within 3 % of the longer when both have one.
-DUPLICATE_START_WINDOW_S = 60.0
-DUPLICATE_ELAPSED_TOLERANCE = 0.05
-DUPLICATE_DISTANCE_TOLERANCE = 0.03
-#: Which recording to keep when two formats hold the same activity (higher is richer).
-FORMAT_RICHNESS = {"fit": 3, "tcx": 2, "gpx": 1}
 #: Below this many files decoding inline beats paying for worker processes.
 POOL_MIN_FILES = 16
 SAME_FILE = "duplicate (same file)"
+SAME_SESSIONS = "every session in it is already stored"
 
-Reader = Callable[..., list[Activity | ManualSession]]
+__all__ = [
+    "SAME_FILE", "SAME_SESSIONS", "FileResult", "ImportReport", "choose_workers",
+    "import_paths", "import_sources", "is_same_activity",
+]
 
 
 class SourceMetaLike(Protocol):
@@ -108,28 +120,6 @@ class Progress(Protocol):
     def __call__(self, result: FileResult, done: int, total: int) -> None: ...
 
 
-def is_same_activity(
-    start_a_s: float,
-    elapsed_a_s: float,
-    distance_a_m: float | None,
-    start_b_s: float,
-    elapsed_b_s: float,
-    distance_b_m: float | None,
-) -> bool:
-    """The cross-format duplicate rule (module constants), for two recordings of one athlete."""
-    if abs(start_a_s - start_b_s) > DUPLICATE_START_WINDOW_S:
-        return False
-    if not _within(elapsed_a_s, elapsed_b_s, DUPLICATE_ELAPSED_TOLERANCE):
-        return False
-    if distance_a_m is not None and distance_b_m is not None:
-        return _within(distance_a_m, distance_b_m, DUPLICATE_DISTANCE_TOLERANCE)
-    return True
-
-
-def _within(a: float, b: float, tolerance: float) -> bool:
-    return abs(a - b) <= tolerance * max(abs(a), abs(b))
-
-
 def choose_workers(n_files: int | None, requested: int | None) -> int:
     """Worker processes for decoding: as asked, else the cores for big (or not yet counted)
     batches, else 1."""
@@ -141,32 +131,11 @@ def choose_workers(n_files: int | None, requested: int | None) -> int:
 
 
 @dataclass
-class _Decoded:
-    items: list[Activity | ManualSession] | None
-    error: str | None
-
-
-def _decode(reader: Reader, data: bytes, source_name: str) -> _Decoded:
-    """Run in a worker: errors come back as text, since exception pickling loses fields."""
-    try:
-        items = reader(data, source_name=source_name)
-    except IngestError as exc:
-        return _Decoded(None, exc.reason)
-    except (ValueError, OverflowError) as exc:
-        return _Decoded(None, str(exc))
-    except Exception as exc:  # an unexpected reader bug must not stop the batch
-        return _Decoded(None, f"could not be read ({type(exc).__name__}: {exc})")
-    if not items:
-        return _Decoded(None, "holds no activity or session")
-    return _Decoded(items, None)
-
-
-@dataclass
 class _Job:
     source: SourceLike
     data: bytes | None = None
     sha256: str | None = None
-    decoded: Future[_Decoded] | _Decoded | None = None
+    decoded: Future[Decoded] | Decoded | None = None
     early: FileResult | None = None
 
 
@@ -210,6 +179,10 @@ def _walk(paths: Iterable[Path | str]) -> Iterator[SourceLike]:
             yield _UnreadablePath(str(path), exc)
         except OSError as exc:
             yield _UnreadablePath(str(path), IngestError(f"cannot be opened ({exc})"))
+        except Exception as exc:  # a damaged archive must not stop the other paths
+            yield _UnreadablePath(
+                str(path), IngestError(f"cannot be read ({type(exc).__name__}: {exc})")
+            )
 
 
 def import_sources(
@@ -221,26 +194,35 @@ def import_sources(
     progress: Progress | None = None,
     reader: Reader | None = None,
 ) -> ImportReport:
-    """Import already-listed sources (see the module docstring for the steps)."""
+    """Import already-listed sources (see the module docstring for the steps).
+
+    The default reader reads manual-session CSV times without a zone in the athlete's zone.
+    """
+    with store.transaction() as tx:
+        done = tx.done_hashes(athlete_id)
+        athlete = tx.get_athlete(athlete_id)
     if reader is None:
         from stridewise.ingest import read_bytes
 
-        reader = read_bytes
+        reader = partial(read_bytes, local_tz=_zone(athlete.time_zone if athlete else None))
     decode_with: Reader = reader
     total = len(sources) if isinstance(sources, Sized) else 0
     n_workers = choose_workers(total or None, workers)
     # With an unknown count, decode inline until the batch proves big enough for workers.
     pool_from = 0 if (total or workers is not None) else POOL_MIN_FILES
     report = ImportReport()
-    with store.transaction() as tx:
-        done = tx.done_hashes(athlete_id)
     in_run: set[str] = set()
     pending: deque[_Job] = deque()
     window = 0
-    pool: Executor | None = None
+    pool: DecodePool | None = None
 
     def finish(job: _Job) -> None:
-        result = job.early or _store_job(store, athlete_id, job, done, decode_with)
+        if job.early is not None:
+            result = job.early
+            if result.status == "failed":
+                _log_failure(store, athlete_id, result, job.source.size_bytes)
+        else:
+            result = _store_safely(store, athlete_id, job, done, decode_with, pool)
         report.files.append(result)
         if progress is not None:
             progress(result, len(report.files), total)
@@ -248,28 +230,17 @@ def import_sources(
     try:
         for index, source in enumerate(sources):
             if pool is None and n_workers > 1 and index >= pool_from:
-                # forkserver: workers are not forked from a process that holds database
-                # connections and a progress-bar thread.
-                pool = ProcessPoolExecutor(n_workers, mp_context=get_context("forkserver"))
+                pool = DecodePool(decode_with, n_workers)
                 window = 4 * n_workers
-            job = _Job(source)
-            try:
-                job.data = source.read()
-            except IngestError as exc:
-                job.early = FileResult(source.name, "failed", exc.reason)
-            except OSError as exc:
-                job.early = FileResult(source.name, "failed", f"cannot be read ({exc})")
+            job = _read_job(source)
             if job.data is not None:
                 job.sha256 = sha256_hex(job.data)
                 if job.sha256 in done:
                     job.early = FileResult(source.name, "duplicate", SAME_FILE, job.sha256)
                 elif job.sha256 not in in_run:
                     in_run.add(job.sha256)
-                    job.decoded = (
-                        pool.submit(_decode, decode_with, job.data, source.name)
-                        if pool is not None
-                        else None
-                    )
+                    if pool is not None:
+                        job.decoded = pool.submit(job.data, source.name)
             pending.append(job)
             while len(pending) > window:
                 finish(pending.popleft())
@@ -279,104 +250,163 @@ def import_sources(
         report.interrupted = True
     finally:
         if pool is not None:
-            pool.shutdown(wait=not report.interrupted, cancel_futures=True)
+            pool.shutdown(wait=not report.interrupted)
     return report
 
 
+def _zone(name: str | None) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _read_job(source: SourceLike) -> _Job:
+    """The source's bytes, or why they could not be had: the cap is checked from the size on
+    disk first, so a 2 GiB file is refused without being read into memory."""
+    job = _Job(source)
+    if source.size_bytes > MAX_FILE_BYTES:
+        job.early = FileResult(
+            source.name, "failed",
+            f"is {source.size_bytes >> 20} MiB, over the {MAX_FILE_BYTES >> 20} MiB cap",
+        )
+        return job
+    try:
+        job.data = source.read()
+    except IngestError as exc:
+        job.early = FileResult(source.name, "failed", exc.reason)
+    except OSError as exc:
+        job.early = FileResult(source.name, "failed", f"cannot be read ({exc})")
+    except Exception as exc:  # any archive or source bug: this file fails, the batch goes on
+        job.early = FileResult(
+            source.name, "failed", f"cannot be read ({type(exc).__name__}: {exc})"
+        )
+    return job
+
+
+def _log_failure(store: Store, athlete_id: int, result: FileResult, size_bytes: int) -> None:
+    """Log a failed file; a database that cannot even take the log row is left at that."""
+    try:
+        with store.write_transaction(athlete_id) as tx:
+            _log(tx, athlete_id, result, size_bytes=size_bytes)
+    except SQLAlchemyError:
+        result.warnings.append("this failure could not be written to the import log")
+
+
+def _store_safely(
+    store: Store, athlete_id: int, job: _Job, done: set[str], reader: Reader,
+    pool: DecodePool | None,
+) -> FileResult:
+    """:func:`_store_job`; a database error fails this file (rolled back), not the batch."""
+    try:
+        return _store_job(store, athlete_id, job, done, reader, pool)
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+        result = FileResult(
+            job.source.name, "failed", f"could not be saved to the database ({detail})",
+            job.sha256,
+        )
+        _log_failure(store, athlete_id, result, len(job.data or b""))
+        return result
+
+
+def _decoded(job: _Job, reader: Reader, pool: DecodePool | None) -> Decoded:
+    assert job.data is not None
+    decoded = job.decoded
+    if isinstance(decoded, Future):
+        assert pool is not None
+        return pool.result(decoded, job.data, job.source.name)
+    return decoded if decoded is not None else decode(reader, job.data, job.source.name)
+
+
 def _store_job(
-    store: Store, athlete_id: int, job: _Job, done: set[str], reader: Reader
+    store: Store, athlete_id: int, job: _Job, done: set[str], reader: Reader,
+    pool: DecodePool | None,
 ) -> FileResult:
     name, data, digest = job.source.name, job.data, job.sha256
     assert data is not None and digest is not None
     if digest in done:  # a copy of a file imported earlier in this batch
         return FileResult(name, "duplicate", SAME_FILE, digest)
-    decoded = job.decoded
-    if isinstance(decoded, Future):
-        try:
-            decoded = decoded.result()
-        except BrokenExecutor:  # a worker died (killed, out of memory): decode here instead
-            decoded = _decode(reader, data, name)
-    elif decoded is None:
-        decoded = _decode(reader, data, name)
+    decoded = _decoded(job, reader, pool)
     result = FileResult(name, "failed", decoded.error, digest)
     if decoded.items is None:
-        with store.transaction() as tx:
+        with store.write_transaction(athlete_id) as tx:
             _log(tx, athlete_id, result, size_bytes=len(data))
         return result
-    items = decoded.items
-    _apply_meta(items, getattr(job.source, "meta", None), result.warnings)
+    items = _apply_meta(decoded.items, getattr(job.source, "meta", None), result.warnings)
     store.raw.put(data, digest)
-    with store.transaction() as tx:
-        duplicates_of: list[str] = []
-        for item in items:
-            if isinstance(item, ManualSession):
-                row = tx.add_manual_session(athlete_id, item, source_sha256=digest)
-                result.manual_session_ids.append(row.id)
-                continue
-            result.warnings.extend(item.warnings)
-            kept_instead = _resolve_duplicate(tx, athlete_id, item, name)
-            if kept_instead is not None:
-                duplicates_of.append(kept_instead)
-                continue
-            added = tx.add_activity(athlete_id, item, source_sha256=digest, source_name=name)
-            result.activity_ids.append(added.id)
-        if result.activity_ids or result.manual_session_ids:
-            result.status, result.reason = "imported", None
-            result.warnings.extend(f"skipped a duplicate of {d}" for d in duplicates_of)
-        else:
-            result.status = "duplicate"
-            result.reason = "same activity as " + "; ".join(duplicates_of)
+    with store.write_transaction(athlete_id) as tx:
+        # Another import (another process) may have stored this file since the batch began.
+        if tx.is_done_hash(athlete_id, digest):
+            done.add(digest)
+            return FileResult(name, "duplicate", SAME_FILE, digest)
+        _store_items(tx, athlete_id, items, result)
         _log(tx, athlete_id, result, size_bytes=len(data))
     done.add(digest)
     return result
 
 
-def _resolve_duplicate(tx: Tx, athlete_id: int, new: Activity, new_name: str) -> str | None:
-    """None to store ``new`` (replacing a poorer recording of it, if any); else a description
-    of the stored recording that is kept instead."""
-    candidates = tx.activities_starting_near(
-        athlete_id, new.start_time_utc, DUPLICATE_START_WINDOW_S
+def _store_items(
+    tx: Tx, athlete_id: int, items: list[Activity | ManualSession], result: FileResult
+) -> None:
+    """Add what is new; the result says what was stored and what was a duplicate."""
+    digest, name = result.sha256, result.source_name
+    sessions, sessions_already = split_new_sessions(
+        tx, athlete_id, [s for s in items if isinstance(s, ManualSession)]
     )
-    for old in candidates:
-        if not is_same_activity(
-            old.start_time_utc.timestamp(), old.elapsed_s, old.distance_m,
-            new.start_time_utc.timestamp(), new.summary.elapsed_s, new.summary.distance_m,
-        ):
+    for session in sessions:
+        result.manual_session_ids.append(
+            tx.add_manual_session(athlete_id, session, source_sha256=digest).id
+        )
+    duplicates_of: list[str] = []
+    for item in (a for a in items if isinstance(a, Activity)):
+        result.warnings.extend(item.warnings)
+        kept_instead = resolve_duplicate(tx, athlete_id, item, name)
+        if kept_instead is not None:
+            duplicates_of.append(kept_instead)
             continue
-        old_rank = FORMAT_RICHNESS.get(old.source_format, 0)
-        if FORMAT_RICHNESS.get(new.source_format, 0) > old_rank:
-            tx.supersede_activity(
-                old.id,
-                f"same activity as {new_name}, kept as the richer recording "
-                f"({new.source_format.upper()} over {old.source_format.upper()})",
-            )
-            continue
-        origin = old.source_name or "an earlier import"
-        return f"activity #{old.id} ({origin}, {old.source_format.upper()})"
-    return None
+        added = tx.add_activity(athlete_id, item, source_sha256=digest, source_name=name)
+        result.warnings.extend(added.warnings[len(item.warnings):])
+        result.activity_ids.append(added.id)
+    skipped = [f"skipped a duplicate of {d}" for d in duplicates_of]
+    if sessions_already:
+        skipped.append(f"skipped {sessions_already} session(s) already stored")
+    if result.activity_ids or result.manual_session_ids:
+        result.status, result.reason = "imported", None
+        result.warnings.extend(skipped)
+    else:
+        result.status = "duplicate"
+        reasons = ["same activity as " + "; ".join(duplicates_of)] if duplicates_of else []
+        result.reason = "; ".join([*reasons, *([SAME_SESSIONS] if sessions_already else [])])
 
 
 def _apply_meta(
     items: list[Activity | ManualSession], meta: SourceMetaLike | None, warnings: list[str]
-) -> None:
-    """Names, sports and RPE that an archive's index gives (Strava/Garmin) override the file's."""
+) -> list[Activity | ManualSession]:
+    """Names, sports and RPE that an archive's index gives (Strava/Garmin) override the file's.
+
+    A new sport rebuilds the activity (:func:`stridewise.activity.with_sport`): cadence units,
+    steps and speed limits depend on it."""
     if meta is None:
-        return
-    activities = [a for a in items if isinstance(a, Activity)]
+        return items
+    warnings.extend(getattr(meta, "warnings", ()))
     rpe = meta.rpe
     if rpe is not None and not (math.isfinite(rpe) and 0 <= rpe <= 10):
         warnings.append(f"ignored the archive's RPE {rpe}: not on the 0-10 scale")
         rpe = None
-    for activity in activities:
-        if meta.name:
-            activity.name = meta.name
-        if rpe is not None:
-            activity.rpe = rpe
     sport = normalise_sport(meta.sport)
-    if len(activities) == 1 and sport != "other" and sport != activities[0].sport:
-        # The summary depends on the sport (cadence and steps count for foot sports only).
-        activities[0].sport = sport
-        activities[0].summary = compute_summary(activities[0].records, sport)
+    n_activities = sum(1 for a in items if isinstance(a, Activity))
+    out: list[Activity | ManualSession] = []
+    for item in items:
+        if isinstance(item, Activity):
+            if n_activities == 1 and sport != "other" and sport != item.sport:
+                item = with_sport(item, sport)
+            if meta.name:
+                item.name = meta.name
+            if rpe is not None:
+                item.rpe = rpe
+        out.append(item)
+    return out
 
 
 def _log(tx: Tx, athlete_id: int, result: FileResult, *, size_bytes: int | None) -> m.ImportLog:

@@ -13,6 +13,7 @@ Ingest knows nothing of the store.
 from __future__ import annotations
 
 import zlib
+from datetime import tzinfo
 
 from stridewise.activity import Activity, ManualSession
 from stridewise.errors import (
@@ -77,8 +78,11 @@ def gunzip_capped(data: bytes, source_name: str, limit: int = MAX_FILE_BYTES) ->
     return out
 
 
-def read_bytes(data: bytes, *, source_name: str) -> Parsed:
-    """Read one file's bytes (any supported format, optionally gzipped) into activities."""
+def read_bytes(data: bytes, *, source_name: str, local_tz: tzinfo | None = None) -> Parsed:
+    """Read one file's bytes (any supported format, optionally gzipped) into activities.
+
+    ``local_tz`` is the zone of manual-session CSV times written without one (the athlete's);
+    activity files carry their own UTC times."""
     if len(data) > MAX_FILE_BYTES:
         raise FileTooLargeError(
             f"is {len(data) >> 20} MiB, over the {MAX_FILE_BYTES >> 20} MiB cap",
@@ -87,7 +91,7 @@ def read_bytes(data: bytes, *, source_name: str) -> Parsed:
     kind = sniff_format(data, source_name)
     if kind == "gz":
         inner = source_name[:-3] if source_name.lower().endswith(".gz") else source_name
-        return read_bytes(gunzip_capped(data, source_name), source_name=inner)
+        return read_bytes(gunzip_capped(data, source_name), source_name=inner, local_tz=local_tz)
     if kind == "zip":
         raise UnsupportedFormatError(
             "is a zip archive: import it as a path so its files are walked", source=source_name
@@ -99,7 +103,9 @@ def read_bytes(data: bytes, *, source_name: str) -> Parsed:
     elif kind == "tcx":
         from stridewise.ingest import tcx as reader  # type: ignore[no-redef]
     else:
-        from stridewise.ingest import csvlog as reader  # type: ignore[no-redef]
+        from stridewise.ingest import csvlog
+
+        return list(csvlog.read(data, source_name=source_name, local_tz=local_tz))
     return list(reader.read(data, source_name=source_name))
 
 

@@ -5,9 +5,11 @@ Columns (header names are case-insensitive; the order does not matter):
 ===============  =========  ==============================================================
 ``date``         required   ISO date (``2025-03-14``) or date and time
                             (``2025-03-14T07:30``, ``2025-03-14 07:30``, with an optional
-                            zone such as ``+01:00`` or ``Z``). A time without a zone is the
-                            local time of this computer; a date alone is taken as noon local
-                            time, so the day stays the same under any time-zone shift.
+                            zone such as ``+01:00`` or ``Z``). A time without a zone is in
+                            the athlete's time zone (the importer passes it; else this
+                            computer's); a date alone is taken as noon local time, so the
+                            day stays the same under any time-zone shift. Dates before 2000
+                            or after tomorrow are refused, as for activity files.
 ``type``         required   run, walk, strength, balance, impact or other
 ``duration``     required   minutes (``45``, ``37.5``) or ``h:mm:ss`` (``1:05:00``). Two-part
                             values like ``1:30`` are refused: minutes:seconds and
@@ -30,10 +32,10 @@ import csv
 import io
 import math
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
-from stridewise.activity import MANUAL_KINDS, ManualSession
+from stridewise.activity import EARLIEST_PLAUSIBLE, MANUAL_KINDS, ManualSession
 from stridewise.errors import CorruptFileError, EmptyActivityError
 
 METRES_PER_MILE = 1609.344
@@ -65,7 +67,12 @@ def _parse_start(text: str, local_tz: tzinfo | None) -> datetime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=local_tz) if local_tz else moment.astimezone()
-    return moment.astimezone(UTC)
+    moment = moment.astimezone(UTC)
+    if moment < EARLIEST_PLAUSIBLE:
+        raise _RowError(f"date {text!r} is before 2000")
+    if moment > datetime.now(UTC) + timedelta(days=1):
+        raise _RowError(f"date {text!r} is in the future")
+    return moment
 
 
 def _parse_duration_s(text: str) -> float:

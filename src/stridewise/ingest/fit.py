@@ -15,9 +15,11 @@ Decisions, in one place:
   They are made absolute with a ``timestamp_correlation`` message when there is one, else
   with the activity message's ``local_timestamp`` (then the UTC offset is unknown and a
   warning says so); with neither, the file is refused: its date cannot be known.
-* Cadence: FIT stores strides per minute of one foot (+ ``fractional_cadence``), doubled
-  to ``cadence_spm`` for foot sports; cycling cadence is ``cadence_rpm``; other sports'
-  cadence (swim strokes) is not kept. ``enhanced_speed``/``enhanced_altitude`` win when set.
+* Cadence: FIT stores strides per minute of one foot (+ ``fractional_cadence``); it goes
+  to :func:`~stridewise.activity.build_activity` as recorded, which converts it by the final
+  sport: doubled to ``cadence_spm`` for foot sports, ``cadence_rpm`` for cycling and unknown
+  sports; other sports' cadence (swim strokes) is not kept. ``enhanced_speed`` and
+  ``enhanced_altitude`` win when set.
 """
 
 from __future__ import annotations
@@ -47,7 +49,6 @@ from stridewise.fit.profile import (
     SUB_SPORT,
     SUB_SPORT_TO_STRIDEWISE,
 )
-from stridewise.summary import FOOT_SPORTS
 
 SEMICIRCLE_DEG = 180.0 / 2**31
 TRANSITION = 3
@@ -96,13 +97,14 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
         sport = SUB_SPORT_TO_STRIDEWISE.get(sub_name or "") or SPORT_TO_STRIDEWISE.get(
             sport_name or "", "other"
         )
-        columns = _record_columns(fit, keep, time_s, sport)
+        columns = _record_columns(fit, keep, time_s)
         t = columns["time_s"]
         t0, t1 = float(np.nanmin(t)), float(np.nanmax(t))
         try:
             activities.append(
                 build_activity(
                     columns, sport=sport, source_format="fit",
+                    cadence_per_min=_cadence_per_min(fit, keep),
                     laps=_laps(fit, to_unix, t0, t1, group_of_segment, group),
                     sub_sport=sub_name,
                     utc_offset_s=utc_offset_s, device=device, warnings=list(warnings),
@@ -217,7 +219,7 @@ def _first_int(col: FloatArray) -> int | None:
 
 
 def _record_columns(
-    fit: FitData, keep: np.ndarray, time_s: FloatArray, sport: str
+    fit: FitData, keep: np.ndarray, time_s: FloatArray
 ) -> dict[str, FloatArray]:
     rec = fit.table("record")
 
@@ -228,7 +230,6 @@ def _record_columns(
         e, p = col(enhanced), col(plain)
         return np.where(np.isfinite(e), e, p)
 
-    cadence = col("cadence")
     columns = {
         "time_s": time_s[keep],
         "lat_deg": col("position_lat") * SEMICIRCLE_DEG,
@@ -239,12 +240,15 @@ def _record_columns(
         "heart_rate_bpm": col("heart_rate"),
         "power_w": col("power"),
     }
-    if sport in FOOT_SPORTS:
-        fraction = np.nan_to_num(col("fractional_cadence"), nan=0.0)
-        columns["cadence_spm"] = 2.0 * (cadence + fraction)
-    elif sport == "ride":
-        columns["cadence_rpm"] = cadence
     return {k: v for k, v in columns.items() if k == "time_s" or np.isfinite(v).any()}
+
+
+def _cadence_per_min(fit: FitData, keep: np.ndarray) -> FloatArray:
+    """Cadence as recorded (+ ``fractional_cadence``), converted by build_activity."""
+    rec = fit.table("record")
+    cadence = np.asarray(rec.get("cadence"), dtype=np.float64)[keep]
+    fraction = np.asarray(rec.get("fractional_cadence"), dtype=np.float64)[keep]
+    return cadence + np.nan_to_num(fraction, nan=0.0)
 
 
 def _laps(

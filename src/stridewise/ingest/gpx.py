@@ -5,8 +5,9 @@ Per track point: ``time``, ``lat``/``lon``, ``ele``, GPX 1.0 ``speed``, and from
 ``speed``) in any namespace or none (apps such as Strava write bare ``<power>``). The
 segments of a track are joined; the gap between them is simply a gap in time.
 
-Cadence: GPX ``cad`` counts per minute of one foot (strides) for foot sports, so it is
-doubled into ``cadence_spm``; for any other sport it is kept as ``cadence_rpm``.
+Cadence: GPX ``cad`` counts per minute of one foot (strides) for foot sports; it is handed to
+:func:`~stridewise.activity.build_activity` as it is, which converts it by the activity's
+final sport (doubled into ``cadence_spm`` for foot sports, ``cadence_rpm`` for cycling).
 
 Times without a zone are read as UTC, as the GPX schema defines. A track without timestamps
 is a planned route or course, not something that was recorded, and ``<rte>`` routes are never
@@ -30,7 +31,6 @@ from stridewise.ingest.xmlsafe import (
     number,
     release,
 )
-from stridewise.summary import FOOT_SPORTS
 
 NAN = math.nan
 
@@ -98,18 +98,13 @@ def _read_point(point: etree._Element, tags: dict[str, str], track: _Track) -> N
     cols["power"].append(power)
 
 
-def _records(track: _Track, sport: str) -> dict[str, list[float]]:
+def _records(track: _Track) -> dict[str, list[float]]:
     cols = track.columns
     out: dict[str, list[float]] = {"time_s": cols["time_s"]}
     for src, dst in (("lat_deg", "lat_deg"), ("lon_deg", "lon_deg"), ("altitude_m", "altitude_m"),
                      ("speed_mps", "speed_mps"), ("hr", "heart_rate_bpm"), ("power", "power_w")):
         if any(v == v for v in cols[src]):
             out[dst] = cols[src]
-    if any(v == v for v in cols["cad"]):
-        if sport in FOOT_SPORTS:
-            out["cadence_spm"] = [2.0 * v for v in cols["cad"]]
-        else:
-            out["cadence_rpm"] = cols["cad"]
     return out
 
 
@@ -175,7 +170,8 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
         sport = normalise_sport(track_type)
         activities.append(
             build_activity(
-                _records(track, sport),
+                _records(track),
+                cadence_per_min=track.columns["cad"],
                 sport=sport,
                 source_format="gpx",
                 device=creator,

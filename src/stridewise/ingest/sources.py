@@ -32,7 +32,7 @@ import re
 import stat
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
@@ -57,6 +57,8 @@ MAX_COMPRESSION_RATIO = 100
 _RATIO_CHECK_FROM_BYTES = 1024 * 1024
 _JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 _META_JSON_MAX_BYTES = 64 * 1024 * 1024
+#: Largest cell read from an export's activities.csv (Strava descriptions can be long).
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class SourceMeta:
     name: str | None = None
     sport: str | None = None
     rpe: float | None = None
+    #: Problems with the export's index itself (e.g. an unreadable activities.csv).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,14 @@ def _from_file(path: Path) -> Iterator[Source]:
         yield from _walk_zip(archive, display, depth=1,
                              budget=_Budget(remaining=MAX_ARCHIVE_TOTAL_BYTES))
         return
-    yield Source(name=display, size_bytes=path.stat().st_size, loader=path.read_bytes)
+    size_bytes = path.stat().st_size
+    if size_bytes > MAX_FILE_BYTES:
+        # Refused from its size on disk: never read into memory.
+        yield _refused(display, FileTooLargeError(
+            f"is {size_bytes >> 20} MiB, over the {MAX_FILE_BYTES >> 20} MiB cap",
+            source=display), size_bytes)
+        return
+    yield Source(name=display, size_bytes=size_bytes, loader=path.read_bytes)
 
 
 @dataclass
@@ -200,6 +211,11 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) ->
     try:
         with archive.open(info) as stream:
             data = _read_capped(stream, min(info.file_size, MAX_MEMBER_BYTES) + 1)
+    except NotImplementedError as exc:
+        raise UnsupportedFormatError(
+            f"is stored in the archive with a compression method this program cannot unpack "
+            f"(zip method {info.compress_type}, e.g. Deflate64 from Windows Explorer): extract "
+            "the archive with another tool and import the folder", source=shown) from exc
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise CorruptFileError(f"could not be read from the archive ({exc})",
                                source=shown) from exc
@@ -230,7 +246,8 @@ def _walk_zip(archive: zipfile.ZipFile, display: str, depth: int, budget: _Budge
             "possible zip bomb", source=display))
         return
     # A Garmin export's JSON sits in the outer zip, its FIT files in the nested ones.
-    metadata = {**(inherited or {}), **_export_metadata(archive, infos, display, budget)}
+    own, problems = _export_metadata(archive, infos, display, budget)
+    metadata = {**(inherited or {}), **own}
     for info in infos:
         if info.is_dir() or any(_is_junk(p) for p in info.filename.split("/")):
             continue
@@ -249,9 +266,11 @@ def _walk_zip(archive: zipfile.ZipFile, display: str, depth: int, budget: _Budge
         if is_zip:
             yield from _walk_nested_zip(archive, info, shown, depth, budget, metadata)
         else:
+            meta = _meta_for(info.filename, metadata)
+            if problems:
+                meta = replace(meta, warnings=(*meta.warnings, *problems))
             yield Source(name=shown, size_bytes=info.file_size,
-                         loader=_member_loader(archive, info, shown),
-                         meta=_meta_for(info.filename, metadata))
+                         loader=_member_loader(archive, info, shown), meta=meta)
 
 
 def _walk_nested_zip(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str,
@@ -279,10 +298,13 @@ def _meta_for(member: str, metadata: dict[str, SourceMeta]) -> SourceMeta:
     return SourceMeta()
 
 
-def _export_metadata(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], display: str,
-                     budget: _Budget) -> dict[str, SourceMeta]:
-    """Member path (Strava) or ``id:<activityId>`` (Garmin) -> what the export says."""
+def _export_metadata(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], display: str, budget: _Budget
+) -> tuple[dict[str, SourceMeta], list[str]]:
+    """Member path (Strava) or ``id:<activityId>`` (Garmin) -> what the export says; and the
+    problems with an index that could not be used (its files are imported without it)."""
     found: dict[str, SourceMeta] = {}
+    problems: list[str] = []
     for info in infos:
         base = posixpath.basename(info.filename).lower()
         is_strava = base == "activities.csv"
@@ -294,16 +316,22 @@ def _export_metadata(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], dis
             continue
         try:
             raw = _read_member(archive, info, shown)
-        except IngestError:
-            continue
-        if is_strava:
-            found.update(_strava_metadata(raw, posixpath.dirname(info.filename)))
-        else:
-            found.update(_garmin_metadata(raw))
-    return found
+            if is_strava:
+                found.update(_strava_metadata(raw, posixpath.dirname(info.filename)))
+            else:
+                found.update(_garmin_metadata(raw))
+        except (IngestError, csv.Error, ValueError, RecursionError) as exc:
+            reason = exc.reason if isinstance(exc, IngestError) else str(exc)
+            problems.append(
+                f"the archive's {info.filename} could not be read ({reason}), so names, sports "
+                "and effort from it were not used"
+            )
+    return found, problems
 
 
 def _strava_metadata(raw: bytes, root: str) -> dict[str, SourceMeta]:
+    # The limit is process-wide; it is only ever raised, to what a description may need.
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig", errors="replace"))))
     if not rows:
         return {}
@@ -345,7 +373,7 @@ def _rpe(text: str | None) -> float | None:
 def _garmin_metadata(raw: bytes) -> dict[str, SourceMeta]:
     try:
         payload = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return {}
     # The export wraps the list: [{"summarizedActivitiesExport": [ {...}, ... ]}]
     chunks = payload if isinstance(payload, list) else [payload]

@@ -6,8 +6,9 @@ ActivityExtension ``TPX`` values ``Speed``, ``RunCadence`` and ``Watts``. Laps c
 ``Lap``'s ``StartTime``, ``TotalTimeSeconds`` and ``DistanceMeters``.
 
 Cadence: ``RunCadence`` counts strides of one foot per minute and is doubled into
-``cadence_spm``; plain ``Cadence`` is doubled into ``cadence_spm`` for foot sports and kept as
-``cadence_rpm`` (crank revolutions) otherwise.
+``cadence_spm``; plain ``Cadence`` is converted by the activity's final sport
+(:func:`~stridewise.activity.build_activity`: doubled into ``cadence_spm`` for foot sports,
+``cadence_rpm`` for cycling).
 
 Garmin Connect repeats the last point of a lap as the first of the next; a point with the
 same timestamp as the one before it is merged into it (its values fill the gaps of the
@@ -33,7 +34,6 @@ from stridewise.ingest.xmlsafe import (
     number,
     release,
 )
-from stridewise.summary import FOOT_SPORTS
 
 NAN = math.nan
 
@@ -127,7 +127,9 @@ def _text(element: etree._Element, tag: str) -> str | None:
     return text or None
 
 
-def _records(builder: _ActivityBuilder, sport: str) -> dict[str, list[float]]:
+def _records(builder: _ActivityBuilder) -> tuple[dict[str, list[float]], list[float] | None]:
+    """The record columns, and plain ``Cadence`` for :func:`build_activity` to convert by the
+    final sport (``RunCadence`` is a foot cadence whatever the sport says)."""
     columns = list(zip(*builder.points, strict=True))
     out: dict[str, list[float]] = {"time_s": list(columns[_T])}
     for index, name in enumerate(_FIELDS):
@@ -136,13 +138,11 @@ def _records(builder: _ActivityBuilder, sport: str) -> dict[str, list[float]]:
         if any(v == v for v in columns[index]):
             out[name] = list(columns[index])
     cad, run_cad = columns[_CAD], columns[_RUNCAD]
-    has_cad = any(v == v for v in cad)
-    if any(v == v for v in run_cad) or (has_cad and sport in FOOT_SPORTS):
+    if any(v == v for v in run_cad):
         # RunCadence wins where both exist; either is strides of one foot per minute.
         out["cadence_spm"] = [2.0 * (r if r == r else c) for r, c in zip(run_cad, cad, strict=True)]
-    elif has_cad:
-        out["cadence_rpm"] = list(cad)
-    return out
+        return out, None
+    return out, list(cad) if any(v == v for v in cad) else None
 
 
 def read(data: bytes, *, source_name: str) -> list[Activity]:
@@ -189,9 +189,11 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
     activities = []
     for builder, notes, device in recorded:
         sport = normalise_sport(builder.sport_text)
+        records, cadence = _records(builder)
         activities.append(
             build_activity(
-                _records(builder, sport),
+                records,
+                cadence_per_min=cadence,
                 sport=sport,
                 source_format="tcx",
                 laps=builder.laps,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +37,9 @@ class Store:
         self.url = url
         self.raw = raw
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            engine_setup.writer(engine), expire_on_commit=False
+        )
 
     @property
     def backend(self) -> str:
@@ -49,6 +52,21 @@ class Store:
         with self._sessions() as session, session.begin():
             yield Tx(session, self.raw)
 
+    @contextmanager
+    def write_transaction(self, athlete_id: int | None = None) -> Iterator[Tx]:
+        """A transaction that will write, serialised against other writers before its first
+        read, so a check-then-insert (is this file or activity stored yet?) cannot race:
+        SQLite takes the database write lock (``BEGIN IMMEDIATE``); PostgreSQL takes an
+        advisory lock on ``athlete_id`` (writers for other athletes go on in parallel).
+        Use :meth:`transaction` for reads."""
+        with self._write_sessions() as session, session.begin():
+            if athlete_id is not None and self.backend == "postgresql":
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+                    {"namespace": engine_setup.PG_LOCK_NAMESPACE, "key": athlete_id},
+                )
+            yield Tx(session, self.raw)
+
     def default_athlete_id(self) -> int:
         """The single-user athlete, created on first use."""
         with self.transaction() as tx:
@@ -56,7 +74,7 @@ class Store:
             if found is not None:
                 return found
         try:
-            with self.transaction() as tx:
+            with self.write_transaction() as tx:
                 return tx.add_athlete(DEFAULT_ATHLETE).id
         except IntegrityError:
             # Another process created it between our two transactions.

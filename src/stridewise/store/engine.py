@@ -5,6 +5,14 @@ SQLAlchemy URL works (PostgreSQL is tested). SQLite connections get WAL (readers
 the writer; survived kill -9 with nothing committed lost, reference/stack.md),
 ``synchronous=NORMAL`` (durable at checkpoints, much faster than FULL), foreign keys on and a
 busy timeout so several processes can share the file.
+
+Writers serialise: a write transaction (:meth:`stridewise.store.Store.write_transaction`)
+starts with ``BEGIN IMMEDIATE`` on SQLite, so it takes the write lock before its first read.
+A deferred transaction that reads, then writes, fails at once with "database is locked" when
+another process committed in between (WAL cannot upgrade a stale snapshot); an immediate one
+waits for the lock (up to the busy timeout) and then reads what the other one committed. Reads
+stay deferred and never wait. On PostgreSQL writers for one athlete take a transaction-scoped
+advisory lock instead.
 """
 
 from __future__ import annotations
@@ -25,6 +33,10 @@ DB_ENV = "STRIDEWISE_DB"
 RAW_DIR_ENV = "STRIDEWISE_RAW_DIR"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Execution option that marks an engine's transactions as writes (BEGIN IMMEDIATE on SQLite).
+WRITE_OPTION = "stridewise_write"
+#: First key of PostgreSQL advisory locks taken by stridewise (the second is the athlete id).
+PG_LOCK_NAMESPACE = 0x5357
 
 
 def data_dir() -> Path:
@@ -72,7 +84,13 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions are writes."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def make_engine(url: str) -> Engine:

@@ -114,7 +114,11 @@ class BodyMass(Base):
 
 class Activity(Base):
     __tablename__ = "activity"
-    __table_args__ = (Index("ix_activity_athlete_start", "athlete_id", "start_time_utc"),)
+    # AUTOINCREMENT: an id is never handed to another activity after a deletion (migration 0002).
+    __table_args__ = (
+        Index("ix_activity_athlete_start", "athlete_id", "start_time_utc"),
+        {"sqlite_autoincrement": True},
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
     sport: Mapped[str] = mapped_column(String(16))

@@ -13,6 +13,23 @@ from stridewise.activity import FloatArray
 from stridewise.store import models as m
 from stridewise.store.streams import CODEC, decode_records, encode_records
 
+#: Text columns with a length limit (PostgreSQL enforces it; SQLite would not).
+_TEXT_LIMITS = {
+    "name": m.Activity.name.type.length,
+    "device": m.Activity.device.type.length,
+    "sub_sport": m.Activity.sub_sport.type.length,
+}
+
+
+def fit_text(value: str | None, what: str, warnings: list[str]) -> str | None:
+    """``value`` cut to its column's limit, with a warning when it had to be cut."""
+    limit = _TEXT_LIMITS[what]
+    if value is None or limit is None or len(value) <= limit:
+        return value
+    warnings.append(f"shortened the {what.replace('_', ' ')} from {len(value)} to "
+                    f"{limit} characters")
+    return value[: limit - 1] + "\u2026"
+
 
 class ActivityRepo:
     session: Session
@@ -25,12 +42,14 @@ class ActivityRepo:
         source_sha256: str | None = None,
         source_name: str | None = None,
     ) -> m.Activity:
-        """Store the activity's summary row and its per-record stream."""
+        """Store the activity's summary row and its per-record stream. Text longer than its
+        column (a 600-character name) is shortened, with a warning in the row's warnings."""
         s = activity.summary
+        warnings = list(activity.warnings)
         row = m.Activity(
             athlete_id=athlete_id,
             sport=activity.sport,
-            sub_sport=activity.sub_sport,
+            sub_sport=fit_text(activity.sub_sport, "sub_sport", warnings),
             start_time_utc=activity.start_time_utc,
             utc_offset_s=activity.utc_offset_s,
             elapsed_s=s.elapsed_s,
@@ -43,14 +62,14 @@ class ActivityRepo:
             steps=s.steps,
             avg_speed_mps=s.avg_speed_mps,
             n_records=activity.n_records,
-            device=activity.device,
-            name=activity.name,
+            device=fit_text(activity.device, "device", warnings),
+            name=fit_text(activity.name, "name", warnings),
             rpe=activity.rpe,
             source_sha256=source_sha256,
             source_format=activity.source_format,
             source_name=source_name,
             laps=[asdict(lap) for lap in activity.laps],
-            warnings=list(activity.warnings),
+            warnings=warnings,
         )
         self.session.add(row)
         self.session.flush()
@@ -190,6 +209,15 @@ class ActivityRepo:
     def import_log_for_activity(self, activity_id: int) -> m.ImportLog | None:
         q = select(m.ImportLog).where(m.ImportLog.activity_id == activity_id)
         return self.session.scalar(q.order_by(m.ImportLog.id).limit(1))
+
+    def is_done_hash(self, athlete_id: int, sha256: str) -> bool:
+        """Whether a file with this hash was imported (or was a duplicate) for the athlete."""
+        q = select(m.ImportLog.id).where(
+            m.ImportLog.athlete_id == athlete_id,
+            m.ImportLog.status.in_(("imported", "duplicate")),
+            m.ImportLog.sha256 == sha256,
+        )
+        return self.session.scalar(q.limit(1)) is not None
 
     def done_hashes(self, athlete_id: int) -> set[str]:
         """Hashes of files already imported (or recognised as duplicates) for the athlete;

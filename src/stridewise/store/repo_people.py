@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stridewise.activity import ManualSession as ManualSessionInput
@@ -236,6 +236,24 @@ class PeopleRepo:
         self.session.add(row)
         self.session.flush()
         return row
+
+    def find_manual_sessions(
+        self, athlete_id: int, entry: ManualSessionInput
+    ) -> list[m.ManualSession]:
+        """Stored sessions that ``entry`` repeats: same start, kind, duration and distance
+        (to the second and the metre), so re-importing an edited log adds only new rows."""
+        q = select(m.ManualSession).where(
+            m.ManualSession.athlete_id == athlete_id,
+            m.ManualSession.start_time_utc == entry.start_time_utc,
+            m.ManualSession.kind == entry.kind,
+            func.abs(m.ManualSession.duration_s - entry.duration_s) < 1.0,
+        )
+        return [
+            row for row in self.session.scalars(q.order_by(m.ManualSession.id))
+            if (row.distance_m is None and entry.distance_m is None)
+            or (row.distance_m is not None and entry.distance_m is not None
+                and abs(row.distance_m - entry.distance_m) < 1.0)
+        ]
 
     def get_manual_session(self, session_id: int) -> m.ManualSession | None:
         return self.session.get(m.ManualSession, session_id)

@@ -1,0 +1,109 @@
+"""Decoding files in worker processes, surviving a worker that dies.
+
+A reader runs in a process pool across files; errors come back as text (exception pickling
+loses fields). When a worker dies (the OOM killer, a crash in a C extension), every file in
+flight gets :class:`BrokenProcessPool`, though only one of them killed it. Each of those files
+is then decoded again ALONE in a fresh one-worker pool: the innocent ones are read, and the one
+that kills its worker again is reported as failed. Such a file is never decoded in the main
+process, where it would take the whole import down. Later files go to a new pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+from stridewise.activity import Activity, ManualSession
+from stridewise.errors import IngestError
+
+Reader = Callable[..., list[Activity | ManualSession]]
+
+WORKER_DIED = (
+    "the decoder process stopped abruptly while reading this file (it ran out of memory or "
+    "crashed), so the file was not imported"
+)
+
+
+@dataclass
+class Decoded:
+    """What a reader made of one file: items, or the reason it could not."""
+
+    items: list[Activity | ManualSession] | None
+    error: str | None
+
+
+def decode(reader: Reader, data: bytes, source_name: str) -> Decoded:
+    """Run ``reader``; any exception becomes a reason, so one bad file never stops a batch."""
+    try:
+        items = reader(data, source_name=source_name)
+    except IngestError as exc:
+        return Decoded(None, exc.reason)
+    except (ValueError, OverflowError) as exc:
+        return Decoded(None, str(exc))
+    except Exception as exc:  # an unexpected reader bug must not stop the batch
+        return Decoded(None, f"could not be read ({type(exc).__name__}: {exc})")
+    if not items:
+        return Decoded(None, "holds no activity or session")
+    return Decoded(items, None)
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver: workers are not forked from a process that holds database connections and
+    # a progress-bar thread.
+    return ProcessPoolExecutor(workers, mp_context=get_context("forkserver"))
+
+
+class DecodePool:
+    """A process pool for :func:`decode` that is replaced when a worker dies."""
+
+    def __init__(self, reader: Reader, workers: int) -> None:
+        self.reader = reader
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = _new_pool(workers)
+        # Which pool ran each future, so a late report from a dead pool does not also
+        # shut down its healthy replacement.
+        self._pool_of: dict[Future[Decoded], ProcessPoolExecutor] = {}
+
+    def submit(self, data: bytes, source_name: str) -> Future[Decoded]:
+        if self._pool is None:
+            self._pool = _new_pool(self.workers)
+        try:
+            future = self._pool.submit(decode, self.reader, data, source_name)
+        except BrokenProcessPool:
+            self._retire(self._pool)
+            return self.submit(data, source_name)
+        self._pool_of[future] = self._pool
+        return future
+
+    def result(self, future: Future[Decoded], data: bytes, source_name: str) -> Decoded:
+        """The decoded file; if the pool broke meanwhile, decode it alone in a fresh worker."""
+        pool = self._pool_of.pop(future, None)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._retire(pool)
+            return self._decode_alone(data, source_name)
+
+    def _retire(self, pool: ProcessPoolExecutor | None) -> None:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        if pool is self._pool:
+            self._pool = None
+
+    def _decode_alone(self, data: bytes, source_name: str) -> Decoded:
+        alone = _new_pool(1)
+        try:
+            return alone.submit(decode, self.reader, data, source_name).result()
+        except BrokenProcessPool:
+            return Decoded(None, WORKER_DIED)
+        finally:
+            alone.shutdown(wait=False, cancel_futures=True)
+
+    def shutdown(self, *, wait: bool) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=True)
+        self._pool = None
+        self._pool_of.clear()
