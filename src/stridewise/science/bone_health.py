@@ -33,8 +33,9 @@ hip) leaves the level unchanged, as the consensus puts it in the moderate-impact
 includes jogging, but it adds a reason and a doctor point [U]. Garvan counts only low-trauma
 fractures since 50, as the model defines.
 
-``moderate_impact`` means moderate impacts such as heel drops, stamping, stair climbing and
-short jogging intervals as a plan allows, but not continuous running until a doctor agrees.
+``moderate_impact`` means moderate impacts such as heel drops, stamping, stair climbing and low
+hops. The consensus counts jogging as moderate impact, but stridewise's plans include no running
+at this level: whether short, gentle jogging suits the person is a question for their doctor.
 ``balance_first`` is set by any fall in the last 12 months [V].
 """
 

@@ -123,8 +123,9 @@ READINESS_LABELS: Mapping[Readiness, str] = {
 #: Plain words for each impact level.
 IMPACT_LABELS: Mapping[ImpactLevel, str] = {
     ImpactLevel.RUNNING: "Running is fine: build up gradually",
-    ImpactLevel.MODERATE_IMPACT: "Moderate impact (heel drops, stair climbing, short jogging "
-    "intervals); no continuous running until a doctor agrees",
+    ImpactLevel.MODERATE_IMPACT: "Moderate impact (heel drops, stair climbing, low hops), with "
+    "strength and balance; no running in your plan for now: ask your doctor whether short, "
+    "gentle jogging is right for you",
     ImpactLevel.UP_TO_BRISK_WALKING: "Impact up to brisk walking, plus strength and balance "
     "exercises; no running",
 }
