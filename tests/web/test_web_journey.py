@@ -82,7 +82,7 @@ def test_journey_plan_import_pain_changes_plan_trends_report(client: TestClient)
         "pain_score": "6", "pain_site": "Left shin", "pain_timing": "during",
         "pain_localised_bone": "no", "fell": "no"})
     assert "Your plan has changed" in checkin.text
-    assert "Left shin pain reached 6/10" in html.unescape(checkin.text)
+    assert "Your left shin pain reached 6/10" in html.unescape(checkin.text)
     changes = client.get("/plan").text
     assert "Plan re-made from" in re.search(r'<ul id="plan-changes">(.*?)</ul>', changes,
                                             re.S).group(1)
@@ -104,7 +104,7 @@ def test_journey_plan_import_pain_changes_plan_trends_report(client: TestClient)
 
     report = build_report(client.app.state.store)  # type: ignore[attr-defined]
     assert "<script src=" not in report and "<link" not in report
-    assert "Plotly.newPlot" in report and "Left shin" in html.unescape(report)
+    assert "Plotly.newPlot" in report and "left shin" in html.unescape(report)
 
 
 @pytest.mark.parametrize("status", ["done", "missed"])

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -19,9 +19,6 @@ from stridewise.cli.data import (
     opened,
     out,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def register(app: typer.Typer) -> None:
@@ -150,7 +147,13 @@ def log_checkin(
     energy: Annotated[int | None, typer.Option(help="1 (drained) to 5 (full of energy).")] = None,
     notes: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Log how you feel: pain, sleep, wellbeing (WHO-5), energy, falls."""
+    """Log how you feel: pain, sleep, wellbeing (WHO-5), energy, falls. The pain rules are
+    applied at once and the plan re-made when their answer changed, as on the dashboard."""
+    from datetime import datetime
+
+    from stridewise.monitor import zone_of
+    from stridewise.plan.service import record_checkin
+    from stridewise.science.pain import PainAction
     from stridewise.store import CheckInInput
 
     with opened(db) as store:
@@ -165,15 +168,13 @@ def log_checkin(
             )
         except ValueError as exc:
             raise fail(str(exc)) from exc
-        with store.transaction() as tx:
-            row = tx.add_checkin(athlete_id, checkin)
+        row, decision, changes = record_checkin(store, athlete_id, checkin,
+                                                datetime.now(zone_of(store, athlete_id)).date())
     out.print(f"Check-in #{row.id} saved.")
-    if bone_tender or pain_timing in ("at_rest", "at_night"):
-        out.print(
-            "Pain you can press on at one spot of a bone, or pain at rest or at night, "
-            "needs a rest from running. Please see a doctor or physiotherapist before your "
-            "next run; this tool cannot tell what is causing it."
-        )
+    if decision is not None and decision.action is not PainAction.CONTINUE:
+        out.print(f"About your pain: {decision.reason}", markup=False)
+    for reason in changes:
+        out.print(f"Plan changed: {reason}", markup=False)
     if fell:
         out.print(
             "Sorry to hear you fell. If you hit your head, feel dizzy or confused, or cannot "

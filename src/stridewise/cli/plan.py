@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -86,13 +86,14 @@ def register(app: typer.Typer) -> None:
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
     ) -> None:
         """Export the plan to your calendar (ICS) and your watch (FIT workouts)."""
-        from stridewise.plan.service import fit_workouts, plan_ics
+        from stridewise.plan.downloads import fit_workouts, plan_ics
         from stridewise.store import open_store
 
         with open_store(db) as store:
             athlete_id = store.default_athlete_id()
-            calendar = plan_ics(store, athlete_id)
-            workouts = fit_workouts(store, athlete_id, since=date.today())
+            today = _local_today(store, athlete_id)
+            calendar = plan_ics(store, athlete_id, today)
+            workouts = fit_workouts(store, athlete_id, today)
         if calendar is None:
             typer.echo("No plan yet: make one with `stridewise plan new`.")
             raise typer.Exit(1)
@@ -110,25 +111,32 @@ def register(app: typer.Typer) -> None:
         on: str | None = typer.Option(None, "--date", help="Another day (YYYY-MM-DD)."),
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
     ) -> None:
-        """What to do today, why, and any warning."""
-        from stridewise.monitor import load_warnings
-        from stridewise.plan.service import today as today_answer
+        """What to do today, why, and any warning. For another day (--date) the answer is
+        advice only: the plan is re-made from the real today, never from another day."""
+        from stridewise.plan.service import day_answer
         from stridewise.series import daily_series
         from stridewise.store import open_store
 
-        day = date.fromisoformat(on) if on else date.today()
         with open_store(db) as store:
             athlete_id = store.default_athlete_id()
-            flags = tuple(w.text for w in load_warnings(daily_series(store, athlete_id,
-                                                                     through=day), day))
-            answer = today_answer(store, athlete_id, day, flags)
+            real_today = _local_today(store, athlete_id)
+            day = date.fromisoformat(on) if on else real_today
+            series = daily_series(store, athlete_id, through=day)
+            answer = day_answer(store, athlete_id, day, series, advice_only=day != real_today)
         advice = answer.advice
         typer.echo(f"Today ({day:%A %d %B}): {advice.headline}")
         typer.echo(f"Why: {advice.why}")
-        for warning in advice.warnings:
-            typer.echo(f"Warning: {warning}")
+        for warning in answer.warnings:
+            typer.echo(f"Warning: {warning.text}")
         for reason in answer.changes:
             typer.echo(f"Plan changed: {reason}")
+
+
+def _local_today(store: Any, athlete_id: int) -> date:
+    """The athlete's own today (their time zone), as the dashboard uses."""
+    from stridewise.monitor import zone_of
+
+    return datetime.now(zone_of(store, athlete_id)).date()
 
 
 def _show(plan: Any, days_shown: int | None) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from stridewise.plan.engine import build_plan
+from stridewise.plan.engine import MIN_RUN_S, build_plan
 from stridewise.plan.guards import longest_run_s
 from stridewise.plan.inputs import WALKING, PlanInputs, ScreeningFacts
 from stridewise.plan.model import RUN_KINDS, Goal, PastSession, Plan, PlanChange, PlannedSession
@@ -57,6 +57,73 @@ def mark_past(plan: Plan, done: Sequence[PastSession], today: date) -> tuple[Pla
     return tuple(marked)
 
 
+@dataclass(frozen=True)
+class Adjustment:
+    """Plan inputs after the pain decision, a load flag and missed sessions had their say."""
+
+    inputs: PlanInputs
+    causes: tuple[str, ...]
+    short_causes: tuple[str, ...]
+    see_doctor: bool
+
+
+def adjust_inputs(
+    inputs: PlanInputs, *, pain: PainSignal | None = None, load_flag: str | None = None,
+    missed_recent: int = 0, done_runs: Sequence[PastSession] = (),
+) -> Adjustment:
+    """What the pain rules, a load flag and recently missed sessions allow from
+    ``inputs.start`` on. The one place where they change a plan, for a new plan and a re-plan
+    alike: a stop means walking level (no running, no impact) and a bone-health plan; hold and
+    reduce cap every run for a week at the longest recent run (x0.6 for reduce), falling back
+    on the runs marked done in the plan, then on the beginner base, so a cap always holds."""
+    day = inputs.start
+    facts = inputs.screening
+    goal = inputs.goal
+    causes: list[str] = []
+    short_causes: list[str] = []
+    if pain is not None and pain.action == "stop":
+        facts = replace(facts, permitted_impact=WALKING, may_run=False)
+        causes.append(pain.reason.rstrip("."))
+        short_causes.append(_first_clause(pain.reason) + ". Please see a doctor before you "
+                            "run again")
+    if not facts.may_run:
+        goal = Goal.BONE
+    known = [*inputs.history, *done_runs]
+    recent_run = (longest_run_s(known, day, 14) or longest_run_s(known, day)
+                  or float(inputs.settings.first_run_base_s))
+    cap_s: float | None = None
+    if pain is not None and pain.action in ("hold", "reduce"):
+        causes.append(pain.reason.rstrip("."))
+        short_causes.append(_first_clause(pain.reason))
+        cap_s = (max(float(MIN_RUN_S), recent_run * REDUCE_FRACTION) if pain.action == "reduce"
+                 else recent_run)
+    if load_flag:
+        causes.append(load_flag.rstrip("."))
+        cap_s = recent_run if cap_s is None else min(cap_s, recent_run)
+    if missed_recent:
+        sessions = "session was" if missed_recent == 1 else "sessions were"
+        causes.append(f"{missed_recent} planned {sessions} not done in the last two weeks, "
+                      "so the plan restarts from what you actually did")
+        # After a gap, the first week back stays below what was last done.
+        back_s = longest_run_s(inputs.history, day, 14) or max(
+            float(MIN_RUN_S), MISSED_FRACTION * recent_run)
+        cap_s = back_s if cap_s is None else min(cap_s, back_s)
+    adjusted = replace(
+        inputs, screening=facts, goal=goal, run_cap_s=cap_s,
+        run_cap_until=day + timedelta(days=CAP_DAYS) if cap_s is not None else None,
+        run_cap_reason=f"Kept shorter for a week: {causes[0]}." if cap_s is not None else "",
+    )
+    return Adjustment(adjusted, tuple(causes), tuple(short_causes),
+                      pain is not None and pain.see_doctor)
+
+
+def with_doctor(text: str, see_doctor: bool) -> str:
+    """``text`` with a plain 'see a doctor' sentence, unless it already says so."""
+    if not see_doctor or "doctor" in text.lower():
+        return text
+    return text.rstrip(".") + ". Please see a doctor before you run again"
+
+
 def replan(
     plan: Plan, inputs: PlanInputs, today: date, done: Sequence[PastSession], *,
     pain: PainSignal | None = None, screening: ScreeningFacts | None = None,
@@ -64,57 +131,53 @@ def replan(
 ) -> Replan:
     """Rebuild ``plan`` from ``today``. ``inputs`` are the plan's original inputs; ``done`` is
     what the person actually did since the plan began; ``load_flag`` is a plain sentence from
-    the load monitor (a spike or a high ACWR) when one fired."""
+    the load monitor (a spike or a high ACWR) when one fired. A screening that no longer clears
+    the person to start cancels the rest of the plan (:func:`cancel_for_screening`)."""
     past = mark_past(plan, done, today)
+    if screening is not None and not screening.can_start:
+        return cancel_for_screening(past, plan, today)
     missed = [s for s in past if s.day < today and s.status == "missed"]
     history = [*(h for h in inputs.history if h.day < plan.start),
                *(d for d in done if d.day < today)]
     facts = screening or inputs.screening
-    goal = inputs.goal
     causes: list[str] = []
-    short_causes: list[str] = []
     if screening is not None and screening.permitted_impact != inputs.screening.permitted_impact:
         causes.append("your new screening permits activity up to "
                       f"{screening.permitted_impact.replace('_', ' ')}")
-    if pain is not None and pain.action == "stop":
-        facts = replace(facts, permitted_impact=WALKING, may_run=False)
-        causes.append(pain.reason.rstrip("."))
-        short_causes.append(_first_clause(pain.reason) + ". Please see a doctor")
-    if not facts.may_run:
-        goal = Goal.BONE
-    cap_s: float | None = None
-    recent_run = longest_run_s(history, today, 14) or longest_run_s(history, today)
-    if pain is not None and pain.action in ("hold", "reduce"):
-        causes.append(pain.reason.rstrip("."))
-        short_causes.append(_first_clause(pain.reason))
-        cap_s = recent_run * (REDUCE_FRACTION if pain.action == "reduce" else 1.0)
-    if load_flag:
-        causes.append(load_flag.rstrip("."))
-        cap_s = recent_run if cap_s is None else min(cap_s, recent_run)
     recent_missed = [s for s in missed if s.day >= today - timedelta(days=14)]
-    if recent_missed:
-        causes.append(f"{len(recent_missed)} planned session(s) in the last two weeks were not "
-                      "done, so the plan restarts from what you actually did")
-        # After a gap, the first week back stays below what was last done.
-        back_s = longest_run_s(history, today, 14) or MISSED_FRACTION * recent_run
-        cap_s = back_s if cap_s is None else min(cap_s, back_s)
-    cause = "; ".join(causes) or "the plan was refreshed from your latest data"
-    if (pain is not None and pain.see_doctor) or (screening is not None and not screening.may_run
-                                                   and inputs.screening.may_run):
-        cause += ". Please see a doctor before you run again"
     weeks_left = max(1, (plan.end - today).days // 7 + 1)
-    new_inputs = replace(
-        inputs, screening=facts, history=history, start=today, goal=goal, weeks=weeks_left,
-        run_cap_s=cap_s, run_cap_until=today + timedelta(days=CAP_DAYS) if cap_s else None,
-        run_cap_reason=f"Kept shorter for a week: {cause.split(';')[0]}." if cap_s else "",
-    )
-    future = build_plan(new_inputs)
+    done_runs = [s.as_past() for s in past
+                 if s.day < today and s.status == "done" and s.kind in RUN_KINDS]
+    adjustment = adjust_inputs(
+        replace(inputs, screening=facts, history=history, start=today, weeks=weeks_left),
+        pain=pain, load_flag=load_flag, missed_recent=len(recent_missed), done_runs=done_runs)
+    causes += adjustment.causes
+    lost_running = screening is not None and not screening.may_run and inputs.screening.may_run
+    cause = with_doctor("; ".join(causes) or "the plan was refreshed from your latest data",
+                        adjustment.see_doctor or lost_running)
+    future = build_plan(adjustment.inputs)
     kept = tuple(s for s in past if s.day < today)
     merged = Plan(future.goal, plan.start, max(plan.end, future.end), kept + future.sessions,
                   future.notes, future.beginner)
-    changes = describe_changes(plan, future, today, cause, short_causes[0] if short_causes
-                               else cause)
-    return Replan(merged, changes)
+    short = adjustment.short_causes[0] if adjustment.short_causes else cause
+    return Replan(merged, describe_changes(plan, future, today, cause, short))
+
+
+#: Why the rest of a plan is cancelled when a new screening does not clear the person to start.
+SCREENING_STOP_REASON = (
+    "Your latest health answers mean a doctor should check you before you go on, so the rest "
+    "of this plan is cancelled. Please see a doctor before going on with any exercise plan, "
+    "and take your screening summary with you. When your doctor is happy for you to exercise, "
+    "answer the health questions again and a new plan can start.")
+
+
+def cancel_for_screening(past: Sequence[PlannedSession], plan: Plan, today: date) -> Replan:
+    """The plan up to ``today`` (past sessions marked done or missed) with nothing after it, and
+    the change that says why: every session from today on is cancelled."""
+    kept = tuple(s for s in past if s.day < today)
+    stopped = Plan(plan.goal, plan.start, plan.end, kept, plan.notes, plan.beginner)
+    return Replan(stopped, (PlanChange(today, SCREENING_STOP_REASON,
+                                       {"cancelled_from": today.isoformat()}),))
 
 
 def _first_clause(sentence: str) -> str:
@@ -140,24 +203,32 @@ def describe_changes(old: Plan, new: Plan, today: date, cause: str,
     return tuple(changes)
 
 
+def _day_words(day: date) -> str:
+    """'Monday 23 November': a weekday alone is ambiguous over a two-week horizon."""
+    return f"{day:%A} {day.day} {day:%B}"
+
+
 def _day_change(day: date, before: list[PlannedSession], after: list[PlannedSession],
                 cause: str) -> str | None:
     runs_before = [s for s in before if s.kind in RUN_KINDS]
     runs_after = [s for s in after if s.kind in RUN_KINDS]
-    weekday = f"{day:%A}"
+    when = _day_words(day)
     if runs_before and runs_after:
+        # Minutes of running, not the session's length (walks and warm-up come on top).
         old_min = round(runs_before[0].running_s / 60)
         new_min = round(runs_after[0].running_s / 60)
         if new_min < old_min:
-            return f"{weekday}'s run shortened from {old_min} to {new_min} min: {cause}."
+            return (f"Run on {when} shortened from {old_min} to {new_min} minutes of running: "
+                    f"{cause}.")
         if new_min > old_min:
-            return f"{weekday}'s run lengthened from {old_min} to {new_min} min: {cause}."
+            return (f"Run on {when} lengthened from {old_min} to {new_min} minutes of running: "
+                    "the re-made plan builds up again from what you have actually done.")
         return None
     if runs_before:
-        instead = ", ".join(SESSION_LABEL[s.kind] for s in after) or "rest"
-        return f"{weekday}'s run replaced by {instead}: {cause}."
+        instead = " and ".join(f"a {SESSION_LABEL[s.kind]}" for s in after) or "rest"
+        return f"Run on {when} replaced by {instead}: {cause}."
     kinds_before = sorted(s.kind.value for s in before)
     kinds_after = sorted(s.kind.value for s in after)
     if kinds_before != kinds_after and runs_after:
-        return f"{weekday}: a run added ({round(runs_after[0].running_s / 60)} min)."
+        return f"{when}: a run added ({round(runs_after[0].running_s / 60)} minutes of running)."
     return None

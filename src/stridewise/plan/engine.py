@@ -127,8 +127,9 @@ def _advance(progress: Progress, sessions: list[PlannedSession], monday: date,
 def place_week(wants: list[Want], availability: Availability,
                beginner: bool) -> list[tuple[int, str, Want]]:
     """Put each want on a weekday and slot: runs spread out (never back to back for
-    beginners), then the rest on the emptiest days, a second session only in the evening slot
-    and only when the day's minutes allow; beginners get no impact the day after a run."""
+    beginners), then the rest on the emptiest days, a second session only in the evening slot,
+    only when the day's minutes allow and never of the same kind as the first; beginners get
+    no impact the day after a run. A want with no day left is dropped."""
     budget = availability.minutes_per_day * 60
     used: dict[int, int] = defaultdict(int)
     slots: dict[int, list[str]] = defaultdict(list)
@@ -150,6 +151,10 @@ def place_week(wants: list[Want], availability: Availability,
                             key=lambda d: (len(slots[d]), _same_kind(placed, d, want.kind), d))
         for d in candidates:
             if len(slots[d]) >= 2 or used[d] + need > budget:
+                continue
+            # One session of a kind a day: a second strength session in the evening is
+            # neither needed nor recovered from.
+            if any(day == d and w.kind == want.kind for day, _, w in placed):
                 continue
             if beginner and want.kind in IMPACT_KINDS and (d - 1) % 7 in run_weekdays:
                 continue

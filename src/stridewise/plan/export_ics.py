@@ -1,9 +1,12 @@
 """ICS calendar export. Each session's UID is derived from the plan id, its date and slot,
 so re-exporting a changed plan updates the same events in a calendar instead of adding copies;
-a cancelled or replaced session is exported with STATUS:CANCELLED so calendars remove it."""
+a cancelled or replaced session (``withdrawn``, possibly of an earlier plan) is exported with
+STATUS:CANCELLED and a higher SEQUENCE so calendars remove it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -12,27 +15,39 @@ from stridewise.plan.model import SLOT_START_HOUR, Plan, PlannedSession, Session
 from stridewise.plan.templates import SESSION_LABEL
 
 
+@dataclass(frozen=True)
+class Withdrawn:
+    """An event a calendar may hold that no longer stands: exported as cancelled."""
+
+    plan_id: str
+    session: PlannedSession
+    sequence: int
+
+
 def session_uid(plan_id: str, session: PlannedSession) -> str:
     return f"stridewise-{plan_id}-{session.day:%Y%m%d}-{session.slot}@stridewise"
 
 
 def plan_to_ics(plan: Plan, plan_id: str, *, stamp: datetime, sequence: int = 0,
-                units: str = "km") -> bytes:
+                units: str = "km", withdrawn: Sequence[Withdrawn] = ()) -> bytes:
     """The plan as an iCalendar file. ``stamp`` is the export time (DTSTAMP, UTC);
-    ``sequence`` grows with each re-plan so calendars take the newer version."""
+    ``sequence`` grows with each re-plan so calendars take the newer version; ``withdrawn``
+    events are added as cancelled."""
     cal = Calendar()
     cal.add("prodid", "-//stridewise//training plan//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"stridewise {plan.goal.value} plan")
-    for session in plan.sessions:
+    events = [*(Withdrawn(plan_id, s, sequence) for s in plan.sessions), *withdrawn]
+    for item in events:
+        session = item.session
         if session.kind == SessionKind.REST:
             continue
         start = datetime.combine(session.day, datetime.min.time()) + timedelta(
             hours=SLOT_START_HOUR[session.slot])
         event = Event()
-        event.add("uid", session_uid(plan_id, session))
+        event.add("uid", session_uid(item.plan_id, session))
         event.add("dtstamp", stamp)
-        event.add("sequence", sequence)
+        event.add("sequence", item.sequence)
         event.add("dtstart", start)
         event.add("dtend", start + timedelta(seconds=max(session.duration_s, 600)))
         event.add("summary", _summary(session, units))

@@ -42,6 +42,8 @@ class ScreeningFacts:
     can_start: bool = True
     balance_first: bool = False
     summary: str = ""
+    #: Why readiness is not cleared (the PAR-Q+ reasons), shown when ``can_start`` is False.
+    reasons: tuple[str, ...] = ()
 
     @property
     def impact_permitted(self) -> bool:
@@ -56,6 +58,8 @@ class ScreeningFacts:
             may_run=bool(result.may_run),
             can_start=bool(getattr(result, "can_start", True)),
             balance_first=bool(getattr(bone, "balance_first", False)),
+            reasons=tuple(str(r) for r in getattr(getattr(result, "readiness", None),
+                                                  "reasons", ())),
         )
 
 

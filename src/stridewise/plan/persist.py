@@ -71,13 +71,16 @@ def save_plan(tx: Any, athlete_id: int, plan: Plan, params: dict[str, Any]) -> i
 
 
 def replace_future(tx: Any, plan_id: int, plan: Plan, today: date,
-                   changes: tuple[PlanChange, ...], params: dict[str, Any]) -> None:
-    """Sessions from today still planned are superseded (kept, marked 'changed') and the new
-    ones added, except where a session already marked done or missed holds that day's slot."""
+                   changes: tuple[PlanChange, ...], params: dict[str, Any], *,
+                   superseded: str = "changed") -> None:
+    """Sessions from today still planned are superseded (kept, marked ``superseded``: 'changed'
+    for a re-plan, 'cancelled' when the plan stops) and the new ones added, except where a
+    session already marked done or missed holds that day's slot."""
     kept: set[tuple[date, int]] = set()
+    words = "re-planned" if superseded == "changed" else "cancelled: see a doctor first"
     for row in tx.list_planned_sessions(plan_id, since=today):
         if row.status == "planned":
-            tx.set_planned_status(row.id, "changed", "re-planned")
+            tx.set_planned_status(row.id, superseded, words)
         elif row.status in ("done", "missed"):
             kept.add((row.date, row.slot))
     for row in tx.list_planned_sessions(plan_id, until=today):

@@ -3,43 +3,48 @@
 The planner stays pure (:func:`stridewise.plan.build_plan`); :mod:`stridewise.plan.persist`
 moves plans in and out of the store; this module decides *when* to plan and re-plan:
 
-* :func:`create_plan` from the latest screening, the profile and the last 8 weeks;
-* :func:`today` gives the one answer for a day, re-planning first when something changed since
-  the last look: the pain rules' action, the permitted impact level (a new screening), the
-  number of recently missed sessions, or a load flag. Re-planning is idempotent: the state that
-  caused it is stored with the plan, so looking twice changes nothing;
-* :func:`adapt_now` re-plans from a day with everything known (the dashboard's button, and
-  straight after a pain check-in).
+* :func:`create_plan` from the latest screening, the profile, the last 8 weeks and the current
+  pain decision (through :func:`stridewise.plan.adapt.adjust_inputs`, as a re-plan does);
+* :func:`refresh` re-plans when something changed since the last look: the pain rules' action,
+  the permitted impact level or readiness (a new screening), the number of recently missed
+  sessions, or a load flag. Re-planning is idempotent: the state that caused it is stored with
+  the plan, so looking twice changes nothing. A screening that does not clear the person to
+  start cancels the rest of the plan with a change that says to see a doctor first;
+* :func:`today` and :func:`day_answer` give the one answer for a day (refreshing first, for the
+  real today only) with every warning, assembled the same way for the CLI, pages and API;
+* :func:`record_checkin` and :func:`record_screening` store new answers and re-plan at once;
+* :func:`adapt_now` re-plans from a day with everything known (the dashboard's button).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from stridewise.monitor import pain_decision, zone_of
+import pandas as pd
+
+from stridewise.monitor import Warning, current_warnings, load_warnings, pain_decision, zone_of
 from stridewise.plan import persist
-from stridewise.plan.adapt import PainSignal, mark_past, replan
+from stridewise.plan.adapt import PainSignal, adjust_inputs, mark_past, replan, with_doctor
 from stridewise.plan.engine import build_plan
-from stridewise.plan.export_fit import session_to_fit, workout_name
-from stridewise.plan.export_ics import plan_to_ics
 from stridewise.plan.inputs import PlanInputs, PlanUnavailableError
-from stridewise.plan.model import Availability, Goal, PlannedSession, Profile, SessionKind
+from stridewise.plan.model import Availability, Goal, Profile
 from stridewise.plan.today import TodayAdvice, today_advice
-from stridewise.science.pain import PainAction
-from stridewise.store import Store
+from stridewise.science.pain import PainAction, PainDecision
+from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult, screen
+from stridewise.store import CheckInInput, Store
 
 MISSED_LOOKBACK_DAYS = 14
-FIT_KINDS = (SessionKind.RUN_WALK, SessionKind.EASY_RUN, SessionKind.LONG_RUN)
 
 
 @dataclass(frozen=True)
 class TodayAnswer:
     advice: TodayAdvice
     changes: tuple[str, ...]  # reasons of any re-plan made before answering
+    #: Every warning for the day, most serious first (pain, readiness, load): what to show.
+    warnings: tuple[Warning, ...] = ()
 
 
 def _profile(tx: Any, athlete_id: int, today: date) -> Profile:
@@ -74,7 +79,9 @@ def _inputs(tx: Any, athlete_id: int, params: dict[str, Any], start: date,
 def create_plan(store: Store, athlete_id: int, goal: str, weekdays: list[int],
                 minutes_per_day: int, today: date, *, start: date | None = None,
                 weeks: int | None = None) -> int:
-    """Build and store a new active plan starting ``start`` (default ``today``).
+    """Build and store a new active plan starting ``start`` (default ``today``), shaped by the
+    current pain decision exactly as a re-plan would be: a stop gives a walking-level plan
+    without running or impact and says to see a doctor; hold and reduce cap the runs.
 
     Raises PlanUnavailableError (with a plain reason) when nothing safe can be offered, and
     ValueError for an unknown goal or impossible availability.
@@ -90,11 +97,14 @@ def create_plan(store: Store, athlete_id: int, goal: str, weekdays: list[int],
     }
     with store.transaction() as tx:
         inputs = _inputs(tx, athlete_id, params, first, today)
-        plan = build_plan(inputs)
         pain = _pain_signal(tx, athlete_id, today, zone)
-        params["last_look"] = {"pain": pain.action if pain else PainAction.CONTINUE.value,
-                               "permitted": inputs.screening.permitted_impact, "missed": 0,
-                               "load_flag": False}
+        adjustment = adjust_inputs(inputs, pain=pain)
+        plan = build_plan(adjustment.inputs)
+        if adjustment.causes:
+            note = with_doctor("This plan takes your latest check-in into account: "
+                               + "; ".join(adjustment.causes), adjustment.see_doctor)
+            plan = replace(plan, notes=(note.rstrip(".") + ".", *plan.notes))
+        params["last_look"] = _state(pain, inputs.screening, missed=0, load_flag=False)
         plan_id = persist.save_plan(tx, athlete_id, plan, params)
         tx.add_plan_change(plan_id, f"Plan made on {today:%A %d %B}."
                            + (" " + " ".join(plan.notes) if plan.notes else ""))
@@ -106,6 +116,15 @@ def _pain_signal(tx: Any, athlete_id: int, today: date, zone: ZoneInfo) -> PainS
     if decision is None or decision.action is PainAction.CONTINUE:
         return None
     return PainSignal.from_decision(decision)
+
+
+def _state(pain: PainSignal | None, screening: Any, missed: int,
+           load_flag: bool) -> dict[str, Any]:
+    """What a plan last answered; a re-plan is due when the current state differs."""
+    return {"pain": pain.action if pain else PainAction.CONTINUE.value,
+            "permitted": screening.permitted_impact if screening else None,
+            "can_start": screening.can_start if screening else True,
+            "missed": missed, "load_flag": load_flag}
 
 
 def _look(tx: Any, athlete_id: int, day: date, zone: ZoneInfo, load_warnings: tuple[str, ...]
@@ -120,10 +139,7 @@ def _look(tx: Any, athlete_id: int, day: date, zone: ZoneInfo, load_warnings: tu
     done = persist.load_history(tx, athlete_id, plan.start, day)
     missed = [s for s in mark_past(plan, done, day)
               if s.status == "missed" and s.day >= day - timedelta(days=MISSED_LOOKBACK_DAYS)]
-    state = {"pain": pain.action if pain else PainAction.CONTINUE.value,
-             "permitted": screening.permitted_impact if screening else None,
-             "missed": len(missed), "load_flag": bool(load_warnings)}
-    return pain, screening, state
+    return pain, screening, _state(pain, screening, len(missed), bool(load_warnings))
 
 
 def _replan(tx: Any, athlete_id: int, today: date, zone: ZoneInfo,
@@ -137,25 +153,14 @@ def _replan(tx: Any, athlete_id: int, today: date, zone: ZoneInfo,
     done = persist.load_history(tx, athlete_id, plan.start, today + timedelta(days=1))
     result = replan(plan, inputs, today, done, pain=pain, screening=screening,
                     load_flag=load_warnings[0] if load_warnings else None)
+    cancelled = screening is not None and not screening.can_start
+    if cancelled and not any(r.status == "planned"
+                             for r in tx.list_planned_sessions(plan_id, since=today)):
+        return []  # already cancelled: nothing left to change
     persist.replace_future(tx, plan_id, result.plan, today, result.changes,
-                           {**params, "last_look": state})
+                           {**params, "last_look": state},
+                           superseded="cancelled" if cancelled else "changed")
     return [change.reason for change in result.changes]
-
-
-def adapt_now(store: Store, athlete_id: int, today: date) -> list[str]:
-    """Re-plan from ``today`` with everything known; the changes' reasons."""
-    zone = zone_of(store, athlete_id)
-    with store.transaction() as tx:
-        return _replan(tx, athlete_id, today, zone)
-
-
-def adapt_after_checkin(store: Store, athlete_id: int, today: date) -> list[str]:
-    """Re-plan when the pain rules now say hold, reduce or stop (empty when the plan stands)."""
-    zone = zone_of(store, athlete_id)
-    with store.transaction() as tx:
-        if _pain_signal(tx, athlete_id, today, zone) is None:
-            return []
-        return _replan(tx, athlete_id, today, zone)
 
 
 def _needs_replan(state: dict[str, Any], previous: dict[str, Any]) -> bool:
@@ -165,71 +170,100 @@ def _needs_replan(state: dict[str, Any], previous: dict[str, Any]) -> bool:
         or (previous.get("pain") == PainAction.STOP.value
             and state["pain"] != PainAction.STOP.value)
         or state["permitted"] != previous.get("permitted")
+        or state["can_start"] != previous.get("can_start", True)
         or (state["missed"] > 0 and state["missed"] != previous.get("missed", 0))
         or (state["load_flag"] and not previous.get("load_flag"))
     )
 
 
-def today(store: Store, athlete_id: int, day: date,
-          load_warnings: tuple[str, ...] = ()) -> TodayAnswer:
-    """What to do on ``day``, after re-planning if anything changed since the last look."""
+def _refresh(tx: Any, athlete_id: int, day: date, zone: ZoneInfo,
+             load_warnings: tuple[str, ...] = ()) -> list[str]:
+    _pain, _screening, state = _look(tx, athlete_id, day, zone, load_warnings)
+    loaded = persist.load_plan(tx, athlete_id)
+    if loaded is None or state is None or not _needs_replan(
+            state, loaded[2].get("last_look") or {}):
+        return []
+    return _replan(tx, athlete_id, day, zone, load_warnings)
+
+
+def refresh(store: Store, athlete_id: int, today: date,
+            load_warnings: tuple[str, ...] = ()) -> list[str]:
+    """Re-plan from ``today`` if anything changed since the last look; the changes' reasons."""
+    zone = zone_of(store, athlete_id)
+    with store.transaction() as tx:
+        return _refresh(tx, athlete_id, today, zone, load_warnings)
+
+
+def adapt_now(store: Store, athlete_id: int, today: date) -> list[str]:
+    """Re-plan from ``today`` with everything known; the changes' reasons."""
+    zone = zone_of(store, athlete_id)
+    with store.transaction() as tx:
+        return _replan(tx, athlete_id, today, zone)
+
+
+def today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ...] = (), *,
+          advice_only: bool = False) -> TodayAnswer:
+    """What to do on ``day``, after re-planning if anything changed since the last look.
+    ``advice_only`` (for a day other than the real today) answers without changing the plan:
+    a plan is only ever re-made from the day it really is."""
     zone = zone_of(store, athlete_id)
     changes: list[str] = []
     with store.transaction() as tx:
-        pain, screening, state = _look(tx, athlete_id, day, zone, load_warnings)
+        if not advice_only:
+            changes = _refresh(tx, athlete_id, day, zone, load_warnings)
+        pain, screening, _state_now = _look(tx, athlete_id, day, zone, load_warnings)
         loaded = persist.load_plan(tx, athlete_id)
-        if loaded is not None and state is not None and _needs_replan(
-                state, loaded[2].get("last_look") or {}):
-            changes = _replan(tx, athlete_id, day, zone, load_warnings)
-            loaded = persist.load_plan(tx, athlete_id)
     advice = today_advice(loaded[1] if loaded else None, day, pain=pain, screening=screening,
                           load_warnings=load_warnings)
     return TodayAnswer(advice, tuple(changes))
 
 
-def plan_ics(store: Store, athlete_id: int) -> bytes | None:
-    """The active plan as iCalendar (stable UIDs; SEQUENCE counts the plan's changes)."""
+def day_answer(store: Store, athlete_id: int, day: date, series: pd.DataFrame, *,
+               advice_only: bool = False) -> TodayAnswer:
+    """:func:`today` with every warning that applies (monitor.current_warnings: pain and load,
+    then the advice's own, such as the readiness reasons), so the CLI, the Today page and the
+    API show the same answer. ``series`` is the athlete's daily series."""
+    zone = zone_of(store, athlete_id)
+    flags = tuple(w.text for w in load_warnings(series, day))
+    answer = today(store, athlete_id, day, flags, advice_only=advice_only)
+    warnings = current_warnings(store, athlete_id, series, day, zone)
+    known = [w.text for w in warnings]
+    tone = "stop" if answer.advice.see_doctor else "warn"
+    for text in answer.advice.warnings:
+        if not any(k.startswith(text[:60]) for k in known):
+            warnings.append(Warning(tone, text))
+            known.append(text)
+    ranked = sorted(warnings, key=lambda w: {"stop": 0, "warn": 1}.get(w.tone, 2))
+    return replace(answer, warnings=tuple(ranked))
+
+
+def record_checkin(store: Store, athlete_id: int, checkin: CheckInInput, today: date
+                   ) -> tuple[Any, PainDecision | None, list[str]]:
+    """Store a check-in, apply the pain rules for ``today`` and re-plan when their answer
+    changed: (the stored row, the pain decision or None without pain reports, the reasons of
+    any plan change). One transaction, so a check-in is never stored without its re-plan."""
+    zone = zone_of(store, athlete_id)
     with store.transaction() as tx:
-        loaded = persist.load_plan(tx, athlete_id)
-        changes = len(tx.list_plan_changes(loaded[0])) if loaded else 0
-        athlete = tx.get_athlete(athlete_id)
-    if loaded is None:
-        return None
-    plan_id, plan, _params = loaded
-    return plan_to_ics(plan, str(plan_id), stamp=datetime.now(UTC), sequence=changes,
-                       units=athlete.units if athlete else "km")
+        row = tx.add_checkin(athlete_id, checkin)
+        decision = pain_decision(tx, athlete_id, today, zone)
+        changes = _refresh(tx, athlete_id, today, zone)
+    return row, decision, changes
 
 
-def is_fit_exportable(session: PlannedSession) -> bool:
-    return session.kind in FIT_KINDS and bool(session.steps)
-
-
-def _fit_file(session: PlannedSession, serial_number: int) -> tuple[str, bytes]:
-    name = re.sub(r"[^A-Za-z0-9_-]+", "-", workout_name(session)).strip("-")
-    return f"{session.day:%Y%m%d}-{name}.fit", session_to_fit(session, serial_number)
-
-
-def session_fit(store: Store, athlete_id: int, planned_session_id: int
-                ) -> tuple[str, bytes] | None:
-    """(file name, FIT workout bytes) for one planned running session, else None."""
+def record_screening(store: Store, athlete_id: int, parq: ParqAnswers, bone: BoneInputs, *,
+                     today: date | None = None) -> tuple[Any, ScreeningResult, list[str]]:
+    """Screen the answers, store answers and result, and re-plan from ``today`` (default: the
+    athlete's local today) when the result changes what is safe: (the stored row, the result,
+    the reasons of any plan change). A result that does not clear the person to start cancels
+    the rest of the plan and says to see a doctor first."""
+    result = screen(parq, bone)
+    zone = zone_of(store, athlete_id)
+    day = today or datetime.now(zone).date()
     with store.transaction() as tx:
-        row = tx.get_planned_session(planned_session_id)
-        plan = tx.get_plan(row.plan_id) if row is not None else None
-    if row is None or plan is None or plan.athlete_id != athlete_id:
-        return None
-    session = PlannedSession.from_dict({**row.details, "status": row.status})
-    return _fit_file(session, planned_session_id) if is_fit_exportable(session) else None
-
-
-def fit_workouts(store: Store, athlete_id: int, since: date) -> list[tuple[str, bytes]]:
-    """FIT workout files for every planned running session from ``since`` on."""
-    with store.transaction() as tx:
-        loaded = persist.load_plan(tx, athlete_id)
-    if loaded is None:
-        return []
-    runs = [s for s in loaded[1].sessions
-            if s.status == "planned" and s.day >= since and is_fit_exportable(s)]
-    return [_fit_file(s, number) for number, s in enumerate(runs, start=1)]
+        row = tx.add_screening(athlete_id, {"parq": parq.to_dict(), "bone": bone.to_dict()},
+                               result.to_dict())
+        changes = _refresh(tx, athlete_id, day, zone)
+    return row, result, changes
 
 
 def mark_session(store: Store, athlete_id: int, planned_session_id: int, status: str) -> Any:

@@ -1,7 +1,9 @@
 """`stridewise today`: one answer, what to do today and why, with any warning.
 
 The plan says what was meant for today; the latest pain decision and screening can only make
-it gentler (never harder), and say when to see a doctor."""
+it gentler (never harder), and say when to see a doctor. A pain stop, or a screening at the
+walking level, bars impact work as well as running; a screening that does not clear the person
+to start bars everything and says to see a doctor first."""
 
 from __future__ import annotations
 
@@ -10,8 +12,15 @@ from datetime import date
 
 from stridewise.plan.adapt import PainSignal
 from stridewise.plan.inputs import ScreeningFacts
-from stridewise.plan.model import RUN_KINDS, Plan, PlannedSession, SessionKind
+from stridewise.plan.model import IMPACT_KINDS, RUN_KINDS, Plan, PlannedSession, SessionKind
 from stridewise.plan.templates import SESSION_LABEL
+
+SEE_DOCTOR_HEADLINE = "Please see a doctor before you go on"
+SEE_DOCTOR_WHY = (
+    "Your latest health answers mean a doctor should check you before you exercise more, so "
+    "there is no training planned for now. Take your screening summary to the appointment. "
+    "When your doctor is happy for you to exercise, answer the health questions again and a "
+    "new plan can start.")
 
 
 @dataclass(frozen=True)
@@ -21,37 +30,54 @@ class TodayAdvice:
     why: str
     sessions: tuple[PlannedSession, ...]
     warnings: tuple[str, ...] = ()
+    #: The answer is to see a doctor first (pain stop, or not cleared by the screening).
+    see_doctor: bool = False
 
 
 def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None,
                  screening: ScreeningFacts | None = None,
                  load_warnings: tuple[str, ...] = ()) -> TodayAdvice:
-    if plan is None:
-        return TodayAdvice(day, "No plan yet", "Make one with `stridewise plan new`.", (),
-                           load_warnings)
-    sessions = tuple(s for s in plan.on(day) if s.active)
-    runs = [s for s in sessions if s.kind in RUN_KINDS]
-    others = [s for s in sessions if s.kind not in RUN_KINDS]
     warnings = list(load_warnings)
-    if pain is not None and pain.action == "stop":
+    if screening is not None and not screening.can_start:
+        return TodayAdvice(day, SEE_DOCTOR_HEADLINE, SEE_DOCTOR_WHY, (),
+                           tuple([*screening.reasons, *warnings]), see_doctor=True)
+    stop = pain is not None and pain.action == "stop"
+    if plan is None:
+        if pain is not None and pain.action != "continue":
+            warnings.insert(0, pain.reason)
+        return TodayAdvice(day, "No plan yet", "Make one with `stridewise plan new`.", (),
+                           tuple(warnings), see_doctor=stop)
+    sessions = tuple(s for s in plan.on(day) if s.active)
+    may_run = not stop and (screening is None or screening.may_run)
+    impact_ok = not stop and (screening is None or screening.impact_permitted)
+    barred = [s for s in sessions if (s.kind in RUN_KINDS and not may_run)
+              or (s.kind in IMPACT_KINDS and not impact_ok)]
+    allowed = [s for s in sessions if s not in barred]
+    if stop and pain is not None:
         warnings.append(pain.reason)
-        return TodayAdvice(day, "No running today", _instead(others) + " " + pain.reason,
-                           tuple(others), tuple(warnings))
-    if runs and screening is not None and not screening.may_run:
-        warnings.append("Your latest screening does not include running; your plan will be "
+        return TodayAdvice(day, "No running or impact exercises today",
+                           _instead(allowed) + " " + pain.reason, tuple(allowed),
+                           tuple(warnings), see_doctor=True)
+    if barred:
+        ran = any(s.kind in RUN_KINDS for s in barred)
+        what = "running" if ran else "impact exercises"
+        warnings.append(f"Your latest screening does not include {what}; your plan will be "
                         "re-made without it. Talk to your doctor if you are unsure.")
-        return TodayAdvice(day, "No running today", _instead(others), tuple(others),
+        return TodayAdvice(day, f"No {what} today", _instead(allowed), tuple(allowed),
                            tuple(warnings))
     if not sessions:
         return TodayAdvice(day, "Rest day", "Muscles and bone adapt between sessions. A gentle "
                            "walk is fine if you feel like it.", (), tuple(warnings))
+    runs = [s for s in sessions if s.kind in RUN_KINDS]
     main = runs[0] if runs else sessions[0]
     headline = f"{SESSION_LABEL[main.kind].capitalize()}, {round(main.duration_s / 60)} min"
     why = main.reason
-    if runs and pain is not None and pain.action in ("hold", "reduce"):
+    if pain is not None and pain.action in ("hold", "reduce"):
         warnings.append(pain.reason)
-        verb = "no longer than last week's" if pain.action == "hold" else "shorter than planned"
-        headline += f": keep it {verb} run"
+        if runs:
+            verb = ("no longer than last week's" if pain.action == "hold"
+                    else "shorter than planned")
+            headline += f": keep it {verb} run"
     if len(sessions) > 1:
         why += " Also today: " + ", ".join(
             f"{SESSION_LABEL[s.kind]} ({round(s.duration_s / 60)} min, {s.slot})"

@@ -15,7 +15,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from stridewise import __version__
-from stridewise.monitor import current_warnings, zone_of
+from stridewise.monitor import zone_of
+from stridewise.plan.service import day_answer
 from stridewise.science.screening import ScreeningResult
 from stridewise.store import Store
 from stridewise.web.charts import chart_figure, plotly_js_source
@@ -62,25 +63,30 @@ def _latest_screening(store: Store, athlete_id: int) -> ScreeningSummary | None:
 
 def build_report(store: Store, athlete_id: int | None = None, *, today: date | None = None,
                  days: int | None = 365) -> str:
-    """The report for ``athlete_id`` (default: the single local user) as one HTML string.
+    """The report for ``athlete_id`` (default: the single local user) as one HTML string,
+    showing the plan after any re-plan the latest data calls for (for the real today only).
 
     ``days`` is the window of the charts (None: the whole history).
     """
     athlete_id = store.default_athlete_id() if athlete_id is None else athlete_id
     zone = zone_of(store, athlete_id)
-    today = today or datetime.now(zone).date()
+    real_today = datetime.now(zone).date()
+    today = today or real_today
     with store.transaction() as tx:
         athlete = tx.get_athlete(athlete_id)
     units = athlete.units if athlete is not None and athlete.units else "km"
     series = cached_series(store, athlete_id, {})
     charts = trend_charts(series, units=units, days=days)
+    # The plan as it stands after the latest data (a pain stop or a new screening re-plans
+    # first), with the same warnings as `stridewise today` and the Today page.
+    answer = day_answer(store, athlete_id, today, series, advice_only=today != real_today)
     template = _ENV.get_template("report.html")
     return template.render(
         generated=datetime.now(UTC).astimezone(zone),
         version=__version__,
         units=units,
         screening=_latest_screening(store, athlete_id),
-        warnings=current_warnings(store, athlete_id, series, today, zone),
+        warnings=list(answer.warnings),
         plan=active_plan_view(store, athlete_id, since=today, weeks=PLAN_WEEKS_SHOWN),
         charts=charts,
         css=Markup((STATIC_DIR / "stridewise.css").read_text(encoding="utf-8")),

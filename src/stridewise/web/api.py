@@ -15,7 +15,9 @@ from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from stridewise.activity import ManualSession
-from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult, screen
+from stridewise.monitor import zone_of
+from stridewise.plan.service import record_checkin, record_screening
+from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
 from stridewise.store import CheckInInput
 from stridewise.web.activities import bone_stimulus
 from stridewise.web.deps import athlete_id_of, store_of
@@ -232,16 +234,30 @@ def list_checkins(request: Request) -> list[dict[str, Any]]:
     return [{f: getattr(r, f) for f in fields} for r in rows]
 
 
-@router.post("/checkins", response_model=CreatedOut, status_code=201)
-def create_checkin(request: Request, body: CheckInIn) -> CreatedOut:
-    """Store a check-in (pain, sleep, WHO-5, energy)."""
+class CheckInCreatedOut(BaseModel):
+    id: int
+    pain_action: str = Field(description="The pain rules' answer: continue, hold, reduce or "
+                                         "stop")
+    pain_reason: str | None = Field(description="Why, in plain words (null without pain)")
+    plan_changes: list[str] = Field(description="Changes made to the plan, each with its "
+                                                "reason")
+
+
+@router.post("/checkins", response_model=CheckInCreatedOut, status_code=201)
+def create_checkin(request: Request, body: CheckInIn) -> CheckInCreatedOut:
+    """Store a check-in (pain, sleep, WHO-5, energy), apply the pain rules and re-plan, as the
+    Log page does."""
     try:
         checkin = CheckInInput(**body.model_dump())
     except ValueError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
-    with store_of(request).transaction() as tx:
-        row = tx.add_checkin(athlete_id_of(request), checkin)
-    return CreatedOut(id=row.id)
+    store, athlete_id = store_of(request), athlete_id_of(request)
+    today = datetime.now(zone_of(store, athlete_id)).date()
+    row, decision, changes = record_checkin(store, athlete_id, checkin, today)
+    return CheckInCreatedOut(id=row.id,
+                             pain_action=decision.action.value if decision else "continue",
+                             pain_reason=decision.reason if decision else None,
+                             plan_changes=changes)
 
 
 @router.post("/sessions", response_model=CreatedOut, status_code=201)
@@ -270,20 +286,23 @@ def list_screenings(request: Request) -> list[ScreeningOut]:
     return [_screening_out(r) for r in rows]
 
 
-@router.post("/screenings", response_model=ScreeningOut, status_code=201)
-def create_screening(request: Request, body: ScreeningIn) -> ScreeningOut:
-    """Run the readiness and bone-health screens on the answers and store the result."""
+class ScreeningCreatedOut(ScreeningOut):
+    plan_changes: list[str] = Field(description="Changes made to the plan, each with its "
+                                                "reason")
+
+
+@router.post("/screenings", response_model=ScreeningCreatedOut, status_code=201)
+def create_screening(request: Request, body: ScreeningIn) -> ScreeningCreatedOut:
+    """Run the readiness and bone-health screens on the answers, store the result and re-plan
+    (a result that needs a doctor first cancels the rest of the plan)."""
     try:
         answers = ParqAnswers.from_dict(body.parq)
         bone = BoneInputs.from_dict(body.bone)
     except (ValueError, KeyError, TypeError) as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
-    result = screen(answers, bone)
-    with store_of(request).transaction() as tx:
-        row = tx.add_screening(athlete_id_of(request),
-                               {"parq": answers.to_dict(), "bone": bone.to_dict()},
-                               result.to_dict())
-    return _screening_out(row)
+    row, _result, changes = record_screening(store_of(request), athlete_id_of(request),
+                                             answers, bone)
+    return ScreeningCreatedOut(**_screening_out(row).model_dump(), plan_changes=changes)
 
 
 @router.post("/import", response_model=list[FileResultOut])

@@ -13,8 +13,9 @@ from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
 from stridewise.activity import ManualSession
-from stridewise.monitor import zone_of
-from stridewise.plan.service import adapt_after_checkin
+from stridewise.monitor import Warning, zone_of
+from stridewise.plan.service import record_checkin
+from stridewise.science.pain import PainAction, PainDecision
 from stridewise.store import CheckInInput
 from stridewise.web.deps import athlete_id_of, form_number, store_of, units_of
 from stridewise.web.render import MI_M, page
@@ -81,6 +82,10 @@ def checkin_from_form(form: FormData, zone: ZoneInfo) -> CheckInInput:
         raise ValueError("Please answer all five wellbeing questions, or none of them.")
     pain_score = _whole(form, "pain_score")
     site = str(form.get("pain_site") or "").strip() or None
+    if site:
+        # Sites are offered as "Left shin"; stored as "left shin" so sentences read "your left
+        # shin pain".
+        site = site[:1].lower() + site[1:]
     yes_no = {"yes": True, "no": False}
     return CheckInInput(
         at_utc=_when(form, zone),
@@ -104,6 +109,7 @@ def _log_page(request: Request, **context: Any) -> HTMLResponse:
     context.setdefault("checkin_message", None)
     context.setdefault("error", None)
     context.setdefault("plan_changes", [])
+    context.setdefault("pain", None)
     return page(request, "log.html", title="Log", active="log_page", kinds=SESSION_KINDS,
                 rpe_words=RPE_WORDS, pain_sites=PAIN_SITES, pain_timings=PAIN_TIMINGS,
                 who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES, today=date.today(),
@@ -133,23 +139,30 @@ async def log_session(request: Request) -> HTMLResponse:
 @router.post("/log/checkin", response_class=HTMLResponse, name="log_checkin")
 async def log_checkin(request: Request) -> HTMLResponse:
     form = await request.form()
+    zone = _zone(request)
     try:
-        checkin = checkin_from_form(form, _zone(request))
-        with store_of(request).transaction() as tx:
-            tx.add_checkin(athlete_id_of(request), checkin)
+        checkin = checkin_from_form(form, zone)
     except ValueError as error:
         return _fragment_or_page(request, "checkin", error=str(error))
-    today = datetime.now(_zone(request)).date()
-    changes = adapt_after_checkin(store_of(request), athlete_id_of(request), today)
+    _row, decision, changes = record_checkin(store_of(request), athlete_id_of(request), checkin,
+                                             datetime.now(zone).date())
     return _fragment_or_page(request, "checkin", message="Check-in saved. Thank you.",
-                             plan_changes=changes)
+                             plan_changes=changes, pain=pain_notice(decision))
+
+
+def pain_notice(decision: PainDecision | None) -> Warning | None:
+    """The pain rules' answer as the page shows it (none while running can go on)."""
+    if decision is None or decision.action is PainAction.CONTINUE:
+        return None
+    tone = "stop" if decision.action is PainAction.STOP or decision.see_doctor else "warn"
+    return Warning(tone, decision.reason)
 
 
 def _fragment_or_page(request: Request, which: str, *, message: str | None = None,
-                      error: str | None = None, plan_changes: list[str] | None = None
-                      ) -> HTMLResponse:
+                      error: str | None = None, plan_changes: list[str] | None = None,
+                      pain: Warning | None = None) -> HTMLResponse:
     if request.headers.get("HX-Request"):
         return page(request, "_log_message.html", title="Saved", message=message, error=error,
-                    plan_changes=plan_changes or [])
-    return _log_page(request, error=error, plan_changes=plan_changes or [],
+                    plan_changes=plan_changes or [], pain=pain)
+    return _log_page(request, error=error, plan_changes=plan_changes or [], pain=pain,
                      **{f"{which}_message": message})

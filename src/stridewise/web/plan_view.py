@@ -105,8 +105,20 @@ def session_view(row: Any) -> SessionView:
         duration_s=row.duration_s, distance_m=row.distance_m, status=row.status,
         status_words=STATUS_WORDS.get(row.status, row.status), reason=row.reason or "",
         steps=_steps(row.details or {}),
-        fit_exportable=row.kind in RUN_KINDS and bool((row.details or {}).get("steps")),
+        fit_exportable=(row.kind in RUN_KINDS and row.status == "planned"
+                        and bool((row.details or {}).get("steps"))),
     )
+
+
+def _newest_first(changes: list[Any]) -> tuple[ChangeView, ...]:
+    """Newest re-plan first, each re-plan's summary before its day-by-day changes (those carry
+    the day they are about in their details)."""
+    batches: list[list[ChangeView]] = []
+    for change in changes:
+        if "day" not in (change.details or {}) or not batches:
+            batches.append([])
+        batches[-1].append(ChangeView(change.at_utc, change.reason))
+    return tuple(view for batch in reversed(batches) for view in batch)
 
 
 def active_plan_view(store: Store, athlete_id: int, *, since: date | None = None,
@@ -131,6 +143,6 @@ def active_plan_view(store: Store, athlete_id: int, *, since: date | None = None
                         plan.goal),
         weeks=tuple(WeekView(monday, tuple(sessions))
                     for monday, sessions in sorted(by_week.items())),
-        changes=tuple(ChangeView(c.at_utc, c.reason) for c in reversed(changes)),
-        notes=tuple(str(n) for n in (plan.params or {}).get("notes", ())),
+        changes=_newest_first(changes),
+        notes=tuple(str(n) for n in ((plan.params or {}).get("plan") or {}).get("notes", ())),
     )

@@ -10,8 +10,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from stridewise.monitor import Warning, current_warnings, load_warnings, zone_of
-from stridewise.plan import PlanUnavailableError, service
+from stridewise.monitor import zone_of
+from stridewise.plan import PlanUnavailableError, downloads, service
 from stridewise.web.deps import athlete_id_of, store_of, units_of
 from stridewise.web.plan_view import GOAL_WORDS, active_plan_view, session_view
 from stridewise.web.render import page
@@ -32,21 +32,12 @@ def local_today(request: Request) -> date:
 def _today_context(request: Request) -> dict[str, Any]:
     store, athlete_id = store_of(request), athlete_id_of(request)
     today = local_today(request)
-    series = series_for(request)
-    warnings = current_warnings(store, athlete_id, series, today, zone_of(store, athlete_id))
-    answer = service.today(store, athlete_id, today,
-                           tuple(w.text for w in load_warnings(series, today)))
-    advice = answer.advice
-    known = [w.text for w in warnings]
-    for text in advice.warnings:
-        if not any(k.startswith(text[:60]) for k in known):
-            warnings.append(Warning("warn", text))
-            known.append(text)
+    answer = service.day_answer(store, athlete_id, today, series_for(request))
     with store.transaction() as tx:
         screened = bool(tx.list_screenings(athlete_id))
         has_plan = tx.active_plan(athlete_id) is not None
-    return {"advice": advice, "warnings": warnings, "screened": screened, "has_plan": has_plan,
-            "today": today, "changes": answer.changes}
+    return {"advice": answer.advice, "warnings": list(answer.warnings), "screened": screened,
+            "has_plan": has_plan, "today": today, "changes": answer.changes}
 
 
 @router.get("/today", response_class=HTMLResponse, name="today_page")
@@ -110,7 +101,7 @@ async def plan_mark(request: Request, session_id: int) -> Response:
 
 @router.get("/plan/calendar.ics", name="plan_ics")
 def plan_ics(request: Request) -> Response:
-    data = service.plan_ics(store_of(request), athlete_id_of(request))
+    data = downloads.plan_ics(store_of(request), athlete_id_of(request), local_today(request))
     if data is None:
         raise HTTPException(status_code=404, detail="No plan yet.")
     return Response(data, media_type="text/calendar", headers={
@@ -119,7 +110,8 @@ def plan_ics(request: Request) -> Response:
 
 @router.get("/plan/sessions/{session_id}/workout.fit", name="plan_fit")
 def plan_fit(request: Request, session_id: int) -> Response:
-    found = service.session_fit(store_of(request), athlete_id_of(request), session_id)
+    found = downloads.session_fit(store_of(request), athlete_id_of(request), session_id,
+                                  local_today(request))
     if found is None:
         raise HTTPException(status_code=404, detail="Only planned runs become watch workouts.")
     name, data = found
