@@ -74,3 +74,22 @@ def test_change_messages_name_the_date_and_say_see_a_doctor_once() -> None:
     assert days and all(" March" in text for text in days)
     assert len(set(days)) == len(days)
     assert all(text.lower().count("see a doctor") <= 1 for text in days)
+
+
+@pytest.mark.parametrize(("person", "goal", "plain"), [
+    ("62-year-old run/walker (13-minute bouts)", Goal.FIVE_K, True),
+    (RETURNING, Goal.START, True),
+    (OSTEOPENIA, Goal.BONE, True),
+    ("runner doing 40 km a week", Goal.MAINTAIN, False),
+])
+def test_strength_and_balance_are_plain_and_described_for_newcomers_and_over_60s(
+        person: str, goal: Goal, plain: bool) -> None:
+    plan = build_plan(inputs_for(person, goal))
+    exercises = [e for s in plan.sessions if s.kind == SessionKind.STRENGTH for e in s.exercises]
+    assert exercises
+    described = all(": " in e and len(e.split(": ", 1)[1].split()) >= 5 for e in exercises)
+    assert described is plain
+    jargon = any(word in e.lower() for e in exercises for word in ("deadlift", "nordic"))
+    assert jargon is not plain
+    balance = [e for s in plan.sessions if s.kind == SessionKind.BALANCE for e in s.exercises]
+    assert balance and all(": " in e for e in balance)

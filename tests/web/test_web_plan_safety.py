@@ -73,3 +73,12 @@ def test_a_stop_reported_through_the_api_replans_and_says_why(client: TestClient
     today = client.get("/api/today").json()
     assert not any(s["kind"] in ("run_walk", "easy_run", "long_run", "impact")
                    for s in today["sessions"])
+
+
+def test_without_a_plan_a_screening_that_needs_a_doctor_is_the_answer(
+        client: TestClient) -> None:
+    client.post("/api/screenings", json={"parq": {**PARQ_NO, "dizziness_or_fainting": True},
+                                         "bone": BONE})
+    page = html.unescape(client.get("/today").text)
+    assert "Please see a doctor before you go on" in page and "Make my plan" not in page
+    assert "dizziness" in page

@@ -37,6 +37,8 @@ CONTINUOUS_FROM_S = 1200
 BOUT_GROWTH_PER_WEEK = 1.10
 BOUT_GROWTH_BELOW_BASE = 1.5
 LIGHTER_SCALE = 0.7
+#: From this age the plan offers the plain, supported strength exercises.
+PLAIN_STRENGTH_AGE = 60
 #: The daily-5 km block: three build weeks, a lighter week, 25 days, then a lighter week.
 DAILY_25_RUNS = (4, 5, 6, 3, 7, 7, 7, 4, 3)
 DAILY_25_BLOCK_START_WEEK = 4
@@ -77,6 +79,8 @@ class Progress:
     weeks: int
     lighter_weeks: frozenset[int]
     notes: list[str] = field(default_factory=list)
+    #: Beginners and people over 60 get the plain, described strength exercises.
+    plain_strength: bool = False
 
 
 def initial_progress(goal: Goal, inputs: PlanInputs, facts: HistoryFacts) -> Progress:
@@ -129,6 +133,8 @@ def initial_progress(goal: Goal, inputs: PlanInputs, facts: HistoryFacts) -> Pro
         weeks=weeks,
         lighter_weeks=lighter,
         notes=notes,
+        plain_strength=(goal == Goal.START or facts.beginner
+                        or inputs.profile.age_years >= PLAIN_STRENGTH_AGE),
     )
 
 
@@ -143,7 +149,7 @@ def week_wants(goal: Goal, inputs: PlanInputs, p: Progress, week: int) -> list[W
         wants += _run_wants(goal, p, week, lighter, inputs.settings)
     if goal != Goal.BONE:
         n_balance = 2 if inputs.screening.balance_first else 1
-        wants += _strength(2, runner=True, lighter=lighter, minutes=20)
+        wants += _strength(2, runner=not p.plain_strength, lighter=lighter, minutes=20)
         wants += _balance(n_balance, lighter)
     return wants
 

@@ -156,7 +156,9 @@ def _replan(tx: Any, athlete_id: int, today: date, zone: ZoneInfo,
     cancelled = screening is not None and not screening.can_start
     if cancelled and not any(r.status == "planned"
                              for r in tx.list_planned_sessions(plan_id, since=today)):
-        return []  # already cancelled: nothing left to change
+        # Already cancelled: nothing left to change, but remember this look.
+        tx.get_plan(plan_id).params = {**params, "last_look": state}
+        return []
     persist.replace_future(tx, plan_id, result.plan, today, result.changes,
                            {**params, "last_look": state},
                            superseded="cancelled" if cancelled else "changed")

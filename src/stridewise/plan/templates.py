@@ -24,12 +24,28 @@ WALK_SPEED_MPS = 1.4
 MAX_WALK_BREAK_S = 180
 MIN_LAST_BOUT_S = 30
 
+#: For people new to strength work, over 60, or on a bone-health plan: everyday names, each
+#: with one line on how to do it, and a chair, a wall or a counter for support.
 STRENGTH_EXERCISES: tuple[tuple[str, ...], ...] = (
-    ("sit-to-stand from a chair", "wall press-ups", "heel raises", "glute bridges",
-     "resistance-band rows"),
-    ("step-ups onto a low step", "split squats (hold a support)", "hamstring curls with a band",
-     "side-lying leg raises", "farmer's carry with shopping bags"),
+    ("Sit to stand: from a firm chair, stand up and sit down again slowly, using your hands "
+     "only if you need to",
+     "Wall press-up: hands on a wall at shoulder height, bend your elbows to bring your chest "
+     "towards the wall, then push back",
+     "Heel raise: holding a counter, rise onto your toes and lower yourself slowly",
+     "Bridge: lie on your back with knees bent, lift your hips off the floor, lower slowly",
+     "Band row: pull an exercise band (or a towel looped round a post) towards your ribs, "
+     "squeezing your shoulder blades together"),
+    ("Step-up: holding the rail, step up onto the bottom stair and down again slowly; change "
+     "the leading leg halfway",
+     "Supported lunge: one foot in front of the other, holding a chair, bend both knees a "
+     "little, then rise",
+     "Leg curl: standing and holding a chair, bend one knee to bring your heel towards your "
+     "bottom, then lower",
+     "Side leg raise: standing and holding a chair, lift one leg out to the side and lower "
+     "it slowly",
+     "Carry: walk for about 30 seconds holding a full shopping bag in each hand"),
 )
+#: For runners used to strength work: the same muscles, loaded harder.
 RUNNER_STRENGTH_EXERCISES: tuple[tuple[str, ...], ...] = (
     ("goblet squats", "Romanian deadlifts", "single-leg heel raises", "glute bridges",
      "side planks"),
@@ -37,8 +53,12 @@ RUNNER_STRENGTH_EXERCISES: tuple[tuple[str, ...], ...] = (
      "calf raises, bent knee"),
 )
 BALANCE_EXERCISES: tuple[str, ...] = (
-    "heel-to-toe stand by a counter", "single-leg stand (hand near support)",
-    "heel-to-toe walk", "sideways walking", "slow sit-to-stand without hands",
+    "Heel-to-toe stand: one foot straight in front of the other, a hand near a counter; hold "
+    "for up to 30 seconds",
+    "Stand on one leg: a hand near a counter or chair; hold for up to 30 seconds a side",
+    "Heel-to-toe walk: ten steps along a counter, each heel touching the other foot's toes",
+    "Sideways walk: ten steps one way along a counter, then back",
+    "Slow sit to stand: stand up from a chair without using your hands, as slowly as you can",
 )
 IMPACT_EXERCISES: tuple[str, ...] = ("heel drops", "stamping on the spot", "low hops (both feet)")
 
@@ -155,6 +175,8 @@ def _mins(seconds: int) -> str:
 
 
 def strength_session(index: int, runner: bool, duration_s: int) -> tuple[tuple[str, ...], str]:
+    """The exercises of a strength session: ``runner`` for runners used to strength work, the
+    plain, described set otherwise."""
     sets = RUNNER_STRENGTH_EXERCISES if runner else STRENGTH_EXERCISES
     exercises = sets[index % len(sets)]
     why = ("Strength work 2-3 times a week (WHO 2020); stronger hips and legs load bone and "

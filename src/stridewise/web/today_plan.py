@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from stridewise.monitor import zone_of
 from stridewise.plan import PlanUnavailableError, downloads, service
+from stridewise.plan.today import SEE_DOCTOR_HEADLINE
 from stridewise.web.deps import athlete_id_of, store_of, units_of
 from stridewise.web.plan_view import GOAL_WORDS, active_plan_view, session_view
 from stridewise.web.render import page
@@ -36,8 +37,10 @@ def _today_context(request: Request) -> dict[str, Any]:
     with store.transaction() as tx:
         screened = bool(tx.list_screenings(athlete_id))
         has_plan = tx.active_plan(athlete_id) is not None
+    # A screening that needs a doctor first is the answer, plan or not.
+    blocked = answer.advice.headline == SEE_DOCTOR_HEADLINE
     return {"advice": answer.advice, "warnings": list(answer.warnings), "screened": screened,
-            "has_plan": has_plan, "today": today, "changes": answer.changes}
+            "has_plan": has_plan, "blocked": blocked, "today": today, "changes": answer.changes}
 
 
 @router.get("/today", response_class=HTMLResponse, name="today_page")
