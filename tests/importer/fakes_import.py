@@ -50,3 +50,13 @@ class FakeSource:
 
     def read(self) -> bytes:
         return self.payload.encode()
+
+
+def dying_reader(data: bytes, *, source_name: str) -> list[Activity | ManualSession]:
+    """Like :func:`fake_reader`, but a file starting with ``DIE`` kills its process, as the
+    OOM killer or a crash in a C extension would."""
+    if data.startswith(b"DIE"):
+        import os
+
+        os._exit(9)
+    return fake_reader(data, source_name=source_name)

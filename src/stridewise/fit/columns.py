@@ -47,6 +47,17 @@ class MessageTable:
         col = self.columns.get(name)
         return col if col is not None else np.full(len(self), np.nan)
 
+    def scalar(self, name: str) -> NDArray[np.float64]:
+        """One float per message: the first element of an array field; NaN for text and for
+        a field whose definition a damaged file garbled (another shape or type)."""
+        n = len(self)
+        col = self.columns.get(name)
+        if col is None or n == 0 or col.dtype == object or col.shape[:1] != (n,):
+            return np.full(n, np.nan)
+        if col.ndim > 1:
+            col = col.reshape(n, -1)[:, 0] if col.size else np.full(n, np.nan)
+        return np.asarray(col, dtype=np.float64)
+
     @classmethod
     def empty(cls) -> MessageTable:
         return cls({}, np.zeros(0, np.int64), np.zeros(0, np.int64))

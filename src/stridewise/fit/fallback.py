@@ -50,6 +50,11 @@ def decode_fitdecode(data: bytes) -> FitData:
                     segments[spec.name].append(segment)
     except fitdecode.FitError as exc:
         raise FitFormatError(f"the file is damaged ({exc})") from exc
+    except (TypeError, ValueError, IndexError, KeyError, OverflowError) as exc:
+        # fitdecode trips over definitions a damaged file garbled (a field of the wrong size).
+        raise FitFormatError(
+            f"the file is damaged: a message definition does not fit its fields ({exc})"
+        ) from exc
     if segment < 0:
         raise FitFormatError("not a FIT file: the header lacks the '.FIT' signature")
     tables = {
@@ -64,7 +69,8 @@ def decode_fitdecode(data: bytes) -> FitData:
     file_types: list[int | None] = [None] * n_segments
     file_id = tables.get("file_id")
     if file_id is not None:
-        for seg, value in zip(file_id.segment.tolist(), file_id.get("type").tolist(), strict=True):
+        types = file_id.scalar("type").tolist()
+        for seg, value in zip(file_id.segment.tolist(), types, strict=True):
             if file_types[seg] is None and value == value:
                 file_types[seg] = int(value)
     return FitData(tables, n_segments, file_types, decoder="fitdecode")
@@ -78,7 +84,7 @@ def _value(frame: fitdecode.FitDataMessage, spec: FieldSpec) -> Any:
             return field.value if isinstance(field.value, str) and field.value else None
         value = field.value if spec.scale != 1.0 or spec.offset else field.raw_value
         if isinstance(value, tuple | list):
-            return [np.nan if v is None else float(v) for v in value]
+            return [float(v) if isinstance(v, int | float) else np.nan for v in value]
         return float(value) if isinstance(value, int | float) else None
     return None
 
@@ -90,15 +96,21 @@ def _columns(rows: list[dict[str, Any]]) -> dict[str, np.ndarray]:
         present = [v for v in values if v is not None]
         if not present:
             continue
+        # A damaged file can give one field several shapes; each row is coerced to the first.
         if isinstance(present[0], str):
-            out[name] = np.array(values, dtype=object)
+            out[name] = np.array([v if isinstance(v, str) else None for v in values],
+                                 dtype=object)
         elif isinstance(present[0], list):
-            width = max(len(v) for v in present)
+            width = max(len(v) if isinstance(v, list) else 1 for v in present)
             col = np.full((len(values), width), np.nan)
             for i, v in enumerate(values):
-                if v is not None:
+                if isinstance(v, list):
                     col[i, : len(v)] = v
+                elif isinstance(v, float):
+                    col[i, 0] = v
             out[name] = col
         else:
-            out[name] = np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+            out[name] = np.array(
+                [v if isinstance(v, float) else np.nan for v in values], dtype=np.float64
+            )
     return out

@@ -67,7 +67,7 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
             source=source_name,
         )
     record = fit.table("record")
-    raw_time = record.get("timestamp")
+    raw_time = record.scalar("timestamp")
     if not np.isfinite(raw_time).any():
         raise EmptyActivityError("the FIT file holds no timestamped records", source=source_name)
     sessions, activity = fit.table("session"), fit.table("activity")
@@ -85,11 +85,13 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
     group_of_segment = _activity_groups(fit)
     record_group = group_of_segment[record.segment]
     spans = _session_spans(fit, to_unix, group_of_segment)
+    covered = np.zeros(time_s.shape, bool)
     activities = []
     for sport_code, sub_code, start_s, end_s, group in spans:
         keep = record_group == group if group >= 0 else np.ones(time_s.shape, bool)
         if sum(1 for span in spans if span[4] == group) > 1:
             keep &= (time_s >= start_s) & (time_s <= end_s)
+        covered |= keep
         if not np.isfinite(time_s[keep]).any():
             continue
         sport_name = SPORT.get(sport_code, "other") if sport_code is not None else None
@@ -114,7 +116,28 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
             raise IngestError(str(exc), source=source_name) from exc
     if not activities:
         raise EmptyActivityError("the FIT file holds no activity records", source=source_name)
+    left_out = _outside_sessions(time_s, covered, spans)
+    if left_out:
+        for built in activities:
+            built.warnings.append(left_out)
     return activities
+
+
+def _outside_sessions(time_s: FloatArray, covered: np.ndarray, spans: list[Span]) -> str | None:
+    """A warning when timed records fall outside every non-transition session (a multisport
+    file recording before its first leg, or in transitions): they belong to no activity."""
+    outside = ~covered & np.isfinite(time_s)
+    if not outside.any():
+        return None
+    first_start = min(span[2] for span in spans)
+    last_end = max(span[3] for span in spans)
+    before = int((outside & (time_s < first_start)).sum())
+    after = int((outside & (time_s > last_end)).sum())
+    between = int(outside.sum()) - before - after
+    parts = [f"{n} {where}" for n, where in ((before, "before the first session"),
+             (between, "between sessions"), (after, "after the last session")) if n]
+    return (f"{int(outside.sum())} record(s) lie outside every session of this file "
+            f"({', '.join(parts)}) and were left out")
 
 
 def _clock_reference(fit: FitData, raw_time: FloatArray, warnings: list[str], source: str) -> float:
@@ -122,12 +145,12 @@ def _clock_reference(fit: FitData, raw_time: FloatArray, warnings: list[str], so
     if np.nanmin(raw_time) >= MIN_ABSOLUTE_DATE_TIME:
         return float(FIT_EPOCH_S)
     corr = fit.table("timestamp_correlation")
-    utc, system = corr.get("timestamp"), corr.get("system_timestamp")
+    utc, system = corr.scalar("timestamp"), corr.scalar("system_timestamp")
     ok = np.isfinite(utc) & np.isfinite(system) & (utc >= MIN_ABSOLUTE_DATE_TIME)
     if ok.any():
         return float(FIT_EPOCH_S + utc[ok][0] - system[ok][0])
     act = fit.table("activity")
-    local, stamp = act.get("local_timestamp"), act.get("timestamp")
+    local, stamp = act.scalar("local_timestamp"), act.scalar("timestamp")
     ok = np.isfinite(local) & np.isfinite(stamp) & (local >= MIN_ABSOLUTE_DATE_TIME)
     if ok.any():
         warnings.append(
@@ -144,7 +167,7 @@ def _clock_reference(fit: FitData, raw_time: FloatArray, warnings: list[str], so
 
 def _utc_offset_s(fit: FitData) -> int | None:
     act = fit.table("activity")
-    local, stamp = act.get("local_timestamp"), act.get("timestamp")
+    local, stamp = act.scalar("local_timestamp"), act.scalar("timestamp")
     ok = np.isfinite(local) & np.isfinite(stamp) & (local > 0)
     if not ok.any():
         return None
@@ -157,12 +180,14 @@ def _device(fit: FitData) -> str | None:
     for table_name in ("file_id", "device_info"):
         table = fit.table(table_name)
         for i in range(len(table)):
-            if table_name == "device_info" and table.get("device_index")[i] != 0:
+            if table_name == "device_info" and table.scalar("device_index")[i] != 0:
                 continue
-            maker = table.get("manufacturer")[i]
-            product = table.get("product")[i]
+            maker = table.scalar("manufacturer")[i]
+            product = table.scalar("product")[i]
             names = table.columns.get("product_name")
-            product_name = names[i] if names is not None else None
+            product_name = names[i] if names is not None and names.shape[0] > i else None
+            if not isinstance(product_name, str):
+                product_name = None
             if not math.isfinite(maker):
                 continue
             brand = MANUFACTURER.get(int(maker), f"manufacturer {int(maker)}")
@@ -193,19 +218,19 @@ def _session_spans(fit: FitData, to_unix: float, group_of_segment: np.ndarray) -
     sessions = fit.table("session")
     spans: list[Span] = []
     for i in range(len(sessions)):
-        sport = _int(sessions.get("sport")[i])
+        sport = _int(sessions.scalar("sport")[i])
         if sport == TRANSITION:
             continue
-        start = sessions.get("start_time")[i] + to_unix
-        end = sessions.get("timestamp")[i] + to_unix
+        start = sessions.scalar("start_time")[i] + to_unix
+        end = sessions.scalar("timestamp")[i] + to_unix
         group = int(group_of_segment[sessions.segment[i]])
-        spans.append((sport, _int(sessions.get("sub_sport")[i]), start, end, group))
+        spans.append((sport, _int(sessions.scalar("sub_sport")[i]), start, end, group))
     if spans:
         return spans
     sport_table = fit.table("sport")
     laps = fit.table("lap")
-    sport = _first_int(sport_table.get("sport")) or _first_int(laps.get("sport"))
-    sub = _first_int(sport_table.get("sub_sport")) or _first_int(laps.get("sub_sport"))
+    sport = _first_int(sport_table.scalar("sport")) or _first_int(laps.scalar("sport"))
+    sub = _first_int(sport_table.scalar("sub_sport")) or _first_int(laps.scalar("sub_sport"))
     return [(sport, sub, -math.inf, math.inf, -1)]
 
 
@@ -224,7 +249,7 @@ def _record_columns(
     rec = fit.table("record")
 
     def col(name: str) -> FloatArray:
-        return np.asarray(rec.get(name), dtype=np.float64)[keep]
+        return rec.scalar(name)[keep]
 
     def prefer(enhanced: str, plain: str) -> FloatArray:
         e, p = col(enhanced), col(plain)
@@ -246,8 +271,8 @@ def _record_columns(
 def _cadence_per_min(fit: FitData, keep: np.ndarray) -> FloatArray:
     """Cadence as recorded (+ ``fractional_cadence``), converted by build_activity."""
     rec = fit.table("record")
-    cadence = np.asarray(rec.get("cadence"), dtype=np.float64)[keep]
-    fraction = np.asarray(rec.get("fractional_cadence"), dtype=np.float64)[keep]
+    cadence = rec.scalar("cadence")[keep]
+    fraction = rec.scalar("fractional_cadence")[keep]
     return cadence + np.nan_to_num(fraction, nan=0.0)
 
 
@@ -256,9 +281,9 @@ def _laps(
 ) -> list[Lap]:
     """Laps of this activity: in its chained group and starting within its records."""
     laps = fit.table("lap")
-    start = laps.get("start_time") + to_unix
-    elapsed = laps.get("total_elapsed_time")
-    distance = laps.get("total_distance")
+    start = laps.scalar("start_time") + to_unix
+    elapsed = laps.scalar("total_elapsed_time")
+    distance = laps.scalar("total_distance")
     same_group = group_of_segment[laps.segment] == group
     if group < 0:
         same_group = np.ones(len(laps), bool)

@@ -330,8 +330,9 @@ def _export_metadata(
 
 
 def _strava_metadata(raw: bytes, root: str) -> dict[str, SourceMeta]:
-    # The limit is process-wide; it is only ever raised, to what a description may need.
-    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    # The limit is process-wide (csv has no per-reader one); the default 128 KiB is too small
+    # for long Strava descriptions.
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig", errors="replace"))))
     if not rows:
         return {}
