@@ -4,7 +4,7 @@ session of a kind a day, and change messages that name their days."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,6 +13,7 @@ from stridewise.plan.engine import build_plan
 from stridewise.plan.examples import EVERY_DAY, PEOPLE, START, inputs_for
 from stridewise.plan.inputs import ScreeningFacts
 from stridewise.plan.model import IMPACT_KINDS, RUN_KINDS, Availability, Goal, SessionKind
+from stridewise.plan.templates import minutes_text
 from stridewise.plan.today import today_advice
 
 OSTEOPENIA = "sedentary 68-year-old woman with osteopenia"
@@ -93,3 +94,17 @@ def test_strength_and_balance_are_plain_and_described_for_newcomers_and_over_60s
     assert jargon is not plain
     balance = [e for s in plan.sessions if s.kind == SessionKind.BALANCE for e in s.exercises]
     assert balance and all(": " in e for e in balance)
+
+
+def test_shortened_runs_quote_the_running_time_the_session_has() -> None:
+    inputs = inputs_for("62-year-old run/walker (13-minute bouts)", Goal.FIVE_K)
+    plan = build_plan(inputs)
+    reduce = PainSignal("reduce", "Your knee pain reached 7/10 during your run on 1 March, "
+                        "above the 5/10 limit: reduce this week's running.")
+    result = replan(plan, inputs, START, [], pain=reduce)
+    shortened = [c for c in result.changes if "shortened" in c.reason]
+    assert shortened
+    for change in shortened:
+        day = date.fromisoformat(change.details["day"])
+        run = next(s for s in result.plan.on(day) if s.kind in RUN_KINDS)
+        assert f"to {minutes_text(run.running_s)} of running" in change.reason

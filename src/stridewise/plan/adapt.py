@@ -17,7 +17,7 @@ from stridewise.plan.engine import MIN_RUN_S, build_plan
 from stridewise.plan.guards import longest_run_s
 from stridewise.plan.inputs import WALKING, PlanInputs, ScreeningFacts
 from stridewise.plan.model import RUN_KINDS, Goal, PastSession, Plan, PlanChange, PlannedSession
-from stridewise.plan.templates import SESSION_LABEL
+from stridewise.plan.templates import SESSION_LABEL, minutes_text
 
 REDUCE_FRACTION = 0.6
 MISSED_FRACTION = 0.8
@@ -214,15 +214,14 @@ def _day_change(day: date, before: list[PlannedSession], after: list[PlannedSess
     runs_after = [s for s in after if s.kind in RUN_KINDS]
     when = _day_words(day)
     if runs_before and runs_after:
-        # Minutes of running, not the session's length (walks and warm-up come on top).
-        old_min = round(runs_before[0].running_s / 60)
-        new_min = round(runs_after[0].running_s / 60)
-        if new_min < old_min:
-            return (f"Run on {when} shortened from {old_min} to {new_min} minutes of running: "
-                    f"{cause}.")
-        if new_min > old_min:
-            return (f"Run on {when} lengthened from {old_min} to {new_min} minutes of running: "
-                    "the re-made plan builds up again from what you have actually done.")
+        # Time spent running, not the session's length (walks and warm-up come on top).
+        old_s, new_s = runs_before[0].running_s, runs_after[0].running_s
+        change = f"from {minutes_text(old_s)} to {minutes_text(new_s)} of running"
+        if new_s < old_s:
+            return f"Run on {when} shortened {change}: {cause}."
+        if new_s > old_s:
+            return (f"Run on {when} lengthened {change}: the re-made plan builds up again from "
+                    "what you have actually done.")
         return None
     if runs_before:
         instead = " and ".join(f"a {SESSION_LABEL[s.kind]}" for s in after) or "rest"
@@ -230,5 +229,5 @@ def _day_change(day: date, before: list[PlannedSession], after: list[PlannedSess
     kinds_before = sorted(s.kind.value for s in before)
     kinds_after = sorted(s.kind.value for s in after)
     if kinds_before != kinds_after and runs_after:
-        return f"{when}: a run added ({round(runs_after[0].running_s / 60)} minutes of running)."
+        return f"{when}: a run added ({minutes_text(runs_after[0].running_s)} of running)."
     return None

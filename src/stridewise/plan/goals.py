@@ -18,6 +18,8 @@ from stridewise.plan.templates import (
     FIRST_RUN_S,
     IMPACT_EXERCISES,
     impact_count,
+    minutes_text,
+    round15,
     starting_bout_s,
     strength_session,
 )
@@ -215,7 +217,7 @@ def _run_walk_reason(goal: Goal, p: Progress, week: int, bout_s: float, running_
     target_min = f"{p.target_bout_s / 60:.0f} minutes"
     if goal == Goal.MAINTAIN:
         return (f"{head}run/walk at your current level (running stretches of up to "
-                f"{bout_s / 60:.0f} minutes), held steady.{easy}")
+                f"{minutes_text(round15(bout_s))}), held steady.{easy}")
     if p.bout_level_s >= p.target_bout_s and running_s >= p.target_run_s:
         return (f"{head}you can already run {target_min} without a break, which is what this "
                 f"goal builds towards, so the plan holds your level.{easy}")

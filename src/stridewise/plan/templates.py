@@ -152,23 +152,25 @@ def describe_run_walk(steps: tuple[Step, ...]) -> str:
     walks = [s.duration_s for s in steps if s.kind == "walk"]
     first = f"{_minutes_adj(warm)} brisk walk, then " if warm else ""
     if len(runs) == 1:
-        running = f"{_mins(runs[0])} of easy running"
+        running = f"{minutes_text(runs[0])} of easy running"
     elif all(r == runs[0] for r in runs):
-        running = (f"{len(runs)} x {_mins(runs[0])} easy running with {_mins(walks[0])} "
-                   "walking between")
+        running = (f"{len(runs)} x {minutes_text(runs[0])} easy running with "
+                   f"{minutes_text(walks[0])} walking between")
     else:
-        firsts = _mins(runs[0]) if len(runs) == 2 else f"{len(runs) - 1} x {_mins(runs[0])}"
-        running = (f"{firsts} and a last {_mins(runs[-1])} of easy running, with "
-                   f"{_mins(walks[0])} walking between")
+        first_bouts = minutes_text(runs[0])
+        firsts = first_bouts if len(runs) == 2 else f"{len(runs) - 1} x {first_bouts}"
+        running = (f"{firsts} and a last {minutes_text(runs[-1])} of easy running, with "
+                   f"{minutes_text(walks[0])} walking between")
     return f"{first}{running}, then walk to cool down"
 
 
 def _minutes_adj(seconds: int) -> str:
     """'5-minute' (as in 'a 5-minute brisk walk'), or '2 min 30 s'."""
-    return f"{seconds // 60}-minute" if seconds % 60 == 0 else _mins(seconds)
+    return f"{seconds // 60}-minute" if seconds % 60 == 0 else minutes_text(seconds)
 
 
-def _mins(seconds: int) -> str:
+def minutes_text(seconds: int) -> str:
+    """'8 min', '1 min 30 s' or '45 s': the exact time, as the steps give it."""
     if seconds % 60 == 0:
         return f"{seconds // 60} min"
     return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
