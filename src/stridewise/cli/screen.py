@@ -267,14 +267,12 @@ def register(app: typer.Typer) -> None:
             )
             console.print(f"Summary for your doctor written to {summary}")
         if save:
+            from stridewise.plan.service import record_screening
             from stridewise.store import open_store
 
             with open_store(db) as store:
-                athlete_id = store.default_athlete_id()
-                with store.transaction() as tx:
-                    tx.add_screening(
-                        athlete_id,
-                        {"parq": parq.to_dict(), "bone": bone.to_dict()},
-                        result.to_dict(),
-                    )
+                _row, _result, changes = record_screening(
+                    store, store.default_athlete_id(), parq, bone)
             console.print("Saved.")
+            for reason in changes:
+                console.print(f"Plan changed: {reason}")

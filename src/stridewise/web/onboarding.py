@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from stridewise.plan.service import record_screening
 from stridewise.report.doctor import doctor_summary_html
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS
 from stridewise.science.screening import (
@@ -26,7 +27,6 @@ from stridewise.science.screening import (
     ScreeningResult,
     asks_since_50,
     low_trauma_question,
-    screen,
 )
 from stridewise.web import screening_form as sf
 from stridewise.web.deps import athlete_id_of, form_number, store_of
@@ -153,11 +153,8 @@ async def onboarding_bone(request: Request) -> Response:
                                  body_mass_kg=mass_kg)
     except ValueError as error:
         return _bone_page(request, parq_json, form, str(error))
-    result = screen(answers, bone)
-    with store_of(request).transaction() as tx:
-        row = tx.add_screening(athlete_id_of(request),
-                               {"parq": answers.to_dict(), "bone": bone.to_dict()},
-                               result.to_dict())
+    row, _result, _changes = record_screening(store_of(request), athlete_id_of(request),
+                                              answers, bone)
     return RedirectResponse(request.url_for("onboarding_result", screening_id=row.id),
                             status_code=303)
 
