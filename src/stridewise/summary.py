@@ -206,10 +206,12 @@ def _running_intervals(
 
 
 def running_seconds(records: Mapping[str, FloatArray]) -> float | None:
-    """Seconds spent running in a foot session: moving intervals (by the module's moving-time
-    rule) whose cadence is at least ``RUNNING_CADENCE_SPM``, or, without cadence, whose speed
-    is at least ``RUNNING_SPEED_MPS``. None when the records have neither, so a caller falls
-    back to the whole duration. A run/walk session thus counts only its running bouts."""
+    """Seconds spent running in a foot session: intervals between records of at most
+    ``MAX_MOVING_GAP_S`` (a fixed 30 s: unlike moving time, no allowance for sparse sampling)
+    whose cadence at the interval's end is at least ``RUNNING_CADENCE_SPM``, or, when the
+    records have no cadence, whose speed is at least ``RUNNING_SPEED_MPS``. None when the
+    records have neither, so a caller falls back to the whole duration. A run/walk session
+    thus counts only its running bouts."""
     found = _running_intervals(records)
     if found is None:
         return None
