@@ -153,7 +153,7 @@ def copy_shipped_files(folder: Path) -> list[Path]:
 def add_profile_and_screening(store: Store, athlete_id: int) -> ScreeningResult:
     parq, bone = demo_profile_answers()
     result = screen(parq, bone)
-    with store.transaction() as tx:
+    with store.write_transaction() as tx:
         tx.update_athlete(
             athlete_id, sex=DEMO_SEX, birth_year=DEMO_BIRTH_YEAR,
             resting_hr_bpm=DEMO_RESTING_HR_BPM, max_hr_bpm=DEMO_MAX_HR_BPM, units="km",
@@ -170,7 +170,7 @@ def add_manual_entries(store: Store, athlete_id: int, today: date) -> None:
     five weeks ago that settled, as the pain rules expect most aches to."""
     zone = ZoneInfo(DEMO_TIME_ZONE)
     first_monday = today - timedelta(days=today.weekday() + 7 * HISTORY_WEEKS)
-    with store.transaction() as tx:
+    with store.write_transaction() as tx:
         for week in range(HISTORY_WEEKS + 1):
             for weekday in STRENGTH_WEEKDAYS if week >= 2 else ():
                 day = first_monday + timedelta(days=7 * week + weekday)

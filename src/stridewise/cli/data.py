@@ -54,7 +54,7 @@ def opened(db: str | None) -> Iterator[Store]:
 def athlete_id_for(store: Store, name: str | None, *, create: bool = False) -> int:
     if name is None:
         return store.default_athlete_id()
-    with store.transaction() as tx:
+    with store.write_transaction() as tx:
         athlete = tx.get_athlete_by_name(name)
         if athlete is None and create:
             athlete = tx.add_athlete(name)

@@ -78,7 +78,7 @@ def profile_set(
         athlete_id = athlete_id_for(store, athlete, create=True)
         try:
             measured_on = date.fromisoformat(mass_date) if mass_date else date.today()
-            with store.transaction() as tx:
+            with store.write_transaction() as tx:
                 tx.update_athlete(
                     athlete_id, sex=sex, birth_year=birth_year, resting_hr_bpm=resting_hr,
                     max_hr_bpm=max_hr, units=units, time_zone=time_zone,
@@ -119,7 +119,7 @@ def log_session(
             )
         except ValueError as exc:
             raise fail(str(exc)) from exc
-        with store.transaction() as tx:
+        with store.write_transaction() as tx:
             row = tx.add_manual_session(athlete_id, entry)
     out.print(
         f"Logged {row.kind} #{row.id}: {inp.format_duration(row.duration_s)}"

@@ -95,7 +95,7 @@ def create_plan(store: Store, athlete_id: int, goal: str, weekdays: list[int],
         "availability": {"weekdays": sorted(set(weekdays)), "minutes_per_day": minutes_per_day},
         "weeks": weeks,
     }
-    with store.transaction() as tx:
+    with store.write_transaction(athlete_id) as tx:
         inputs = _inputs(tx, athlete_id, params, first, today)
         pain = _pain_signal(tx, athlete_id, today, zone)
         adjustment = adjust_inputs(inputs, pain=pain)
@@ -192,14 +192,14 @@ def refresh(store: Store, athlete_id: int, today: date,
             load_warnings: tuple[str, ...] = ()) -> list[str]:
     """Re-plan from ``today`` if anything changed since the last look; the changes' reasons."""
     zone = zone_of(store, athlete_id)
-    with store.transaction() as tx:
+    with store.write_transaction(athlete_id) as tx:
         return _refresh(tx, athlete_id, today, zone, load_warnings)
 
 
 def adapt_now(store: Store, athlete_id: int, today: date) -> list[str]:
     """Re-plan from ``today`` with everything known; the changes' reasons."""
     zone = zone_of(store, athlete_id)
-    with store.transaction() as tx:
+    with store.write_transaction(athlete_id) as tx:
         return _replan(tx, athlete_id, today, zone)
 
 
@@ -210,7 +210,7 @@ def today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ..
     a plan is only ever re-made from the day it really is."""
     zone = zone_of(store, athlete_id)
     changes: list[str] = []
-    with store.transaction() as tx:
+    with store.write_transaction(athlete_id) as tx:
         if not advice_only:
             changes = _refresh(tx, athlete_id, day, zone, load_warnings)
         pain, screening, _state_now = _look(tx, athlete_id, day, zone, load_warnings)
@@ -245,7 +245,7 @@ def record_checkin(store: Store, athlete_id: int, checkin: CheckInInput, today: 
     changed: (the stored row, the pain decision or None without pain reports, the reasons of
     any plan change). One transaction, so a check-in is never stored without its re-plan."""
     zone = zone_of(store, athlete_id)
-    with store.transaction() as tx:
+    with store.write_transaction(athlete_id) as tx:
         row = tx.add_checkin(athlete_id, checkin)
         decision = pain_decision(tx, athlete_id, today, zone)
         changes = _refresh(tx, athlete_id, today, zone)
@@ -261,7 +261,7 @@ def record_screening(store: Store, athlete_id: int, parq: ParqAnswers, bone: Bon
     result = screen(parq, bone)
     zone = zone_of(store, athlete_id)
     day = today or datetime.now(zone).date()
-    with store.transaction() as tx:
+    with store.write_transaction(athlete_id) as tx:
         row = tx.add_screening(athlete_id, {"parq": parq.to_dict(), "bone": bone.to_dict()},
                                result.to_dict())
         changes = _refresh(tx, athlete_id, day, zone)
@@ -272,7 +272,7 @@ def mark_session(store: Store, athlete_id: int, planned_session_id: int, status:
     """Mark one of the athlete's planned sessions done or missed; the updated row."""
     if status not in ("done", "missed"):
         raise ValueError("a session can be marked done or missed")
-    with store.transaction() as tx:
+    with store.write_transaction(athlete_id) as tx:
         row = tx.get_planned_session(planned_session_id)
         plan = tx.get_plan(row.plan_id) if row is not None else None
         if row is None or plan is None or plan.athlete_id != athlete_id:

@@ -267,7 +267,7 @@ def create_session(request: Request, body: SessionIn) -> CreatedOut:
         entry = ManualSession(**body.model_dump())
     except ValueError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
-    with store_of(request).transaction() as tx:
+    with store_of(request).write_transaction() as tx:
         row = tx.add_manual_session(athlete_id_of(request), entry)
     return CreatedOut(id=row.id)
 

@@ -127,7 +127,7 @@ async def log_session(request: Request) -> HTMLResponse:
     units = units_of(request)
     try:
         entry = session_from_form(form, _zone(request), units)
-        with store_of(request).transaction() as tx:
+        with store_of(request).write_transaction() as tx:
             tx.add_manual_session(athlete_id_of(request), entry)
     except ValueError as error:
         return _fragment_or_page(request, "session", error=str(error))

@@ -76,7 +76,7 @@ async def onboarding_profile(request: Request) -> Response:
         mass_kg = form_number(form, "body_mass_kg", "Body weight")
         resting = form_number(form, "resting_hr_bpm", "Resting heart rate")
         max_hr = form_number(form, "max_hr_bpm", "Maximum heart rate")
-        with store_of(request).transaction() as tx:
+        with store_of(request).write_transaction() as tx:
             tx.update_athlete(
                 athlete_id_of(request), sex=sex, birth_year=int(birth_year_raw),
                 resting_hr_bpm=resting, max_hr_bpm=max_hr,
