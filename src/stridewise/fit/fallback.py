@@ -8,6 +8,7 @@ callers never see which decoder ran except through ``FitData.decoder``.
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from typing import Any
 
@@ -32,10 +33,13 @@ def decode_fitdecode(data: bytes) -> FitData:
     positions: dict[str, list[int]] = defaultdict(list)
     segments: dict[str, list[int]] = defaultdict(list)
     segment = -1
+    # fitdecode warns (UserWarning) about developer fields it cannot type; we skip developer
+    # fields anyway, and the warnings would only spill onto the user's terminal.
     try:
-        with fitdecode.FitReader(
+        with warnings.catch_warnings(), fitdecode.FitReader(
             data, check_crc=fitdecode.CrcCheck.RAISE, keep_raw_chunks=False
         ) as reader:
+            warnings.simplefilter("ignore", UserWarning)
             for index, frame in enumerate(reader):
                 if isinstance(frame, fitdecode.FitHeader):
                     segment += 1
