@@ -34,3 +34,10 @@ class UnsafeFileError(IngestError):
 
 class EmptyActivityError(IngestError):
     """The file is valid but holds no activity records."""
+
+
+class ImplausibleActivityError(IngestError, ValueError):
+    """The activity as a whole cannot be right (e.g. dated 1990 or in the future).
+
+    An :class:`~stridewise.errors.IngestError`, so every reader's caller reports it like any
+    other bad file, with its reason."""

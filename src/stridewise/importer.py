@@ -30,16 +30,22 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sized
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from stridewise.activity import Activity, ManualSession, normalise_sport, with_sport
 from stridewise.errors import IngestError
+from stridewise.import_report import (
+    FileResult,
+    ImportReport,
+    Progress,
+    SourceLike,
+    SourceMetaLike,
+)
 from stridewise.ingest import MAX_FILE_BYTES
 from stridewise.ingest.parallel import Decoded, DecodePool, Reader, decode
 from stridewise.store import Store, Tx, sha256_hex
@@ -59,65 +65,6 @@ __all__ = [
     "SAME_FILE", "SAME_SESSIONS", "FileResult", "ImportReport", "choose_workers",
     "import_paths", "import_sources", "is_same_activity",
 ]
-
-
-class SourceMetaLike(Protocol):
-    name: str | None
-    sport: str | None
-    rpe: float | None
-
-
-class SourceLike(Protocol):
-    """What :mod:`stridewise.ingest.sources` yields: a name, a size and lazily read bytes."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def size_bytes(self) -> int: ...
-
-    def read(self) -> bytes: ...
-
-
-@dataclass
-class FileResult:
-    source_name: str
-    status: str
-    reason: str | None = None
-    sha256: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    activity_ids: list[int] = field(default_factory=list)
-    manual_session_ids: list[int] = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    """Every file with its status; ``interrupted`` when Ctrl-C stopped the batch early
-    (everything reported was committed; running the import again resumes it)."""
-
-    files: list[FileResult] = field(default_factory=list)
-    interrupted: bool = False
-
-    def with_status(self, status: str) -> list[FileResult]:
-        return [f for f in self.files if f.status == status]
-
-    @property
-    def imported(self) -> list[FileResult]:
-        return self.with_status("imported")
-
-    @property
-    def duplicates(self) -> list[FileResult]:
-        return self.with_status("duplicate")
-
-    @property
-    def failed(self) -> list[FileResult]:
-        return self.with_status("failed")
-
-
-class Progress(Protocol):
-    """Called after each file; ``total`` is 0 while the number of files is unknown."""
-
-    def __call__(self, result: FileResult, done: int, total: int) -> None: ...
 
 
 def choose_workers(n_files: int | None, requested: int | None) -> int:

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from stridewise.activity import (
-    ImplausibleActivityError,
     ManualSession,
     build_activity,
     normalise_sport,
 )
+from stridewise.errors import ImplausibleActivityError
 from stridewise.summary import (
     compute_summary,
     haversine_m,

@@ -35,8 +35,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
-from stridewise.activity import EARLIEST_PLAUSIBLE, MANUAL_KINDS, ManualSession
+from stridewise.activity import MANUAL_KINDS, ManualSession
 from stridewise.errors import CorruptFileError, EmptyActivityError
+from stridewise.sanitise import EARLIEST_PLAUSIBLE
 
 METRES_PER_MILE = 1609.344
 REQUIRED_COLUMNS = ("date", "type", "duration")

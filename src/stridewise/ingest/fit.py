@@ -31,11 +31,15 @@ import numpy as np
 from stridewise.activity import (
     Activity,
     FloatArray,
-    ImplausibleActivityError,
     Lap,
     build_activity,
 )
-from stridewise.errors import CorruptFileError, EmptyActivityError, IngestError
+from stridewise.errors import (
+    CorruptFileError,
+    EmptyActivityError,
+    ImplausibleActivityError,
+    IngestError,
+)
 from stridewise.fit.decode import FitData, FitFormatError
 from stridewise.fit.fallback import read_fit
 from stridewise.fit.profile import (
