@@ -20,9 +20,11 @@ from stridewise.plan.service import record_checkin, record_screening
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
 from stridewise.store import CheckInInput
 from stridewise.web.activities import bone_stimulus
+from stridewise.web.api_inputs import ScreeningIn
 from stridewise.web.deps import athlete_id_of, store_of
 from stridewise.web.evidence import evidence_sections
-from stridewise.web.imports import import_uploads
+from stridewise.web.imports import display_name, import_uploads
+from stridewise.web.log import refuse_future
 from stridewise.web.series_cache import series_for
 from stridewise.web.trend_charts import weekly
 
@@ -72,11 +74,6 @@ class ActivityDetailOut(ActivityOut):
 class StreamOut(BaseModel):
     columns: dict[str, list[float | None]] = Field(
         description="Per-record columns (units in the names), thinned to at most 1500 points")
-
-
-class ScreeningIn(BaseModel):
-    parq: dict[str, Any] = Field(description="ParqAnswers.to_dict() fields")
-    bone: dict[str, Any] = Field(description="BoneInputs.to_dict() fields")
 
 
 class ScreeningOut(BaseModel):
@@ -247,12 +244,14 @@ class CheckInCreatedOut(BaseModel):
 def create_checkin(request: Request, body: CheckInIn) -> CheckInCreatedOut:
     """Store a check-in (pain, sleep, WHO-5, energy), apply the pain rules and re-plan, as the
     Log page does."""
+    store, athlete_id = store_of(request), athlete_id_of(request)
+    zone = zone_of(store, athlete_id)
     try:
         checkin = CheckInInput(**body.model_dump())
+        refuse_future(checkin.at_utc, zone)
     except ValueError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
-    store, athlete_id = store_of(request), athlete_id_of(request)
-    today = datetime.now(zone_of(store, athlete_id)).date()
+    today = datetime.now(zone).date()
     row, decision, changes = record_checkin(store, athlete_id, checkin, today)
     return CheckInCreatedOut(id=row.id,
                              pain_action=decision.action.value if decision else "continue",
@@ -265,6 +264,7 @@ def create_session(request: Request, body: SessionIn) -> CreatedOut:
     """Store a session logged by hand."""
     try:
         entry = ManualSession(**body.model_dump())
+        refuse_future(entry.start_time_utc, zone_of(store_of(request), athlete_id_of(request)))
     except ValueError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
     with store_of(request).write_transaction() as tx:
@@ -295,11 +295,8 @@ class ScreeningCreatedOut(ScreeningOut):
 def create_screening(request: Request, body: ScreeningIn) -> ScreeningCreatedOut:
     """Run the readiness and bone-health screens on the answers, store the result and re-plan
     (a result that needs a doctor first cancels the rest of the plan)."""
-    try:
-        answers = ParqAnswers.from_dict(body.parq)
-        bone = BoneInputs.from_dict(body.bone)
-    except (ValueError, KeyError, TypeError) as error:
-        raise HTTPException(status_code=422, detail=str(error)) from error
+    answers = ParqAnswers.from_dict(body.parq.model_dump())
+    bone = BoneInputs.from_dict(body.bone.model_dump(mode="json"))
     row, _result, changes = record_screening(store_of(request), athlete_id_of(request),
                                              answers, bone)
     return ScreeningCreatedOut(**_screening_out(row).model_dump(), plan_changes=changes)
@@ -309,7 +306,7 @@ def create_screening(request: Request, body: ScreeningIn) -> ScreeningCreatedOut
 def import_files(request: Request, files: list[UploadFile]) -> list[FileResultOut]:
     """Import activity files or export archives; one result per file."""
     report = import_uploads(request, [f for f in files if f.filename])
-    return [FileResultOut(source_name=r.source_name, status=r.status, reason=r.reason,
+    return [FileResultOut(source_name=display_name(r.source_name), status=r.status, reason=r.reason,
                           activity_ids=r.activity_ids) for r in report.files]
 
 

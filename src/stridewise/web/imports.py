@@ -44,10 +44,16 @@ def safe_name(filename: str | None, index: int) -> str:
     return f"{index:03d}-{cleaned}"
 
 
+def display_name(source_name: str) -> str:
+    """The name the person uploaded, without the temporary folder or the position prefix that
+    :func:`safe_name` added (also for members of an uploaded archive)."""
+    return re.sub(r"^\d{3}-", "", PurePath(source_name).name) or source_name
+
+
 def report_rows(report: ImportReport) -> list[FileRow]:
     rows = []
     for result in report.files:
-        name = re.sub(r"^\d{3}-", "", PurePath(result.source_name).name) or result.source_name
+        name = display_name(result.source_name)
         if result.status == "imported":
             count = len(result.activity_ids) + len(result.manual_session_ids)
             detail = f"{count} session{'s' if count != 1 else ''} added"

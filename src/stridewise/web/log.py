@@ -4,6 +4,7 @@ the plan's adaptation so the plan page shows the change and its reason."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,6 +40,8 @@ WHO5_ITEMS = ("I have felt cheerful and in good spirits", "I have felt calm and 
               "My daily life has been filled with things that interest me")
 WHO5_CHOICES = ((5, "All of the time"), (4, "Most of the time"), (3, "More than half the time"),
                 (2, "Less than half the time"), (1, "Some of the time"), (0, "At no time"))
+#: A start time as the form takes it, 0:00 to 23:59; the browser anchors it to the whole value.
+TIME_PATTERN = "([01]?[0-9]|2[0-3]):[0-5][0-9]"
 
 def _zone(request: Request) -> ZoneInfo:
     return zone_of(store_of(request), athlete_id_of(request))
@@ -49,13 +52,30 @@ def _whole(form: FormData, name: str) -> int | None:
     return int(raw) if raw.lstrip("-").isdigit() else None
 
 
-def _when(form: FormData, zone: ZoneInfo) -> datetime:
-    day = date.fromisoformat(str(form.get("date") or date.today().isoformat()))
-    raw_time = str(form.get("time") or "").strip()
-    at = time.fromisoformat(raw_time) if raw_time else datetime.now(zone).time()
-    local = datetime.combine(day, at, tzinfo=zone)
-    if local > datetime.now(zone) + timedelta(minutes=5):
+def refuse_future(at: datetime, zone: ZoneInfo) -> None:
+    """The one rule for sessions and check-ins from the forms and the API: nothing later than
+    now (five minutes' grace for a clock that runs a little ahead)."""
+    if at > datetime.now(zone) + timedelta(minutes=5):
         raise ValueError("The date and time cannot be in the future.")
+
+
+def _when(form: FormData, zone: ZoneInfo) -> datetime:
+    raw_day = str(form.get("date") or "").strip()
+    try:
+        day = date.fromisoformat(raw_day) if raw_day else datetime.now(zone).date()
+    except ValueError as error:
+        raise ValueError("Date should be a day like 2026-11-21.") from error
+    raw_time = str(form.get("time") or "").strip()
+    if raw_time and not re.fullmatch(TIME_PATTERN, raw_time):
+        raise ValueError("Start time should be hours and minutes from 0:00 to 23:59, for "
+                         "example 09:30.")
+    if raw_time:
+        hours, minutes = raw_time.split(":")
+        at = time(int(hours), int(minutes))
+    else:
+        at = datetime.now(zone).time()
+    local = datetime.combine(day, at, tzinfo=zone)
+    refuse_future(local, zone)
     return local.astimezone(UTC)
 
 
@@ -91,7 +111,7 @@ def checkin_from_form(form: FormData, zone: ZoneInfo) -> CheckInInput:
         at_utc=_when(form, zone),
         pain_site=site if pain_score else None,
         pain_score=pain_score,
-        pain_timing=(str(form.get("pain_timing")) or None) if pain_score else None,
+        pain_timing=str(form.get("pain_timing") or "").strip() or None if pain_score else None,
         pain_localised_bone=yes_no.get(str(form.get("pain_localised_bone"))) if pain_score
         else None,
         fell=yes_no.get(str(form.get("fell"))),
@@ -113,7 +133,7 @@ def _log_page(request: Request, **context: Any) -> HTMLResponse:
     return page(request, "log.html", title="Log", active="log_page", kinds=SESSION_KINDS,
                 rpe_words=RPE_WORDS, pain_sites=PAIN_SITES, pain_timings=PAIN_TIMINGS,
                 who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES, today=date.today(),
-                units=units_of(request), **context)
+                time_pattern=TIME_PATTERN, units=units_of(request), **context)
 
 
 @router.get("/log", response_class=HTMLResponse, name="log_page")
