@@ -21,7 +21,7 @@ from stridewise.errors import (
     UnsupportedFormatError,
 )
 from stridewise.fit.crc import crc16_arc
-from stridewise.ingest import MAX_FILE_BYTES, csvlog, fit, gpx, read_bytes, sources
+from stridewise.ingest import MAX_FILE_BYTES, csvlog, exportindex, fit, gpx, read_bytes
 from stridewise.ingest.sources import iter_sources
 
 START = datetime(2025, 3, 10, 7, 0, tzinfo=UTC)
@@ -101,7 +101,7 @@ def test_a_member_with_an_unsupported_compression_method_names_it(tmp_path: Path
 @pytest.fixture
 def small_csv_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     saved = csv.field_size_limit()
-    monkeypatch.setattr(sources, "CSV_FIELD_LIMIT", 1000)
+    monkeypatch.setattr(exportindex, "CSV_FIELD_LIMIT", 1000)
     yield
     csv.field_size_limit(saved)
 

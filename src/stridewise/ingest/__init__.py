@@ -12,6 +12,7 @@ Ingest knows nothing of the store.
 
 from __future__ import annotations
 
+import re
 import zlib
 from datetime import tzinfo
 
@@ -25,6 +26,12 @@ from stridewise.errors import (
 
 #: Largest single file accepted, before or after gunzip. A 10-hour 1 Hz TCX is ~20 MB.
 MAX_FILE_BYTES = 256 * 1024 * 1024
+#: How far sniffing looks for the XML root element (past comments and processing
+#: instructions); the readers themselves are not limited by it.
+SNIFF_XML_BYTES = 64 * 1024
+_XML_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
+_ROOT_ELEMENT = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
+_XML_ROOTS = {"gpx": "gpx", "trainingcenterdatabase": "tcx"}
 
 Parsed = list[Activity | ManualSession]
 
@@ -39,16 +46,9 @@ def sniff_format(data: bytes, source_name: str = "") -> str:
         return "zip"
     if len(data) >= 12 and data[8:12] == b".FIT":
         return "fit"
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"<"):
-        low = head.lower()
-        if b"<gpx" in low:
-            return "gpx"
-        if b"<trainingcenterdatabase" in low:
-            return "tcx"
-        raise UnsupportedFormatError(
-            "an XML file that is neither GPX nor TCX", source=source_name
-        )
+    head = _xml_head(data)
+    if head is not None:
+        return _xml_kind(head, source_name)
     if source_name.lower().endswith(".csv"):
         return "csv"
     if source_name.lower().endswith(".fit"):
@@ -61,21 +61,77 @@ def sniff_format(data: bytes, source_name: str = "") -> str:
     )
 
 
-def gunzip_capped(data: bytes, source_name: str, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Decompress gzip data, refusing to inflate past ``limit`` bytes (gzip bombs)."""
-    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = d.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise CorruptFileError(f"the gzip data is damaged ({exc})", source=source_name) from exc
-    if len(out) > limit or d.unconsumed_tail:
-        raise FileTooLargeError(
-            f"inflates to more than {limit // (1024 * 1024)} MiB: refused as a possible gzip bomb",
+def _xml_head(data: bytes) -> str | None:
+    """The first ``SNIFF_XML_BYTES`` as text when they start like XML (UTF-8 or UTF-16)."""
+    window = data[:SNIFF_XML_BYTES]
+    if window.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = window.decode("utf-16", errors="ignore")
+    elif window.startswith(b"<\x00"):
+        text = window.decode("utf-16-le", errors="ignore")
+    elif window.startswith(b"\x00<"):
+        text = window.decode("utf-16-be", errors="ignore")
+    else:
+        text = window.decode("utf-8", errors="ignore").removeprefix("\ufeff")
+    text = text.lstrip(" \t\r\n")
+    return text if text.startswith("<") else None
+
+
+def _xml_kind(head: str, source_name: str) -> str:
+    """'gpx' or 'tcx' from the root element, found past the prolog (declaration, comments,
+    processing instructions), so a long leading comment does not hide it."""
+    prolog = _XML_PROLOG.match(head)
+    pos = prolog.end() if prolog else 0
+    root = _ROOT_ELEMENT.match(head, pos)
+    if root is not None:
+        name = root.group(1).lower()
+        if name in _XML_ROOTS:
+            return _XML_ROOTS[name]
+        raise UnsupportedFormatError(
+            f"an XML file that is neither GPX nor TCX (its root element is <{root.group(1)}>)",
             source=source_name,
         )
-    if not d.eof:
-        raise CorruptFileError("the gzip data is truncated", source=source_name)
-    return out
+    # A DOCTYPE (the XML reader refuses it with its own reason) or a prolog longer than the
+    # sniffing window: look for either root anywhere in the window, then at the file name.
+    low = head.lower()
+    if "<gpx" in low or source_name.lower().endswith((".gpx", ".gpx.gz")):
+        return "gpx"
+    if "<trainingcenterdatabase" in low or source_name.lower().endswith((".tcx", ".tcx.gz")):
+        return "tcx"
+    raise UnsupportedFormatError(
+        f"an XML file with no GPX or TCX element in its first {SNIFF_XML_BYTES >> 10} KiB",
+        source=source_name,
+    )
+
+
+def gunzip_capped(data: bytes, source_name: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Decompress gzip data, refusing to inflate past ``limit`` bytes (gzip bombs).
+
+    Concatenated members (``cat a.gz b.gz``, pigz, bgzip) are all read, under one total cap;
+    bytes after the last member that do not start another one are ignored, as gzip does."""
+    chunks: list[bytes] = []
+    total = 0
+    rest = data
+    while True:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out = d.decompress(rest, limit + 1 - total)
+        except zlib.error as exc:
+            raise CorruptFileError(
+                f"the gzip data is damaged ({exc})", source=source_name
+            ) from exc
+        chunks.append(out)
+        total += len(out)
+        if total > limit or d.unconsumed_tail:
+            raise FileTooLargeError(
+                f"inflates to more than {limit // (1024 * 1024)} MiB: refused as a possible "
+                "gzip bomb",
+                source=source_name,
+            )
+        if not d.eof:
+            raise CorruptFileError("the gzip data is truncated", source=source_name)
+        rest = d.unused_data
+        if rest[:2] != b"\x1f\x8b":
+            return b"".join(chunks)
 
 
 def read_bytes(data: bytes, *, source_name: str, local_tz: tzinfo | None = None) -> Parsed:

@@ -167,6 +167,20 @@ def _session(row: dict[str, str], local_tz: tzinfo | None) -> ManualSession:
         raise _RowError(str(exc)) from None
 
 
+def is_session_log_header(head: bytes) -> bool:
+    """Whether ``head`` (a file's first bytes) starts with a header naming every required
+    column, i.e. the file is meant as a session log. Used to pick logs out of folders and
+    archives, where most CSVs are something else (Strava's activities.csv has "Activity Date"
+    and "Activity Type", not "date" and "type")."""
+    first_line = head.decode("utf-8-sig", errors="replace").splitlines()[:1]
+    try:
+        cells = next(csv.reader(first_line), [])
+    except csv.Error:
+        return False
+    names = {cell.strip().lower() for cell in cells}
+    return all(column in names for column in REQUIRED_COLUMNS)
+
+
 def _check_header(fieldnames: list[str] | None, source_name: str) -> list[str]:
     if not fieldnames:
         raise EmptyActivityError("the CSV file has no header row", source=source_name)

@@ -1,11 +1,13 @@
 """Walk files, folders and zip archives into :class:`Source` items, one per activity file.
 
 - **Files** given explicitly are always yielded (the reader sniffs the format and explains a
-  refusal). Manual-session ``.csv`` logs are taken only this way: export folders and archives
-  are full of CSVs that are not session logs.
+  refusal).
 - **Folders** are walked recursively for ``.fit``, ``.gpx``, ``.tcx`` (each optionally
   ``.gz``) and ``.zip``; OS junk (``__MACOSX``, ``.DS_Store``, ``._*``, ``Thumbs.db``) is
-  skipped.
+  skipped. A ``.csv`` file in a folder or archive is taken only when its first line is a
+  manual-session header (``date``, ``type`` and ``duration`` columns): export folders and
+  archives are full of CSVs that are not session logs (Strava's ``activities.csv``), and only
+  the first bytes are read to tell.
 - **Zip archives**, nested up to ``MAX_ZIP_DEPTH`` deep (a Garmin Connect export holds
   ``UploadedFiles_*.zip`` inside the export zip). A Strava bulk export's ``activities.csv``
   gives each file under ``activities/`` its name, type and perceived exertion; a Garmin
@@ -13,30 +15,32 @@
   the activity ID (Garmin does not always name uploaded files that way; the rest keep the
   file's own sport).
 
-Zip bombs and hostile archives are refused member by member: too many members, a member or
+Zip bombs and hostile archives are refused member by member: too many members, a file or
 the archive's total over its size cap, a compression ratio no activity file has, nesting
 deeper than ``MAX_ZIP_DEPTH``, absolute or ``..`` paths, symlinks and encrypted members. A
 refused member is still yielded, as a Source whose ``read()`` raises the
 :class:`~stridewise.errors.IngestError`, so an import reports it and carries on. Strava's
 "Relative Effort" is a heart-rate load score, not an exertion rating, so it is not used as RPE.
+A nested zip is spooled to an anonymous temporary file (a Garmin export's ``UploadedFiles``
+part can be several GiB) and is not held to the per-file cap; only the files inside it count
+against the archive's total, so nothing is counted twice.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import json
 import os
 import posixpath
 import re
 import stat
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from stridewise.activity import normalise_sport
 from stridewise.errors import (
     CorruptFileError,
     FileTooLargeError,
@@ -45,6 +49,9 @@ from stridewise.errors import (
     UnsupportedFormatError,
 )
 from stridewise.ingest import MAX_FILE_BYTES
+from stridewise.ingest.csvlog import is_session_log_header
+from stridewise.ingest.exportindex import SourceMeta as SourceMeta
+from stridewise.ingest.exportindex import garmin_metadata, strava_metadata
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 MAX_ZIP_DEPTH = 2
@@ -55,21 +62,11 @@ MAX_ARCHIVE_TOTAL_BYTES = 8 * 1024**3
 #: Activity XML deflates ~10-20x and FIT ~2-3x; past this ratio a member is a bomb.
 MAX_COMPRESSION_RATIO = 100
 _RATIO_CHECK_FROM_BYTES = 1024 * 1024
+_SPOOL_CHUNK_BYTES = 1024 * 1024
 _JUNK_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 _META_JSON_MAX_BYTES = 64 * 1024 * 1024
-#: Largest cell read from an export's activities.csv (Strava descriptions can be long).
-CSV_FIELD_LIMIT = 16 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class SourceMeta:
-    """What an export says about a file, beyond the file itself."""
-
-    name: str | None = None
-    sport: str | None = None
-    rpe: float | None = None
-    #: Problems with the export's index itself (e.g. an unreadable activities.csv).
-    warnings: tuple[str, ...] = ()
+#: How much of a CSV is read to see whether its header is a session log's.
+_CSV_PEEK_BYTES = 4096
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ class Source:
     name: str
     size_bytes: int
     loader: Callable[[], bytes] = field(repr=False, compare=False)
-    meta: SourceMeta = SourceMeta()
+    meta: SourceMeta = field(default_factory=SourceMeta)
 
     def read(self) -> bytes:
         return self.loader()
@@ -123,8 +120,29 @@ def _walk_folder(folder: Path) -> Iterator[Source]:
         for file_name in sorted(files):
             if _is_junk(file_name):
                 continue
-            if _is_activity_name(file_name) or file_name.lower().endswith(".zip"):
-                yield from _from_file(Path(root) / file_name)
+            path = Path(root) / file_name
+            low = file_name.lower()
+            if (_is_activity_name(file_name) or low.endswith(".zip")
+                    or (low.endswith(".csv") and _is_session_log_file(path))):
+                yield from _from_file(path)
+
+
+def _is_session_log_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return is_session_log_header(handle.read(_CSV_PEEK_BYTES))
+    except OSError:
+        return False
+
+
+def _is_session_log_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    try:
+        with archive.open(info) as stream:
+            return is_session_log_header(stream.read(_CSV_PEEK_BYTES))
+    except (NotImplementedError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError,
+            OSError, ValueError):
+        # Unreadable: not worth a failure report for a CSV that is most likely not a log.
+        return False
 
 
 def _looks_like_zip(path: Path) -> bool:
@@ -163,7 +181,11 @@ class _Budget:
     remaining: int
 
 
-def _member_problem(info: zipfile.ZipInfo, shown: str, budget: _Budget) -> IngestError | None:
+def _member_problem(info: zipfile.ZipInfo, shown: str, budget: _Budget,
+                    container: bool = False) -> IngestError | None:
+    """Why a member is refused, if it is. A nested zip (``container``) is not held to the
+    per-file cap, only to what is left of the archive's total, since it is spooled to disk
+    and its own members are each checked again."""
     name = info.filename
     parts = name.replace("\\", "/").split("/")
     if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
@@ -175,7 +197,7 @@ def _member_problem(info: zipfile.ZipInfo, shown: str, budget: _Budget) -> Inges
         return UnsafeFileError("is a symbolic link inside the archive, refused", source=shown)
     if info.flag_bits & 0x1:
         return UnsupportedFormatError("is password-protected inside the archive", source=shown)
-    if info.file_size > MAX_MEMBER_BYTES:
+    if not container and info.file_size > MAX_MEMBER_BYTES:
         return FileTooLargeError(
             f"would inflate to {info.file_size // 1024**2} MiB, over the "
             f"{MAX_MEMBER_BYTES // 1024**2} MiB cap per file",
@@ -208,9 +230,44 @@ def _member_loader(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> bytes:
     """Read at most the declared size (+1 byte to catch a lying header)."""
+    with _member_errors(info, shown), archive.open(info) as stream:
+        data = _read_capped(stream, min(info.file_size, MAX_MEMBER_BYTES) + 1)
+    if len(data) > info.file_size:
+        raise FileTooLargeError("inflates past its declared size: refused as a zip bomb",
+                                source=shown)
+    return data
+
+
+def _spool_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) -> IO[bytes]:
+    """Copy a nested zip to an anonymous temporary file (memory stays bounded however large
+    it is), at most its declared size (+1 byte to catch a lying header)."""
+    # Not a with-block: the file must outlive this call, as the nested ZipFile reads from it
+    # until its members are imported; it is deleted when the last reference goes.
+    spool = tempfile.TemporaryFile()  # noqa: SIM115
     try:
-        with archive.open(info) as stream:
-            data = _read_capped(stream, min(info.file_size, MAX_MEMBER_BYTES) + 1)
+        copied = 0
+        with _member_errors(info, shown), archive.open(info) as stream:
+            while copied <= info.file_size:
+                chunk = stream.read(min(_SPOOL_CHUNK_BYTES, info.file_size + 1 - copied))
+                if not chunk:
+                    break
+                spool.write(chunk)
+                copied += len(chunk)
+        if copied > info.file_size:
+            raise FileTooLargeError("inflates past its declared size: refused as a zip bomb",
+                                    source=shown)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+@contextmanager
+def _member_errors(info: zipfile.ZipInfo, shown: str) -> Iterator[None]:
+    """Turn what reading a member can raise into an :class:`IngestError` for that member."""
+    try:
+        yield
     except NotImplementedError as exc:
         raise UnsupportedFormatError(
             f"is stored in the archive with a compression method this program cannot unpack "
@@ -219,10 +276,6 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str) ->
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise CorruptFileError(f"could not be read from the archive ({exc})",
                                source=shown) from exc
-    if len(data) > info.file_size:
-        raise FileTooLargeError("inflates past its declared size: refused as a zip bomb",
-                                source=shown)
-    return data
 
 
 def _read_capped(stream: IO[bytes], limit: int) -> bytes:
@@ -252,20 +305,25 @@ def _walk_zip(archive: zipfile.ZipFile, display: str, depth: int, budget: _Budge
         if info.is_dir() or any(_is_junk(p) for p in info.filename.split("/")):
             continue
         is_zip = info.filename.lower().endswith(".zip")
-        if not (is_zip or _is_activity_name(info.filename)):
+        is_csv = info.filename.lower().endswith(".csv")
+        if not (is_zip or is_csv or _is_activity_name(info.filename)):
             continue
         shown = f"{display}!{info.filename}"
-        problem = _member_problem(info, shown, budget)
+        problem = _member_problem(info, shown, budget, container=is_zip)
+        if is_csv and (problem is not None or not _is_session_log_member(archive, info)):
+            continue
         if problem is None and is_zip and depth >= MAX_ZIP_DEPTH:
             problem = UnsafeFileError(
                 f"is a zip nested more than {MAX_ZIP_DEPTH} deep, refused", source=shown)
         if problem is not None:
             yield _refused(shown, problem, info.file_size)
             continue
-        budget.remaining -= info.file_size
         if is_zip:
+            # Only the innermost files count against the budget: a container's bytes are
+            # its members' bytes, which are counted as each is walked.
             yield from _walk_nested_zip(archive, info, shown, depth, budget, metadata)
         else:
+            budget.remaining -= info.file_size
             meta = _meta_for(info.filename, metadata)
             if problems:
                 meta = replace(meta, warnings=(*meta.warnings, *problems))
@@ -277,7 +335,7 @@ def _walk_nested_zip(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str
                      depth: int, budget: _Budget,
                      metadata: dict[str, SourceMeta]) -> Iterator[Source]:
     try:
-        inner = zipfile.ZipFile(io.BytesIO(_read_member(archive, info, shown)))
+        inner = zipfile.ZipFile(_spool_member(archive, info, shown))
     except IngestError as exc:
         yield _refused(shown, exc, info.file_size)
         return
@@ -317,9 +375,9 @@ def _export_metadata(
         try:
             raw = _read_member(archive, info, shown)
             if is_strava:
-                found.update(_strava_metadata(raw, posixpath.dirname(info.filename)))
+                found.update(strava_metadata(raw, posixpath.dirname(info.filename)))
             else:
-                found.update(_garmin_metadata(raw))
+                found.update(garmin_metadata(raw))
         except (IngestError, csv.Error, ValueError, RecursionError) as exc:
             reason = exc.reason if isinstance(exc, IngestError) else str(exc)
             problems.append(
@@ -327,69 +385,3 @@ def _export_metadata(
                 "and effort from it were not used"
             )
     return found, problems
-
-
-def _strava_metadata(raw: bytes, root: str) -> dict[str, SourceMeta]:
-    # The limit is process-wide (csv has no per-reader one); the default 128 KiB is too small
-    # for long Strava descriptions.
-    csv.field_size_limit(CSV_FIELD_LIMIT)
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig", errors="replace"))))
-    if not rows:
-        return {}
-    header = [h.strip() for h in rows[0]]
-
-    def column(title: str) -> int | None:
-        # Strava repeats some titles (e.g. "Distance"); the first one is the summary field.
-        return header.index(title) if title in header else None
-
-    file_col, name_col = column("Filename"), column("Activity Name")
-    type_col, rpe_col = column("Activity Type"), column("Perceived Exertion")
-    if file_col is None:
-        return {}
-    out: dict[str, SourceMeta] = {}
-    for row in rows[1:]:
-        if file_col >= len(row) or not row[file_col].strip():
-            continue
-
-        def cell(index: int | None, row: list[str] = row) -> str | None:
-            return row[index].strip() or None if index is not None and index < len(row) else None
-
-        sport_text = cell(type_col)
-        out[posixpath.join(root, row[file_col].strip())] = SourceMeta(
-            name=cell(name_col),
-            sport=normalise_sport(sport_text) if sport_text else None,
-            rpe=_rpe(cell(rpe_col)),
-        )
-    return out
-
-
-def _rpe(text: str | None) -> float | None:
-    try:
-        value = float(text) if text else None
-    except ValueError:
-        return None
-    return value if value is not None and 0 <= value <= 10 else None
-
-
-def _garmin_metadata(raw: bytes) -> dict[str, SourceMeta]:
-    try:
-        payload = json.loads(raw)
-    except (ValueError, RecursionError):
-        return {}
-    # The export wraps the list: [{"summarizedActivitiesExport": [ {...}, ... ]}]
-    chunks = payload if isinstance(payload, list) else [payload]
-    out: dict[str, SourceMeta] = {}
-    for chunk in chunks:
-        items = chunk.get("summarizedActivitiesExport") if isinstance(chunk, dict) else None
-        for item in items or []:
-            if not isinstance(item, dict) or item.get("activityId") is None:
-                continue
-            kind = item.get("activityType")
-            if isinstance(kind, dict):
-                kind = kind.get("typeKey")
-            name = item.get("name")
-            out[f"id:{item['activityId']}"] = SourceMeta(
-                name=name if isinstance(name, str) and name.strip() else None,
-                sport=normalise_sport(kind) if isinstance(kind, str) else None,
-            )
-    return out
