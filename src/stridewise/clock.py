@@ -93,6 +93,17 @@ def monotonic_s() -> float:
     return time.monotonic()
 
 
+def current() -> Clock:
+    """The clock in use (passed to worker processes, which then share it)."""
+    return _current
+
+
+def install(clock: Clock) -> None:
+    """Use ``clock`` from now on in this process (a worker's initializer)."""
+    global _current
+    _current = clock
+
+
 @contextmanager
 def use_clock(clock: Clock) -> Iterator[Clock]:
     """Run a block with another clock (tests)."""

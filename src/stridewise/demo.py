@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from stridewise import clock
 from stridewise.activity import ManualSession
 from stridewise.fit.encode import encode_activity
 from stridewise.science.bone_health import BoneInputs
@@ -50,7 +51,7 @@ class DemoSession:
 
 def demo_profile_answers() -> tuple[ParqAnswers, BoneInputs]:
     """A 62-year-old woman with osteopenia, no fractures, new to vigorous exercise."""
-    age = date.today().year - DEMO_BIRTH_YEAR
+    age = clock.today(DEMO_TIME_ZONE).year - DEMO_BIRTH_YEAR
     parq = ParqAnswers(
         heart_condition_or_high_blood_pressure=False, chest_pain=False,
         dizziness_or_fainting=False, other_chronic_condition=False,
@@ -159,7 +160,7 @@ def add_profile_and_screening(store: Store, athlete_id: int) -> ScreeningResult:
             resting_hr_bpm=DEMO_RESTING_HR_BPM, max_hr_bpm=DEMO_MAX_HR_BPM, units="km",
             time_zone=DEMO_TIME_ZONE,
         )
-        tx.add_body_mass(athlete_id, date.today(), DEMO_MASS_KG)
+        tx.add_body_mass(athlete_id, clock.today(DEMO_TIME_ZONE), DEMO_MASS_KG)
         tx.add_screening(athlete_id, {"parq": parq.to_dict(), "bone": bone.to_dict()},
                          result.to_dict())
     return result

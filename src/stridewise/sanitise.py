@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
+from stridewise import clock
 from stridewise.errors import ImplausibleActivityError
 from stridewise.summary import FloatArray, haversine_m
 
@@ -68,7 +69,7 @@ def sanitise(
         recs = {k: v[order] for k, v in recs.items()}
         t = recs["time_s"]
         warnings.append("records were out of time order and have been sorted")
-    now = now or datetime.now(UTC)
+    now = now or clock.now_utc()
     start = datetime.fromtimestamp(float(t[0]), UTC)
     end = datetime.fromtimestamp(float(t[-1]), UTC)
     if start < EARLIEST_PLAUSIBLE:

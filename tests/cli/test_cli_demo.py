@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from stridewise import clock
 from stridewise.cli import app
 from stridewise.series import daily_series
 from stridewise.store import open_store
 
 
 def test_demo_imports_plans_and_reports(tmp_path: Path) -> None:
+    """On Thursday 26 November 2026 (an injected clock) the demo has 3 real files and 38
+    generated run/walks (12 weeks of 3, plus Monday and Wednesday of this week)."""
     folder, report = tmp_path / "demo", tmp_path / "report.html"
+    with clock.use_clock(clock.FixedClock(datetime(2026, 11, 26, 12, 0, tzinfo=UTC))):
+        _check_demo(folder, report)
+
+
+def _check_demo(folder: Path, report: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "--dir", str(folder), "--report", str(report)])
     assert result.exit_code == 0, result.output
-    assert "41 " in result.output or "│       41 │" in result.output  # 3 real + 38 generated
+    assert "38 generated sessions" in result.output
+    assert "│       41 │" in result.output  # imported
     assert "Today:" in result.output and "Why:" in result.output
     html = report.read_text(encoding="utf-8")
     assert "not a medical device" in html.lower()

@@ -70,5 +70,6 @@ def test_summary_is_self_contained_and_complete() -> None:
 
 def test_names_are_escaped() -> None:
     answers, bone = _case()
-    page = doctor_summary_html(screen(answers, bone), answers, bone, person_name="<b>Bo</b>")
+    page = doctor_summary_html(screen(answers, bone), answers, bone, person_name="<b>Bo</b>",
+                               on=date(2025, 3, 4))
     assert "<b>Bo</b>" not in page and "&lt;b&gt;Bo&lt;/b&gt;" in page

@@ -7,6 +7,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from stridewise import clock
+
 METRES_PER_MILE = 1609.344
 _DURATION = re.compile(r"^(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)m(?:in)?)?"
                        r"(?:(?P<s>\d+(?:\.\d+)?)s)?$")
@@ -46,7 +48,7 @@ def parse_distance_m(text: str, units: str) -> float:
 def parse_local_time(text: str | None, time_zone: str) -> datetime:
     """An ISO date-time; without an offset it is read in the athlete's time zone. None: now."""
     if text is None:
-        return datetime.now(UTC)
+        return clock.now_utc()
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError as exc:
@@ -56,7 +58,7 @@ def parse_local_time(text: str | None, time_zone: str) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(time_zone))
     # A few minutes of slack for clocks that disagree.
-    if value.astimezone(UTC) > datetime.now(UTC) + timedelta(minutes=5):
+    if value.astimezone(UTC) > clock.now_utc() + timedelta(minutes=5):
         raise ValueError(f"{text} is in the future")
     return value.astimezone(UTC)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from stridewise import clock
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,7 +43,7 @@ def demo(
     from stridewise.series import daily_series, weekly_summary
     from stridewise.store import open_store
 
-    today = date.today()
+    today = clock.today(d.DEMO_TIME_ZONE)  # the demo athlete's today, in the demo's zone
     if folder.exists():
         shutil.rmtree(folder)
     files = folder / "files"

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from stridewise import clock
 from stridewise.cli import data_inputs as inp
 from stridewise.cli.data import (
     AthleteOption,
@@ -74,10 +75,13 @@ def profile_set(
     time_zone: Annotated[str | None, typer.Option(help="e.g. Europe/Paris")] = None,
 ) -> None:
     """Set profile fields (others stay as they are); --athlete NAME creates a new athlete."""
+    from stridewise.monitor import zone_of
+
     with opened(db) as store:
         athlete_id = athlete_id_for(store, athlete, create=True)
         try:
-            measured_on = date.fromisoformat(mass_date) if mass_date else date.today()
+            measured_on = (date.fromisoformat(mass_date) if mass_date
+                           else clock.today(time_zone or zone_of(store, athlete_id)))
             with store.write_transaction() as tx:
                 tx.update_athlete(
                     athlete_id, sex=sex, birth_year=birth_year, resting_hr_bpm=resting_hr,
@@ -149,7 +153,6 @@ def log_checkin(
 ) -> None:
     """Log how you feel: pain, sleep, wellbeing (WHO-5), energy, falls. The pain rules are
     applied at once and the plan re-made when their answer changed, as on the dashboard."""
-    from datetime import datetime
 
     from stridewise.monitor import zone_of
     from stridewise.plan.service import record_checkin
@@ -169,7 +172,7 @@ def log_checkin(
         except ValueError as exc:
             raise fail(str(exc)) from exc
         row, decision, changes = record_checkin(store, athlete_id, checkin,
-                                                datetime.now(zone_of(store, athlete_id)).date())
+                                                clock.today(zone_of(store, athlete_id)))
     out.print(f"Check-in #{row.id} saved.")
     if decision is not None and decision.action is not PainAction.CONTINUE:
         out.print(f"About your pain: {decision.reason}", markup=False)

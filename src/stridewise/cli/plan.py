@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
+
+from stridewise import clock
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DB_HELP = "Database URL (default: $STRIDEWISE_DB or the local database)."
@@ -40,10 +42,10 @@ def register(app: typer.Typer) -> None:
         from stridewise.plan.service import create_plan
         from stridewise.store import open_store
 
-        today = date.today()
-        first = date.fromisoformat(start) if start else today
         with open_store(db) as store:
             athlete_id = store.default_athlete_id()
+            today = _local_today(store, athlete_id)
+            first = date.fromisoformat(start) if start else today
             try:
                 create_plan(store, athlete_id, goal, sorted(_weekdays(days)), minutes, today,
                             start=first, weeks=weeks)
@@ -136,7 +138,7 @@ def _local_today(store: Any, athlete_id: int) -> date:
     """The athlete's own today (their time zone), as the dashboard uses."""
     from stridewise.monitor import zone_of
 
-    return datetime.now(zone_of(store, athlete_id)).date()
+    return clock.today(zone_of(store, athlete_id))
 
 
 def _show(plan: Any, days_shown: int | None) -> None:

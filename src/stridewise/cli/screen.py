@@ -11,6 +11,7 @@ unless ``--no-save``.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.panel import Panel
 
+from stridewise import clock
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS, ParqAnswers
 from stridewise.science.screening import (
     IMPACT_LABELS,
@@ -263,7 +265,8 @@ def register(app: typer.Typer) -> None:
             from stridewise.report.doctor import doctor_summary_html
 
             summary.write_text(
-                doctor_summary_html(result, parq, bone, person_name=name), encoding="utf-8"
+                doctor_summary_html(result, parq, bone, person_name=name, on=_today(db)),
+                encoding="utf-8",
             )
             console.print(f"Summary for your doctor written to {summary}")
         if save:
@@ -276,3 +279,12 @@ def register(app: typer.Typer) -> None:
             console.print("Saved.")
             for reason in changes:
                 console.print(f"Plan changed: {reason}")
+
+
+def _today(db: str | None) -> date:
+    """Today in the athlete's zone (the date printed on the doctor's summary)."""
+    from stridewise.monitor import zone_of
+    from stridewise.store import open_store
+
+    with open_store(db) as store:
+        return clock.today(zone_of(store, store.default_athlete_id()))

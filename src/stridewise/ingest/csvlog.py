@@ -35,6 +35,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TypeVar
 
+from stridewise import clock
 from stridewise.activity import MANUAL_KINDS, ManualSession
 from stridewise.errors import CorruptFileError, EmptyActivityError
 from stridewise.sanitise import EARLIEST_PLAUSIBLE
@@ -67,11 +68,11 @@ def _parse_start(text: str, local_tz: tzinfo | None) -> datetime:
             f"date {text!r} is not an ISO date like 2025-03-14 or 2025-03-14T07:30"
         ) from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=local_tz) if local_tz else moment.astimezone()
+        moment = moment.replace(tzinfo=local_tz or UTC)
     moment = moment.astimezone(UTC)
     if moment < EARLIEST_PLAUSIBLE:
         raise _RowError(f"date {text!r} is before 2000")
-    if moment > datetime.now(UTC) + timedelta(days=1):
+    if moment > clock.now_utc() + timedelta(days=1):
         raise _RowError(f"date {text!r} is in the future")
     return moment
 

@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 
+from stridewise import clock
 from stridewise.activity import Activity, ManualSession
 from stridewise.errors import IngestError
 
@@ -53,7 +54,10 @@ def decode(reader: Reader, data: bytes, source_name: str) -> Decoded:
 def _new_pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: workers are not forked from a process that holds database connections and
     # a progress-bar thread.
-    return ProcessPoolExecutor(workers, mp_context=get_context("forkserver"))
+    # Workers read the parent's clock (a test's fixed clock too), so "in the future" means the
+    # same instant in the parent and in every worker.
+    return ProcessPoolExecutor(workers, mp_context=get_context("forkserver"),
+                               initializer=clock.install, initargs=(clock.current(),))
 
 
 class DecodePool:

@@ -10,9 +10,10 @@ plan replaced by a new one. Only sessions still planned become FIT workouts.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
+from stridewise import clock
 from stridewise.plan import persist
 from stridewise.plan.export_fit import session_to_fit, workout_name
 from stridewise.plan.export_ics import Withdrawn, plan_to_ics
@@ -66,7 +67,7 @@ def plan_ics(store: Store, athlete_id: int, today: date) -> bytes | None:
         taken = {(s.day, s.slot) for s in plan.sessions if s.kind != SessionKind.REST}
         withdrawn = _withdrawn(tx, athlete_id, plan_id, taken, sequence, today)
         athlete = tx.get_athlete(athlete_id)
-    return plan_to_ics(plan, str(plan_id), stamp=datetime.now(UTC), sequence=sequence,
+    return plan_to_ics(plan, str(plan_id), stamp=clock.now_utc(), sequence=sequence,
                        units=athlete.units if athlete else "km", withdrawn=withdrawn)
 
 

@@ -19,12 +19,13 @@ moves plans in and out of the store; this module decides *when* to plan and re-p
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from stridewise import clock
 from stridewise.monitor import Warning, current_warnings, load_warnings, pain_decision, zone_of
 from stridewise.plan import persist
 from stridewise.plan.adapt import PainSignal, adjust_inputs, mark_past, replan, with_doctor
@@ -260,7 +261,7 @@ def record_screening(store: Store, athlete_id: int, parq: ParqAnswers, bone: Bon
     the rest of the plan and says to see a doctor first."""
     result = screen(parq, bone)
     zone = zone_of(store, athlete_id)
-    day = today or datetime.now(zone).date()
+    day = today or clock.today(zone)
     with store.write_transaction(athlete_id) as tx:
         row = tx.add_screening(athlete_id, {"parq": parq.to_dict(), "bone": bone.to_dict()},
                                result.to_dict())

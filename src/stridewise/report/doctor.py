@@ -118,7 +118,7 @@ def doctor_summary_html(
     bone_inputs: BoneInputs,
     *,
     person_name: str | None = None,
-    on: date | None = None,
+    on: date,
 ) -> str:
     """The screening as a printable, self-contained HTML page to take to a doctor.
 
@@ -130,13 +130,13 @@ def doctor_summary_html(
         What the person answered.
     person_name : str, optional
         Shown in the title; the page says "your" when absent.
-    on : datetime.date, optional
-        Date of the screening; today when absent.
+    on : datetime.date
+        Date of the screening, in the person's time zone.
     """
     template = _TEMPLATES.get_template("doctor.html")
     return template.render(
         person_name=person_name,
-        screened_on=(on or date.today()).isoformat(),
+        screened_on=on.isoformat(),
         readiness_label=READINESS_LABELS[result.readiness.status],
         impact_label=IMPACT_LABELS[result.permitted_impact],
         may_run=result.may_run,

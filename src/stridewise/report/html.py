@@ -8,13 +8,13 @@ apply today, the plan with its reasons and changes, and every trend chart with i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from stridewise import __version__
+from stridewise import __version__, clock
 from stridewise.monitor import zone_of
 from stridewise.plan.service import day_answer
 from stridewise.science.screening import ScreeningResult
@@ -70,7 +70,7 @@ def build_report(store: Store, athlete_id: int | None = None, *, today: date | N
     """
     athlete_id = store.default_athlete_id() if athlete_id is None else athlete_id
     zone = zone_of(store, athlete_id)
-    real_today = datetime.now(zone).date()
+    real_today = clock.today(zone)
     today = today or real_today
     with store.transaction() as tx:
         athlete = tx.get_athlete(athlete_id)
@@ -82,7 +82,7 @@ def build_report(store: Store, athlete_id: int | None = None, *, today: date | N
     answer = day_answer(store, athlete_id, today, series, advice_only=today != real_today)
     template = _ENV.get_template("report.html")
     return template.render(
-        generated=datetime.now(UTC).astimezone(zone),
+        generated=clock.now_in(zone),
         version=__version__,
         units=units,
         screening=_latest_screening(store, athlete_id),

@@ -8,11 +8,12 @@ settable), form from the previous day's values, EWMA ACWR with λ = 2/(N+1) (Wil
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
+from stridewise import clock
 from stridewise.science import acwr, bone, fitness, spike
 from stridewise.science.benefits import Intensity
 from stridewise.science.load import daily_load, daily_longest_run_m
@@ -100,7 +101,10 @@ def daily_series(
     tau_fatigue_d: float = 7.0,
 ) -> pd.DataFrame:
     """Every day from the first session (or ``start``) to ``through`` (default today)."""
-    through = through or datetime.now().date()
+    if through is None:
+        with store.transaction() as tx:
+            athlete = tx.get_athlete(athlete_id)
+        through = clock.today(athlete.time_zone if athlete is not None else None)
     sessions = sessions_frame(store, athlete_id, today=through)
     first = start or (min(sessions["date"]) if len(sessions) else through - timedelta(days=27))
     first = min(first, through)

@@ -31,12 +31,13 @@ Per-session conventions (each also stated in docs/science.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from stridewise import clock
 from stridewise.science import benefits, bone
 from stridewise.store import Store
 from stridewise.store import models as m
@@ -157,7 +158,7 @@ def sessions_frame(store: Store, athlete_id: int, *, today: date | None = None) 
     frame = frame.sort_values("start_local", kind="stable").reset_index(drop=True)
     frame["date"] = [t.date() for t in frame["start_local"]]
     frame["start_hour"] = [t.hour + t.minute / 60.0 for t in frame["start_local"]]
-    hr = heart_rate_profile(athlete, today or datetime.now().date())
+    hr = heart_rate_profile(athlete, today or clock.today(athlete.time_zone))
     kind = frame["kind"].to_numpy(dtype=object)
     minutes = _float_column(frame, "duration_min")
     avg_hr = _float_column(frame, "avg_heart_rate_bpm")

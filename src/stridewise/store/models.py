@@ -31,6 +31,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from stridewise import clock
+
 SEXES = ("female", "male")
 UNITS = ("km", "mi")
 PAIN_TIMINGS = ("during", "after", "next_morning", "at_rest", "at_night")
@@ -48,7 +50,7 @@ NAMING = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.now_utc()
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from stridewise import clock
 from stridewise.activity import ManualSession as ManualSessionInput
 from stridewise.store import models as m
 
@@ -86,7 +87,7 @@ def validate_profile(
     if sex is not None and sex not in m.SEXES:
         raise ValueError(f"sex must be one of {', '.join(m.SEXES)}, got {sex!r}")
     if birth_year is not None:
-        _int_range("birth year", birth_year, EARLIEST_BIRTH_YEAR, datetime.now(UTC).year)
+        _int_range("birth year", birth_year, EARLIEST_BIRTH_YEAR, clock.now_utc().year)
     _float_range("resting heart rate", resting_hr_bpm, *RESTING_HR_RANGE_BPM, "bpm")
     _float_range("maximum heart rate", max_hr_bpm, *MAX_HR_RANGE_BPM, "bpm")
     if units is not None and units not in m.UNITS:
@@ -106,7 +107,9 @@ class PeopleRepo:
         """A new athlete with an empty profile (fill it with :meth:`update_athlete`)."""
         if not name.strip():
             raise ValueError("an athlete needs a name")
-        athlete = m.Athlete(name=name.strip())
+        # The zone is fixed when the athlete is created (the machine's, as the default) and the
+        # machine's zone is never read again: 'today' follows the athlete (stridewise.clock).
+        athlete = m.Athlete(name=name.strip(), time_zone=clock.machine_zone_name())
         self.session.add(athlete)
         self.session.flush()
         return athlete

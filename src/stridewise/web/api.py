@@ -14,6 +14,7 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
+from stridewise import clock
 from stridewise.activity import ManualSession
 from stridewise.monitor import zone_of
 from stridewise.plan.service import record_checkin, record_screening
@@ -251,7 +252,7 @@ def create_checkin(request: Request, body: CheckInIn) -> CheckInCreatedOut:
         refuse_future(checkin.at_utc, zone)
     except ValueError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
-    today = datetime.now(zone).date()
+    today = clock.today(zone)
     row, decision, changes = record_checkin(store, athlete_id, checkin, today)
     return CheckInCreatedOut(id=row.id,
                              pain_action=decision.action.value if decision else "continue",

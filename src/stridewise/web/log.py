@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import FormData
 
+from stridewise import clock
 from stridewise.activity import ManualSession
 from stridewise.monitor import Warning, zone_of
 from stridewise.plan.service import record_checkin
@@ -55,14 +56,14 @@ def _whole(form: FormData, name: str) -> int | None:
 def refuse_future(at: datetime, zone: ZoneInfo) -> None:
     """The one rule for sessions and check-ins from the forms and the API: nothing later than
     now (five minutes' grace for a clock that runs a little ahead)."""
-    if at > datetime.now(zone) + timedelta(minutes=5):
+    if at > clock.now_utc() + timedelta(minutes=5):
         raise ValueError("The date and time cannot be in the future.")
 
 
 def _when(form: FormData, zone: ZoneInfo) -> datetime:
     raw_day = str(form.get("date") or "").strip()
     try:
-        day = date.fromisoformat(raw_day) if raw_day else datetime.now(zone).date()
+        day = date.fromisoformat(raw_day) if raw_day else clock.today(zone)
     except ValueError as error:
         raise ValueError("Date should be a day like 2026-11-21.") from error
     raw_time = str(form.get("time") or "").strip()
@@ -73,7 +74,7 @@ def _when(form: FormData, zone: ZoneInfo) -> datetime:
         hours, minutes = raw_time.split(":")
         at = time(int(hours), int(minutes))
     else:
-        at = datetime.now(zone).time()
+        at = clock.now_in(zone).time().replace(tzinfo=None)
     local = datetime.combine(day, at, tzinfo=zone)
     refuse_future(local, zone)
     return local.astimezone(UTC)
@@ -132,7 +133,7 @@ def _log_page(request: Request, **context: Any) -> HTMLResponse:
     context.setdefault("pain", None)
     return page(request, "log.html", title="Log", active="log_page", kinds=SESSION_KINDS,
                 rpe_words=RPE_WORDS, pain_sites=PAIN_SITES, pain_timings=PAIN_TIMINGS,
-                who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES, today=date.today(),
+                who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES, today=clock.today(_zone(request)),
                 time_pattern=TIME_PATTERN, units=units_of(request), **context)
 
 
@@ -165,7 +166,7 @@ async def log_checkin(request: Request) -> HTMLResponse:
     except ValueError as error:
         return _fragment_or_page(request, "checkin", error=str(error))
     _row, decision, changes = record_checkin(store_of(request), athlete_id_of(request), checkin,
-                                             datetime.now(zone).date())
+                                             clock.today(zone))
     return _fragment_or_page(request, "checkin", message="Check-in saved. Thank you.",
                              plan_changes=changes, pain=pain_notice(decision))
 

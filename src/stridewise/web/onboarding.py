@@ -7,13 +7,14 @@ missing or out of range.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from stridewise import clock
+from stridewise.monitor import zone_of
 from stridewise.plan.service import record_screening
 from stridewise.report.doctor import doctor_summary_html
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS
@@ -45,7 +46,7 @@ def _profile(request: Request) -> Any:
 
 
 def _age(birth_year: int | None) -> int | None:
-    return None if birth_year is None else datetime.now(UTC).year - birth_year
+    return None if birth_year is None else clock.now_utc().year - birth_year
 
 
 def _step(request: Request, template: str, step: int, **context: Any) -> HTMLResponse:
@@ -84,7 +85,10 @@ async def onboarding_profile(request: Request) -> Response:
                 time_zone=str(form.get("time_zone") or "").strip() or None,
             )
             if mass_kg is not None:
-                tx.add_body_mass(athlete_id_of(request), date.today(), mass_kg)
+                athlete_now = tx.get_athlete(athlete_id_of(request))
+                tx.add_body_mass(athlete_id_of(request),
+                                 clock.today(athlete_now.time_zone if athlete_now else None),
+                                 mass_kg)
     except ValueError as error:
         athlete, stored_mass = _profile(request)
         return _step(request, "onboarding_profile.html", 0, athlete=athlete, mass_kg=stored_mass,
@@ -182,6 +186,6 @@ def doctor_summary(request: Request, screening_id: int) -> HTMLResponse:
         ScreeningResult.from_dict(row.result),
         ParqAnswers.from_dict(row.answers["parq"]),
         BoneInputs.from_dict(row.answers["bone"]),
-        on=row.taken_at_utc.date(),
+        on=row.taken_at_utc.astimezone(zone_of(store_of(request), athlete_id_of(request))).date(),
     )
     return HTMLResponse(html)

@@ -7,13 +7,13 @@ per page instead of a recomputation."""
 from __future__ import annotations
 
 import threading
-from datetime import date
 from typing import Any
 
 import pandas as pd
 from fastapi import Request
 from sqlalchemy import func, select
 
+from stridewise import clock
 from stridewise.store import Store
 from stridewise.store import models as m
 from stridewise.web.deps import athlete_id_of, store_of
@@ -48,7 +48,10 @@ def cached_series(store: Store, athlete_id: int, cache: dict[Any, pd.DataFrame])
     from stridewise.series import daily_series
 
     # The series runs through today, so a new day is a new key even with no new rows.
-    key = (athlete_id, date.today(), fingerprint(store, athlete_id))
+    with store.transaction() as tx:
+        athlete = tx.get_athlete(athlete_id)
+    key = (athlete_id, clock.today(athlete.time_zone if athlete else None),
+           fingerprint(store, athlete_id))
     with _lock:
         found = cache.get(key)
     if found is not None:

@@ -3,13 +3,14 @@ or missed; re-plan; ICS and FIT downloads), as pages and under /api."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from stridewise import clock
 from stridewise.monitor import zone_of
 from stridewise.plan import PlanUnavailableError, downloads, service
 from stridewise.plan.today import SEE_DOCTOR_HEADLINE
@@ -27,7 +28,7 @@ api_router = APIRouter(prefix="/api", tags=["plan"])
 
 
 def local_today(request: Request) -> date:
-    return datetime.now(zone_of(store_of(request), athlete_id_of(request))).date()
+    return clock.today(zone_of(store_of(request), athlete_id_of(request)))
 
 
 def _today_context(request: Request) -> dict[str, Any]:
