@@ -26,6 +26,10 @@ RECENT_DAYS = 7
 ACWR_SPIKE = 1.5
 #: Below this 7-day load the ratio is not flagged (the planner's ``entry_week_load_au``).
 ACWR_MIN_WEEK_LOAD_AU = GuardSettings().entry_week_load_au
+#: ACWR, monotony and strain compare this week with the weeks before it: until this many days
+#: have passed since the first recorded session they say "not enough history yet", never an
+#: alarm (a chronic window of 28 days, Hulin 2016 / Williams 2017, docs/science/load.md).
+LOAD_RATIO_HISTORY_DAYS = 28
 #: Monotony is shown as "over 10" above this (a near-flat week makes the ratio huge).
 MONOTONY_SHOWN_MAX = 10.0
 #: Foster 1998: weekly monotony above ~2 went with illness and injury [V study, S cut-off].
@@ -122,12 +126,29 @@ def load_warnings(series: pd.DataFrame, today: date) -> list[Warning]:
     return found
 
 
+def history_days(series: pd.DataFrame, today: date) -> int:
+    """Days from the first recorded session up to ``today`` (0 without any session)."""
+    if series.empty or "sessions" not in series:
+        return 0
+    active = series.loc[series["sessions"].to_numpy() > 0, "date"]
+    if active.empty:
+        return 0
+    return (today - pd.Timestamp(active.iloc[0]).date()).days
+
+
+def enough_history_for_ratios(series: pd.DataFrame, today: date) -> bool:
+    """Whether ACWR, monotony and strain mean anything yet (see ``LOAD_RATIO_HISTORY_DAYS``)."""
+    return history_days(series, today) >= LOAD_RATIO_HISTORY_DAYS
+
+
 def load_notes(series: pd.DataFrame, today: date) -> list[Warning]:
     """Information about load, shown but not acted on (docs/science/load.md explains why):
     the EWMA workload ratio above 1.5 over a real training week (7-day load of at least the
     planner's entry load, 600 AU; with almost no chronic load any session sends the ratio up),
     and monotony above 2 (Foster 1998 [V study; the cut-off is S])."""
-    found = []
+    found: list[Warning] = []
+    if not enough_history_for_ratios(series, today):
+        return found
     acwr = _recent(series, "acwr_ewma", today)
     week_load = float(_recent(series, "load_srpe", today).sum())
     if not acwr.empty and float(acwr.max()) > ACWR_SPIKE and week_load >= ACWR_MIN_WEEK_LOAD_AU:

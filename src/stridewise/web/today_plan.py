@@ -31,10 +31,17 @@ def local_today(request: Request) -> date:
     return clock.today(zone_of(store_of(request), athlete_id_of(request)))
 
 
+def current_answer(request: Request) -> service.TodayAnswer:
+    """The one voice for this athlete today (what to do, what to watch): every page that
+    shows advice shows this, so no two pages can disagree."""
+    return service.day_answer(store_of(request), athlete_id_of(request), local_today(request),
+                              series_for(request))
+
+
 def _today_context(request: Request) -> dict[str, Any]:
     store, athlete_id = store_of(request), athlete_id_of(request)
     today = local_today(request)
-    answer = service.day_answer(store, athlete_id, today, series_for(request))
+    answer = current_answer(request)
     with store.transaction() as tx:
         screened = bool(tx.list_screenings(athlete_id))
         has_plan = tx.active_plan(athlete_id) is not None
@@ -52,10 +59,12 @@ def today_page(request: Request) -> HTMLResponse:
 
 @router.get("/plan", response_class=HTMLResponse, name="plan_page")
 def plan_page(request: Request, error: str | None = None) -> HTMLResponse:
+    warnings = list(current_answer(request).warnings)  # first: it may re-plan
     plan = active_plan_view(store_of(request), athlete_id_of(request))
     with store_of(request).transaction() as tx:
         screened = bool(tx.list_screenings(athlete_id_of(request)))
     return page(request, "plan.html", title="Plan", active="plan_page", plan=plan,
+                warnings=warnings,
                 screened=screened, goals=GOAL_WORDS, weekdays=WEEKDAY_NAMES,
                 default_weekdays=DEFAULT_WEEKDAYS,
                 default_minutes=DEFAULT_MINUTES, units=units_of(request), error=error,

@@ -12,7 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stridewise.monitor import ACWR_SPIKE, MONOTONY_HIGH
+from stridewise.monitor import (
+    ACWR_SPIKE,
+    LOAD_RATIO_HISTORY_DAYS,
+    MONOTONY_HIGH,
+    enough_history_for_ratios,
+)
 from stridewise.science.pain import ACCEPTABLE_ACTIVITY_PAIN
 from stridewise.web.charts import (
     COLOURS,
@@ -159,19 +164,24 @@ def _fitness_chart(window: pd.DataFrame) -> Chart | None:
     )
 
 
-def _acwr_chart(window: pd.DataFrame) -> Chart | None:
+NOT_ENOUGH_HISTORY = (f"Not enough history yet: this compares recent weeks with the ones before, "
+                      f"so it needs {LOAD_RATIO_HISTORY_DAYS} days since your first session.")
+
+
+def _acwr_chart(window: pd.DataFrame, enough_history: bool) -> Chart | None:
     if "acwr_ewma" not in window:
         return None
     latest = _last(window["acwr_ewma"])
     spikes = int((window["acwr_ewma"] > ACWR_SPIKE).sum())
-    if latest is None:
-        words = "Not enough history yet: this needs about four weeks of activity."
+    if latest is None or not enough_history:
+        words = NOT_ENOUGH_HISTORY
     else:
-        where = ("above the usual range: ease off for a few days" if latest > ACWR_BAND[1]
-                 else "below the usual range: you are doing less than your recent habit"
-                 if latest < ACWR_BAND[0] else "inside the usual range")
-        words = (f"Your latest ratio is {latest:.2f}, {where}. "
-                 f"It went above {ACWR_SPIKE} on {spikes} days in this period.")
+        # The chart describes; what to do is said once, by the advice (monitor.load_notes).
+        where = ("above the usual range" if latest > ACWR_BAND[1]
+                 else "below the usual range" if latest < ACWR_BAND[0]
+                 else "inside the usual range")
+        words = (f"Your latest ratio is {latest:.2f}, {where}. It went above {ACWR_SPIKE} on "
+                 f"{spikes} {'day' if spikes == 1 else 'days'} in this period.")
     layout = daily_layout(window, "ratio", values=window["acwr_ewma"], min_span=2.0)
     layout["shapes"] = [band_shape(*ACWR_BAND), hline_shape(ACWR_SPIKE, COLOURS["accent"])]
     traces = [line_trace(_dates(window), _values(window["acwr_ewma"]), "ACWR (EWMA)",
@@ -183,14 +193,14 @@ def _acwr_chart(window: pd.DataFrame) -> Chart | None:
                  convention=ACWR_CONVENTION, figure={"data": traces, "layout": layout})
 
 
-def _monotony_chart(window: pd.DataFrame) -> Chart | None:
+def _monotony_chart(window: pd.DataFrame, enough_history: bool) -> Chart | None:
     if "monotony" not in window:
         return None
     latest = _last(window["monotony"])
-    words = ("Not enough history yet." if latest is None else
-             f"Latest monotony {latest:.1f}. "
-             + ("That is high: mix easy and hard days, and keep rest days."
-                if latest > MONOTONY_HIGH else "Your training has healthy variety."))
+    words = (NOT_ENOUGH_HISTORY if latest is None or not enough_history else
+             f"Latest monotony {latest:.1f}, "
+             + ("above 2: your days have been very alike in effort."
+                if latest > MONOTONY_HIGH else "at or below 2: your days vary in effort."))
     layout = daily_layout(window, "monotony", values=window["monotony"], min_span=2.5)
     layout["shapes"] = [hline_shape(MONOTONY_HIGH, COLOURS["accent"])]
     return Chart(
@@ -271,6 +281,8 @@ def trend_charts(series: pd.DataFrame, *, units: str = "km", days: int | None = 
         return []
     frame = series.sort_values("date").reset_index(drop=True)
     window = frame if days is None else frame.tail(days)
+    last_day = pd.Timestamp(frame["date"].iloc[-1]).date()
+    enough_history = enough_history_for_ratios(frame, last_day)
     window = window.assign(**{ISO_DATE: _dates(window)})
     # Whole weeks only, so the first bar of the window is not a partial week.
     weeks = weekly(frame, [c for c in WEEKLY_COLUMNS if c in frame]).fillna(0.0)
@@ -281,8 +293,8 @@ def trend_charts(series: pd.DataFrame, *, units: str = "km", days: int | None = 
         _weekly_minutes_chart(weeks),
         _weekly_distance_chart(weeks, units),
         _fitness_chart(window),
-        _acwr_chart(window),
-        _monotony_chart(window),
+        _acwr_chart(window, enough_history),
+        _monotony_chart(window, enough_history),
         *_bone_charts(weeks, window),
         _pain_chart(window),
     ]

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from stridewise.web.deps import units_of
 from stridewise.web.render import page
 from stridewise.web.series_cache import series_for
+from stridewise.web.today_plan import current_answer
 from stridewise.web.trend_charts import has_any_activity, trend_charts
 
 router = APIRouter()
@@ -34,5 +35,6 @@ def trends_page(request: Request, range_key: str = Query("1y", alias="range")) -
     units = units_of(request)
     charts = trend_charts(series, units=units, days=window_days(range_key))
     return page(request, "trends.html", title="Trends", active="trends_page", charts=charts,
+                warnings=list(current_answer(request).warnings),
                 has_activity=has_any_activity(series), ranges=RANGES, range_key=range_key,
                 needs_plotly=bool(charts))
