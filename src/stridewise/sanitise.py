@@ -13,12 +13,11 @@ from numpy.typing import NDArray
 
 from stridewise import clock
 from stridewise.errors import ImplausibleActivityError
+from stridewise.science.sport_limits import limits_for
 from stridewise.summary import FloatArray, haversine_m
 
 # Plausibility limits. Values outside are dropped (set to NaN) with a warning.
 HEART_RATE_RANGE_BPM = (25.0, 250.0)
-MAX_SPEED_MPS = {"run": 12.5, "walk": 12.5, "hike": 12.5, "ride": 40.0, "swim": 5.0}
-MAX_SPEED_OTHER_MPS = 60.0
 # A jump between two fixes faster than this is a GPS glitch, not movement.
 MAX_GPS_JUMP_SPEED_MPS = 100.0
 EARLIEST_PLAUSIBLE = datetime(2000, 1, 1, tzinfo=UTC)
@@ -86,7 +85,7 @@ def sanitise(
         lo, hi = HEART_RATE_RANGE_BPM
         with np.errstate(invalid="ignore"):
             _drop(hr, (hr < lo) | (hr > hi), "heart rate", warnings)
-    max_speed = MAX_SPEED_MPS.get(sport, MAX_SPEED_OTHER_MPS)
+    max_speed = limits_for(sport).max_speed_mps
     if "speed_mps" in recs:
         sp = recs["speed_mps"]
         with np.errstate(invalid="ignore"):

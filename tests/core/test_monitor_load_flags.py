@@ -21,6 +21,7 @@ def _series(load: np.ndarray) -> pd.DataFrame:
         "load_srpe": load,
         "acwr_ewma": acwr_ewma(load),
         "monotony": np.full(n, 1.0),
+        "sessions": (load > 0).astype(int),
     })
 
 
@@ -64,3 +65,13 @@ def test_acwr_and_monotony_are_notes_not_flags() -> None:
     assert load_warnings(series, TODAY) == []
     notes = load_notes(series, TODAY)
     assert any("rose quickly" in n.text for n in notes) and all(n.tone == "info" for n in notes)
+
+
+def test_ratio_alarm_waits_for_28_days_of_history() -> None:
+    """A fortnight of training that then doubles: the ratio is high, but there is no
+    chronic load to compare with yet, so nothing is said (issue 9: "not enough history")."""
+    load = np.zeros(120)
+    load[-14:-7] = 40.0
+    load[-7:] = 250.0
+    assert float(_series(load)["acwr_ewma"].iloc[-1]) > 1.5
+    assert load_notes(_series(load), TODAY) == []

@@ -4,10 +4,11 @@ local times, and numbers shown in the athlete's units."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from stridewise import clock
+from stridewise.core.validation import InvalidValue, check_moment
 
 METRES_PER_MILE = 1609.344
 _DURATION = re.compile(r"^(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)m(?:in)?)?"
@@ -57,10 +58,10 @@ def parse_local_time(text: str | None, time_zone: str) -> datetime:
         ) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(time_zone))
-    # A few minutes of slack for clocks that disagree.
-    if value.astimezone(UTC) > clock.now_utc() + timedelta(minutes=5):
-        raise ValueError(f"{text} is in the future")
-    return value.astimezone(UTC)
+    try:
+        return check_moment(value, field="time")
+    except InvalidValue as error:
+        raise ValueError(f"{text}: {error.message}") from error
 
 
 def parse_who5(text: str) -> tuple[int, int, int, int, int]:

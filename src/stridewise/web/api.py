@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from stridewise import clock
 from stridewise.activity import ManualSession
+from stridewise.core.validation import check_moment
 from stridewise.monitor import zone_of
 from stridewise.plan.service import record_checkin, record_screening
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
@@ -25,7 +26,6 @@ from stridewise.web.api_inputs import ScreeningIn
 from stridewise.web.deps import athlete_id_of, store_of
 from stridewise.web.evidence import evidence_sections
 from stridewise.web.imports import display_name, import_uploads
-from stridewise.web.log import refuse_future
 from stridewise.web.series_cache import series_for
 from stridewise.web.trend_charts import weekly
 
@@ -249,7 +249,7 @@ def create_checkin(request: Request, body: CheckInIn) -> CheckInCreatedOut:
     zone = zone_of(store, athlete_id)
     try:
         checkin = CheckInInput(**body.model_dump())
-        refuse_future(checkin.at_utc, zone)
+        check_moment(checkin.at_utc)
     except ValueError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
     today = clock.today(zone)
@@ -265,7 +265,7 @@ def create_session(request: Request, body: SessionIn) -> CreatedOut:
     """Store a session logged by hand."""
     try:
         entry = ManualSession(**body.model_dump())
-        refuse_future(entry.start_time_utc, zone_of(store_of(request), athlete_id_of(request)))
+        check_moment(entry.start_time_utc, field="start_time_utc")
     except ValueError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
     with store_of(request).write_transaction() as tx:

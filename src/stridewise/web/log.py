@@ -5,7 +5,7 @@ the plan's adaptation so the plan page shows the change and its reason."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 
 from stridewise import clock
 from stridewise.activity import ManualSession
+from stridewise.core.validation import check_moment
 from stridewise.monitor import Warning, zone_of
 from stridewise.plan.service import record_checkin
 from stridewise.science.pain import PainAction, PainDecision
@@ -53,13 +54,6 @@ def _whole(form: FormData, name: str) -> int | None:
     return int(raw) if raw.lstrip("-").isdigit() else None
 
 
-def refuse_future(at: datetime, zone: ZoneInfo) -> None:
-    """The one rule for sessions and check-ins from the forms and the API: nothing later than
-    now (five minutes' grace for a clock that runs a little ahead)."""
-    if at > clock.now_utc() + timedelta(minutes=5):
-        raise ValueError("The date and time cannot be in the future.")
-
-
 def _when(form: FormData, zone: ZoneInfo) -> datetime:
     raw_day = str(form.get("date") or "").strip()
     try:
@@ -76,7 +70,7 @@ def _when(form: FormData, zone: ZoneInfo) -> datetime:
     else:
         at = clock.now_in(zone).time().replace(tzinfo=None)
     local = datetime.combine(day, at, tzinfo=zone)
-    refuse_future(local, zone)
+    check_moment(local, field="date")
     return local.astimezone(UTC)
 
 

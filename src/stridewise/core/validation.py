@@ -1,0 +1,120 @@
+"""One validation module for every value that enters stridewise.
+
+Files, forms, JSON, the CLI, CSV logs and (later) phone exports all check values here, so a
+value refused on one entrance is refused on all of them, with the same words. A refused value
+raises :class:`InvalidValue`, which names the field; faces turn it into a 422, a form error or
+a CLI message. Nothing out of range is ever stored.
+
+The ranges are limits of plausibility for a person and a recording, not clinical thresholds:
+they keep typing slips and corrupt files out of the database, nothing more.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from stridewise import clock
+
+
+class InvalidValue(ValueError):
+    """A value outside what stridewise can store. ``field`` names the input."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Range:
+    """An inclusive range of plausible values, with its unit and the reason for the bounds."""
+
+    low: float
+    high: float
+    unit: str
+    reason: str
+
+
+#: The documented table of plausible values (docs/design.md repeats it). Keys are field names
+#: as the faces use them.
+RANGES: dict[str, Range] = {
+    "birth_year": Range(1900, 2100, "year", "nobody alive was born before 1900"),
+    "resting_hr_bpm": Range(25, 120, "bpm", "resting heart rates outside 25-120 are "
+                            "measurement errors or need a doctor, not a training plan"),
+    "max_hr_bpm": Range(100, 250, "bpm", "no recorded human maximum exceeds 250"),
+    "heart_rate_bpm": Range(25, 250, "bpm", "beyond these a heart rate is a sensor error"),
+    "body_mass_kg": Range(25, 350, "kg", "adult body mass"),
+    "height_cm": Range(100, 250, "cm", "adult height"),
+    "duration_s": Range(1, 48 * 3600, "s", "one session lasts at most 48 hours"),
+    "distance_m": Range(0, 1_000_000, "m", "one session covers at most 1,000 km"),
+    "rpe": Range(0, 10, "CR-10", "Borg CR-10 scale"),
+    "pain_score": Range(0, 10, "NRS", "0-10 numeric rating scale"),
+    "who5_item": Range(0, 5, "points", "each WHO-5 item is scored 0-5"),
+}
+
+#: Clocks disagree by a few minutes; anything later than this past now is in the future.
+CLOCK_SKEW = timedelta(minutes=5)
+
+#: The earliest date each kind of source can carry, and why.
+DATE_FLOORS: dict[str, tuple[date, str]] = {
+    # A typed log may copy an old paper diary; a person's own record starts with their life.
+    "typed": (date(1950, 1, 1), "typed logs go back to 1950 at the earliest"),
+    # FIT (1990s), GPX (2002) and TCX (2007): files from consumer GPS devices start in 2000.
+    "device": (date(2000, 1, 1), "device files cannot predate consumer GPS watches (2000)"),
+    # Phone health data: Apple Health and Google Fit began in 2014.
+    "phone": (date(2007, 1, 1), "phone health data starts with smartphones (2007)"),
+}
+
+
+def check_range(field: str, value: float, *, label: str | None = None) -> float:
+    """``value`` if it lies in ``RANGES[field]``, else :class:`InvalidValue` naming the field."""
+    rule = RANGES[field]
+    if not rule.low <= value <= rule.high:
+        name = label or field.replace("_", " ")
+        raise InvalidValue(field, f"{name} must be between {_num(rule.low)} and "
+                                  f"{_num(rule.high)} {rule.unit}, not {_num(value)}")
+    return value
+
+
+def check_heart_rates(resting_hr_bpm: float | None, max_hr_bpm: float | None) -> None:
+    """Each heart rate in its range, and a resting rate below the maximum."""
+    if resting_hr_bpm is not None:
+        check_range("resting_hr_bpm", resting_hr_bpm, label="resting heart rate")
+    if max_hr_bpm is not None:
+        check_range("max_hr_bpm", max_hr_bpm, label="maximum heart rate")
+    if resting_hr_bpm is not None and max_hr_bpm is not None and resting_hr_bpm >= max_hr_bpm:
+        raise InvalidValue("resting_hr_bpm", "resting heart rate must be below the maximum "
+                                             f"heart rate ({_num(max_hr_bpm)} bpm)")
+
+
+def check_moment(at_utc: datetime, *, source: str = "typed", field: str = "at_utc") -> datetime:
+    """A moment that is neither in the future (beyond clock skew) nor before its source's floor.
+
+    ``source`` is a key of :data:`DATE_FLOORS`. Returns the moment in UTC.
+    """
+    if at_utc.tzinfo is None:
+        raise InvalidValue(field, "the time needs a time zone")
+    at = at_utc.astimezone(UTC)
+    if at > clock.now_utc() + CLOCK_SKEW:
+        raise InvalidValue(field, "The date and time cannot be in the future.")
+    floor, why = DATE_FLOORS[source]
+    if at.date() < floor:
+        raise InvalidValue(field, f"The date cannot be before {floor:%Y-%m-%d}: {why}.")
+    return at
+
+
+def check_day(day: date, *, source: str = "typed", field: str = "date",
+              today: date | None = None) -> date:
+    """A calendar day within the source's floor and not after ``today`` (the athlete's)."""
+    floor, why = DATE_FLOORS[source]
+    if day < floor:
+        raise InvalidValue(field, f"The date cannot be before {floor:%Y-%m-%d}: {why}.")
+    last = today or clock.now_utc().date() + timedelta(days=1)
+    if day > last:
+        raise InvalidValue(field, "The date cannot be in the future.")
+    return day
+
+
+def _num(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
