@@ -108,6 +108,7 @@ def log_session(
 ) -> None:
     """Log a session done without a recording device."""
     from stridewise.activity import ManualSession
+    from stridewise.core.app import Core
 
     with opened(db) as store:
         athlete_id = athlete_id_for(store, athlete)
@@ -121,10 +122,10 @@ def log_session(
                 rpe=rpe,
                 notes=notes,
             )
+            core = Core(store)
+            row = core.log_session(core.context(athlete_id), entry)
         except ValueError as exc:
             raise fail(str(exc)) from exc
-        with store.write_transaction() as tx:
-            row = tx.add_manual_session(athlete_id, entry)
     out.print(
         f"Logged {row.kind} #{row.id}: {inp.format_duration(row.duration_s)}"
         + (f", {inp.format_distance(row.distance_m, units)}" if row.distance_m else "")
@@ -154,8 +155,7 @@ def log_checkin(
     """Log how you feel: pain, sleep, wellbeing (WHO-5), energy, falls. The pain rules are
     applied at once and the plan re-made when their answer changed, as on the dashboard."""
 
-    from stridewise.monitor import zone_of
-    from stridewise.plan.service import record_checkin
+    from stridewise.core.app import Core
     from stridewise.science.pain import PainAction
     from stridewise.store import CheckInInput
 
@@ -169,10 +169,11 @@ def log_checkin(
                 fell=fell, sleep_hours=sleep_hours, sleep_quality=sleep_quality,
                 who5=inp.parse_who5(who5) if who5 else None, energy=energy, notes=notes,
             )
+            core = Core(store)
+            outcome = core.record_checkin(core.context(athlete_id), checkin)
         except ValueError as exc:
             raise fail(str(exc)) from exc
-        row, decision, changes = record_checkin(store, athlete_id, checkin,
-                                                clock.today(zone_of(store, athlete_id)))
+        row, decision, changes = outcome.row, outcome.decision, outcome.changes
     out.print(f"Check-in #{row.id} saved.")
     if decision is not None and decision.action is not PainAction.CONTINUE:
         out.print(f"About your pain: {decision.reason}", markup=False)

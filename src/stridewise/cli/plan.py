@@ -37,18 +37,18 @@ def register(app: typer.Typer) -> None:
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
     ) -> None:
         """Make a new plan from your screening and what you did in the last 8 weeks."""
+        from stridewise.core.app import Core
         from stridewise.plan.inputs import PlanUnavailableError
         from stridewise.plan.persist import load_plan
-        from stridewise.plan.service import create_plan
         from stridewise.store import open_store
 
         with open_store(db) as store:
-            athlete_id = store.default_athlete_id()
-            today = _local_today(store, athlete_id)
-            first = date.fromisoformat(start) if start else today
+            core = Core(store)
+            ctx = core.context()
+            athlete_id = ctx.athlete_id
+            first = date.fromisoformat(start) if start else ctx.today
             try:
-                create_plan(store, athlete_id, goal, sorted(_weekdays(days)), minutes, today,
-                            start=first, weeks=weeks)
+                core.make_plan(ctx, goal, _weekdays(days), minutes, start=first, weeks=weeks)
             except PlanUnavailableError as refusal:
                 typer.echo(refusal.reason)
                 raise typer.Exit(1) from None
@@ -115,16 +115,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """What to do today, why, and any warning. For another day (--date) the answer is
         advice only: the plan is re-made from the real today, never from another day."""
-        from stridewise.plan.service import day_answer
-        from stridewise.series import daily_series
+        from stridewise.core.app import Core
         from stridewise.store import open_store
 
         with open_store(db) as store:
-            athlete_id = store.default_athlete_id()
-            real_today = _local_today(store, athlete_id)
-            day = date.fromisoformat(on) if on else real_today
-            series = daily_series(store, athlete_id, through=day)
-            answer = day_answer(store, athlete_id, day, series, advice_only=day != real_today)
+            core = Core(store)
+            ctx = core.context()
+            day = date.fromisoformat(on) if on else ctx.today
+            answer = core.advice(ctx, day)
         advice = answer.advice
         typer.echo(f"Today ({day:%A %d %B}): {advice.headline}")
         typer.echo(f"Why: {advice.why}")

@@ -270,14 +270,14 @@ def register(app: typer.Typer) -> None:
             )
             console.print(f"Summary for your doctor written to {summary}")
         if save:
-            from stridewise.plan.service import record_screening
+            from stridewise.core.app import Core
             from stridewise.store import open_store
 
             with open_store(db) as store:
-                _row, _result, changes = record_screening(
-                    store, store.default_athlete_id(), parq, bone)
+                core = Core(store)
+                outcome = core.submit_screening(core.context(), parq, bone)
             console.print("Saved.")
-            for reason in changes:
+            for reason in outcome.changes:
                 console.print(f"Plan changed: {reason}")
 
 

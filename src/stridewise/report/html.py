@@ -15,26 +15,18 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from stridewise import __version__, clock
-from stridewise.monitor import zone_of
-from stridewise.plan.service import day_answer
-from stridewise.science.screening import ScreeningResult
+from stridewise.core.app import Core
+from stridewise.present.assets import SHARED_TEMPLATES_DIR, STATIC_DIR
+from stridewise.present.charts import chart_figure, plotly_js_source
+from stridewise.present.format import format_day, format_distance, format_duration
+from stridewise.present.plan_view import active_plan_view
+from stridewise.present.screening_words import ResultWords, explain
+from stridewise.present.trend_charts import trend_charts
 from stridewise.store import Store
-from stridewise.web.charts import chart_figure, plotly_js_source
-from stridewise.web.plan_view import active_plan_view
-from stridewise.web.render import (
-    STATIC_DIR,
-    TEMPLATES_DIR,
-    format_day,
-    format_distance,
-    format_duration,
-)
-from stridewise.web.screening_form import ResultWords, explain
-from stridewise.web.series_cache import cached_series
-from stridewise.web.trend_charts import trend_charts
 
 _ENV = Environment(
-    # The dashboard's templates come second so the report shares its partials (disclaimer).
-    loader=FileSystemLoader([Path(__file__).parent / "templates", TEMPLATES_DIR]),
+    # The shared partials (disclaimer, plan weeks) come second.
+    loader=FileSystemLoader([Path(__file__).parent / "templates", SHARED_TEMPLATES_DIR]),
     autoescape=select_autoescape(["html"]),
     trim_blocks=True,
     lstrip_blocks=True,
@@ -51,43 +43,31 @@ class ScreeningSummary:
     words: ResultWords
 
 
-def _latest_screening(store: Store, athlete_id: int) -> ScreeningSummary | None:
-    with store.transaction() as tx:
-        rows = tx.list_screenings(athlete_id)
-    if not rows:
-        return None
-    row = rows[-1]
-    return ScreeningSummary(row.taken_at_utc.date(),
-                            explain(ScreeningResult.from_dict(row.result)))
-
-
 def build_report(store: Store, athlete_id: int | None = None, *, today: date | None = None,
                  days: int | None = 365) -> str:
     """The report for ``athlete_id`` (default: the single local user) as one HTML string,
     showing the plan after any re-plan the latest data calls for (for the real today only).
+    Everything it says comes from the core (:class:`stridewise.core.app.Core`), so the report
+    shows the same advice as the CLI and the dashboard.
 
     ``days`` is the window of the charts (None: the whole history).
     """
-    athlete_id = store.default_athlete_id() if athlete_id is None else athlete_id
-    zone = zone_of(store, athlete_id)
-    real_today = clock.today(zone)
-    today = today or real_today
-    with store.transaction() as tx:
-        athlete = tx.get_athlete(athlete_id)
-    units = athlete.units if athlete is not None and athlete.units else "km"
-    series = cached_series(store, athlete_id, {})
+    core = Core(store)
+    ctx = core.context(athlete_id)
+    day = today or ctx.today
+    units = core.units(ctx)
+    series = core.series(ctx)
     charts = trend_charts(series, units=units, days=days)
-    # The plan as it stands after the latest data (a pain stop or a new screening re-plans
-    # first), with the same warnings as `stridewise today` and the Today page.
-    answer = day_answer(store, athlete_id, today, series, advice_only=today != real_today)
+    answer = core.advice(ctx, day)
+    latest = core.latest_screening(ctx)
     template = _ENV.get_template("report.html")
     return template.render(
-        generated=clock.now_in(zone),
+        generated=clock.now_in(ctx.zone),
         version=__version__,
         units=units,
-        screening=_latest_screening(store, athlete_id),
+        screening=ScreeningSummary(latest[0], explain(latest[1])) if latest else None,
         warnings=list(answer.warnings),
-        plan=active_plan_view(store, athlete_id, since=today, weeks=PLAN_WEEKS_SHOWN),
+        plan=active_plan_view(store, ctx.athlete_id, since=day, weeks=PLAN_WEEKS_SHOWN),
         charts=charts,
         css=Markup((STATIC_DIR / "stridewise.css").read_text(encoding="utf-8")),
         plotly_js=Markup(plotly_js_source()) if charts else Markup(""),

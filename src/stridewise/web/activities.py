@@ -11,6 +11,8 @@ import numpy as np
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from stridewise.present.charts import COLOURS, Chart, base_layout, line_trace
+from stridewise.present.format import MI_M, format_pace
 from stridewise.science.bone import (
     Gait,
     loading_cycles_per_leg,
@@ -20,9 +22,8 @@ from stridewise.science.bone import (
 )
 from stridewise.series.sessions import DEFAULT_CADENCE_SPM
 from stridewise.store import models as m
-from stridewise.web.charts import COLOURS, Chart, base_layout, line_trace
 from stridewise.web.deps import athlete_id_of, store_of, units_of
-from stridewise.web.render import MI_M, format_pace, page
+from stridewise.web.render import page
 
 router = APIRouter()
 

@@ -14,20 +14,15 @@ import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
-from stridewise import clock
 from stridewise.activity import ManualSession
-from stridewise.core.validation import check_moment
-from stridewise.monitor import zone_of
-from stridewise.plan.service import record_checkin, record_screening
+from stridewise.present.trend_charts import weekly
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
 from stridewise.store import CheckInInput
 from stridewise.web.activities import bone_stimulus
 from stridewise.web.api_inputs import ScreeningIn
-from stridewise.web.deps import athlete_id_of, store_of
+from stridewise.web.deps import athlete_id_of, context_of, core_of, store_of
 from stridewise.web.evidence import evidence_sections
 from stridewise.web.imports import display_name, import_uploads
-from stridewise.web.series_cache import series_for
-from stridewise.web.trend_charts import weekly
 
 router = APIRouter(prefix="/api", tags=["data"])
 
@@ -205,7 +200,7 @@ def get_activity_stream(request: Request, activity_id: int) -> StreamOut:
 def get_series(request: Request, since: date | None = None) -> list[dict[str, Any]]:
     """The daily series (one object per day): load, fitness/fatigue/form, ACWR, monotony,
     strain, bone stimulus, WHO minutes, MET-minutes, pain. NaN is returned as null."""
-    series = series_for(request)
+    series = core_of(request).series(context_of(request))
     if since is not None and not series.empty:
         series = series[pd.to_datetime(series["date"]) >= pd.Timestamp(since)]
     return _records(series)
@@ -214,7 +209,7 @@ def get_series(request: Request, since: date | None = None) -> list[dict[str, An
 @router.get("/series/weekly")
 def get_weekly(request: Request) -> list[dict[str, Any]]:
     """Weekly sums (weeks start on Monday) of minutes, distance, load and bone stimulus."""
-    series = series_for(request)
+    series = core_of(request).series(context_of(request))
     if series.empty:
         return []
     columns = [c for c in ("duration_min", "distance_m", "run_distance_m", "load_srpe",
@@ -245,19 +240,16 @@ class CheckInCreatedOut(BaseModel):
 def create_checkin(request: Request, body: CheckInIn) -> CheckInCreatedOut:
     """Store a check-in (pain, sleep, WHO-5, energy), apply the pain rules and re-plan, as the
     Log page does."""
-    store, athlete_id = store_of(request), athlete_id_of(request)
-    zone = zone_of(store, athlete_id)
     try:
         checkin = CheckInInput(**body.model_dump())
-        check_moment(checkin.at_utc)
+        outcome = core_of(request).record_checkin(context_of(request), checkin)
     except ValueError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
-    today = clock.today(zone)
-    row, decision, changes = record_checkin(store, athlete_id, checkin, today)
-    return CheckInCreatedOut(id=row.id,
+    decision = outcome.decision
+    return CheckInCreatedOut(id=outcome.row.id,
                              pain_action=decision.action.value if decision else "continue",
                              pain_reason=decision.reason if decision else None,
-                             plan_changes=changes)
+                             plan_changes=list(outcome.changes))
 
 
 @router.post("/sessions", response_model=CreatedOut, status_code=201)
@@ -265,11 +257,9 @@ def create_session(request: Request, body: SessionIn) -> CreatedOut:
     """Store a session logged by hand."""
     try:
         entry = ManualSession(**body.model_dump())
-        check_moment(entry.start_time_utc, field="start_time_utc")
+        row = core_of(request).log_session(context_of(request), entry)
     except ValueError as error:
         raise HTTPException(status_code=422, detail=str(error)) from error
-    with store_of(request).write_transaction() as tx:
-        row = tx.add_manual_session(athlete_id_of(request), entry)
     return CreatedOut(id=row.id)
 
 
@@ -298,9 +288,9 @@ def create_screening(request: Request, body: ScreeningIn) -> ScreeningCreatedOut
     (a result that needs a doctor first cancels the rest of the plan)."""
     answers = ParqAnswers.from_dict(body.parq.model_dump())
     bone = BoneInputs.from_dict(body.bone.model_dump(mode="json"))
-    row, _result, changes = record_screening(store_of(request), athlete_id_of(request),
-                                             answers, bone)
-    return ScreeningCreatedOut(**_screening_out(row).model_dump(), plan_changes=changes)
+    outcome = core_of(request).submit_screening(context_of(request), answers, bone)
+    return ScreeningCreatedOut(**_screening_out(outcome.row).model_dump(),
+                               plan_changes=list(outcome.changes))
 
 
 @router.post("/import", response_model=list[FileResultOut])

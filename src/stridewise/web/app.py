@@ -16,9 +16,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from stridewise import __version__
+from stridewise.core.app import Core
+from stridewise.present.assets import STATIC_DIR
+from stridewise.present.charts import plotly_js_path
 from stridewise.store import Store
-from stridewise.web.charts import plotly_js_path
-from stridewise.web.render import STATIC_DIR
 
 #: Routers, in the order their routes are matched. Each module exposes ``router`` (and, for
 #: JSON routes that live beside their page, ``api_router``).
@@ -74,6 +75,7 @@ def create_app(store_url: str | None = None, *, athlete_name: str | None = None)
     )
     app.state.store = open_store(store_url)
     app.state.athlete_id = athlete_id_by_name(app.state.store, athlete_name)
+    app.state.core = Core(app.state.store)
     @app.get("/static/plotly.min.js", include_in_schema=False, name="plotly_js")
     def plotly_js() -> FileResponse:
         return FileResponse(plotly_js_path(), media_type="text/javascript",

@@ -6,7 +6,19 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.datastructures import FormData
 
+from stridewise.core.app import AthleteContext, Core
 from stridewise.store import Store
+
+
+def core_of(request: Request) -> Core:
+    """The application core every route calls (one per app, built with the store)."""
+    core: Core = request.app.state.core
+    return core
+
+
+def context_of(request: Request) -> AthleteContext:
+    """The athlete this request acts for, with their zone and today."""
+    return core_of(request).context(athlete_id_of(request))
 
 
 def store_of(request: Request) -> Store:

@@ -17,11 +17,11 @@ from stridewise import clock
 from stridewise.activity import ManualSession
 from stridewise.core.validation import check_moment
 from stridewise.monitor import Warning, zone_of
-from stridewise.plan.service import record_checkin
+from stridewise.present.format import MI_M
 from stridewise.science.pain import PainAction, PainDecision
 from stridewise.store import CheckInInput
-from stridewise.web.deps import athlete_id_of, form_number, store_of, units_of
-from stridewise.web.render import MI_M, page
+from stridewise.web.deps import athlete_id_of, context_of, core_of, form_number, store_of, units_of
+from stridewise.web.render import page
 
 router = APIRouter()
 
@@ -142,8 +142,7 @@ async def log_session(request: Request) -> HTMLResponse:
     units = units_of(request)
     try:
         entry = session_from_form(form, _zone(request), units)
-        with store_of(request).write_transaction() as tx:
-            tx.add_manual_session(athlete_id_of(request), entry)
+        core_of(request).log_session(context_of(request), entry)
     except ValueError as error:
         return _fragment_or_page(request, "session", error=str(error))
     words = dict(SESSION_KINDS)[entry.kind]
@@ -157,12 +156,12 @@ async def log_checkin(request: Request) -> HTMLResponse:
     zone = _zone(request)
     try:
         checkin = checkin_from_form(form, zone)
+        outcome = core_of(request).record_checkin(context_of(request), checkin)
     except ValueError as error:
         return _fragment_or_page(request, "checkin", error=str(error))
-    _row, decision, changes = record_checkin(store_of(request), athlete_id_of(request), checkin,
-                                             clock.today(zone))
     return _fragment_or_page(request, "checkin", message="Check-in saved. Thank you.",
-                             plan_changes=changes, pain=pain_notice(decision))
+                             plan_changes=list(outcome.changes),
+                             pain=pain_notice(outcome.decision))
 
 
 def pain_notice(decision: PainDecision | None) -> Warning | None:

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 
 from stridewise import clock
 from stridewise.monitor import zone_of
-from stridewise.plan.service import record_screening
+from stridewise.present.screening_words import explain
 from stridewise.report.doctor import doctor_summary_html
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS
 from stridewise.science.screening import (
@@ -30,7 +30,7 @@ from stridewise.science.screening import (
     low_trauma_question,
 )
 from stridewise.web import screening_form as sf
-from stridewise.web.deps import athlete_id_of, form_number, store_of
+from stridewise.web.deps import athlete_id_of, context_of, core_of, form_number, store_of
 from stridewise.web.render import page
 
 router = APIRouter(prefix="/onboarding")
@@ -45,8 +45,13 @@ def _profile(request: Request) -> Any:
     return athlete, (mass.mass_kg if mass is not None else None)
 
 
-def _age(birth_year: int | None) -> int | None:
-    return None if birth_year is None else clock.now_utc().year - birth_year
+def _age(request: Request) -> int:
+    """The age the screening uses: the profile's, as the core computes it. The profile step
+    comes first and requires a birth year, so a missing one is a bug, never age 0."""
+    age = core_of(request).age(context_of(request))
+    if age is None:
+        raise ValueError("Please give your year of birth on the first step.")
+    return age
 
 
 def _step(request: Request, template: str, step: int, **context: Any) -> HTMLResponse:
@@ -112,7 +117,7 @@ def onboarding_readiness(request: Request) -> Response:
 def _bone_page(request: Request, parq_json: str, form: FormData | None,
                error: str | None) -> HTMLResponse:
     athlete, _mass = _profile(request)
-    age_years = _age(athlete.birth_year if athlete is not None else None) or 0
+    age_years = _age(request) if athlete is not None and athlete.birth_year else 0
     return _step(request, "onboarding_bone.html", 2, parq_json=parq_json, form=form or {},
                  error=error, fracture_sites=sf.FRACTURE_SITES,
                  fracture_question=low_trauma_question(age_years),
@@ -131,7 +136,9 @@ async def onboarding_readiness_post(request: Request) -> Response:
     if missing:
         return _readiness_page(request, form, missing)
     athlete, _mass = _profile(request)
-    answers = sf.parq_from_form(form, _age(athlete.birth_year) or 0)
+    if athlete is None or athlete.birth_year is None or athlete.sex is None:
+        return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
+    answers = sf.parq_from_form(form, _age(request))
     if answers.main_yes:
         return _step(request, "onboarding_follow_ups.html", 1, parq_json=sf.encode(answers),
                      categories=FOLLOW_UP_CATEGORIES)
@@ -151,15 +158,16 @@ async def onboarding_bone(request: Request) -> Response:
     form = await request.form()
     parq_json = str(form.get("parq") or "{}")
     athlete, mass_kg = _profile(request)
+    if athlete is None or athlete.birth_year is None or athlete.sex is None:
+        return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
     try:
         answers = sf.decode(parq_json)
-        bone = sf.bone_from_form(form, sex=athlete.sex, age_years=_age(athlete.birth_year) or 0,
+        bone = sf.bone_from_form(form, sex=athlete.sex, age_years=_age(request),
                                  body_mass_kg=mass_kg)
     except ValueError as error:
         return _bone_page(request, parq_json, form, str(error))
-    row, _result, _changes = record_screening(store_of(request), athlete_id_of(request),
-                                              answers, bone)
-    return RedirectResponse(request.url_for("onboarding_result", screening_id=row.id),
+    outcome = core_of(request).submit_screening(context_of(request), answers, bone)
+    return RedirectResponse(request.url_for("onboarding_result", screening_id=outcome.row.id),
                             status_code=303)
 
 
@@ -170,7 +178,7 @@ def onboarding_result(request: Request, screening_id: int) -> Response:
         plan = tx.active_plan(athlete_id_of(request))
     if row is None or row.athlete_id != athlete_id_of(request):
         return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
-    words = sf.explain(ScreeningResult.from_dict(row.result))
+    words = explain(ScreeningResult.from_dict(row.result))
     return _step(request, "onboarding_result.html", 3, screening=row, words=words,
                  has_plan=plan is not None)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +9,16 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
-from stridewise.web.charts import chart_figure
+from stridewise.present.assets import SHARED_TEMPLATES_DIR
+from stridewise.present.charts import chart_figure
+from stridewise.present.format import (
+    format_day,
+    format_distance,
+    format_duration,
+    format_pace,
+)
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-STATIC_DIR = Path(__file__).parent / "static"
 
 #: (endpoint name, label) in the order they appear in the menu.
 NAV_ITEMS: tuple[tuple[str, str], ...] = (
@@ -28,45 +32,8 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("evidence_page", "Evidence"),
 )
 
-MI_M = 1609.344
-
-
-def format_distance(distance_m: float | None, units: str = "km") -> str:
-    """``5.02 km`` or ``3.12 mi``; a dash when unknown."""
-    if distance_m is None or (isinstance(distance_m, float) and math.isnan(distance_m)):
-        return "–"
-    if units == "mi":
-        return f"{distance_m / MI_M:.2f} mi"
-    return f"{distance_m / 1000:.2f} km"
-
-
-def format_duration(seconds: float | None) -> str:
-    """``1 h 05 min`` or ``32 min``; a dash when unknown."""
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
-        return "–"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
-
-
-def format_pace(speed_mps: float | None, units: str = "km") -> str:
-    """Minutes per km (or mile): ``7:30 /km``."""
-    if not speed_mps or math.isnan(speed_mps) or speed_mps <= 0:
-        return "–"
-    seconds = round((MI_M if units == "mi" else 1000.0) / speed_mps)
-    return f"{seconds // 60}:{seconds % 60:02d} /{units}"
-
-
-def format_day(value: date | datetime | None) -> str:
-    """``Mon 3 Mar 2025``: day names help more than ISO dates for most people."""
-    if value is None:
-        return "–"
-    return f"{value:%a} {value.day} {value:%b %Y}"
-
-
 def _make_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates = Jinja2Templates(directory=[TEMPLATES_DIR, SHARED_TEMPLATES_DIR])
     env = templates.env
     env.filters["distance"] = format_distance
     env.filters["duration"] = format_duration

@@ -13,9 +13,7 @@ from typing import Any
 
 from stridewise.science.parq import PARQ_QUESTIONS
 from stridewise.science.screening import (
-    IMPACT_LABELS,
     MAX_FRACTURES_PER_SITE,
-    READINESS_LABELS,
     SITE_WORDS,
     SPINE_BIGGER_ACCIDENT_QUESTION,
     BoneInputs,
@@ -24,8 +22,6 @@ from stridewise.science.screening import (
     Fracture,
     FractureSite,
     ParqAnswers,
-    Readiness,
-    ScreeningResult,
     Sex,
     TriadInputs,
     asks_since_50,
@@ -59,12 +55,6 @@ FRACTURE_SITES: tuple[tuple[FractureSite, str], ...] = tuple(SITE_WORDS.items())
 SPINE_BIGGER_ACCIDENT = YesNo("spine_fracture_bigger_accident", SPINE_BIGGER_ACCIDENT_QUESTION)
 
 #: The colour of each readiness outcome on the page (the words are the science module's).
-READINESS_TONE: Mapping[Readiness, str] = {
-    Readiness.CLEARED: "ok",
-    Readiness.CLEARED_START_SLOWLY: "ok",
-    Readiness.DELAY: "warn",
-    Readiness.SEE_PROFESSIONAL: "stop",
-}
 
 
 def _yes(form: Mapping[str, Any], name: str) -> bool:
@@ -194,36 +184,4 @@ def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
         glucocorticoids_over_3_months=_yes(form, "glucocorticoids_over_3_months"),
         past_bone_stress_injury=_yes(form, "past_bone_stress_injury"),
         triad=triad_from_form(form, body_mass_kg) if sex == Sex.FEMALE.value else None,
-    )
-
-
-@dataclass(frozen=True)
-class ResultWords:
-    """A screening result as the page shows it."""
-
-    tone: str
-    headline: str
-    impact: str
-    readiness_reasons: tuple[str, ...]
-    bone_reasons: tuple[str, ...]
-    doctor_points: tuple[str, ...]
-    balance_first: bool
-    can_start: bool
-    may_run: bool
-
-
-def explain(result: ScreeningResult) -> ResultWords:
-    tone = READINESS_TONE[result.readiness.status]
-    if result.can_start and not result.may_run:
-        tone = "warn"
-    return ResultWords(
-        tone=tone,
-        headline=f"{READINESS_LABELS[result.readiness.status]}.",
-        impact=f"{IMPACT_LABELS[result.permitted_impact]}.",
-        readiness_reasons=result.readiness.reasons,
-        bone_reasons=result.bone.reasons,
-        doctor_points=result.bone.doctor_points,
-        balance_first=result.bone.balance_first,
-        can_start=result.can_start,
-        may_run=result.may_run,
     )

@@ -14,10 +14,9 @@ from stridewise import clock
 from stridewise.monitor import zone_of
 from stridewise.plan import PlanUnavailableError, downloads, service
 from stridewise.plan.today import SEE_DOCTOR_HEADLINE
-from stridewise.web.deps import athlete_id_of, store_of, units_of
-from stridewise.web.plan_view import GOAL_WORDS, active_plan_view, session_view
+from stridewise.present.plan_view import GOAL_WORDS, active_plan_view, session_view
+from stridewise.web.deps import athlete_id_of, context_of, core_of, store_of, units_of
 from stridewise.web.render import page
-from stridewise.web.series_cache import series_for
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_WEEKDAYS = (0, 2, 4, 5)
@@ -34,8 +33,7 @@ def local_today(request: Request) -> date:
 def current_answer(request: Request) -> service.TodayAnswer:
     """The one voice for this athlete today (what to do, what to watch): every page that
     shows advice shows this, so no two pages can disagree."""
-    return service.day_answer(store_of(request), athlete_id_of(request), local_today(request),
-                              series_for(request))
+    return core_of(request).advice(context_of(request))
 
 
 def _today_context(request: Request) -> dict[str, Any]:

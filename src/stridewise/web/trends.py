@@ -6,11 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from stridewise.web.deps import units_of
+from stridewise.present.trend_charts import has_any_activity, trend_charts
+from stridewise.web.deps import context_of, core_of, units_of
 from stridewise.web.render import page
-from stridewise.web.series_cache import series_for
 from stridewise.web.today_plan import current_answer
-from stridewise.web.trend_charts import has_any_activity, trend_charts
 
 router = APIRouter()
 
@@ -31,7 +30,7 @@ def window_days(range_key: str) -> int | None:
 
 @router.get("/trends", response_class=HTMLResponse, name="trends_page")
 def trends_page(request: Request, range_key: str = Query("1y", alias="range")) -> HTMLResponse:
-    series = series_for(request)
+    series = core_of(request).series(context_of(request))
     units = units_of(request)
     charts = trend_charts(series, units=units, days=window_days(range_key))
     return page(request, "trends.html", title="Trends", active="trends_page", charts=charts,

@@ -18,8 +18,7 @@ from stridewise.monitor import (
     MONOTONY_HIGH,
     enough_history_for_ratios,
 )
-from stridewise.science.pain import ACCEPTABLE_ACTIVITY_PAIN
-from stridewise.web.charts import (
+from stridewise.present.charts import (
     COLOURS,
     Chart,
     band_shape,
@@ -28,7 +27,8 @@ from stridewise.web.charts import (
     hline_shape,
     line_trace,
 )
-from stridewise.web.render import MI_M
+from stridewise.present.format import MI_M
+from stridewise.science.pain import ACCEPTABLE_ACTIVITY_PAIN
 
 WHO_WEEKLY_MIN = (150.0, 300.0)  # WHO 2020: 150-300 min moderate (or equivalent) per week
 ACWR_BAND = (0.8, 1.3)  # Gabbett 2016 "sweet spot"; above 1.5 is the usual spike flag

@@ -1,8 +1,8 @@
-"""The daily series behind Trends, Today and the API, kept while the data it came from is
-unchanged. Derived data is a cache: a fingerprint of the source rows (counts and newest ids of
-activities, hand-logged sessions, check-ins and body-mass entries, and the profile) decides
-whether the cached frame is still the truth. Ten years of history then cost one cheap query
-per page instead of a recomputation."""
+"""The daily series behind Trends, Today, the report and the API, kept while the data it
+came from is unchanged. Derived data is a cache: a fingerprint of the source rows (counts and
+newest ids of activities, hand-logged sessions, check-ins and body-mass entries, and the
+profile) decides whether the cached frame is still the truth. Ten years of history then cost
+one cheap query per page instead of a recomputation."""
 
 from __future__ import annotations
 
@@ -10,13 +10,11 @@ import threading
 from typing import Any
 
 import pandas as pd
-from fastapi import Request
 from sqlalchemy import func, select
 
 from stridewise import clock
 from stridewise.store import Store
 from stridewise.store import models as m
-from stridewise.web.deps import athlete_id_of, store_of
 
 _SOURCES = (
     (m.Activity, m.Activity.athlete_id),
@@ -62,10 +60,3 @@ def cached_series(store: Store, athlete_id: int, cache: dict[Any, pd.DataFrame])
             del cache[stale]
         cache[key] = series
     return series
-
-
-def series_for(request: Request) -> pd.DataFrame:
-    state = request.app.state
-    if not hasattr(state, "series_cache"):
-        state.series_cache = {}
-    return cached_series(store_of(request), athlete_id_of(request), state.series_cache)

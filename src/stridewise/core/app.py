@@ -1,0 +1,179 @@
+"""The core object: a store, a clock, and the product's actions for one athlete at a time.
+
+Faces build one :class:`Core` (the dashboard keeps it on ``app.state``; the CLI makes one per
+command), ask it for an :class:`AthleteContext`, and call its methods. The methods hold the
+rules that decide; the faces only parse input and render output. The core is the only caller
+of :mod:`stridewise.plan.service`, the series and the report builder from a face.
+
+Layers (docs/design.md draws them): ``science`` (pure kernels) and ``store`` (persistence) at
+the bottom; ``series``, ``plan``, ``monitor`` and ``ingest`` on top of them; ``core`` above all
+of those; ``present`` (view models and formatters) beside the core; the faces (``cli``, ``web``,
+``report``) on top. Nothing imports upward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from stridewise import clock
+from stridewise.activity import ManualSession
+from stridewise.core import validation
+from stridewise.core.series_cache import cached_series
+from stridewise.monitor import zone_of
+from stridewise.plan import service
+from stridewise.science.pain import PainDecision
+from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
+from stridewise.store import CheckInInput, Store
+
+
+@dataclass(frozen=True)
+class AthleteContext:
+    """Who the core acts for, and the day it is for them (in their own time zone)."""
+
+    athlete_id: int
+    zone: ZoneInfo
+    today: date
+
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    row: Any
+    decision: PainDecision | None
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScreeningOutcome:
+    row: Any
+    result: ScreeningResult
+    changes: tuple[str, ...]
+
+
+def age_on(birth_year: int | None, day: date) -> int | None:
+    """Age in whole years on ``day`` from a birth year alone (the profile keeps no birthday):
+    the age reached during that calendar year. None when the year is unknown; never 0 for a
+    missing year."""
+    if birth_year is None:
+        return None
+    return day.year - birth_year
+
+
+class Core:
+    """The application core. Built from a store (and the process's clock, see
+    :mod:`stridewise.clock`); one per process or request is fine, it keeps only a cache."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._series_cache: dict[Any, pd.DataFrame] = {}
+
+    # -- who and when --------------------------------------------------------------------
+    def context(self, athlete_id: int | None = None) -> AthleteContext:
+        """The athlete (default: the single local user) with their zone and today."""
+        athlete_id = self.store.default_athlete_id() if athlete_id is None else athlete_id
+        zone = zone_of(self.store, athlete_id)
+        return AthleteContext(athlete_id, zone, clock.today(zone))
+
+    def profile(self, ctx: AthleteContext) -> Any:
+        with self.store.transaction() as tx:
+            return tx.get_athlete(ctx.athlete_id)
+
+    def age(self, ctx: AthleteContext) -> int | None:
+        """The athlete's age today from the profile's birth year (None when not given)."""
+        athlete = self.profile(ctx)
+        return age_on(athlete.birth_year if athlete is not None else None, ctx.today)
+
+    def units(self, ctx: AthleteContext) -> str:
+        athlete = self.profile(ctx)
+        return athlete.units if athlete is not None and athlete.units else "km"
+
+    # -- what the data says --------------------------------------------------------------
+    def series(self, ctx: AthleteContext, *, through: date | None = None) -> pd.DataFrame:
+        """The daily series through ``through`` (default: the athlete's today), cached while
+        the rows it reads are unchanged."""
+        if through is None or through == ctx.today:
+            return cached_series(self.store, ctx.athlete_id, self._series_cache)
+        from stridewise.series import daily_series
+
+        return daily_series(self.store, ctx.athlete_id, through=through)
+
+    def advice(self, ctx: AthleteContext, day: date | None = None) -> service.TodayAnswer:
+        """The one voice: what to do on ``day`` (default today), why, and every warning, after
+        any re-plan the latest data calls for (for the real today only; another day is advice
+        only). Every face shows this and nothing else as advice."""
+        day = day or ctx.today
+        series = self.series(ctx, through=day)
+        return service.day_answer(self.store, ctx.athlete_id, day, series,
+                                  advice_only=day != ctx.today)
+
+    # -- what the person tells us --------------------------------------------------------
+    def log_session(self, ctx: AthleteContext, session: ManualSession) -> Any:
+        """Store a session logged by hand, after the one validation of its values."""
+        validation.check_moment(session.start_time_utc, source="typed",
+                                field="start_time_utc")
+        validation.check_range("duration_s", session.duration_s, label="duration")
+        if session.distance_m is not None:
+            validation.check_range("distance_m", session.distance_m, label="distance")
+        if session.rpe is not None:
+            validation.check_range("rpe", session.rpe, label="effort (RPE)")
+        with self.store.write_transaction(ctx.athlete_id) as tx:
+            return tx.add_manual_session(ctx.athlete_id, session)
+
+    def record_checkin(self, ctx: AthleteContext, checkin: CheckInInput) -> CheckInOutcome:
+        """Store a check-in, apply the pain rules and re-plan when their answer changed."""
+        validation.check_moment(checkin.at_utc, source="typed", field="at_utc")
+        row, decision, changes = service.record_checkin(self.store, ctx.athlete_id, checkin,
+                                                        ctx.today)
+        return CheckInOutcome(row, decision, tuple(changes))
+
+    def submit_screening(self, ctx: AthleteContext, parq: ParqAnswers,
+                         bone: BoneInputs) -> ScreeningOutcome:
+        """Screen the answers, store them with the result, and re-plan from today."""
+        row, result, changes = service.record_screening(self.store, ctx.athlete_id, parq, bone,
+                                                        today=ctx.today)
+        return ScreeningOutcome(row, result, tuple(changes))
+
+    # -- the plan -------------------------------------------------------------------------
+    def make_plan(self, ctx: AthleteContext, goal: str, weekdays: Iterable[int],
+                  minutes_per_day: int, *, start: date | None = None,
+                  weeks: int | None = None) -> int:
+        return service.create_plan(self.store, ctx.athlete_id, goal, sorted(set(weekdays)),
+                                   minutes_per_day, ctx.today, start=start, weeks=weeks)
+
+    def adapt_plan(self, ctx: AthleteContext) -> list[str]:
+        return service.adapt_now(self.store, ctx.athlete_id, ctx.today)
+
+    def mark_session(self, ctx: AthleteContext, planned_session_id: int, status: str) -> Any:
+        return service.mark_session(self.store, ctx.athlete_id, planned_session_id, status)
+
+    # -- files ----------------------------------------------------------------------------
+    def import_paths(self, ctx: AthleteContext, paths: Iterable[Path | str], *,
+                     progress: Callable[..., Any] | None = None, **options: Any) -> Any:
+        """Import files, folders and archives for the athlete (see :mod:`stridewise.importer`)."""
+        from stridewise.importer import import_paths
+
+        kwargs: dict[str, Any] = dict(options)
+        if progress is not None:
+            kwargs["progress"] = progress
+        return import_paths(self.store, list(paths), athlete_id=ctx.athlete_id, **kwargs)
+
+    def latest_screening(self, ctx: AthleteContext) -> tuple[date, ScreeningResult] | None:
+        """The day (athlete's zone) and result of the latest screening, if any."""
+        with self.store.transaction() as tx:
+            rows = tx.list_screenings(ctx.athlete_id)
+            if not rows:
+                return None
+            row = rows[-1]
+            taken = row.taken_at_utc.astimezone(ctx.zone).date()
+            return taken, ScreeningResult.from_dict(row.result)
+
+
+def local_datetime(ctx: AthleteContext, day: date, hour: int, minute: int) -> datetime:
+    """A wall-clock time on ``day`` in the athlete's zone."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ctx.zone)
