@@ -38,10 +38,14 @@ MONOTONY_HIGH = 2.0
 
 @dataclass(frozen=True)
 class Warning:
-    """``tone`` is ``stop``, ``warn`` or ``info`` (the page colours); ``text`` is the sentence."""
+    """One advice item. ``tone`` is ``stop``, ``warn`` or ``info`` (the page colours); ``text``
+    is the sentence; ``id`` names the rule that said it (``pain``, ``single-run-spike``,
+    ``workload-ratio``, ``monotony``, ``screening``, ...), so faces and tests can tell items
+    apart without parsing the words."""
 
     tone: str
     text: str
+    id: str = "advice"
 
 
 def _as_checks(rows: Any, zone: ZoneInfo) -> list[PainCheck]:
@@ -96,7 +100,7 @@ def pain_warning(store: Store, athlete_id: int, today: date, zone: ZoneInfo) -> 
     text = decision.reason
     if decision.see_doctor and "doctor" not in text.lower():
         text += " Please see a doctor before you run again."
-    return Warning(tone, text)
+    return Warning(tone, text, "pain")
 
 
 def _recent(series: pd.DataFrame, column: str, today: date) -> pd.Series:
@@ -122,7 +126,7 @@ def load_warnings(series: pd.DataFrame, today: date) -> list[Warning]:
             f"Your run on {day.day} {day:%B} was {round((worst - 1) * 100)}% longer than your "
             "longest run in the month before. In a large study of runners, runs more than 10% "
             f"longer than the month's longest went with more injuries (about {hazard:.1f} times "
-            "the risk). Keep your next runs no longer than that longest run.")))
+            "the risk). Keep your next runs no longer than that longest run."), "single-run-spike"))
     return found
 
 
@@ -155,14 +159,14 @@ def load_notes(series: pd.DataFrame, today: date) -> list[Warning]:
         found.append(Warning("info", (
             f"Your training load rose quickly this week (workload ratio {float(acwr.max()):.2f}, "
             f"above {ACWR_SPIKE}). In runners the evidence for this ratio is mixed, so take it as "
-            "a nudge: if you feel tired or sore, keep the next few days easy.")))
+            "a nudge: if you feel tired or sore, keep the next few days easy."), "workload-ratio"))
     monotony = _recent(series, "monotony", today)
     if not monotony.empty and float(monotony.iloc[-1]) > MONOTONY_HIGH:
         shown = "over 10" if float(monotony.iloc[-1]) > MONOTONY_SHOWN_MAX else (
             f"{float(monotony.iloc[-1]):.1f}")
         found.append(Warning("info", (
             f"Your days have been very similar in effort (monotony {shown}). Mixing easier and "
-            "harder days, and keeping rest days, helps you recover.")))
+            "harder days, and keeping rest days, helps you recover."), "monotony"))
     return found
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from icalendar import Calendar
 
@@ -101,7 +102,12 @@ def test_a_new_plan_after_a_pain_stop_has_no_running_or_impact(store: Store) -> 
         assert kinds and not kinds & {k.value for k in IMPACT_KINDS}, goal
         with store.transaction() as tx:
             notes = tx.active_plan(athlete_id).params["plan"]["notes"]
-        assert any("see a doctor" in note for note in notes)
+        # The plan says it took the check-in into account; the advice (said once, by the
+        # core) says to see a doctor.
+        assert service.CHECKIN_NOTE in notes
+        advice = service.day_answer(store, athlete_id, MONDAY, pd.DataFrame(),
+                                    advice_only=True)
+        assert any("see a doctor" in w.text.lower() for w in advice.warnings)
 
 
 @pytest.mark.parametrize(("timing", "score", "limit_s"), [("next_morning", 4, 480),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,8 @@ def register(app: typer.Typer) -> None:
     def today(
         on: str | None = typer.Option(None, "--date", help="Another day (YYYY-MM-DD)."),
         db: str | None = typer.Option(None, "--db", help=DB_HELP),
+        as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON, each "
+                                     "advice item with the id of the rule that said it."),
     ) -> None:
         """What to do today, why, and any warning. For another day (--date) the answer is
         advice only: the plan is re-made from the real today, never from another day."""
@@ -124,6 +127,14 @@ def register(app: typer.Typer) -> None:
             day = date.fromisoformat(on) if on else ctx.today
             answer = core.advice(ctx, day)
         advice = answer.advice
+        if as_json:
+            typer.echo(json.dumps({
+                "day": day.isoformat(), "headline": advice.headline, "why": advice.why,
+                "advice": [{"id": w.id, "tone": w.tone, "text": w.text}
+                           for w in answer.warnings],
+                "plan_changes": list(answer.changes),
+            }, indent=2))
+            return
         typer.echo(f"Today ({day:%A %d %B}): {advice.headline}")
         typer.echo(f"Why: {advice.why}")
         for warning in answer.warnings:

@@ -28,7 +28,7 @@ import pandas as pd
 from stridewise import clock
 from stridewise.monitor import Warning, current_warnings, load_warnings, pain_decision, zone_of
 from stridewise.plan import persist
-from stridewise.plan.adapt import PainSignal, adjust_inputs, mark_past, replan, with_doctor
+from stridewise.plan.adapt import PainSignal, adjust_inputs, mark_past, replan
 from stridewise.plan.engine import build_plan
 from stridewise.plan.inputs import PlanInputs, PlanUnavailableError
 from stridewise.plan.model import Availability, Goal, Profile
@@ -38,6 +38,8 @@ from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResul
 from stridewise.store import CheckInInput, Store
 
 MISSED_LOOKBACK_DAYS = 14
+CHECKIN_NOTE = ("This plan takes your latest check-in into account: see Things to watch for "
+                "what it changed and why.")
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,9 @@ def create_plan(store: Store, athlete_id: int, goal: str, weekdays: list[int],
         adjustment = adjust_inputs(inputs, pain=pain)
         plan = build_plan(adjustment.inputs)
         if adjustment.causes:
-            note = with_doctor("This plan takes your latest check-in into account: "
-                               + "; ".join(adjustment.causes), adjustment.see_doctor)
-            plan = replace(plan, notes=(note.rstrip(".") + ".", *plan.notes))
+            # The causes themselves are advice, said once by the core's advice (Things to
+            # watch); the plan only says that it took them into account.
+            plan = replace(plan, notes=(CHECKIN_NOTE, *plan.notes))
         params["last_look"] = _state(pain, inputs.screening, missed=0, load_flag=False)
         plan_id = persist.save_plan(tx, athlete_id, plan, params)
         tx.add_plan_change(plan_id, f"Plan made on {today:%A %d %B}."
@@ -232,9 +234,12 @@ def day_answer(store: Store, athlete_id: int, day: date, series: pd.DataFrame, *
     warnings = current_warnings(store, athlete_id, series, day, zone)
     known = [w.text for w in warnings]
     tone = "stop" if answer.advice.see_doctor else "warn"
+    with store.transaction() as tx:
+        facts = persist.latest_screening(tx, athlete_id)
+    screening = set(facts.reasons) if facts is not None else set()
     for text in answer.advice.warnings:
         if not any(k.startswith(text[:60]) for k in known):
-            warnings.append(Warning(tone, text))
+            warnings.append(Warning(tone, text, "screening" if text in screening else "plan"))
             known.append(text)
     ranked = sorted(warnings, key=lambda w: {"stop": 0, "warn": 1}.get(w.tone, 2))
     return replace(answer, warnings=tuple(ranked))

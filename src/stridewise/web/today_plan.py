@@ -130,11 +130,20 @@ def plan_fit(request: Request, session_id: int) -> Response:
         "Content-Disposition": f'attachment; filename="{name}"'})
 
 
+class AdviceItemOut(BaseModel):
+    id: str = Field(description="The rule that said it: pain, single-run-spike, "
+                                "workload-ratio, monotony, screening, plan, ...")
+    tone: str = Field(description="stop, warn or info")
+    text: str
+
+
 class TodayOut(BaseModel):
     day: date
     headline: str
     why: str
-    warnings: list[str]
+    warnings: list[str] = Field(description="The sentences of ``advice``, in the same order")
+    advice: list[AdviceItemOut] = Field(description="Every advice item for today, most "
+                                                    "serious first (the same on every face)")
     sessions: list[dict[str, Any]]
 
 
@@ -145,6 +154,8 @@ def api_today(request: Request) -> TodayOut:
     advice = context["advice"]
     return TodayOut(day=advice.day, headline=advice.headline, why=advice.why,
                     warnings=[w.text for w in context["warnings"]],
+                    advice=[AdviceItemOut(id=w.id, tone=w.tone, text=w.text)
+                            for w in context["warnings"]],
                     sessions=[s.to_dict() for s in advice.sessions])
 
 
