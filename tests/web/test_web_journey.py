@@ -91,7 +91,7 @@ def test_journey_plan_import_pain_changes_plan_trends_report(client: TestClient)
     assert any("6/10" in warning for warning in today["warnings"])
 
     trends = client.get("/trends").text
-    for title in ("Weekly active minutes", "Fitness, fatigue and form", "ACWR",
+    for title in ("Weekly active minutes", "Fitness, fatigue and form", "workload ratio",
                   "Bone stimulus per week", "Pain over time"):
         assert title in trends
     assert trends.count("<figcaption>") >= 7

@@ -163,16 +163,17 @@ def activities_list(
         with store.transaction() as tx:
             rows = tx.list_activities(athlete_id, sport=sport, limit=limit, newest_first=True)
     table = Table(title=f"{len(rows)} activities")
-    for column in ("id", "start (local)", "sport", "name", "moving", "distance", "pace",
-                   "avg HR", "format"):
-        table.add_column(column)
+    # Fits 80 columns: dates and numbers never wrap or get cut; only the name wraps.
+    for column in ("id", "start (local)", "sport", "moving", "distance", "pace", "HR"):
+        table.add_column(column, no_wrap=True, overflow="ignore")
+    table.add_column("name", overflow="fold", ratio=1)
     for a in rows:
         table.add_row(
             str(a.id), f"{local_time(a.start_time_utc, a.utc_offset_s, zone):%Y-%m-%d %H:%M}",
-            a.sport, a.name or "", inp.format_duration(a.moving_s),
+            a.sport, inp.format_duration(a.moving_s),
             inp.format_distance(a.distance_m, units),
             inp.format_pace(a.distance_m, a.moving_s, units),
-            f"{a.avg_heart_rate_bpm:.0f}" if a.avg_heart_rate_bpm else "-", a.source_format,
+            f"{a.avg_heart_rate_bpm:.0f}" if a.avg_heart_rate_bpm else "-", a.name or "",
         )
     out.print(table)
 

@@ -8,6 +8,11 @@ from datetime import date, datetime
 MI_M = 1609.344
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 day``, ``2 days`` (``words`` for irregular plurals)."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
 def format_distance(distance_m: float | None, units: str = "km") -> str:
     """``5.02 km`` or ``3.12 mi``; a dash when unknown."""
     if distance_m is None or (isinstance(distance_m, float) and math.isnan(distance_m)):

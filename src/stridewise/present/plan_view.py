@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from stridewise.plan.templates import minutes_text
 from stridewise.store import Store
 
 #: (goal value, name, one-line description), in the order the plan form offers them.
@@ -93,7 +94,7 @@ def _steps(details: dict[str, Any]) -> tuple[str, ...]:
         if isinstance(step, list | tuple) and len(step) >= 2:
             kind, seconds = str(step[0]), float(step[1])
             label = str(step[2]) if len(step) > 2 and step[2] else kind
-            described.append(f"{label[:1].upper()}{label[1:]}: {seconds / 60:g} min")
+            described.append(f"{label[:1].upper()}{label[1:]}: {minutes_text(round(seconds))}")
     described.extend(str(e) for e in details.get("exercises", ()))
     return tuple(described)
 

@@ -27,7 +27,7 @@ from stridewise.present.charts import (
     hline_shape,
     line_trace,
 )
-from stridewise.present.format import MI_M
+from stridewise.present.format import MI_M, plural
 from stridewise.science.pain import ACCEPTABLE_ACTIVITY_PAIN
 
 WHO_WEEKLY_MIN = (150.0, 300.0)  # WHO 2020: 150-300 min moderate (or equivalent) per week
@@ -37,14 +37,15 @@ ISO_DATE = "iso_date"  # a column added once per frame so every chart reuses the
 WEEKLY_COLUMNS = ("who_equivalent_min", "distance_m", "run_distance_m", "bone_stimulus",
                   "walking_equivalent_stimulus")
 
+# Plain words under each chart; the formulas and references are on the Evidence page.
 FITNESS_CONVENTION = (
-    "Fitness (CTL) and fatigue (ATL) are exponentially weighted averages of daily session load "
-    "(session-RPE × minutes) with λ = 1 − e^(−1/τ), τ = 42 and 7 days; form (TSB) is "
-    "yesterday's fitness minus yesterday's fatigue."
+    "Each day's training load is how hard it felt (0 to 10) times its minutes. Fitness is a "
+    "slow average of that load over about six weeks, fatigue a quick one over about a week, "
+    "and form is fitness minus fatigue. The Evidence page shows how they are worked out."
 )
 ACWR_CONVENTION = (
-    "Acute:chronic workload ratio, exponentially weighted (Williams 2017, λ = 2/(N+1), "
-    "N = 7 and 28 days). Shaded: 0.8–1.3; dashed: 1.5."
+    "This week's training load compared with your average week over the last four. Shaded: "
+    "0.8 to 1.3, the usual range; dashed line: 1.5. The Evidence page shows how it is worked out."
 )
 
 
@@ -146,19 +147,22 @@ def _fitness_chart(window: pd.DataFrame) -> Chart | None:
     ctl, atl, tsb = _last(window["ctl"]), _last(window["atl"]), _last(window["tsb"])
     words = "No load recorded yet."
     if ctl is not None and atl is not None and tsb is not None:
-        mood = "fresher than usual" if tsb > 5 else ("more tired than usual" if tsb < -10
-                                                        else "in balance")
-        words = (f"Latest fitness {ctl:.0f}, fatigue {atl:.0f}, form {tsb:+.0f}: you are {mood}. "
-                 "A hard run lifts fatigue for a few days; weeks of steady training lift fitness.")
+        # Read from today's values, so the words never contradict the numbers beside them.
+        gap = ctl - atl
+        mood = ("you are fresher than usual" if gap > 5 else
+                "this week was harder than you are used to" if gap < -10 else
+                "your recent training matches what you are used to")
+        words = (f"Your fitness is {ctl:.0f} and your fatigue {atl:.0f}: {mood}. A hard session "
+                 "lifts fatigue for a few days; weeks of steady training lift fitness.")
     return Chart(
         chart_id="fitness-fatigue-form",
         title="Fitness, fatigue and form",
         summary=words,
         convention=FITNESS_CONVENTION,
         figure={"data": [
-            line_trace(x, _values(window["ctl"]), "Fitness (CTL)", COLOURS["primary"]),
-            line_trace(x, _values(window["atl"]), "Fatigue (ATL)", COLOURS["accent"], dash="dot"),
-            line_trace(x, _values(window["tsb"]), "Form (TSB)", COLOURS["secondary"], width=1.5),
+            line_trace(x, _values(window["ctl"]), "Fitness", COLOURS["primary"]),
+            line_trace(x, _values(window["atl"]), "Fatigue", COLOURS["accent"], dash="dot"),
+            line_trace(x, _values(window["tsb"]), "Form", COLOURS["secondary"], width=1.5),
         ], "layout": daily_layout(window, "load units", to_zero=False, min_span=10.0,
                                   values=pd.concat([window["ctl"], window["atl"], window["tsb"]]))},
     )
@@ -181,15 +185,17 @@ def _acwr_chart(window: pd.DataFrame, enough_history: bool) -> Chart | None:
                  else "below the usual range" if latest < ACWR_BAND[0]
                  else "inside the usual range")
         words = (f"Your latest ratio is {latest:.2f}, {where}. It went above {ACWR_SPIKE} on "
-                 f"{spikes} {'day' if spikes == 1 else 'days'} in this period.")
+                 f"{plural(spikes, 'day')} in this period.")
     layout = daily_layout(window, "ratio", values=window["acwr_ewma"], min_span=2.0)
     layout["shapes"] = [band_shape(*ACWR_BAND), hline_shape(ACWR_SPIKE, COLOURS["accent"])]
-    traces = [line_trace(_dates(window), _values(window["acwr_ewma"]), "ACWR (EWMA)",
+    traces = [line_trace(_dates(window), _values(window["acwr_ewma"]), "Workload ratio",
                          COLOURS["primary"])]
     if "acwr_coupled" in window:
         traces.append(line_trace(_dates(window), _values(window["acwr_coupled"]),
-                                 "ACWR (rolling, coupled)", COLOURS["grey"], dash="dot", width=1.5))
-    return Chart(chart_id="acwr", title="Acute:chronic workload ratio (ACWR)", summary=words,
+                                 "Same ratio, simple averages", COLOURS["grey"], dash="dot",
+                                 width=1.5))
+    return Chart(chart_id="acwr", title="This week against your usual week (workload ratio)",
+                 summary=words,
                  convention=ACWR_CONVENTION, figure={"data": traces, "layout": layout})
 
 
@@ -198,15 +204,15 @@ def _monotony_chart(window: pd.DataFrame, enough_history: bool) -> Chart | None:
         return None
     latest = _last(window["monotony"])
     words = (NOT_ENOUGH_HISTORY if latest is None or not enough_history else
-             f"Latest monotony {latest:.1f}, "
+             f"Your latest monotony is {latest:.1f}, "
              + ("above 2: your days have been very alike in effort."
-                if latest > MONOTONY_HIGH else "at or below 2: your days vary in effort."))
+                if latest > MONOTONY_HIGH else "2 or below: your days vary in effort."))
     layout = daily_layout(window, "monotony", values=window["monotony"], min_span=2.5)
     layout["shapes"] = [hline_shape(MONOTONY_HIGH, COLOURS["accent"])]
     return Chart(
         chart_id="monotony", title="Training monotony", summary=words,
-        convention="Foster 1998: mean daily load over 7 days ÷ its standard deviation; "
-                   "dashed line at 2.",
+        convention="The week's average daily load divided by how much it varies from day to "
+                   "day: high when every day feels the same. Dashed line at 2.",
         figure={"data": [line_trace(_dates(window), _values(window["monotony"]), "Monotony",
                                     COLOURS["purple"])], "layout": layout},
     )
@@ -240,8 +246,9 @@ def _bone_charts(weeks: pd.DataFrame, window: pd.DataFrame) -> list[Chart]:
               summary=(f"You gave your bones a loading stimulus on {active_days} of the "
                        f"{len(window)} days shown. Short, regular sessions with rest between "
                        "them help more than one long one."),
-              convention="Osteogenic index: loading intensity × ln(1 + loading cycles), with "
-                         "sessions in one day added after a recovery discount.",
+              convention="Each session counts how hard your bones were loaded and how many "
+                         "times; a second session on the same day counts for less, because "
+                         "bone responds best after a rest.",
               figure={"data": daily, "layout": daily_layout(
                   window, "stimulus", values=window["bone_stimulus"], min_span=10.0)}),
         Chart(chart_id="bone-weekly", title="Bone stimulus per week, against walking",
@@ -258,9 +265,9 @@ def _pain_chart(window: pd.DataFrame) -> Chart | None:
         words = "No pain recorded in this period."
     else:
         worst = float(scored["pain_max"].max())
-        words = (f"You recorded pain on {int((scored['pain_max'] > 0).sum())} days; the highest "
-                 f"score was {worst:.0f} out of 10. Pain that lingers or grows, or pain at rest or "
-                 "at night, is a reason to stop running and see a doctor.")
+        # Describes only: what to do about pain is said once, by the advice (Things to watch).
+        words = (f"You recorded pain on {plural(int((scored['pain_max'] > 0).sum()), 'day')}; "
+                 f"the highest score was {worst:.0f} out of 10.")
     layout = daily_layout(window, "pain (0–10)")
     layout["yaxis"]["range"] = [0, 10]
     layout["shapes"] = [hline_shape(ACCEPTABLE_ACTIVITY_PAIN, COLOURS["accent"])]
@@ -271,7 +278,7 @@ def _pain_chart(window: pd.DataFrame) -> Chart | None:
     return Chart(chart_id="pain", title="Pain over time", summary=words,
                  convention=f"Dashed line at {ACCEPTABLE_ACTIVITY_PAIN:g} out of 10: pain during "
                             "activity up to this level is acceptable if it settles by the next "
-                            "morning (Silbernagel pain-monitoring model).",
+                            "morning (a pain-monitoring rule used by physiotherapists).",
                  figure={"data": [trace], "layout": layout})
 
 

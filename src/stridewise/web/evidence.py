@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +29,7 @@ SCIENCE_MODULES: tuple[str, ...] = (
 # src/stridewise/web/evidence.py -> repository root (present in a checkout, absent when installed).
 DOCS_SCIENCE_DIR = Path(__file__).resolve().parents[3] / "docs" / "science"
 
+_CODE_IN_BRACKETS = re.compile(r"\s*\(`[^`]*`\)")
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
@@ -40,9 +42,12 @@ class EvidenceSection:
 
 
 def _title_of_markdown(text: str, fallback: str) -> str:
+    """The note's heading in plain words: a module name in brackets, such as
+    "(`stridewise.science.bone`)", is for developers and is left out of the title."""
     for line in text.splitlines():
         if line.startswith("# "):
-            return line[2:].strip()
+            title = _CODE_IN_BRACKETS.sub("", line[2:]).replace("`", "")
+            return " ".join(title.split())
     return fallback
 
 
