@@ -169,7 +169,7 @@ def onboarding_result(request: Request, screening_id: int) -> Response:
         row = tx.get_screening(athlete_id_of(request), screening_id)
         plan = tx.active_plan(athlete_id_of(request))
     if row is None:
-        return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
+        return HTMLResponse("No such screening.", status_code=404)
     words = sf.explain(ScreeningResult.from_dict(row.result))
     return _step(request, "onboarding_result.html", 3, screening=row, words=words,
                  has_plan=plan is not None)
