@@ -5,12 +5,15 @@ LookupError), for reads and for changes alike."""
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
+import stridewise
 from stridewise.activity import Activity, ManualSession
 from stridewise.store import CheckInInput, Store, Tx, sha256_hex
 
@@ -18,6 +21,12 @@ START = datetime(2024, 5, 4, 6, 30, tzinfo=UTC)
 RAW = b"the owner's original FIT bytes"
 #: Methods about athletes themselves (not an athlete's data) that need no athlete id first.
 ATHLETE_LEVEL = {"add_athlete", "get_athlete_by_name", "list_athletes"}
+#: Packages of the faces: they reach data only through the scoped repository methods.
+FACES = ("web", "cli", "report", "present")
+#: SQL of one's own (queries, sessions, the engine) or the unscoped raw-file directory.
+BYPASS = re.compile(r"^\s*(from sqlalchemy(\.orm)? import|import sqlalchemy\b)"
+                    r"|\.session\.(execute|scalars?|get|query)\("
+                    r"|\bstore\.engine\b|\.raw\.(get|path_for|has)\(", re.M)
 
 
 @dataclass
@@ -67,6 +76,15 @@ def test_every_method_on_athlete_data_takes_the_athlete_id_first() -> None:
     assert no_athlete == []
 
 
+def test_faces_reach_athlete_data_only_through_the_scoped_repository() -> None:
+    root = Path(stridewise.__file__).parent
+    modules = [path.relative_to(root).as_posix()
+               for face in FACES for path in sorted((root / face).rglob("*.py"))]
+    assert "web/api.py" in modules and "cli/data.py" in modules  # the walk found the faces
+    bypassing = [name for name in modules if BYPASS.search((root / name).read_text("utf-8"))]
+    assert bypassing == []
+
+
 def test_another_athletes_rows_read_as_missing(
     store: Store, make_run: Callable[..., Activity]
 ) -> None:
@@ -89,6 +107,7 @@ def test_another_athletes_rows_read_as_missing(
         assert tx.latest_body_mass(me) is None
         assert not tx.owns_raw_file(me, ids.sha256)
         assert tx.get_raw_file(me, ids.sha256) is None
+        assert tx.data_marks(me) == (0, None) * 4
     # The owner reads every one of them: the Nones above are the scope, not missing rows.
     with store.transaction() as tx:
         owner = ids.owner
@@ -105,6 +124,8 @@ def test_another_athletes_rows_read_as_missing(
         assert len(tx.list_plan_changes(owner, ids.plan)) == 1
         assert tx.get_body_mass(owner, ids.body_mass) is not None
         assert tx.get_raw_file(owner, ids.sha256) == RAW
+        assert tx.data_marks(owner) == (1, ids.activity, 1, ids.manual, 1, ids.checkin,
+                                        1, ids.body_mass)
 
 
 def test_another_athletes_rows_cannot_be_changed(

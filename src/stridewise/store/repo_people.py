@@ -162,6 +162,23 @@ class PeopleRepo:
         self.session.flush()
         return athlete
 
+    def data_marks(self, athlete_id: int) -> tuple[int | None, ...]:
+        """(row count, newest id) of the athlete's activities, manual sessions, check-ins and
+        body-mass entries: changes whenever one is added or removed (a cache key for what is
+        derived from them). One cheap indexed query per table."""
+        marks: list[int | None] = []
+        for model, owner in (
+            (m.Activity, m.Activity.athlete_id),
+            (m.ManualSession, m.ManualSession.athlete_id),
+            (m.CheckIn, m.CheckIn.athlete_id),
+            (m.BodyMass, m.BodyMass.athlete_id),
+        ):
+            count, newest = self.session.execute(
+                select(func.count(), func.max(model.id)).where(owner == athlete_id)
+            ).one()
+            marks.extend((int(count), newest))
+        return tuple(marks)
+
     # -- body mass --------------------------------------------------------------------------
     def add_body_mass(self, athlete_id: int, measured_on: date, mass_kg: float) -> m.BodyMass:
         """Record body mass on a day (replacing that day's earlier value)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -169,7 +169,7 @@ def onboarding_result(request: Request, screening_id: int) -> Response:
         row = tx.get_screening(athlete_id_of(request), screening_id)
         plan = tx.active_plan(athlete_id_of(request))
     if row is None:
-        return HTMLResponse("No such screening.", status_code=404)
+        raise HTTPException(status_code=404, detail="No such screening.")
     words = sf.explain(ScreeningResult.from_dict(row.result))
     return _step(request, "onboarding_result.html", 3, screening=row, words=words,
                  has_plan=plan is not None)
@@ -181,7 +181,7 @@ def doctor_summary(request: Request, screening_id: int) -> HTMLResponse:
     with store_of(request).transaction() as tx:
         row = tx.get_screening(athlete_id_of(request), screening_id)
     if row is None:
-        return HTMLResponse("No such screening.", status_code=404)
+        raise HTTPException(status_code=404, detail="No such screening.")
     html = doctor_summary_html(
         ScreeningResult.from_dict(row.result),
         ParqAnswers.from_dict(row.answers["parq"]),
