@@ -83,7 +83,7 @@ def world(tmp_path: Path) -> Iterator[tuple[str, OwnerIds]]:
 
 def _csrf(client: TestClient) -> dict[str, str]:
     """The token header a state-changing request carries, when the app hands one out."""
-    client.get("/")
+    client.get("/static/stridewise.css")
     token = client.cookies.get(CSRF_COOKIE)
     return {"X-CSRF-Token": token} if token else {}
 
