@@ -26,7 +26,7 @@ FACES = ("web", "cli", "report", "present")
 #: SQL of one's own (queries, sessions, the engine) or the unscoped raw-file directory.
 BYPASS = re.compile(r"^\s*(from sqlalchemy(\.orm)? import|import sqlalchemy\b)"
                     r"|\.session\.(execute|scalars?|get|query)\("
-                    r"|\bstore\.engine\b|\.raw\.(get|path_for|has)\(", re.M)
+                    r"|(?<![\w.])store\.engine\b|\.raw\.(get|path_for|has)\(", re.M)
 
 
 @dataclass
