@@ -113,7 +113,7 @@ def test_archive_metadata_overrides_the_file(store: Store) -> None:
     meta = FakeMeta(name="Parkrun", sport="Run", rpe=6.0)
     files = _run(store, [FakeSource("a.fit", RUN_A + " other", meta=meta)])
     with store.transaction() as tx:
-        row = tx.get_activity(files[0].activity_ids[0])
+        row = tx.get_activity(store.default_athlete_id(), files[0].activity_ids[0])
         assert row is not None and (row.name, row.sport, row.rpe) == ("Parkrun", "run", 6.0)
     bad_rpe = _run(store, [FakeSource("b.fit", RUN_B, meta=FakeMeta(rpe=14.0))])
     assert any("RPE" in w for w in bad_rpe[0].warnings)

@@ -97,15 +97,15 @@ def test_a_richer_recording_keeps_the_name_and_rpe_and_takes_a_new_id(store: Sto
     old_id, new_id = first[0].activity_ids[0], second[0].activity_ids[0]
     assert new_id > old_id  # never the id of the activity it replaced
     with store.transaction() as tx:
-        row = tx.get_activity(new_id)
-        assert row is not None and tx.get_activity(old_id) is None
+        row = tx.get_activity(store.default_athlete_id(), new_id)
+        assert row is not None and tx.get_activity(store.default_athlete_id(), old_id) is None
         assert (row.source_format, row.name, row.rpe) == ("fit", "Sunday long run", 7.0)
 
 
 def test_activity_ids_are_not_reused_after_a_deletion(store: Store) -> None:
     first = _import(store, [FakeSource("a.fit", RUN_A)])[0].activity_ids[0]
     with store.write_transaction() as tx:
-        tx.delete_activity(first)
+        tx.delete_activity(store.default_athlete_id(), first)
     again = _import(store, [FakeSource("b.fit", RUN_B)])[0].activity_ids[0]
     assert again > first
 

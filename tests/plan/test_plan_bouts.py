@@ -187,7 +187,7 @@ class _Tx:
                              until: datetime) -> list[Any]:
         return []
 
-    def get_stream(self, activity_id: int) -> dict[str, Any]:
+    def get_stream(self, athlete_id: int, activity_id: int) -> dict[str, Any]:
         self.stream_fetches += 1
         return self.stream
 

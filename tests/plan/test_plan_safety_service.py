@@ -68,7 +68,7 @@ def test_a_screening_that_needs_a_doctor_cancels_the_plan_instead_of_crashing(
     assert changes and "see a doctor before going on" in changes[0]
     assert planned_from(store, SATURDAY) == []
     with store.transaction() as tx:
-        statuses = {r.status for r in tx.list_planned_sessions(plan_id, since=SATURDAY)
+        statuses = {r.status for r in tx.list_planned_sessions(athlete_id, plan_id, since=SATURDAY)
                     if r.kind != "rest"}
     assert statuses == {"cancelled"}
     answer = service.today(store, athlete_id, SATURDAY)
@@ -142,11 +142,11 @@ def test_advice_for_another_day_never_rewrites_the_plan(store: Store) -> None:
     plan_id = make_plan(store)
     service.record_checkin(store, athlete_id, checkin(MONDAY, 5, "at_rest"), MONDAY)
     with store.transaction() as tx:
-        before = len(tx.list_plan_changes(plan_id))
+        before = len(tx.list_plan_changes(athlete_id, plan_id))
     answer = service.today(store, athlete_id, MONDAY + timedelta(days=10), advice_only=True)
     assert answer.changes == () and answer.advice.see_doctor
     with store.transaction() as tx:
-        assert len(tx.list_plan_changes(plan_id)) == before
+        assert len(tx.list_plan_changes(athlete_id, plan_id)) == before
 
 
 def test_calendar_cancels_superseded_sessions_and_the_old_plans_events(store: Store) -> None:

@@ -66,14 +66,14 @@ def test_activity_round_trips_with_its_stream(
     with store.transaction() as tx:
         row = tx.add_activity(athlete_id, run, source_sha256="a" * 64, source_name="run.fit")
     with store.transaction() as tx:
-        got = tx.get_activity(row.id)
+        got = tx.get_activity(athlete_id, row.id)
         assert got is not None
         assert got.start_time_utc == START and got.start_time_utc.tzinfo is not None
         assert got.utc_offset_s == 3600 and got.sport == "run" and got.device == "Test watch"
         assert got.distance_m == pytest.approx(run.summary.distance_m)
         assert got.elapsed_s == run.summary.elapsed_s and got.n_records == 900
         assert got.source_format == "fit" and got.source_sha256 == "a" * 64
-        stream = tx.get_stream(row.id)
+        stream = tx.get_stream(athlete_id, row.id)
         assert stream is not None and set(stream) == set(run.records)
         for name, col in run.records.items():
             np.testing.assert_array_equal(stream[name], col)
@@ -81,9 +81,10 @@ def test_activity_round_trips_with_its_stream(
         assert [a.id for a in listed] == [row.id]
         assert tx.activities_starting_near(athlete_id, START + timedelta(seconds=59), 60)
         assert not tx.activities_starting_near(athlete_id, START + timedelta(seconds=61), 60)
-        tx.delete_activity(row.id)
+        tx.delete_activity(athlete_id, row.id)
     with store.transaction() as tx:
-        assert tx.get_activity(row.id) is None and tx.get_stream(row.id) is None
+        assert tx.get_activity(athlete_id, row.id) is None
+        assert tx.get_stream(athlete_id, row.id) is None
 
 
 def test_non_utc_input_is_stored_as_the_same_instant(store: Store) -> None:
@@ -92,7 +93,7 @@ def test_non_utc_input_is_stored_as_the_same_instant(store: Store) -> None:
     with store.transaction() as tx:
         row = tx.add_manual_session(athlete_id, ManualSession(local, "strength", 1800.0))
     with store.transaction() as tx:
-        got = tx.get_manual_session(row.id)
+        got = tx.get_manual_session(athlete_id, row.id)
         assert got is not None and got.start_time_utc == START
         assert got.start_time_utc.utcoffset() == timedelta(0)
 
@@ -142,23 +143,24 @@ def test_screening_plan_sessions_and_changes(store: Store) -> None:
         tx.add_screening(athlete_id, {"q1": "no"}, {"cleared": True})
         first = tx.add_plan(athlete_id, "run 5 km", {"weeks": 9})
         second = tx.add_plan(athlete_id, "run 30 min", {"weeks": 8})
-        planned = tx.add_planned_session(second.id, date(2024, 6, 1), "run_walk", duration_s=1200)
-        tx.add_planned_session(second.id, date(2024, 6, 1), "strength", slot=1)
-        tx.set_planned_status(planned.id, "changed", "knee sore")
-        tx.add_plan_change(second.id, "pain 4/10 after run", {"cut_pct": 20})
+        planned = tx.add_planned_session(athlete_id, second.id, date(2024, 6, 1), "run_walk",
+                                         duration_s=1200)
+        tx.add_planned_session(athlete_id, second.id, date(2024, 6, 1), "strength", slot=1)
+        tx.set_planned_status(athlete_id, planned.id, "changed", "knee sore")
+        tx.add_plan_change(athlete_id, second.id, "pain 4/10 after run", {"cut_pct": 20})
     with store.transaction() as tx:
         assert tx.list_screenings(athlete_id)[0].result == {"cleared": True}
         active = tx.active_plan(athlete_id)
         assert active is not None and active.id == second.id
-        first_row = tx.get_plan(first.id)
+        first_row = tx.get_plan(athlete_id, first.id)
         assert first_row is not None and not first_row.active
-        sessions = tx.list_planned_sessions(second.id)
+        sessions = tx.list_planned_sessions(athlete_id, second.id)
         assert [(s.kind, s.status) for s in sessions] == [
             ("run_walk", "changed"), ("strength", "planned"),
         ]
-        assert tx.list_plan_changes(second.id)[0].details == {"cut_pct": 20}
+        assert tx.list_plan_changes(athlete_id, second.id)[0].details == {"cut_pct": 20}
     with pytest.raises(ValueError, match="status"), store.transaction() as tx:
-        tx.set_planned_status(planned.id, "skipped")
+        tx.set_planned_status(athlete_id, planned.id, "skipped")
 
 
 def test_failed_transaction_leaves_nothing_behind(

@@ -98,7 +98,7 @@ def test_long_text_is_shortened_with_a_warning(
     with store.write_transaction(athlete_id) as tx:
         row_id = tx.add_activity(athlete_id, run).id
     with store.transaction() as tx:
-        row = tx.get_activity(row_id)
+        row = tx.get_activity(athlete_id, row_id)
         assert row is not None and row.name is not None and row.device is not None
         assert (len(row.name), len(row.device), len(row.sub_sport or "")) == (500, 200, 32)
         assert any("shortened the name from 600 to 500" in w for w in row.warnings)
@@ -121,7 +121,7 @@ def test_upgrading_an_0001_database_keeps_rows_and_stops_id_reuse(tmp_path: Path
                          f" data) VALUES ({i}, 'x', '[]', 1, x'00')")
     with open_store(f"sqlite:///{db}") as store:
         with store.write_transaction() as tx:
-            tx.delete_activity(2)
+            tx.delete_activity(1, 2)
             assert tx.count_activities(1) == 1
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -190,8 +190,8 @@ def activities_show(
         athlete_id = athlete_id_for(store, athlete)
         units, zone = athlete_prefs(store, athlete_id)
         with store.transaction() as tx:
-            a = tx.get_activity(activity_id)
-        if a is None or a.athlete_id != athlete_id:
+            a = tx.get_activity(athlete_id, activity_id)
+        if a is None:
             raise fail(f"no activity {activity_id} for this athlete", 1)
     offset = a.utc_offset_s
     table = Table(title=f"Activity {a.id}: {a.name or a.sport}", show_header=False)

@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
                     typer.echo("No plan yet: make one with `stridewise plan new`.")
                     raise typer.Exit(1)
                 plan_id, plan, _ = found
-                changes = tx.list_plan_changes(plan_id)
+                changes = tx.list_plan_changes(athlete_id, plan_id)
         _show(plan, days_shown=None if all_days else 14)
         for change in changes[-10:]:
             typer.echo(f"Change: {change.reason}")

@@ -10,18 +10,10 @@ import threading
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
 
 from stridewise import clock
 from stridewise.store import Store
-from stridewise.store import models as m
 
-_SOURCES = (
-    (m.Activity, m.Activity.athlete_id),
-    (m.ManualSession, m.ManualSession.athlete_id),
-    (m.CheckIn, m.CheckIn.athlete_id),
-    (m.BodyMass, m.BodyMass.athlete_id),
-)
 _lock = threading.Lock()
 
 
@@ -29,11 +21,7 @@ def fingerprint(store: Store, athlete_id: int) -> tuple[Any, ...]:
     """Changes whenever a row the series reads is added, removed or the profile is edited."""
     parts: list[Any] = []
     with store.transaction() as tx:
-        for model, owner in _SOURCES:
-            count, newest = tx.session.execute(
-                select(func.count(), func.max(model.id)).where(owner == athlete_id)
-            ).one()
-            parts.extend((count, newest))
+        parts.extend(tx.data_marks(athlete_id))
         athlete = tx.get_athlete(athlete_id)
         if athlete is not None:
             parts.extend((athlete.sex, athlete.birth_year, athlete.resting_hr_bpm,

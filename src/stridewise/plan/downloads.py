@@ -33,7 +33,7 @@ def _withdrawn(tx: Any, athlete_id: int, plan_id: int, taken: set[tuple[date, st
     """Events to cancel: superseded rows of the active plan whose slot no session holds now,
     and the sessions from ``today`` on of the athlete's earlier plans."""
     out: list[Withdrawn] = []
-    for row in tx.list_planned_sessions(plan_id):
+    for row in tx.list_planned_sessions(athlete_id, plan_id):
         session = _as_session(row, "cancelled")
         if (row.status in SUPERSEDED and session.kind != SessionKind.REST
                 and (session.day, session.slot) not in taken):
@@ -42,9 +42,9 @@ def _withdrawn(tx: Any, athlete_id: int, plan_id: int, taken: set[tuple[date, st
     for old in tx.list_plans(athlete_id):
         if old.id == plan_id:
             continue
-        old_sequence = len(tx.list_plan_changes(old.id)) + 1
+        old_sequence = len(tx.list_plan_changes(athlete_id, old.id)) + 1
         seen: set[tuple[date, str]] = set()
-        for row in tx.list_planned_sessions(old.id, since=today):
+        for row in tx.list_planned_sessions(athlete_id, old.id, since=today):
             session = _as_session(row, "cancelled")
             if (row.status in ("planned", *SUPERSEDED) and session.kind != SessionKind.REST
                     and (session.day, session.slot) not in seen):
@@ -62,7 +62,7 @@ def plan_ics(store: Store, athlete_id: int, today: date) -> bytes | None:
         if loaded is None:
             return None
         plan_id, plan, _params = loaded
-        sequence = len(tx.list_plan_changes(plan_id))
+        sequence = len(tx.list_plan_changes(athlete_id, plan_id))
         # Rest days are not exported, so they do not replace an event.
         taken = {(s.day, s.slot) for s in plan.sessions if s.kind != SessionKind.REST}
         withdrawn = _withdrawn(tx, athlete_id, plan_id, taken, sequence, today)
@@ -87,9 +87,9 @@ def session_fit(store: Store, athlete_id: int, planned_session_id: int, today: d
     plan for ``today``; None when it is not (or no longer) a planned run."""
     refresh(store, athlete_id, today)
     with store.transaction() as tx:
-        row = tx.get_planned_session(planned_session_id)
-        plan = tx.get_plan(row.plan_id) if row is not None else None
-        if row is None or plan is None or plan.athlete_id != athlete_id or not plan.active:
+        row = tx.get_planned_session(athlete_id, planned_session_id)
+        plan = tx.get_plan(athlete_id, row.plan_id) if row is not None else None
+        if row is None or plan is None or not plan.active:
             return None
         session = _as_session(row, row.status)
     return _fit_file(session, planned_session_id) if is_fit_exportable(session) else None

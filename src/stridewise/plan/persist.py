@@ -32,8 +32,8 @@ def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[Pas
         kind = SPORT_KIND.get(a.sport)
         day = local_time(a.start_time_utc, a.utc_offset_s, zone).date()
         if kind is not None and since <= day < until:
-            run_s, bout_s = (_running_and_bout_s(tx, a.id) if kind is SessionKind.EASY_RUN
-                             else (None, None))
+            run_s, bout_s = (_running_and_bout_s(tx, athlete_id, a.id)
+                             if kind is SessionKind.EASY_RUN else (None, None))
             out.append(PastSession(day, kind, float(a.moving_s), a.distance_m, a.rpe, run_s,
                                    bout_s))
     for s in tx.list_manual_sessions(athlete_id, since=lo, until=hi):
@@ -44,12 +44,13 @@ def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[Pas
     return sorted(out, key=lambda p: p.day)
 
 
-def _running_and_bout_s(tx: Any, activity_id: int) -> tuple[float | None, float | None]:
+def _running_and_bout_s(tx: Any, athlete_id: int, activity_id: int
+                        ) -> tuple[float | None, float | None]:
     """Seconds actually spent running (run/walk counts only the runs) and the longest
     continuous running bout, from the stored stream, fetched once; None when unknown."""
     from stridewise.summary import longest_running_bout_s, running_seconds
 
-    stream = tx.get_stream(activity_id)
+    stream = tx.get_stream(athlete_id, activity_id)
     if not stream:
         return None, None
     return running_seconds(stream), longest_running_bout_s(stream)
@@ -66,11 +67,11 @@ def latest_screening(tx: Any, athlete_id: int) -> ScreeningFacts | None:
 
 def save_plan(tx: Any, athlete_id: int, plan: Plan, params: dict[str, Any]) -> int:
     row = tx.add_plan(athlete_id, plan.goal.value, {**params, "plan": _header(plan)})
-    _add_sessions(tx, row.id, plan.sessions)
+    _add_sessions(tx, athlete_id, row.id, plan.sessions)
     return int(row.id)
 
 
-def replace_future(tx: Any, plan_id: int, plan: Plan, today: date,
+def replace_future(tx: Any, athlete_id: int, plan_id: int, plan: Plan, today: date,
                    changes: tuple[PlanChange, ...], params: dict[str, Any], *,
                    superseded: str = "changed") -> None:
     """Sessions from today still planned are superseded (kept, marked ``superseded``: 'changed'
@@ -78,23 +79,23 @@ def replace_future(tx: Any, plan_id: int, plan: Plan, today: date,
     session already marked done or missed holds that day's slot."""
     kept: set[tuple[date, int]] = set()
     words = "re-planned" if superseded == "changed" else "cancelled: see a doctor first"
-    for row in tx.list_planned_sessions(plan_id, since=today):
+    for row in tx.list_planned_sessions(athlete_id, plan_id, since=today):
         if row.status == "planned":
-            tx.set_planned_status(row.id, superseded, words)
+            tx.set_planned_status(athlete_id, row.id, superseded, words)
         elif row.status in ("done", "missed"):
             kept.add((row.date, row.slot))
-    for row in tx.list_planned_sessions(plan_id, until=today):
+    for row in tx.list_planned_sessions(athlete_id, plan_id, until=today):
         match = [s for s in plan.sessions if s.day == row.date and s.status == "missed"
                  and SLOT_NUMBER[s.slot] == row.slot and s.kind.value == row.kind]
         if match and row.status == "planned":
-            tx.set_planned_status(row.id, "missed", "not recorded")
-    _add_sessions(tx, plan_id, [s for s in plan.sessions if s.day >= today
-                                and (s.day, SLOT_NUMBER[s.slot]) not in kept])
-    stored = tx.get_plan(plan_id)
+            tx.set_planned_status(athlete_id, row.id, "missed", "not recorded")
+    _add_sessions(tx, athlete_id, plan_id, [s for s in plan.sessions if s.day >= today
+                                            and (s.day, SLOT_NUMBER[s.slot]) not in kept])
+    stored = tx.get_plan(athlete_id, plan_id)
     stored.goal = plan.goal.value
     stored.params = {**params, "plan": _header(plan)}
     for change in changes:
-        tx.add_plan_change(plan_id, change.reason, change.details)
+        tx.add_plan_change(athlete_id, plan_id, change.reason, change.details)
 
 
 def load_plan(tx: Any, athlete_id: int) -> tuple[int, Plan, dict[str, Any]] | None:
@@ -102,7 +103,7 @@ def load_plan(tx: Any, athlete_id: int) -> tuple[int, Plan, dict[str, Any]] | No
     if row is None:
         return None
     sessions = tuple(PlannedSession.from_dict({**r.details, "status": r.status})
-                     for r in tx.list_planned_sessions(row.id)
+                     for r in tx.list_planned_sessions(athlete_id, row.id)
                      if r.status not in ("changed", "cancelled"))
     header = row.params["plan"]
     plan = Plan(Goal(row.goal), date.fromisoformat(header["start"]),
@@ -116,9 +117,9 @@ def _header(plan: Plan) -> dict[str, Any]:
             "notes": list(plan.notes), "beginner": plan.beginner}
 
 
-def _add_sessions(tx: Any, plan_id: int, sessions: Any) -> None:
+def _add_sessions(tx: Any, athlete_id: int, plan_id: int, sessions: Any) -> None:
     for s in sessions:
-        tx.add_planned_session(plan_id, s.day, s.kind.value, slot=SLOT_NUMBER[s.slot],
+        tx.add_planned_session(athlete_id, plan_id, s.day, s.kind.value, slot=SLOT_NUMBER[s.slot],
                                duration_s=float(s.duration_s), distance_m=s.distance_m,
                                details=s.to_dict(), status=s.status
                                if s.status in ("planned", "done", "missed") else "planned",

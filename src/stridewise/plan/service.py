@@ -109,7 +109,7 @@ def create_plan(store: Store, athlete_id: int, goal: str, weekdays: list[int],
             plan = replace(plan, notes=(CHECKIN_NOTE, *plan.notes))
         params["last_look"] = _state(pain, inputs.screening, missed=0, load_flag=False)
         plan_id = persist.save_plan(tx, athlete_id, plan, params)
-        tx.add_plan_change(plan_id, f"Plan made on {today:%A %d %B}."
+        tx.add_plan_change(athlete_id, plan_id, f"Plan made on {today:%A %d %B}."
                            + (" " + " ".join(plan.notes) if plan.notes else ""))
     return plan_id
 
@@ -158,11 +158,11 @@ def _replan(tx: Any, athlete_id: int, today: date, zone: ZoneInfo,
                     load_flag=load_warnings[0] if load_warnings else None)
     cancelled = screening is not None and not screening.can_start
     if cancelled and not any(r.status == "planned"
-                             for r in tx.list_planned_sessions(plan_id, since=today)):
+                             for r in tx.list_planned_sessions(athlete_id, plan_id, since=today)):
         # Already cancelled: nothing left to change, but remember this look.
-        tx.get_plan(plan_id).params = {**params, "last_look": state}
+        tx.get_plan(athlete_id, plan_id).params = {**params, "last_look": state}
         return []
-    persist.replace_future(tx, plan_id, result.plan, today, result.changes,
+    persist.replace_future(tx, athlete_id, plan_id, result.plan, today, result.changes,
                            {**params, "last_look": state},
                            superseded="cancelled" if cancelled else "changed")
     return [change.reason for change in result.changes]
@@ -279,9 +279,9 @@ def mark_session(store: Store, athlete_id: int, planned_session_id: int, status:
     if status not in ("done", "missed"):
         raise ValueError("a session can be marked done or missed")
     with store.write_transaction(athlete_id) as tx:
-        row = tx.get_planned_session(planned_session_id)
-        plan = tx.get_plan(row.plan_id) if row is not None else None
-        if row is None or plan is None or plan.athlete_id != athlete_id:
+        row = tx.get_planned_session(athlete_id, planned_session_id)
+        if row is None:
             raise LookupError("no such planned session")
         words = "marked done" if status == "done" else "marked missed"
-        return tx.set_planned_status(planned_session_id, status, row.reason or words)
+        return tx.set_planned_status(athlete_id, planned_session_id, status,
+                                     row.reason or words)

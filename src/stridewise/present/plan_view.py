@@ -131,8 +131,8 @@ def active_plan_view(store: Store, athlete_id: int, *, since: date | None = None
             return None
         start = None if since is None else since - timedelta(days=since.weekday())
         until = None if start is None or weeks is None else start + timedelta(weeks=weeks)
-        rows = tx.list_planned_sessions(plan.id, since=start, until=until)
-        changes = tx.list_plan_changes(plan.id)
+        rows = tx.list_planned_sessions(athlete_id, plan.id, since=start, until=until)
+        changes = tx.list_plan_changes(athlete_id, plan.id)
     by_week: dict[date, list[SessionView]] = {}
     # Superseded rows (a re-plan keeps them as 'changed') are history, not the calendar.
     for row in (r for r in rows if r.status not in HIDDEN_STATUSES):

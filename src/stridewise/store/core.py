@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stridewise.store import engine as engine_setup
 from stridewise.store import models as m
-from stridewise.store.raw import RawFileStore
+from stridewise.store.raw import RawFileStore, RawRepo
 from stridewise.store.repo_activity import ActivityRepo
 from stridewise.store.repo_people import PeopleRepo
 from stridewise.store.repo_plan import PlanRepo
@@ -20,8 +20,9 @@ from stridewise.store.repo_plan import PlanRepo
 DEFAULT_ATHLETE = "default"
 
 
-class Tx(PeopleRepo, ActivityRepo, PlanRepo):
-    """The repository API inside one transaction (see :meth:`Store.transaction`).
+class Tx(PeopleRepo, ActivityRepo, PlanRepo, RawRepo):
+    """The repository API inside one transaction (see :meth:`Store.transaction`). Every method
+    on an athlete's data takes the athlete id and never reads or changes another athlete's rows.
 
     Objects returned stay readable after the transaction ends (no expiry on commit).
     """

@@ -59,6 +59,7 @@ def resolve_duplicate(tx: Tx, athlete_id: int, new: Activity, new_name: str) -> 
             new.name = new.name or old.name
             new.rpe = new.rpe if new.rpe is not None else old.rpe
             tx.supersede_activity(
+                athlete_id,
                 old.id,
                 f"same activity as {new_name}, kept as the richer recording "
                 f"({new.source_format.upper()} over {old.source_format.upper()})",

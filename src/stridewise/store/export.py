@@ -32,12 +32,15 @@ def local_time(start_utc: datetime, utc_offset_s: int | None, time_zone: str) ->
 
 def _athletes(store: Store, athlete_id: int | None) -> list[m.Athlete]:
     with store.transaction() as tx:
-        athletes = tx.list_athletes()
-    return [a for a in athletes if athlete_id is None or a.id == athlete_id]
+        if athlete_id is None:
+            return tx.list_athletes()
+        athlete = tx.get_athlete(athlete_id)
+    return [] if athlete is None else [athlete]
 
 
-def activities_frame(store: Store, athlete_id: int | None = None) -> pd.DataFrame:
-    """One row per stored activity (all athletes unless one is given), oldest first."""
+def activities_frame(store: Store, athlete_id: int | None) -> pd.DataFrame:
+    """One row per stored activity of the athlete, oldest first. ``None`` (said explicitly:
+    there is no default) is every athlete's, for the owner of the database's own export."""
     rows = []
     for athlete in _athletes(store, athlete_id):
         with store.transaction() as tx:

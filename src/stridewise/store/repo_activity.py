@@ -1,4 +1,9 @@
-"""Activities, their streams, and the import log."""
+"""Activities, their streams, and the import log.
+
+Every method takes the athlete id and touches only that athlete's rows: a read by id filters on
+the owner in SQL (``WHERE id = ? AND athlete_id = ?``), so another athlete's row is answered
+exactly as a missing one (None, or the same ``LookupError``).
+"""
 
 from __future__ import annotations
 
@@ -85,8 +90,12 @@ class ActivityRepo:
         self.session.flush()
         return row
 
-    def get_activity(self, activity_id: int) -> m.Activity | None:
-        return self.session.get(m.Activity, activity_id)
+    def get_activity(self, athlete_id: int, activity_id: int) -> m.Activity | None:
+        """The athlete's activity ``activity_id``; None when missing or another athlete's."""
+        q = select(m.Activity).where(
+            m.Activity.id == activity_id, m.Activity.athlete_id == athlete_id
+        )
+        return self.session.scalar(q)
 
     def list_activities(
         self,
@@ -127,12 +136,22 @@ class ActivityRepo:
         )
         return list(self.session.scalars(q.order_by(m.Activity.id)))
 
-    def get_stream(self, activity_id: int) -> dict[str, FloatArray] | None:
-        row = self.session.get(m.ActivityStream, activity_id)
+    def get_stream(self, athlete_id: int, activity_id: int) -> dict[str, FloatArray] | None:
+        """The athlete's activity's record columns; None when missing or another athlete's."""
+        q = (
+            select(m.ActivityStream)
+            .join(m.Activity, m.Activity.id == m.ActivityStream.activity_id)
+            .where(m.Activity.id == activity_id, m.Activity.athlete_id == athlete_id)
+        )
+        row = self.session.scalar(q)
         return None if row is None else decode_records(row.data, row.codec)
 
-    def delete_activity(self, activity_id: int) -> None:
-        """Remove an activity and its stream; import-log rows keep their history."""
+    def delete_activity(self, athlete_id: int, activity_id: int) -> bool:
+        """Remove the athlete's activity and its stream (import-log rows keep their history);
+        False, changing nothing, when it is missing or another athlete's."""
+        activity = self.get_activity(athlete_id, activity_id)
+        if activity is None:
+            return False
         stream = self.session.get(m.ActivityStream, activity_id)
         if stream is not None:
             self.session.delete(stream)
@@ -140,22 +159,21 @@ class ActivityRepo:
             select(m.ImportLog).where(m.ImportLog.activity_id == activity_id)
         ):
             log.activity_id = None
-        activity = self.session.get(m.Activity, activity_id)
-        if activity is not None:
-            self.session.delete(activity)
+        self.session.delete(activity)
         self.session.flush()
+        return True
 
-    def supersede_activity(self, activity_id: int, reason: str) -> None:
+    def supersede_activity(self, athlete_id: int, activity_id: int, reason: str) -> None:
         """Replace a stored activity by a richer recording of it: the file that brought it
         is logged as a duplicate (or, if it brought other activities too, keeps a warning)."""
-        old = self.session.get(m.Activity, activity_id)
+        old = self.get_activity(athlete_id, activity_id)
         if old is None:
             raise LookupError(f"no activity with id {activity_id}")
         siblings = [
             a.id
             for a in self.session.scalars(
                 select(m.Activity).where(
-                    m.Activity.athlete_id == old.athlete_id,
+                    m.Activity.athlete_id == athlete_id,
                     m.Activity.source_sha256 == old.source_sha256,
                     m.Activity.id != activity_id,
                 )
@@ -169,7 +187,7 @@ class ActivityRepo:
                 log.warnings = [*log.warnings, reason]
             else:
                 log.status, log.reason, log.activity_id = "duplicate", reason, None
-        self.delete_activity(activity_id)
+        self.delete_activity(athlete_id, activity_id)
 
     # -- import log ---------------------------------------------------------------------------
     def add_import_log(
@@ -186,6 +204,12 @@ class ActivityRepo:
     ) -> m.ImportLog:
         if status not in m.IMPORT_STATUSES:
             raise ValueError(f"import status must be one of {m.IMPORT_STATUSES}, got {status!r}")
+        if activity_id is not None:
+            # A log row may only point at the same athlete's activity (by primary key: the
+            # activity was usually just added, so this costs no query).
+            owner = self.session.get(m.Activity, activity_id)
+            if owner is None or owner.athlete_id != athlete_id:
+                raise LookupError(f"no activity with id {activity_id}")
         row = m.ImportLog(
             athlete_id=athlete_id,
             source_name=source_name,
@@ -206,8 +230,17 @@ class ActivityRepo:
             q = q.where(m.ImportLog.sha256 == sha256)
         return list(self.session.scalars(q.order_by(m.ImportLog.id)))
 
-    def import_log_for_activity(self, activity_id: int) -> m.ImportLog | None:
-        q = select(m.ImportLog).where(m.ImportLog.activity_id == activity_id)
+    def get_import_log(self, athlete_id: int, log_id: int) -> m.ImportLog | None:
+        """The athlete's import-log row ``log_id``; None when missing or another athlete's."""
+        q = select(m.ImportLog).where(
+            m.ImportLog.id == log_id, m.ImportLog.athlete_id == athlete_id
+        )
+        return self.session.scalar(q)
+
+    def import_log_for_activity(self, athlete_id: int, activity_id: int) -> m.ImportLog | None:
+        q = select(m.ImportLog).where(
+            m.ImportLog.activity_id == activity_id, m.ImportLog.athlete_id == athlete_id
+        )
         return self.session.scalar(q.order_by(m.ImportLog.id).limit(1))
 
     def is_done_hash(self, athlete_id: int, sha256: str) -> bool:

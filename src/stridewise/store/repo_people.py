@@ -1,7 +1,8 @@
 """Athletes, body mass, check-ins and manual sessions.
 
 Values are checked here, once, for every caller (CLI, web, importer): an absurd value raises
-``ValueError`` with a sentence a person can act on.
+``ValueError`` with a sentence a person can act on. Every method on an athlete's data takes the
+athlete id; a read by id filters on it in SQL, so another athlete's row reads as a missing one.
 """
 
 from __future__ import annotations
@@ -161,6 +162,23 @@ class PeopleRepo:
         self.session.flush()
         return athlete
 
+    def data_marks(self, athlete_id: int) -> tuple[int | None, ...]:
+        """(row count, newest id) of the athlete's activities, manual sessions, check-ins and
+        body-mass entries: changes whenever one is added or removed (a cache key for what is
+        derived from them). One cheap indexed query per table."""
+        marks: list[int | None] = []
+        for model, owner in (
+            (m.Activity, m.Activity.athlete_id),
+            (m.ManualSession, m.ManualSession.athlete_id),
+            (m.CheckIn, m.CheckIn.athlete_id),
+            (m.BodyMass, m.BodyMass.athlete_id),
+        ):
+            count, newest = self.session.execute(
+                select(func.count(), func.max(model.id)).where(owner == athlete_id)
+            ).one()
+            marks.extend((int(count), newest))
+        return tuple(marks)
+
     # -- body mass --------------------------------------------------------------------------
     def add_body_mass(self, athlete_id: int, measured_on: date, mass_kg: float) -> m.BodyMass:
         """Record body mass on a day (replacing that day's earlier value)."""
@@ -177,6 +195,13 @@ class PeopleRepo:
             row.mass_kg = mass_kg
         self.session.flush()
         return row
+
+    def get_body_mass(self, athlete_id: int, body_mass_id: int) -> m.BodyMass | None:
+        """The athlete's body-mass row; None when missing or another athlete's."""
+        q = select(m.BodyMass).where(
+            m.BodyMass.id == body_mass_id, m.BodyMass.athlete_id == athlete_id
+        )
+        return self.session.scalar(q)
 
     def list_body_mass(self, athlete_id: int) -> list[m.BodyMass]:
         q = select(m.BodyMass).where(m.BodyMass.athlete_id == athlete_id)
@@ -208,8 +233,10 @@ class PeopleRepo:
         self.session.flush()
         return row
 
-    def get_checkin(self, checkin_id: int) -> m.CheckIn | None:
-        return self.session.get(m.CheckIn, checkin_id)
+    def get_checkin(self, athlete_id: int, checkin_id: int) -> m.CheckIn | None:
+        """The athlete's check-in; None when missing or another athlete's."""
+        q = select(m.CheckIn).where(m.CheckIn.id == checkin_id, m.CheckIn.athlete_id == athlete_id)
+        return self.session.scalar(q)
 
     def list_checkins(
         self, athlete_id: int, since: datetime | None = None, until: datetime | None = None
@@ -258,8 +285,12 @@ class PeopleRepo:
                 and abs(row.distance_m - entry.distance_m) < 1.0)
         ]
 
-    def get_manual_session(self, session_id: int) -> m.ManualSession | None:
-        return self.session.get(m.ManualSession, session_id)
+    def get_manual_session(self, athlete_id: int, session_id: int) -> m.ManualSession | None:
+        """The athlete's manual session; None when missing or another athlete's."""
+        q = select(m.ManualSession).where(
+            m.ManualSession.id == session_id, m.ManualSession.athlete_id == athlete_id
+        )
+        return self.session.scalar(q)
 
     def list_manual_sessions(
         self, athlete_id: int, since: datetime | None = None, until: datetime | None = None

@@ -1,4 +1,9 @@
-"""Screenings, plans, planned sessions and plan changes (used by the plan and screening work)."""
+"""Screenings, plans, planned sessions and plan changes (used by the plan and screening work).
+
+Every method takes the athlete id. Planned sessions and plan changes belong to the athlete
+through their plan, so their reads join the plan and filter on its owner; another athlete's
+row is answered exactly as a missing one (None, or the same ``LookupError``).
+"""
 
 from __future__ import annotations
 
@@ -29,8 +34,13 @@ class PlanRepo:
         self.session.flush()
         return row
 
-    def get_screening(self, screening_id: int) -> m.Screening | None:
-        return self.session.get(m.Screening, screening_id)
+    def get_screening(self, athlete_id: int, screening_id: int) -> m.Screening | None:
+        """The athlete's screening (which the doctor summary is made from); None when missing
+        or another athlete's."""
+        q = select(m.Screening).where(
+            m.Screening.id == screening_id, m.Screening.athlete_id == athlete_id
+        )
+        return self.session.scalar(q)
 
     def list_screenings(self, athlete_id: int) -> list[m.Screening]:
         q = select(m.Screening).where(m.Screening.athlete_id == athlete_id)
@@ -50,8 +60,19 @@ class PlanRepo:
         self.session.flush()
         return row
 
-    def get_plan(self, plan_id: int) -> m.Plan | None:
-        return self.session.get(m.Plan, plan_id)
+    def get_plan(self, athlete_id: int, plan_id: int) -> m.Plan | None:
+        """The athlete's plan; None when missing or another athlete's."""
+        q = select(m.Plan).where(m.Plan.id == plan_id, m.Plan.athlete_id == athlete_id)
+        return self.session.scalar(q)
+
+    def _own_plan(self, athlete_id: int, plan_id: int) -> m.Plan:
+        """The athlete's plan, else the same ``LookupError`` as for a missing one. (Looked up
+        by primary key: usually already in the session, so adding many sessions costs no
+        query each.)"""
+        plan = self.session.get(m.Plan, plan_id)
+        if plan is None or plan.athlete_id != athlete_id:
+            raise LookupError(f"no plan with id {plan_id}")
+        return plan
 
     def list_plans(self, athlete_id: int) -> list[m.Plan]:
         q = select(m.Plan).where(m.Plan.athlete_id == athlete_id)
@@ -64,6 +85,7 @@ class PlanRepo:
     # -- planned sessions -------------------------------------------------------------------------
     def add_planned_session(
         self,
+        athlete_id: int,
         plan_id: int,
         on: date,
         kind: str,
@@ -76,6 +98,7 @@ class PlanRepo:
         reason: str | None = None,
     ) -> m.PlannedSession:
         _check_status(status)
+        self._own_plan(athlete_id, plan_id)
         row = m.PlannedSession(
             plan_id=plan_id, date=on, slot=slot, kind=kind, duration_s=duration_s,
             distance_m=distance_m, details=details or {}, status=status, reason=reason,
@@ -84,13 +107,26 @@ class PlanRepo:
         self.session.flush()
         return row
 
-    def get_planned_session(self, planned_session_id: int) -> m.PlannedSession | None:
-        return self.session.get(m.PlannedSession, planned_session_id)
+    def get_planned_session(
+        self, athlete_id: int, planned_session_id: int
+    ) -> m.PlannedSession | None:
+        """The planned session, if it is in one of the athlete's plans; else None."""
+        q = (
+            select(m.PlannedSession)
+            .join(m.Plan, m.Plan.id == m.PlannedSession.plan_id)
+            .where(m.PlannedSession.id == planned_session_id, m.Plan.athlete_id == athlete_id)
+        )
+        return self.session.scalar(q)
 
     def list_planned_sessions(
-        self, plan_id: int, since: date | None = None, until: date | None = None
+        self, athlete_id: int, plan_id: int, since: date | None = None, until: date | None = None
     ) -> list[m.PlannedSession]:
-        q = select(m.PlannedSession).where(m.PlannedSession.plan_id == plan_id)
+        """The sessions of the athlete's plan ``plan_id`` (none for another athlete's plan)."""
+        q = (
+            select(m.PlannedSession)
+            .join(m.Plan, m.Plan.id == m.PlannedSession.plan_id)
+            .where(m.PlannedSession.plan_id == plan_id, m.Plan.athlete_id == athlete_id)
+        )
         if since is not None:
             q = q.where(m.PlannedSession.date >= since)
         if until is not None:
@@ -99,10 +135,10 @@ class PlanRepo:
         return list(self.session.scalars(q.order_by(*order)))
 
     def set_planned_status(
-        self, planned_session_id: int, status: str, reason: str | None = None
+        self, athlete_id: int, planned_session_id: int, status: str, reason: str | None = None
     ) -> m.PlannedSession:
         _check_status(status)
-        row = self.session.get(m.PlannedSession, planned_session_id)
+        row = self.get_planned_session(athlete_id, planned_session_id)
         if row is None:
             raise LookupError(f"no planned session with id {planned_session_id}")
         row.status = status
@@ -112,15 +148,21 @@ class PlanRepo:
 
     # -- plan changes -----------------------------------------------------------------------------
     def add_plan_change(
-        self, plan_id: int, reason: str, details: dict[str, Any] | None = None
+        self, athlete_id: int, plan_id: int, reason: str, details: dict[str, Any] | None = None
     ) -> m.PlanChange:
+        self._own_plan(athlete_id, plan_id)
         row = m.PlanChange(plan_id=plan_id, reason=reason, details=details or {})
         self.session.add(row)
         self.session.flush()
         return row
 
-    def list_plan_changes(self, plan_id: int) -> list[m.PlanChange]:
-        q = select(m.PlanChange).where(m.PlanChange.plan_id == plan_id)
+    def list_plan_changes(self, athlete_id: int, plan_id: int) -> list[m.PlanChange]:
+        """The changes of the athlete's plan ``plan_id`` (none for another athlete's plan)."""
+        q = (
+            select(m.PlanChange)
+            .join(m.Plan, m.Plan.id == m.PlanChange.plan_id)
+            .where(m.PlanChange.plan_id == plan_id, m.Plan.athlete_id == athlete_id)
+        )
         return list(self.session.scalars(q.order_by(m.PlanChange.at_utc, m.PlanChange.id)))
 
 

@@ -143,10 +143,10 @@ def activities_page(request: Request, page_number: int = 1) -> HTMLResponse:
 @router.get("/activities/{activity_id}", response_class=HTMLResponse, name="activity_page")
 def activity_page(request: Request, activity_id: int) -> HTMLResponse:
     with store_of(request).transaction() as tx:
-        activity = tx.get_activity(activity_id)
-        if activity is None or activity.athlete_id != athlete_id_of(request):
+        activity = tx.get_activity(athlete_id_of(request), activity_id)
+        if activity is None:
             raise HTTPException(status_code=404, detail="No such activity.")
-        records: dict[str, Any] = tx.get_stream(activity_id) or {}
+        records: dict[str, Any] = tx.get_stream(athlete_id_of(request), activity_id) or {}
     units = units_of(request)
     return page(request, "activity.html", title=activity.name or "Activity",
                 active="activities_page", activity=activity, units=units,

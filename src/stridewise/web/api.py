@@ -171,8 +171,8 @@ def list_activities(request: Request, limit: int = Query(50, ge=1, le=1000),
 @router.get("/activities/{activity_id}", response_model=ActivityDetailOut)
 def get_activity(request: Request, activity_id: int) -> ActivityDetailOut:
     with store_of(request).transaction() as tx:
-        row = tx.get_activity(activity_id)
-    if row is None or row.athlete_id != athlete_id_of(request):
+        row = tx.get_activity(athlete_id_of(request), activity_id)
+    if row is None:
         raise HTTPException(status_code=404, detail="No such activity.")
     bone = bone_stimulus(row)
     return ActivityDetailOut(
@@ -186,10 +186,10 @@ def get_activity(request: Request, activity_id: int) -> ActivityDetailOut:
 @router.get("/activities/{activity_id}/stream", response_model=StreamOut)
 def get_activity_stream(request: Request, activity_id: int) -> StreamOut:
     with store_of(request).transaction() as tx:
-        row = tx.get_activity(activity_id)
-        if row is None or row.athlete_id != athlete_id_of(request):
+        row = tx.get_activity(athlete_id_of(request), activity_id)
+        if row is None:
             raise HTTPException(status_code=404, detail="No such activity.")
-        records = tx.get_stream(activity_id) or {}
+        records = tx.get_stream(athlete_id_of(request), activity_id) or {}
     n = len(next(iter(records.values()))) if records else 0
     step = max(1, math.ceil(n / 1500))
     return StreamOut(columns={name: [_finite(float(v)) for v in values[::step]]

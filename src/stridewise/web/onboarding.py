@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -174,10 +174,10 @@ async def onboarding_bone(request: Request) -> Response:
 @router.get("/result/{screening_id}", response_class=HTMLResponse, name="onboarding_result")
 def onboarding_result(request: Request, screening_id: int) -> Response:
     with store_of(request).transaction() as tx:
-        row = tx.get_screening(screening_id)
+        row = tx.get_screening(athlete_id_of(request), screening_id)
         plan = tx.active_plan(athlete_id_of(request))
-    if row is None or row.athlete_id != athlete_id_of(request):
-        return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
+    if row is None:
+        raise HTTPException(status_code=404, detail="No such screening.")
     words = explain(ScreeningResult.from_dict(row.result))
     return _step(request, "onboarding_result.html", 3, screening=row, words=words,
                  has_plan=plan is not None)
@@ -187,9 +187,9 @@ def onboarding_result(request: Request, screening_id: int) -> Response:
 def doctor_summary(request: Request, screening_id: int) -> HTMLResponse:
     """The printable summary to take to a doctor (a page of its own, print-ready)."""
     with store_of(request).transaction() as tx:
-        row = tx.get_screening(screening_id)
-    if row is None or row.athlete_id != athlete_id_of(request):
-        return HTMLResponse("No such screening.", status_code=404)
+        row = tx.get_screening(athlete_id_of(request), screening_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail="No such screening.")
     html = doctor_summary_html(
         ScreeningResult.from_dict(row.result),
         ParqAnswers.from_dict(row.answers["parq"]),
