@@ -116,14 +116,14 @@ def register(app: typer.Typer) -> None:
         """What to do today, why, and any warning. For another day (--date) the answer is
         advice only: the plan is re-made from the real today, never from another day."""
         from stridewise.plan.service import day_answer
-        from stridewise.series import daily_series
+        from stridewise.series import load_daily_series
         from stridewise.store import open_store
 
         with open_store(db) as store:
             athlete_id = store.default_athlete_id()
             real_today = _local_today(store, athlete_id)
             day = date.fromisoformat(on) if on else real_today
-            series = daily_series(store, athlete_id, through=day)
+            series = load_daily_series(store, athlete_id, through=day)
             answer = day_answer(store, athlete_id, day, series, advice_only=day != real_today)
         advice = answer.advice
         typer.echo(f"Today ({day:%A %d %B}): {advice.headline}")

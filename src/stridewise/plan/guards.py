@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
+from stridewise.science.load import ENTRY_WEEK_LOAD_AU
 from stridewise.plan.model import (
     IMPACT_KINDS,
     RUN_KINDS,
@@ -61,7 +62,7 @@ class GuardSettings:
     weekly_increase_max_beginner: float = 0.10
     weekly_increase_max: float = 0.20
     weekly_reference_weeks: int = 4
-    entry_week_load_au: float = 600.0
+    entry_week_load_au: float = ENTRY_WEEK_LOAD_AU
     acwr_max: float = 1.5
     lighter_every_weeks: int = 4
     lighter_fraction: float = 0.8

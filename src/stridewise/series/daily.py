@@ -1,9 +1,13 @@
 """The daily series: one row per local day, every metric the tool shows over time.
 
-Built from :func:`stridewise.series.sessions.sessions_frame` and the check-ins, through the
-science kernels (which take athletes x days arrays; here one athlete is one row). The
-conventions are those of the kernels: fitness/fatigue with λ = 1 − e^(−1/τ) (τ = 42 and 7 d,
-settable), form from the previous day's values, EWMA ACWR with λ = 2/(N+1) (Williams 2017).
+Built from :func:`stridewise.series.sessions.sessions_frame` and the check-ins of a
+:class:`~stridewise.series.frames.SeriesFrames` (no store, no SQL). :func:`daily_columns` is
+the kernel: it takes the sessions of one athlete or of a whole cohort (athletes x days) and
+returns every daily column as arrays, with the load metrics from the blocked
+:func:`stridewise.science.daily.daily_load_metrics` (fitness/fatigue with λ = 1 − e^(−1/τ),
+τ = 42 and 7 d, settable; form from the previous day's values; EWMA ACWR with λ = 2/(N+1),
+Williams 2017). Column names are the plain ones, ``fitness``/``fatigue``/``form``; pages may
+label them "Fitness (CTL)" and so on.
 """
 
 from __future__ import annotations
@@ -12,76 +16,179 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 from stridewise import clock
-from stridewise.science import acwr, bone, fitness, spike
+from stridewise.science import benefits, bone
 from stridewise.science.benefits import Intensity
+from stridewise.science.daily import daily_load_metrics
 from stridewise.science.load import daily_load, daily_longest_run_m
-from stridewise.store import Store
 from stridewise.store.export import local_time
 
+from .frames import SeriesFrames
 from .sessions import sessions_frame
 
-#: Days shown before the first session, so a new user's chronic windows start empty.
-LEAD_IN_D = 0
+FloatArray = NDArray[np.float64]
 
 DAILY_SERIES_COLUMNS = (
     "date", "sessions", "duration_min", "distance_m", "run_distance_m", "longest_run_m",
-    "load_srpe", "load_estimated", "trimp", "ctl", "atl", "tsb", "acwr_ewma", "acwr_coupled",
-    "acwr_uncoupled", "monotony", "strain", "spike_ratio", "bone_stimulus",
+    "load_srpe", "load_estimated", "trimp", "fitness", "fatigue", "form", "acwr_ewma",
+    "acwr_coupled", "acwr_uncoupled", "monotony", "strain", "spike_ratio", "bone_stimulus",
     "walking_equivalent_stimulus", "moderate_min", "vigorous_min", "who_equivalent_min",
     "met_min", "strength_session", "balance_session", "pain_max", "sleep_hours", "who5_pct",
 )
+#: The session-derived columns :func:`daily_columns` returns (the rest come from check-ins).
+DAILY_SESSION_COLUMNS = DAILY_SERIES_COLUMNS[1:-3]
+#: Columns of :func:`daily_columns` read from ``daily_load_metrics`` under the same name.
+_KERNEL_COLUMNS = (
+    "fitness", "fatigue", "form", "acwr_ewma", "acwr_coupled", "acwr_uncoupled", "monotony",
+    "strain", "spike_ratio",
+)
 
 
-def _scatter(day: np.ndarray, values: np.ndarray, n_days: int) -> np.ndarray:
-    return daily_load(day, np.nan_to_num(np.asarray(values, dtype=np.float64)), n_days)
+def _kind_masks(kind: ArrayLike | pd.Series, names: tuple[str, ...]) -> list[NDArray[np.bool_]]:
+    """One boolean mask per kind name. Categorical kinds (a cohort's) compare their small
+    code array instead of millions of strings."""
+    series = kind if isinstance(kind, pd.Series) else pd.Series(np.asarray(kind, dtype=object))
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        categories = list(series.cat.categories)
+    else:
+        codes, uniques = pd.factorize(series)
+        categories = list(uniques)
+    return [
+        codes == categories.index(name) if name in categories else np.zeros(len(codes), bool)
+        for name in names
+    ]
 
 
 def _bone_by_day(
-    sessions: pd.DataFrame,
-    day: np.ndarray,
-    n_days: int,
-    grf_bw: np.ndarray,
-    cycles_per_leg: np.ndarray,
-) -> np.ndarray:
-    """Daily osteogenic index of foot sessions with the given forces and cycles, sessions
-    under 8 h apart merged (Robling 2001). The walking comparison passes the walking forces and
-    cycles for the same sessions, so both columns merge and rest alike."""
-    foot = np.isfinite(sessions["osteogenic_index"].to_numpy(dtype=np.float64))
-    result = np.zeros(n_days)
-    if not foot.any():
+    positions: NDArray[np.int64],
+    per_position: NDArray[np.int64],
+    size: int,
+    start_hour: FloatArray,
+    duration_h: FloatArray,
+    grf_bw: FloatArray,
+    cycles_per_leg: FloatArray,
+) -> FloatArray:
+    """Daily osteogenic index (:func:`stridewise.science.bone.daily_bone_stimulus`: sessions
+    under 8 h apart merged, Robling 2001) at each flat athlete-day position.
+
+    A day with one session scores that session's F ln(1 + N), which is what
+    ``daily_bone_stimulus`` gives for a single session; only days with several sessions go
+    through it, padded to the busiest day's count."""
+    oi = np.nan_to_num(bone.osteogenic_index(grf_bw, cycles_per_leg))
+    shared = per_position[positions] > 1
+    result = np.bincount(positions[~shared], weights=oi[~shared], minlength=size).astype(
+        np.float64, copy=False)
+    if not shared.any():
         return result
-    fs = sessions[foot]
-    fday = day[foot]
-    per_day = np.bincount(fday, minlength=n_days)
-    width = int(per_day.max())
-    slot = np.zeros(len(fs), dtype=np.int64)
-    seen: dict[int, int] = {}
-    for i, d in enumerate(fday.tolist()):
-        slot[i] = seen.get(d, 0)
-        seen[d] = slot[i] + 1
-    shape = (n_days, width)
+    chosen = np.flatnonzero(shared)
+    order = chosen[np.argsort(positions[chosen], kind="stable")]
+    ordered = positions[order]
+    days, first, counts = np.unique(ordered, return_index=True, return_counts=True)
+    row = np.repeat(np.arange(len(days)), counts)
+    slot = np.arange(len(order)) - np.repeat(first, counts)
+    shape = (len(days), int(counts.max()))
     start, grf, cycles, dur = (np.full(shape, np.nan) for _ in range(4))
-    start[fday, slot] = fs["start_hour"].to_numpy(dtype=np.float64)
-    grf[fday, slot] = grf_bw[foot]
-    cycles[fday, slot] = cycles_per_leg[foot]
-    dur[fday, slot] = fs["duration_min"].to_numpy(dtype=np.float64) / 60.0
-    return np.nan_to_num(bone.daily_bone_stimulus(start, grf, cycles, session_duration_h=dur))
+    start[row, slot] = start_hour[order]
+    grf[row, slot] = grf_bw[order]
+    cycles[row, slot] = cycles_per_leg[order]
+    dur[row, slot] = duration_h[order]
+    result[days] = np.nan_to_num(
+        bone.daily_bone_stimulus(start, grf, cycles, session_duration_h=dur)
+    )
+    return result
 
 
-def _checkins_by_day(store: Store, athlete_id: int, first: date, n_days: int) -> pd.DataFrame:
-    with store.transaction() as tx:
-        athlete = tx.get_athlete(athlete_id)
-        checkins = tx.list_checkins(athlete_id)
-    assert athlete is not None
+def daily_columns(
+    sessions: pd.DataFrame,
+    day_index: ArrayLike,
+    n_days: int,
+    athlete_index: ArrayLike | None = None,
+    n_athletes: int | None = None,
+    *,
+    tau_fitness_d: float = 42.0,
+    tau_fatigue_d: float = 7.0,
+) -> dict[str, NDArray[np.generic]]:
+    """Every session-derived daily column (:data:`DAILY_SESSION_COLUMNS`) as arrays.
+
+    ``sessions`` has the per-session columns of
+    :data:`~stridewise.series.sessions.SESSION_COLUMNS` (``kind``, ``duration_min``,
+    ``distance_m``, ``load_srpe``, ``rpe_estimated``, ``trimp``, ``peak_grf_bw``,
+    ``loading_cycles_per_leg``, ``start_hour``, ``met_min``, ``intensity`` are read);
+    ``day_index`` (and ``athlete_index``) place each session as in
+    :func:`stridewise.science.load.daily_load`. Without ``athlete_index`` every array is 1-D
+    (one athlete's days); with it, ``(athletes, days)``. Sums per day, then the load metrics
+    from :func:`~stridewise.science.daily.daily_load_metrics`, the WHO moderate-equivalent
+    minutes from :func:`~stridewise.science.benefits.who_equivalent_minutes`, the bone
+    stimulus from :func:`~stridewise.science.bone.daily_bone_stimulus`.
+    """
+    days = np.asarray(day_index, dtype=np.int64)
+    load = daily_load(days, sessions["load_srpe"].to_numpy(np.float64), n_days, athlete_index,
+                      n_athletes)
+    shape = load.shape
+    size = load.size
+    positions = days if athlete_index is None else (
+        np.asarray(athlete_index, dtype=np.int64) * n_days + days)
+
+    def per_day(values: ArrayLike) -> FloatArray:
+        weights = np.nan_to_num(np.asarray(values, dtype=np.float64))
+        sums = np.bincount(positions, weights=weights, minlength=size)
+        return sums.astype(np.float64, copy=False).reshape(shape)
+
+    runs, strength, balance = _kind_masks(sessions["kind"], ("run", "strength", "balance"))
+    minutes = sessions["duration_min"].to_numpy(np.float64)
+    distance = np.nan_to_num(sessions["distance_m"].to_numpy(np.float64))
+    run_distance = np.where(runs, distance, 0.0)
+    level = sessions["intensity"].to_numpy()
+    per_position = np.bincount(positions, minlength=size)
+    longest = daily_longest_run_m(days, run_distance, n_days, athlete_index, n_athletes)
+    run_per_day = per_day(run_distance)
+    metrics = daily_load_metrics(load, longest, run_per_day, tau_fitness_d, tau_fatigue_d)
+    moderate = per_day(np.where(level == Intensity.MODERATE, minutes, 0.0))
+    vigorous = per_day(np.where(level == Intensity.VIGOROUS, minutes, 0.0))
+    grf = sessions["peak_grf_bw"].to_numpy(np.float64)
+    cycles = sessions["loading_cycles_per_leg"].to_numpy(np.float64)
+    start = sessions["start_hour"].to_numpy(np.float64)
+    duration_h = minutes / 60.0
+    # Only sessions that score on foot count on the walking side, as on the real side.
+    foot = np.isfinite(bone.osteogenic_index(grf, cycles))
+    walk_grf, walk_cycles = bone.walking_equivalent_loading(np.where(foot, minutes, np.nan))
+    out: dict[str, NDArray[np.generic]] = {
+        "sessions": per_position.reshape(shape),
+        "duration_min": per_day(minutes),
+        "distance_m": per_day(distance),
+        "run_distance_m": run_per_day,
+        "longest_run_m": longest,
+        "load_srpe": load,
+        "load_estimated": per_day(sessions["rpe_estimated"].to_numpy(np.float64)) > 0,
+        "trimp": per_day(sessions["trimp"].to_numpy(np.float64)),
+        **{name: metrics[name] for name in _KERNEL_COLUMNS},
+        "bone_stimulus": _bone_by_day(
+            positions, per_position, size, start, duration_h, grf, cycles).reshape(shape),
+        "walking_equivalent_stimulus": _bone_by_day(
+            positions, per_position, size, start, duration_h, walk_grf, walk_cycles
+        ).reshape(shape),
+        "moderate_min": moderate,
+        "vigorous_min": vigorous,
+        "who_equivalent_min": benefits.who_equivalent_minutes(moderate, vigorous),
+        "met_min": per_day(sessions["met_min"].to_numpy(np.float64)),
+        "strength_session": per_day(strength) > 0,
+        "balance_session": per_day(balance) > 0,
+    }
+    return {name: out[name] for name in DAILY_SESSION_COLUMNS}
+
+
+def _checkins_by_day(frames: SeriesFrames, first: date, n_days: int) -> pd.DataFrame:
+    zone = frames.profile.time_zone
     rows = []
-    for c in checkins:
-        d = local_time(c.at_utc, None, athlete.time_zone).date()
-        offset = (d - first).days
+    for c in frames.checkins.itertuples(index=False):
+        offset = (local_time(c.at_utc, None, zone).date() - first).days
         if 0 <= offset < n_days:
-            who5 = sum(c.who5) * 4.0 if c.who5 else np.nan
-            rows.append((offset, c.pain_score, c.sleep_hours, who5))
+            # WHO-5: the raw score (0-25) x 4 is the percentage score (Topp et al. 2015).
+            raw = float("nan") if c.who5_raw is None else float(c.who5_raw)
+            rows.append((offset, c.pain_score, c.sleep_hours, raw * 4.0))
     frame = pd.DataFrame(rows, columns=["day", "pain", "sleep", "who5"], dtype=float)
     grouped = frame.groupby("day")
     out = pd.DataFrame(index=range(n_days))
@@ -92,96 +199,34 @@ def _checkins_by_day(store: Store, athlete_id: int, first: date, n_days: int) ->
 
 
 def daily_series(
-    store: Store,
-    athlete_id: int,
+    frames: SeriesFrames,
     *,
     through: date | None = None,
     start: date | None = None,
     tau_fitness_d: float = 42.0,
     tau_fatigue_d: float = 7.0,
 ) -> pd.DataFrame:
-    """Every day from the first session (or ``start``) to ``through`` (default today)."""
+    """Every day from the first session (or ``start``) to ``through`` (default: the
+    athlete's today); 28 days up to ``through`` without any session."""
     if through is None:
-        with store.transaction() as tx:
-            athlete = tx.get_athlete(athlete_id)
-        through = clock.today(athlete.time_zone if athlete is not None else None)
-    sessions = sessions_frame(store, athlete_id, today=through)
+        through = clock.today(frames.profile.time_zone)
+    sessions = sessions_frame(frames, today=through)
     first = start or (min(sessions["date"]) if len(sessions) else through - timedelta(days=27))
     first = min(first, through)
     n_days = (through - first).days + 1
-    dates = [first + timedelta(days=i) for i in range(n_days)]
     if len(sessions):
         offsets = np.array([(d - first).days for d in sessions["date"]], dtype=np.int64)
         keep = (offsets >= 0) & (offsets < n_days)
         sessions, offsets = sessions[keep].reset_index(drop=True), offsets[keep]
     else:
         offsets = np.zeros(0, dtype=np.int64)
-
-    kind = sessions["kind"].to_numpy(dtype=object)
-    minutes = sessions["duration_min"].to_numpy(dtype=np.float64)
-    distance = sessions["distance_m"].to_numpy(dtype=np.float64)
-    run_distance = np.where(kind == "run", np.nan_to_num(distance), 0.0)
-    level = sessions["intensity"].to_numpy()
-    load = _scatter(offsets, sessions["load_srpe"].to_numpy(dtype=np.float64), n_days)
-    ffm = fitness.fitness_fatigue_form(load, tau_fitness_d, tau_fatigue_d)
-    longest = daily_longest_run_m(offsets, run_distance, n_days)
-    moderate = _scatter(offsets, np.where(level == Intensity.MODERATE, minutes, 0.0), n_days)
-    walk_grf, walk_cycles = bone.walking_equivalent_loading(minutes)
-    vigorous = _scatter(offsets, np.where(level == Intensity.VIGOROUS, minutes, 0.0), n_days)
-
-    out = pd.DataFrame({
-        "date": dates,
-        "sessions": np.bincount(offsets, minlength=n_days),
-        "duration_min": _scatter(offsets, minutes, n_days),
-        "distance_m": _scatter(offsets, distance, n_days),
-        "run_distance_m": _scatter(offsets, run_distance, n_days),
-        "longest_run_m": longest,
-        "load_srpe": load,
-        "load_estimated": _scatter(offsets, sessions["rpe_estimated"].to_numpy(float), n_days) > 0,
-        "trimp": _scatter(offsets, sessions["trimp"].to_numpy(dtype=np.float64), n_days),
-        "ctl": ffm.fitness,
-        "atl": ffm.fatigue,
-        "tsb": ffm.form,
-        "acwr_ewma": acwr.acwr_ewma(load),
-        "acwr_coupled": acwr.acwr_coupled(load),
-        "acwr_uncoupled": acwr.acwr_uncoupled(load),
-        "monotony": fitness.monotony(load),
-        "strain": fitness.strain(load),
-        "spike_ratio": spike.single_run_spike_ratio(longest),
-        "bone_stimulus": _bone_by_day(
-            sessions, offsets, n_days, sessions["peak_grf_bw"].to_numpy(dtype=np.float64),
-            sessions["loading_cycles_per_leg"].to_numpy(dtype=np.float64),
-        ),
-        "walking_equivalent_stimulus": _bone_by_day(
-            sessions, offsets, n_days, walk_grf, walk_cycles
-        ),
-        "moderate_min": moderate,
-        "vigorous_min": vigorous,
-        "who_equivalent_min": moderate + 2.0 * vigorous,
-        "met_min": _scatter(offsets, sessions["met_min"].to_numpy(dtype=np.float64), n_days),
-        "strength_session": _scatter(offsets, (kind == "strength").astype(float), n_days) > 0,
-        "balance_session": _scatter(offsets, (kind == "balance").astype(float), n_days) > 0,
-    })
-    checkins = _checkins_by_day(store, athlete_id, first, n_days)
+    columns = daily_columns(sessions, offsets, n_days, tau_fitness_d=tau_fitness_d,
+                            tau_fatigue_d=tau_fatigue_d)
+    out = pd.DataFrame({"date": [first + timedelta(days=i) for i in range(n_days)], **columns})
+    checkins = _checkins_by_day(frames, first, n_days)
     for column in ("pain_max", "sleep_hours", "who5_pct"):
         out[column] = checkins[column].to_numpy(dtype=np.float64)
     return out[list(DAILY_SERIES_COLUMNS)]
-
-
-def daily_series_all(store: Store, athlete_id: int | None = None) -> pd.DataFrame:
-    """The daily series of every athlete (or one), with ``athlete_id`` and ``athlete`` columns,
-    for export. Each athlete's rows run from their first session to today."""
-    with store.transaction() as tx:
-        athletes = [a for a in tx.list_athletes() if athlete_id is None or a.id == athlete_id]
-    frames = []
-    for athlete in athletes:
-        frame = daily_series(store, athlete.id)
-        frame.insert(0, "athlete", athlete.name)
-        frame.insert(0, "athlete_id", athlete.id)
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame(columns=["athlete_id", "athlete", *DAILY_SERIES_COLUMNS])
-    return pd.concat(frames, ignore_index=True)
 
 
 def weekly_summary(daily: pd.DataFrame) -> pd.DataFrame:
