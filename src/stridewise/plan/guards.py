@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
-from stridewise.science.load import ENTRY_WEEK_LOAD_AU
 from stridewise.plan.model import (
     IMPACT_KINDS,
     RUN_KINDS,
@@ -47,6 +46,7 @@ from stridewise.plan.model import (
     SessionKind,
     week_start,
 )
+from stridewise.science.load import ENTRY_WEEK_LOAD_AU
 
 ACUTE_DAYS = 7
 CHRONIC_DAYS = 28

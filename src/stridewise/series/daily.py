@@ -183,12 +183,12 @@ def daily_columns(
 def _checkins_by_day(frames: SeriesFrames, first: date, n_days: int) -> pd.DataFrame:
     zone = frames.profile.time_zone
     rows = []
-    for c in frames.checkins.itertuples(index=False):
-        offset = (local_time(c.at_utc, None, zone).date() - first).days
+    for c in frames.checkins.to_dict("records"):
+        offset = (local_time(c["at_utc"], None, zone).date() - first).days
         if 0 <= offset < n_days:
             # WHO-5: the raw score (0-25) x 4 is the percentage score (Topp et al. 2015).
-            raw = float("nan") if c.who5_raw is None else float(c.who5_raw)
-            rows.append((offset, c.pain_score, c.sleep_hours, raw * 4.0))
+            raw = float("nan") if c["who5_raw"] is None else float(c["who5_raw"])
+            rows.append((offset, c["pain_score"], c["sleep_hours"], raw * 4.0))
     frame = pd.DataFrame(rows, columns=["day", "pain", "sleep", "who5"], dtype=float)
     grouped = frame.groupby("day")
     out = pd.DataFrame(index=range(n_days))

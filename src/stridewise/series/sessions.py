@@ -32,9 +32,10 @@ Per-session conventions (each also stated in docs/science.md):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -95,29 +96,34 @@ def heart_rate_profile(athlete: _HeartRateFields, on: date) -> HeartRateProfile:
     return HeartRateProfile(hr_rest, hr_max, rest_est, max_est, athlete.sex)
 
 
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+
+
 def _raw_rows(frames: SeriesFrames) -> pd.DataFrame:
     zone = frames.profile.time_zone
-    acts, manual = frames.activities, frames.manual
     rows: list[dict[str, object]] = []
-    for a in acts.itertuples(index=False):
-        offset = None if pd.isna(a.utc_offset_s) else int(a.utc_offset_s)
+    for a in frames.activities.to_dict("records"):
+        offset = None if _missing(a["utc_offset_s"]) else int(a["utc_offset_s"])
         rows.append({
-            "source": "activity", "id": a.id,
-            "start_local": local_time(a.start_time_utc, offset, zone),
-            "kind": a.sport, "duration_min": a.moving_s / 60.0, "distance_m": a.distance_m,
-            "speed_mps": a.avg_speed_mps, "avg_heart_rate_bpm": a.avg_heart_rate_bpm,
-            "max_heart_rate_bpm": a.max_heart_rate_bpm, "steps": a.steps,
-            "cadence_spm": a.avg_cadence_spm, "rpe": a.rpe, "name": a.name,
+            "source": "activity", "id": a["id"],
+            "start_local": local_time(a["start_time_utc"], offset, zone),
+            "kind": a["sport"], "duration_min": a["moving_s"] / 60.0,
+            "distance_m": a["distance_m"], "speed_mps": a["avg_speed_mps"],
+            "avg_heart_rate_bpm": a["avg_heart_rate_bpm"],
+            "max_heart_rate_bpm": a["max_heart_rate_bpm"], "steps": a["steps"],
+            "cadence_spm": a["avg_cadence_spm"], "rpe": a["rpe"], "name": a["name"],
         })
-    for s in manual.itertuples(index=False):
-        distance = None if pd.isna(s.distance_m) else s.distance_m
+    for s in frames.manual.to_dict("records"):
+        distance = None if _missing(s["distance_m"]) else float(s["distance_m"])
+        duration_s = float(s["duration_s"])
         rows.append({
-            "source": "manual", "id": s.id,
-            "start_local": local_time(s.start_time_utc, None, zone),
-            "kind": s.kind, "duration_min": s.duration_s / 60.0, "distance_m": distance,
-            "speed_mps": distance / s.duration_s if distance else None,
+            "source": "manual", "id": s["id"],
+            "start_local": local_time(s["start_time_utc"], None, zone),
+            "kind": s["kind"], "duration_min": duration_s / 60.0, "distance_m": distance,
+            "speed_mps": distance / duration_s if distance else None,
             "avg_heart_rate_bpm": None, "max_heart_rate_bpm": None,
-            "steps": None, "cadence_spm": None, "rpe": s.rpe, "name": s.notes,
+            "steps": None, "cadence_spm": None, "rpe": s["rpe"], "name": s["notes"],
         })
     return pd.DataFrame(rows)
 

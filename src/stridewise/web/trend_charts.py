@@ -160,10 +160,12 @@ def _fitness_chart(window: pd.DataFrame) -> Chart | None:
         convention=FITNESS_CONVENTION,
         figure={"data": [
             line_trace(x, _values(window["fitness"]), "Fitness (CTL)", COLOURS["primary"]),
-            line_trace(x, _values(window["fatigue"]), "Fatigue (ATL)", COLOURS["accent"], dash="dot"),
+            line_trace(x, _values(window["fatigue"]), "Fatigue (ATL)", COLOURS["accent"],
+                       dash="dot"),
             line_trace(x, _values(window["form"]), "Form (TSB)", COLOURS["secondary"], width=1.5),
         ], "layout": daily_layout(window, "load units", to_zero=False, min_span=10.0,
-                                  values=pd.concat([window["fitness"], window["fatigue"], window["form"]]))},
+                                  values=pd.concat([window["fitness"], window["fatigue"],
+                                                    window["form"]]))},
     )
 
 
