@@ -49,6 +49,12 @@ BONE_RECOVERY_GAP_H = 8.0
 # science.md worked example (1,650 steps per leg in 30 min); 1.4 m/s is an ordinary adult pace.
 TYPICAL_WALK_CADENCE_SPM = 110.0
 TYPICAL_WALK_SPEED_MPS = 1.4
+#: Steps per minute above which a stride is running, not walking [U]: brisk walking rarely
+#: exceeds ~130 spm, while even slow jogging is usually 150 spm or more.
+RUNNING_FROM_CADENCE_SPM = 140.0
+#: The walk-to-run transition speed when cadence is unknown: ~2.0 m/s (Hreljac, Med Sci Sports
+#: Exerc 1993;25:1158-1162, preferred transition 2.06 m/s) [S].
+WALK_RUN_TRANSITION_SPEED_MPS = 2.0
 
 
 def _as_float(values: ArrayLike) -> FloatArray:
