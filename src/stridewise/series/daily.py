@@ -12,7 +12,9 @@ label them "Fitness (CTL)" and so on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,37 +70,41 @@ def _bone_by_day(
     size: int,
     start_hour: FloatArray,
     duration_h: FloatArray,
-    grf_bw: FloatArray,
-    cycles_per_leg: FloatArray,
-) -> FloatArray:
+    loadings: tuple[tuple[FloatArray, FloatArray], ...],
+) -> list[FloatArray]:
     """Daily osteogenic index (:func:`stridewise.science.bone.daily_bone_stimulus`: sessions
-    under 8 h apart merged, Robling 2001) at each flat athlete-day position.
+    under 8 h apart merged, Robling 2001) at each flat athlete-day position, for each
+    ``(peak GRF in BW, loading cycles per leg)`` pair of per-session arrays in ``loadings``
+    (the real sessions, and the same minutes walked).
 
     A day with one session scores that session's F ln(1 + N), which is what
     ``daily_bone_stimulus`` gives for a single session; only days with several sessions go
     through it, padded to the busiest day's count."""
-    oi = np.nan_to_num(bone.osteogenic_index(grf_bw, cycles_per_leg))
     shared = per_position[positions] > 1
-    result = np.bincount(positions[~shared], weights=oi[~shared], minlength=size).astype(
-        np.float64, copy=False)
+    results = []
+    for grf_bw, cycles_per_leg in loadings:
+        oi = _zero_nan(bone.osteogenic_index(grf_bw[~shared], cycles_per_leg[~shared]))
+        results.append(np.bincount(positions[~shared], weights=oi, minlength=size).astype(
+            np.float64, copy=False))
     if not shared.any():
-        return result
+        return results
     chosen = np.flatnonzero(shared)
     order = chosen[np.argsort(positions[chosen], kind="stable")]
     ordered = positions[order]
     days, first, counts = np.unique(ordered, return_index=True, return_counts=True)
     row = np.repeat(np.arange(len(days)), counts)
     slot = np.arange(len(order)) - np.repeat(first, counts)
-    shape = (len(days), int(counts.max()))
+    shape = (len(loadings), len(days), int(counts.max()))
     start, grf, cycles, dur = (np.full(shape, np.nan) for _ in range(4))
-    start[row, slot] = start_hour[order]
-    grf[row, slot] = grf_bw[order]
-    cycles[row, slot] = cycles_per_leg[order]
-    dur[row, slot] = duration_h[order]
-    result[days] = np.nan_to_num(
-        bone.daily_bone_stimulus(start, grf, cycles, session_duration_h=dur)
-    )
-    return result
+    start[:, row, slot] = start_hour[order]
+    dur[:, row, slot] = duration_h[order]
+    for i, (grf_bw, cycles_per_leg) in enumerate(loadings):
+        grf[i, row, slot] = grf_bw[order]
+        cycles[i, row, slot] = cycles_per_leg[order]
+    merged = _zero_nan(bone.daily_bone_stimulus(start, grf, cycles, session_duration_h=dur))
+    for result, values in zip(results, merged, strict=True):
+        result[days] = values
+    return results
 
 
 def daily_columns(
@@ -108,77 +114,190 @@ def daily_columns(
     athlete_index: ArrayLike | None = None,
     n_athletes: int | None = None,
     *,
+    columns: Iterable[str] | None = None,
     tau_fitness_d: float = 42.0,
     tau_fatigue_d: float = 7.0,
+    block_athletes: int = 128,
 ) -> dict[str, NDArray[np.generic]]:
-    """Every session-derived daily column (:data:`DAILY_SESSION_COLUMNS`) as arrays.
+    """Session-derived daily columns (:data:`DAILY_SESSION_COLUMNS`, or those named in
+    ``columns``) as arrays.
 
     ``sessions`` has the per-session columns of
-    :data:`~stridewise.series.sessions.SESSION_COLUMNS` (``kind``, ``duration_min``,
-    ``distance_m``, ``load_srpe``, ``rpe_estimated``, ``trimp``, ``peak_grf_bw``,
-    ``loading_cycles_per_leg``, ``start_hour``, ``met_min``, ``intensity`` are read);
+    :data:`~stridewise.series.sessions.SESSION_COLUMNS` that the wanted columns need (all:
+    ``kind``, ``duration_min``, ``distance_m``, ``load_srpe``, ``rpe_estimated``, ``trimp``,
+    ``peak_grf_bw``, ``loading_cycles_per_leg``, ``start_hour``, ``met_min``, ``intensity``);
     ``day_index`` (and ``athlete_index``) place each session as in
     :func:`stridewise.science.load.daily_load`. Without ``athlete_index`` every array is 1-D
-    (one athlete's days); with it, ``(athletes, days)``. Sums per day, then the load metrics
-    from :func:`~stridewise.science.daily.daily_load_metrics`, the WHO moderate-equivalent
-    minutes from :func:`~stridewise.science.benefits.who_equivalent_minutes`, the bone
-    stimulus from :func:`~stridewise.science.bone.daily_bone_stimulus`.
-    """
-    days = np.asarray(day_index, dtype=np.int64)
-    load = daily_load(days, sessions["load_srpe"].to_numpy(np.float64), n_days, athlete_index,
-                      n_athletes)
-    shape = load.shape
-    size = load.size
-    positions = days if athlete_index is None else (
-        np.asarray(athlete_index, dtype=np.int64) * n_days + days)
+    (one athlete's days); with it, ``(athletes, days)``. Per day: sums by
+    :func:`~stridewise.science.load.daily_load`, the longest run by
+    :func:`~stridewise.science.load.daily_longest_run_m`, the load metrics by
+    :func:`~stridewise.science.daily.daily_load_metrics`, WHO moderate-equivalent minutes by
+    :func:`~stridewise.science.benefits.who_equivalent_minutes` and the bone stimulus by
+    :func:`~stridewise.science.bone.daily_bone_stimulus`.
 
-    def per_day(values: ArrayLike) -> FloatArray:
-        weights = np.nan_to_num(np.asarray(values, dtype=np.float64))
-        sums = np.bincount(positions, weights=weights, minlength=size)
+    A cohort is worked through ``block_athletes`` athletes at a time (sessions grouped by
+    athlete first if they are not), so each block's sums and metrics stay in cache; only speed
+    depends on the block size, never the results.
+    """
+    wanted = tuple(DAILY_SESSION_COLUMNS if columns is None else columns)
+    unknown = sorted(set(wanted) - set(DAILY_SESSION_COLUMNS))
+    if unknown:
+        raise ValueError(f"unknown daily columns: {', '.join(unknown)}")
+    if block_athletes < 1:
+        raise ValueError("block_athletes must be at least 1")
+    days = np.asarray(day_index, dtype=np.int64)
+    one_athlete = athlete_index is None
+    athletes = np.zeros_like(days) if one_athlete else np.asarray(athlete_index, dtype=np.int64)
+    if athletes.shape != days.shape or len(days) != len(sessions):
+        raise ValueError("day_index and athlete_index need one entry per session")
+    count = 1 if one_athlete else (
+        int(n_athletes) if n_athletes is not None else int(athletes.max(initial=-1)) + 1)
+    if days.size and (days.min() < 0 or days.max() >= n_days):
+        raise ValueError(f"day_index must lie in 0..{n_days - 1}")
+    if athletes.size and (athletes.min() < 0 or athletes.max() >= count):
+        raise ValueError(f"athlete_index must lie in 0..{count - 1}")
+    order = None if np.all(athletes[1:] >= athletes[:-1]) else np.argsort(athletes, kind="stable")
+    if order is not None:
+        days, athletes = days[order], athletes[order]
+
+    needed = {name for column in wanted for name in _NEEDS.get(column, ())}
+    inputs: dict[str, NDArray[Any]] = {}
+    kinds = [k for k in ("run", "strength", "balance") if k in needed]
+    for kind, mask in zip(kinds, _kind_masks(sessions["kind"], tuple(kinds)) if kinds else [],
+                          strict=True):
+        inputs[kind] = mask
+    for name in sorted(needed - {"run", "strength", "balance"}):
+        dtype = bool if name == "rpe_estimated" else (
+            np.int64 if name == "intensity" else np.float64)
+        inputs[name] = sessions[name].to_numpy(dtype)
+    if order is not None:
+        inputs = {name: values[order] for name, values in inputs.items()}
+
+    out: dict[str, NDArray[np.generic]] = {
+        name: np.empty((count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
+    }
+    bounds = np.searchsorted(athletes, np.arange(0, count + block_athletes, block_athletes))
+    for block, first in enumerate(range(0, count, block_athletes)):
+        rows = slice(first, min(first + block_athletes, count))
+        s = slice(int(bounds[block]), int(bounds[block + 1]))
+        _block_columns(
+            out, rows, rows.stop - rows.start, n_days, days[s], athletes[s] - first,
+            {name: values[s] for name, values in inputs.items()}, tau_fitness_d, tau_fatigue_d,
+        )
+    return {name: out[name][0] if one_athlete else out[name] for name in wanted}
+
+
+_DTYPES: dict[str, type] = {
+    "sessions": np.int64, "load_estimated": bool, "strength_session": bool,
+    "balance_session": bool,
+}
+_LOAD_INPUTS = ("load_srpe", "run", "distance_m")
+_BONE_INPUTS = ("peak_grf_bw", "loading_cycles_per_leg", "start_hour", "duration_min")
+#: The per-session inputs of each daily column.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "duration_min": ("duration_min",),
+    "distance_m": ("distance_m",),
+    "run_distance_m": ("run", "distance_m"),
+    "longest_run_m": ("run", "distance_m"),
+    "load_srpe": ("load_srpe",),
+    "load_estimated": ("rpe_estimated",),
+    "trimp": ("trimp",),
+    **{name: _LOAD_INPUTS for name in _KERNEL_COLUMNS},
+    "bone_stimulus": _BONE_INPUTS,
+    "walking_equivalent_stimulus": _BONE_INPUTS,
+    "moderate_min": ("intensity", "duration_min"),
+    "vigorous_min": ("intensity", "duration_min"),
+    "who_equivalent_min": ("intensity", "duration_min"),
+    "met_min": ("met_min",),
+    "strength_session": ("strength",),
+    "balance_session": ("balance",),
+}
+
+
+def _block_columns(
+    out: dict[str, NDArray[np.generic]],
+    rows: slice,
+    n_block: int,
+    n_days: int,
+    days: NDArray[np.int64],
+    athletes: NDArray[np.int64],
+    inputs: dict[str, NDArray[Any]],
+    tau_fitness_d: float,
+    tau_fatigue_d: float,
+) -> None:
+    """The wanted columns (the keys of ``out``) of one block of athletes (``athletes`` counted
+    from the block's first), written into rows ``rows`` of ``out``."""
+    size = n_block * n_days
+    shape = (n_block, n_days)
+    positions = athletes * n_days + days
+    wanted = out.keys()
+    block: dict[str, NDArray[np.generic]] = {}
+
+    def per_day(values: NDArray[Any]) -> FloatArray:
+        sums = np.bincount(positions, weights=values, minlength=size)
         return sums.astype(np.float64, copy=False).reshape(shape)
 
-    runs, strength, balance = _kind_masks(sessions["kind"], ("run", "strength", "balance"))
-    minutes = sessions["duration_min"].to_numpy(np.float64)
-    distance = np.nan_to_num(sessions["distance_m"].to_numpy(np.float64))
-    run_distance = np.where(runs, distance, 0.0)
-    level = sessions["intensity"].to_numpy()
-    per_position = np.bincount(positions, minlength=size)
-    longest = daily_longest_run_m(days, run_distance, n_days, athlete_index, n_athletes)
-    run_per_day = per_day(run_distance)
-    metrics = daily_load_metrics(load, longest, run_per_day, tau_fitness_d, tau_fatigue_d)
-    moderate = per_day(np.where(level == Intensity.MODERATE, minutes, 0.0))
-    vigorous = per_day(np.where(level == Intensity.VIGOROUS, minutes, 0.0))
-    grf = sessions["peak_grf_bw"].to_numpy(np.float64)
-    cycles = sessions["loading_cycles_per_leg"].to_numpy(np.float64)
-    start = sessions["start_hour"].to_numpy(np.float64)
-    duration_h = minutes / 60.0
-    # Only sessions that score on foot count on the walking side, as on the real side.
-    foot = np.isfinite(bone.osteogenic_index(grf, cycles))
-    walk_grf, walk_cycles = bone.walking_equivalent_loading(np.where(foot, minutes, np.nan))
-    out: dict[str, NDArray[np.generic]] = {
-        "sessions": per_position.reshape(shape),
-        "duration_min": per_day(minutes),
-        "distance_m": per_day(distance),
-        "run_distance_m": run_per_day,
-        "longest_run_m": longest,
-        "load_srpe": load,
-        "load_estimated": per_day(sessions["rpe_estimated"].to_numpy(np.float64)) > 0,
-        "trimp": per_day(sessions["trimp"].to_numpy(np.float64)),
-        **{name: metrics[name] for name in _KERNEL_COLUMNS},
-        "bone_stimulus": _bone_by_day(
-            positions, per_position, size, start, duration_h, grf, cycles).reshape(shape),
-        "walking_equivalent_stimulus": _bone_by_day(
-            positions, per_position, size, start, duration_h, walk_grf, walk_cycles
-        ).reshape(shape),
-        "moderate_min": moderate,
-        "vigorous_min": vigorous,
-        "who_equivalent_min": benefits.who_equivalent_minutes(moderate, vigorous),
-        "met_min": per_day(sessions["met_min"].to_numpy(np.float64)),
-        "strength_session": per_day(strength) > 0,
-        "balance_session": per_day(balance) > 0,
-    }
-    return {name: out[name] for name in DAILY_SESSION_COLUMNS}
+    def any_on_day(mask: NDArray[np.generic]) -> NDArray[np.bool_]:
+        flags = np.zeros(size, dtype=bool)
+        flags[positions[np.asarray(mask, dtype=bool)]] = True
+        return flags.reshape(shape)
 
+    per_position = np.bincount(positions, minlength=size)
+    if "sessions" in wanted:
+        block["sessions"] = per_position.reshape(shape)
+    minutes = _zero_nan(inputs["duration_min"]) if "duration_min" in inputs else None
+    distance = _zero_nan(inputs["distance_m"]) if "distance_m" in inputs else None
+    if minutes is not None and "duration_min" in wanted:
+        block["duration_min"] = per_day(minutes)
+    if distance is not None and "distance_m" in wanted:
+        block["distance_m"] = per_day(distance)
+    if "run" in inputs and distance is not None:
+        run_distance = np.where(inputs["run"], distance, 0.0)
+        longest = daily_longest_run_m(days, run_distance, n_days, athletes, n_block)
+        run_per_day = per_day(run_distance)
+        block["run_distance_m"], block["longest_run_m"] = run_per_day, longest
+    if "load_srpe" in inputs:
+        load = daily_load(days, inputs["load_srpe"], n_days, athletes, n_block)
+        block["load_srpe"] = load
+        kernel = [name for name in _KERNEL_COLUMNS if name in wanted]
+        if kernel:
+            # Written straight into the result rows: no copy of the metrics.
+            daily_load_metrics(load, longest, run_per_day, tau_fitness_d, tau_fatigue_d,
+                               block_athletes=n_block,
+                               out={name: np.asarray(out[name][rows]) for name in kernel})
+    if "rpe_estimated" in inputs:
+        block["load_estimated"] = any_on_day(inputs["rpe_estimated"])
+    if "trimp" in inputs:
+        block["trimp"] = per_day(_zero_nan(inputs["trimp"]))
+    if "peak_grf_bw" in inputs and minutes is not None:
+        grf, cycles = inputs["peak_grf_bw"], inputs["loading_cycles_per_leg"]
+        # Only sessions that score on foot count on the walking side, as on the real side.
+        foot = np.isfinite(grf) & np.isfinite(cycles)
+        walking = bone.walking_equivalent_loading(np.where(foot, minutes, np.nan))
+        block["bone_stimulus"], block["walking_equivalent_stimulus"] = _bone_by_day(
+            positions, per_position, size, inputs["start_hour"], minutes / 60.0,
+            ((grf, cycles), walking))
+    if "intensity" in inputs and minutes is not None:
+        level = inputs["intensity"]
+        moderate = per_day(np.where(level == Intensity.MODERATE, minutes, 0.0))
+        vigorous = per_day(np.where(level == Intensity.VIGOROUS, minutes, 0.0))
+        block["moderate_min"], block["vigorous_min"] = moderate, vigorous
+        block["who_equivalent_min"] = benefits.who_equivalent_minutes(moderate, vigorous)
+    if "met_min" in inputs:
+        block["met_min"] = per_day(_zero_nan(inputs["met_min"]))
+    if "strength" in inputs:
+        block["strength_session"] = any_on_day(inputs["strength"])
+    if "balance" in inputs:
+        block["balance_session"] = any_on_day(inputs["balance"])
+    for name in wanted:
+        if name in block:
+            out[name][rows] = block[name].reshape(shape)
+
+
+def _zero_nan(values: FloatArray) -> FloatArray:
+    """NaN (not recorded) as 0, without copying when there is none."""
+    missing = np.isnan(values)
+    return np.where(missing, 0.0, values) if missing.any() else values
 
 def _checkins_by_day(frames: SeriesFrames, first: date, n_days: int) -> pd.DataFrame:
     zone = frames.profile.time_zone
