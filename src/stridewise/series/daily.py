@@ -242,7 +242,8 @@ def _block_columns(
         flags[positions[np.asarray(mask, dtype=bool)]] = True
         return flags.reshape(shape)
 
-    per_position = np.bincount(positions, minlength=size)
+    per_position = (np.bincount(positions, minlength=size)
+                    if "sessions" in wanted or "peak_grf_bw" in inputs else positions[:0])
     if "sessions" in wanted:
         block["sessions"] = per_position.reshape(shape)
     minutes = _zero_nan(inputs["duration_min"]) if "duration_min" in inputs else None
