@@ -70,8 +70,12 @@ def _cohort_sessions() -> pd.DataFrame:
     return frame
 
 
-def test_daily_columns_for_a_cohort() -> None:
-    out = daily_columns(_cohort_sessions(), [0, 1, 1, 2], 3, [0, 1, 1, 1], 2)
+@pytest.mark.parametrize("reverse", [False, True])  # sessions not grouped by athlete
+def test_daily_columns_for_a_cohort(reverse: bool) -> None:
+    sessions, days, athletes = _cohort_sessions(), [0, 1, 1, 2], [0, 1, 1, 1]
+    if reverse:
+        sessions, days, athletes = sessions[::-1].reset_index(drop=True), days[::-1], athletes[::-1]
+    out = daily_columns(sessions, days, 3, athletes, 2, block_athletes=1)
     np.testing.assert_array_equal(out["load_srpe"], [[150, 0, 0], [0, 180, 240]])
     np.testing.assert_array_equal(out["sessions"], [[1, 0, 0], [0, 2, 1]])
     np.testing.assert_allclose(out["fitness"][1], [0, 180 * FITNESS_LAMBDA,
@@ -84,6 +88,15 @@ def test_daily_columns_for_a_cohort() -> None:
     np.testing.assert_array_equal(out["who_equivalent_min"], [[60, 0, 0], [0, 60, 0]])
     np.testing.assert_array_equal(out["load_estimated"], [[False] * 3, [False, True, False]])
     np.testing.assert_array_equal(out["strength_session"], [[False] * 3, [False, False, True]])
+
+
+def test_daily_columns_computes_only_what_is_asked() -> None:
+    sessions = _cohort_sessions()[["kind", "load_srpe", "distance_m"]]
+    out = daily_columns(sessions, [0, 1, 1, 2], 3, [0, 1, 1, 1], 2, columns=("load_srpe", "form"))
+    assert list(out) == ["load_srpe", "form"]
+    np.testing.assert_array_equal(out["form"][:, 0], [0.0, 0.0])
+    with pytest.raises(ValueError, match="unknown daily columns: ctl"):
+        daily_columns(sessions, [0, 1, 1, 2], 3, [0, 1, 1, 1], 2, columns=("ctl",))
 
 
 def test_the_loader_refuses_an_unknown_athlete(tmp_path: Path) -> None:
