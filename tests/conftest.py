@@ -20,6 +20,16 @@ SAMPLES_DIR = Path(os.environ.get("STRIDEWISE_SAMPLES", REPO_ROOT.parent / "shar
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.fixture(autouse=True)
+def _own_default_database(tmp_path_factory: pytest.TempPathFactory,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the person's real database: a command run without --db gets a fresh
+    one of its own (a shared default once made one branch's migrations break another's)."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("STRIDEWISE_DB", f"sqlite:///{home / 'default.db'}")
+
+
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     if not SAMPLES_DIR.is_dir():

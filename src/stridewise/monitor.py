@@ -15,25 +15,25 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from stridewise.plan.guards import GuardSettings
+from stridewise.science.acwr import ACWR_FLAG_RATIO, CHRONIC_WINDOW_D
+from stridewise.science.fitness import MONOTONY_HIGH
+from stridewise.science.load import ENTRY_WEEK_LOAD_AU
 from stridewise.science.pain import PainAction, PainCheck, PainDecision, PainTiming, evaluate_pain
 from stridewise.science.spike import SPIKE_FLAG_RATIO, spike_hazard_ratio
 from stridewise.store import Store
 
 RECENT_DAYS = 7
-#: EWMA ACWR above this is flagged (Gabbett 2016's "danger zone" [U]; see docs/science/load.md:
-#: shown as a prompt to keep the next days easy, never as a risk prediction).
-ACWR_SPIKE = 1.5
-#: Below this 7-day load the ratio is not flagged (the planner's ``entry_week_load_au``).
-ACWR_MIN_WEEK_LOAD_AU = GuardSettings().entry_week_load_au
+#: EWMA ACWR above this is flagged (``science.acwr.ACWR_FLAG_RATIO``).
+ACWR_SPIKE = ACWR_FLAG_RATIO
+#: Below this 7-day load the ratio is not flagged (the planner's entry week load, kept in
+#: science so that the monitor does not import the planner).
+ACWR_MIN_WEEK_LOAD_AU = ENTRY_WEEK_LOAD_AU
 #: ACWR, monotony and strain compare this week with the weeks before it: until this many days
 #: have passed since the first recorded session they say "not enough history yet", never an
 #: alarm (a chronic window of 28 days, Hulin 2016 / Williams 2017, docs/science/load.md).
-LOAD_RATIO_HISTORY_DAYS = 28
+LOAD_RATIO_HISTORY_DAYS = CHRONIC_WINDOW_D
 #: Monotony is shown as "over 10" above this (a near-flat week makes the ratio huge).
 MONOTONY_SHOWN_MAX = 10.0
-#: Foster 1998: weekly monotony above ~2 went with illness and injury [V study, S cut-off].
-MONOTONY_HIGH = 2.0
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from stridewise.science.bone import RUNNING_FROM_CADENCE_SPM, WALK_RUN_TRANSITION_SPEED_MPS
+
 FloatArray = NDArray[np.float64]
 
 FOOT_SPORTS: frozenset[str] = frozenset({"run", "walk", "hike"})
@@ -178,12 +180,10 @@ def _hysteresis_ascent(alt: FloatArray, threshold_m: float) -> float:
     return total
 
 
-#: Steps per minute above which a stride is running, not walking [U]: brisk walking rarely
-#: exceeds ~130 spm, while even slow jogging is usually 150 spm or more.
-RUNNING_CADENCE_SPM = 140.0
-#: The walk-to-run transition speed when cadence is unknown: ~2.0 m/s (Hreljac, Med Sci Sports
-#: Exerc 1993;25:1158-1162, preferred transition 2.06 m/s) [S].
-RUNNING_SPEED_MPS = 2.0
+#: Steps per minute above which a stride is running, and the walk-to-run speed when cadence is
+#: unknown (``science.bone``, with their sources).
+RUNNING_CADENCE_SPM = RUNNING_FROM_CADENCE_SPM
+RUNNING_SPEED_MPS = WALK_RUN_TRANSITION_SPEED_MPS
 
 
 def _running_intervals(

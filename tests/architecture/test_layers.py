@@ -84,7 +84,6 @@ def test_faces_stay_apart(face: str, other: str) -> None:
     assert wrong == []
 
 
-@pytest.mark.xfail(strict=True, reason="monitor imports plan.guards for one constant: moving")
 def test_no_cycle_between_units() -> None:
     graph = {unit: {t for t, _ in targets} for unit, targets in _imports().items()}
     cycles: list[list[str]] = []

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from stridewise import clock
 from stridewise.cli import app
-from stridewise.series import daily_series
+from stridewise.series import load_daily_series
 from stridewise.store import open_store
 
 
@@ -36,7 +36,7 @@ def _check_demo(folder: Path, report: Path) -> None:
             assert tx.count_activities(athlete_id) == 41
             assert tx.active_plan(athlete_id) is not None
             assert tx.list_screenings(athlete_id)
-        daily = daily_series(store, athlete_id)
+        daily = load_daily_series(store, athlete_id)
         assert daily["who_equivalent_min"].tail(28).sum() > 0
         assert daily["bone_stimulus"].tail(28).sum() > daily["walking_equivalent_stimulus"].tail(
             28).sum()

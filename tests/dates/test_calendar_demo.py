@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from stridewise import clock
 from stridewise.cli import app
-from stridewise.series import daily_series
+from stridewise.series import load_daily_series
 from stridewise.store import open_store
 
 # (id, the instant in UTC, the demo athlete's date in Europe/London, activities stored)
@@ -69,7 +69,7 @@ def test_demo_on_a_fixed_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                 assert tx.count_activities(athlete_id) == stored
                 plan = tx.active_plan(athlete_id)
                 assert plan is not None
-            daily = daily_series(store, athlete_id)
+            daily = load_daily_series(store, athlete_id)
         assert daily["date"].iloc[-1] == london_day
         assert daily["who_equivalent_min"].tail(28).sum() > 0
 

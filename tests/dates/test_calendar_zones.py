@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from stridewise import clock
 from stridewise.cli import app
 from stridewise.science.screening import BoneInputs, ParqAnswers, Sex, screen
-from stridewise.series import daily_series
+from stridewise.series import load_daily_series
 from stridewise.store import open_store
 
 PARQ = ParqAnswers(
@@ -70,7 +70,7 @@ def test_new_york_athlete_across_the_clock_changes(
 
         with open_store(url) as store:
             athlete_id = store.default_athlete_id()
-            series = daily_series(store, athlete_id)
+            series = load_daily_series(store, athlete_id)
         assert series["date"].iloc[-1] == local_day
         walked = series.loc[series["date"] == local_day, "sessions"]
         assert int(walked.iloc[0]) == 1  # the walk is on the athlete's local day

@@ -132,5 +132,5 @@ def test_export_activities_and_daily(db: str, folder: Path, tmp_path: Path) -> N
     assert daily["longest_run_m"].iloc[2] == pytest.approx(1200 * 3.0, rel=0.05)
     assert daily["duration_min"].iloc[1] == 20.0
     assert bool(daily["strength_session"].iloc[1])
-    assert {"load_srpe", "ctl", "acwr_ewma", "bone_stimulus", "who_equivalent_min"} <= set(
+    assert {"load_srpe", "fitness", "acwr_ewma", "bone_stimulus", "who_equivalent_min"} <= set(
         daily.columns)

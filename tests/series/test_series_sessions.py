@@ -12,8 +12,8 @@ import pytest
 
 from stridewise.activity import ManualSession, build_activity
 from stridewise.science.benefits import Intensity
-from stridewise.series import daily_series, heart_rate_profile, sessions_frame
-from stridewise.series.sessions import rpe_from_heart_rate_reserve
+from stridewise.science.load import rpe_from_heart_rate_reserve
+from stridewise.series import heart_rate_profile, load_daily_series, load_sessions_frame
 from stridewise.store import Store, open_store
 
 DAY0 = date(2026, 3, 2)
@@ -89,7 +89,7 @@ def test_estimated_rpe_follows_the_bands(store: Store) -> None:
     with store.transaction() as tx:
         tx.update_athlete(aid, resting_hr_bpm=60.0, max_hr_bpm=180.0)
     _add_run(store, aid, avg_hr_bpm=120.0, max_hr_bpm=150.0)
-    row = sessions_frame(store, aid, today=DAY0).iloc[0]
+    row = load_sessions_frame(store, aid, today=DAY0).iloc[0]
     reserve = (row["avg_heart_rate_bpm"] - 60.0) / 120.0
     assert reserve == pytest.approx(0.5, abs=0.001)
     assert row["rpe"] == pytest.approx(4.0)  # was 10 x 0.5 = 5.0
@@ -106,7 +106,7 @@ def test_a_higher_recorded_max_replaces_a_too_low_estimate(store: Store) -> None
         assert athlete is not None
         profile = heart_rate_profile(athlete, DAY0)
     assert profile.max_bpm == pytest.approx(166.0) and profile.max_estimated
-    row = sessions_frame(store, aid, today=DAY0).iloc[0]
+    row = load_sessions_frame(store, aid, today=DAY0).iloc[0]
     reserve = (row["avg_heart_rate_bpm"] - 70.0) / (185.0 - 70.0)
     # Against the estimate the reserve would clip to 1 and the RPE would be 10.
     assert row["rpe"] == pytest.approx(float(rpe_from_heart_rate_reserve(np.array(reserve))))
@@ -121,7 +121,7 @@ def test_a_given_max_is_kept_even_when_a_session_exceeds_it(store: Store) -> Non
     with store.transaction() as tx:
         tx.update_athlete(aid, resting_hr_bpm=60.0, max_hr_bpm=170.0, sex="female")
     _add_run(store, aid, avg_hr_bpm=126.0, max_hr_bpm=182.0)
-    row = sessions_frame(store, aid, today=DAY0).iloc[0]
+    row = load_sessions_frame(store, aid, today=DAY0).iloc[0]
     reserve = (row["avg_heart_rate_bpm"] - 60.0) / (170.0 - 60.0)
     assert row["trimp"] == pytest.approx(
         row["duration_min"] * reserve * 0.86 * math.exp(1.67 * reserve), rel=1e-9
@@ -132,10 +132,10 @@ def test_a_hike_is_vigorous_cross_country_hiking(store: Store) -> None:
     aid = store.default_athlete_id()
     # A 2-hour hike at 1.1 m/s (2.5 mph), the speed that used to give no MET at all.
     _add_run(store, aid, 110.0, 130.0, sport="hike", speed_mps=1.1, seconds=7200)
-    row = sessions_frame(store, aid, today=DAY0).iloc[0]
+    row = load_sessions_frame(store, aid, today=DAY0).iloc[0]
     assert row["met"] == 6.0  # Compendium 17080, hiking, cross country
     assert row["intensity"] == Intensity.VIGOROUS
-    daily = daily_series(store, aid, through=DAY0)
+    daily = load_daily_series(store, aid, through=DAY0)
     assert daily.loc[0, "who_equivalent_min"] == pytest.approx(2 * row["duration_min"])
 
 
@@ -145,12 +145,12 @@ def test_slow_and_fast_walks_get_compendium_mets(store: Store) -> None:
         tx.add_manual_session(aid, ManualSession(_at(1, 9), "walk", 3600.0, 3000.0))  # 1.9 mph
         tx.add_manual_session(aid, ManualSession(_at(2, 9), "walk", 3600.0, 3900.0))  # 2.4 mph
         tx.add_manual_session(aid, ManualSession(_at(3, 9), "walk", 1800.0, 3780.0))  # 4.7 mph
-    sessions = sessions_frame(store, aid, today=DAY0)
+    sessions = load_sessions_frame(store, aid, today=DAY0)
     np.testing.assert_allclose(sessions["met"], [2.3, 2.8, 7.0])  # 17151, 17152, 17230
     assert sessions["intensity"].tolist() == [
         Intensity.LIGHT, Intensity.LIGHT, Intensity.VIGOROUS
     ]
-    daily = daily_series(store, aid, through=DAY0 + timedelta(days=3))
+    daily = load_daily_series(store, aid, through=DAY0 + timedelta(days=3))
     assert daily.loc[1, "who_equivalent_min"] == 0.0  # light walking: no WHO minutes
 
 
@@ -161,7 +161,7 @@ def test_walking_comparison_merges_like_the_bone_stimulus(store: Store) -> None:
         for day, hours in ((0, (8, 10)), (1, (7, 17))):
             for h in hours:
                 tx.add_manual_session(aid, ManualSession(_at(day, h), "run", 1800.0, 5000.0))
-    daily = daily_series(store, aid, through=DAY0 + timedelta(days=1))
+    daily = load_daily_series(store, aid, through=DAY0 + timedelta(days=1))
     walk_cycles = 110.0 * 30.0 / 2.0  # typical walk: 110 steps/min, 1.2 BW (Keller 1996)
     assert daily.loc[0, "walking_equivalent_stimulus"] == pytest.approx(
         1.2 * math.log1p(2 * walk_cycles)

@@ -40,7 +40,7 @@ def demo(
     from stridewise.plan import service
     from stridewise.plan.inputs import PlanUnavailableError
     from stridewise.report.html import write_report
-    from stridewise.series import daily_series, weekly_summary
+    from stridewise.series import load_daily_series, weekly_summary
     from stridewise.store import open_store
 
     today = clock.today(d.DEMO_TIME_ZONE)  # the demo athlete's today, in the demo's zone
@@ -66,7 +66,7 @@ def demo(
                                 minutes_per_day=45, today=today)
         except PlanUnavailableError as refusal:
             out.print(f"No plan: {refusal.reason}")
-        daily = daily_series(store, athlete_id, through=today)
+        daily = load_daily_series(store, athlete_id, through=today)
         flags = tuple(w.text for w in load_warnings(daily, today))
         advice = service.today(store, athlete_id, today, flags).advice
         weeks = weekly_summary(daily)

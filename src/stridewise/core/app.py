@@ -30,6 +30,7 @@ from stridewise.monitor import zone_of
 from stridewise.plan import service
 from stridewise.science.pain import PainDecision
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
+from stridewise.series.frames import SeriesFrames, load_frames
 from stridewise.store import CheckInInput, Store
 
 
@@ -101,7 +102,12 @@ class Core:
             return cached_series(self.store, ctx.athlete_id, self._series_cache)
         from stridewise.series import daily_series
 
-        return daily_series(self.store, ctx.athlete_id, through=through)
+        return daily_series(self.frames(ctx), through=through)
+
+    def frames(self, ctx: AthleteContext) -> SeriesFrames:
+        """The athlete's activities, sessions, check-ins and profile as data frames: what the
+        series kernels (and a cohort pipeline, which loads them elsewhere) are fed."""
+        return load_frames(self.store, ctx.athlete_id)
 
     def advice(self, ctx: AthleteContext, day: date | None = None) -> service.TodayAnswer:
         """The one voice: what to do on ``day`` (default today), why, and every warning, after

@@ -30,8 +30,10 @@ def fingerprint(store: Store, athlete_id: int) -> tuple[Any, ...]:
 
 
 def cached_series(store: Store, athlete_id: int, cache: dict[Any, pd.DataFrame]) -> pd.DataFrame:
-    """``daily_series`` for the athlete, recomputed only when the fingerprint moved."""
-    from stridewise.series import daily_series
+    """``daily_series`` for the athlete, recomputed only when the fingerprint moved. The
+    frames are loaded from the store (``series.load_frames``) and the series computed from
+    them, so the kernel itself never touches the database."""
+    from stridewise.series import daily_series, load_frames
 
     # The series runs through today, so a new day is a new key even with no new rows.
     with store.transaction() as tx:
@@ -42,7 +44,8 @@ def cached_series(store: Store, athlete_id: int, cache: dict[Any, pd.DataFrame])
         found = cache.get(key)
     if found is not None:
         return found
-    series = daily_series(store, athlete_id)
+    frames = load_frames(store, athlete_id)
+    series = daily_series(frames, through=key[1])
     with _lock:
         for stale in [k for k in cache if k[0] == athlete_id]:
             del cache[stale]

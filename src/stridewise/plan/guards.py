@@ -46,11 +46,13 @@ from stridewise.plan.model import (
     SessionKind,
     week_start,
 )
+from stridewise.science.acwr import ACUTE_WINDOW_D, CHRONIC_WINDOW_D, ewma_smoothing_factor
+from stridewise.science.load import ENTRY_WEEK_LOAD_AU
 
-ACUTE_DAYS = 7
-CHRONIC_DAYS = 28
-LAMBDA_ACUTE = 2.0 / (ACUTE_DAYS + 1)
-LAMBDA_CHRONIC = 2.0 / (CHRONIC_DAYS + 1)
+ACUTE_DAYS = ACUTE_WINDOW_D
+CHRONIC_DAYS = CHRONIC_WINDOW_D
+LAMBDA_ACUTE = ewma_smoothing_factor(ACUTE_DAYS)
+LAMBDA_CHRONIC = ewma_smoothing_factor(CHRONIC_DAYS)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class GuardSettings:
     weekly_increase_max_beginner: float = 0.10
     weekly_increase_max: float = 0.20
     weekly_reference_weeks: int = 4
-    entry_week_load_au: float = 600.0
+    entry_week_load_au: float = ENTRY_WEEK_LOAD_AU
     acwr_max: float = 1.5
     lighter_every_weeks: int = 4
     lighter_fraction: float = 0.8

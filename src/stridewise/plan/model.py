@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
+from stridewise.science.load import DEFAULT_SESSION_RPE_CR10
+
 
 class Goal(StrEnum):
     START = "start"
@@ -38,16 +40,11 @@ RUN_KINDS: frozenset[SessionKind] = frozenset(
 #: Kinds that load bone through impact; beginners never do one the day after a run.
 IMPACT_KINDS: frozenset[SessionKind] = RUN_KINDS | {SessionKind.IMPACT}
 
-#: Planned effort (CR-10 RPE) per kind, used for session-RPE load when no rating exists.
+#: Planned effort (CR-10 RPE) per kind, used for session-RPE load when no rating exists: the
+#: one table in ``science.load`` that recorded sessions use too, so a planned walk and a
+#: recorded walk carry the same load.
 DEFAULT_RPE: dict[SessionKind, float] = {
-    SessionKind.RUN_WALK: 4.0,
-    SessionKind.EASY_RUN: 4.0,
-    SessionKind.LONG_RUN: 5.0,
-    SessionKind.WALK: 3.0,
-    SessionKind.STRENGTH: 5.0,
-    SessionKind.BALANCE: 2.0,
-    SessionKind.IMPACT: 4.0,
-    SessionKind.REST: 0.0,
+    kind: DEFAULT_SESSION_RPE_CR10[kind.value] for kind in SessionKind
 }
 
 #: Start time of each slot; 08:00 and 18:00 keep two sessions on one day 10 h apart.

@@ -13,6 +13,7 @@ import math
 from itertools import combinations
 
 from stridewise.plan.model import SessionKind, Step
+from stridewise.science.bone import TYPICAL_WALK_SPEED_MPS
 
 WARMUP_S = 300
 COOLDOWN_S = 300
@@ -20,7 +21,7 @@ FIRST_BOUT_S = 60
 CONTINUOUS_TARGET_S = 1800
 #: Beginners' first sessions run 8 minutes in all (8 x 60 s), the engine's first-run base.
 FIRST_RUN_S = 480
-WALK_SPEED_MPS = 1.4
+WALK_SPEED_MPS = TYPICAL_WALK_SPEED_MPS
 MAX_WALK_BREAK_S = 180
 MIN_LAST_BOUT_S = 30
 

@@ -28,10 +28,13 @@ from stridewise.present.charts import (
     line_trace,
 )
 from stridewise.present.format import MI_M, plural
+from stridewise.science.acwr import ACWR_USUAL_RANGE
+from stridewise.science.benefits import WHO_MODERATE_MIN_PER_WEEK, WHO_MODERATE_UPPER_MIN_PER_WEEK
 from stridewise.science.pain import ACCEPTABLE_ACTIVITY_PAIN
 
-WHO_WEEKLY_MIN = (150.0, 300.0)  # WHO 2020: 150-300 min moderate (or equivalent) per week
-ACWR_BAND = (0.8, 1.3)  # Gabbett 2016 "sweet spot"; above 1.5 is the usual spike flag
+# WHO 2020: 150-300 min moderate (or equivalent) per week.
+WHO_WEEKLY_MIN = (WHO_MODERATE_MIN_PER_WEEK, WHO_MODERATE_UPPER_MIN_PER_WEEK)
+ACWR_BAND = ACWR_USUAL_RANGE
 
 ISO_DATE = "iso_date"  # a column added once per frame so every chart reuses the strings
 WEEKLY_COLUMNS = ("who_equivalent_min", "distance_m", "run_distance_m", "bone_stimulus",
@@ -141,10 +144,10 @@ def _weekly_distance_chart(weeks: pd.DataFrame, units: str) -> Chart | None:
 
 
 def _fitness_chart(window: pd.DataFrame) -> Chart | None:
-    if not {"ctl", "atl", "tsb"} <= set(window.columns):
+    if not {"fitness", "fatigue", "form"} <= set(window.columns):
         return None
     x = _dates(window)
-    ctl, atl, tsb = _last(window["ctl"]), _last(window["atl"]), _last(window["tsb"])
+    ctl, atl, tsb = _last(window["fitness"]), _last(window["fatigue"]), _last(window["form"])
     words = "No load recorded yet."
     if ctl is not None and atl is not None and tsb is not None:
         # Read from today's values, so the words never contradict the numbers beside them.
@@ -160,11 +163,12 @@ def _fitness_chart(window: pd.DataFrame) -> Chart | None:
         summary=words,
         convention=FITNESS_CONVENTION,
         figure={"data": [
-            line_trace(x, _values(window["ctl"]), "Fitness", COLOURS["primary"]),
-            line_trace(x, _values(window["atl"]), "Fatigue", COLOURS["accent"], dash="dot"),
-            line_trace(x, _values(window["tsb"]), "Form", COLOURS["secondary"], width=1.5),
+            line_trace(x, _values(window["fitness"]), "Fitness", COLOURS["primary"]),
+            line_trace(x, _values(window["fatigue"]), "Fatigue", COLOURS["accent"], dash="dot"),
+            line_trace(x, _values(window["form"]), "Form", COLOURS["secondary"], width=1.5),
         ], "layout": daily_layout(window, "load units", to_zero=False, min_span=10.0,
-                                  values=pd.concat([window["ctl"], window["atl"], window["tsb"]]))},
+                                  values=pd.concat([window["fitness"], window["fatigue"],
+                                                    window["form"]]))},
     )
 
 

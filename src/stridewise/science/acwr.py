@@ -42,6 +42,11 @@ from stridewise.science.load import FloatArray, as_athlete_days, restore_shape, 
 
 ACUTE_WINDOW_D = 7
 CHRONIC_WINDOW_D = 28
+#: EWMA ACWR above this is flagged (Gabbett 2016's "danger zone" [U]; see docs/science/load.md:
+#: shown as a prompt to keep the next days easy, never as a risk prediction).
+ACWR_FLAG_RATIO = 1.5
+#: The ratio's "usual range" drawn on the chart: Gabbett 2016's "sweet spot" [U].
+ACWR_USUAL_RANGE: tuple[float, float] = (0.8, 1.3)
 
 
 def ratio_or_nan(numerator: FloatArray, denominator: FloatArray, min_history_d: int) -> FloatArray:

@@ -177,18 +177,33 @@ WHO_OLDER_ADULT_MULTICOMPONENT_DAYS_PER_WEEK = 3
 WHO_OLDER_ADULT_AGE_YEARS = 65.0
 
 
+#: WHO 2020: one vigorous minute counts as two moderate minutes [V].
+WHO_VIGOROUS_TO_MODERATE_RATIO = 2.0
+
+
+def who_equivalent_minutes(moderate_min: ArrayLike, vigorous_min: ArrayLike) -> FloatArray:
+    """Moderate-equivalent minutes, element by element: moderate + 2 x vigorous.
+
+    WHO 2020 counts one vigorous minute as two moderate minutes
+    (:data:`WHO_VIGOROUS_TO_MODERATE_RATIO`) [V], so 150/300 moderate and 75/150 vigorous are
+    the same targets. The one place the 2:1 rule is written; per day in the daily series, per
+    week in :func:`who_weekly_minutes`.
+    """
+    return np.asarray(
+        np.asarray(moderate_min, dtype=np.float64)
+        + WHO_VIGOROUS_TO_MODERATE_RATIO * np.asarray(vigorous_min, dtype=np.float64),
+        dtype=np.float64,
+    )
+
+
 def who_weekly_minutes(
     moderate_min: ArrayLike, vigorous_min: ArrayLike, *, axis: int = -1
 ) -> FloatArray:
-    """Moderate-equivalent minutes for the week: sum over ``axis`` of moderate + 2 x vigorous.
-
-    WHO 2020 counts one vigorous minute as two moderate minutes [V], so 150/300 moderate and
-    75/150 vigorous are the same targets. With an athletes x days array and ``axis=-1`` this
-    gives one total per athlete. NaN days count as zero.
+    """Moderate-equivalent minutes for the week: sum over ``axis`` of
+    :func:`who_equivalent_minutes` (moderate + 2 x vigorous). With an athletes x days array and
+    ``axis=-1`` this gives one total per athlete. NaN days count as zero.
     """
-    equivalent = np.asarray(moderate_min, dtype=np.float64) + 2.0 * np.asarray(
-        vigorous_min, dtype=np.float64
-    )
+    equivalent = who_equivalent_minutes(moderate_min, vigorous_min)
     return np.asarray(np.nansum(equivalent, axis=axis), dtype=np.float64)
 
 

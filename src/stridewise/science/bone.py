@@ -49,6 +49,12 @@ BONE_RECOVERY_GAP_H = 8.0
 # science.md worked example (1,650 steps per leg in 30 min); 1.4 m/s is an ordinary adult pace.
 TYPICAL_WALK_CADENCE_SPM = 110.0
 TYPICAL_WALK_SPEED_MPS = 1.4
+#: Steps per minute above which a stride is running, not walking [U]: brisk walking rarely
+#: exceeds ~130 spm, while even slow jogging is usually 150 spm or more.
+RUNNING_FROM_CADENCE_SPM = 140.0
+#: The walk-to-run transition speed when cadence is unknown: ~2.0 m/s (Hreljac, Med Sci Sports
+#: Exerc 1993;25:1158-1162, preferred transition 2.06 m/s) [S].
+WALK_RUN_TRANSITION_SPEED_MPS = 2.0
 
 
 def _as_float(values: ArrayLike) -> FloatArray:
@@ -328,4 +334,84 @@ def walking_equivalent(
     return WalkingComparison(
         run_oi=np.asarray(np.nansum(run_oi, axis=-1), dtype=np.float64),
         walk_oi=np.asarray(np.nansum(walk_oi, axis=-1), dtype=np.float64),
+    )
+
+
+#: Sessions on foot, the only ones that load bone through ground reaction force here.
+FOOT_KINDS: tuple[str, ...] = ("run", "walk", "hike")
+#: Cadence (steps/min, both feet) assumed for a foot session that recorded neither steps nor
+#: cadence [U: typical values; 110 is the walking example above, 160 the science.md run].
+DEFAULT_CADENCE_SPM: dict[str, float] = {"run": 160.0, "walk": 110.0, "hike": 100.0}
+#: Speed assumed for a foot session without distance [U: an easy jog, an ordinary walk, a
+#: hill walk], so a hand-logged walk still scores its bone stimulus.
+DEFAULT_SPEED_MPS: dict[str, float] = {"run": 2.5, "walk": 1.3, "hike": 1.1}
+
+
+@dataclass(frozen=True)
+class SessionBoneLoading:
+    """Per-session bone loading, one value per session (NaN for sessions not on foot)."""
+
+    peak_grf_bw: FloatArray
+    loading_cycles_per_leg: FloatArray
+    osteogenic_index: FloatArray
+    walking_equivalent_oi: FloatArray
+    speed_mps: FloatArray
+    cadence_spm: FloatArray
+    #: Cadence (and so the cycles) was assumed, not recorded.
+    cadence_estimated: NDArray[np.bool_]
+
+
+def session_bone_loading(
+    kind: ArrayLike,
+    duration_min: ArrayLike,
+    speed_mps: ArrayLike,
+    steps: ArrayLike,
+    cadence_spm: ArrayLike,
+) -> SessionBoneLoading:
+    """Osteogenic index of each session, and of the same minutes walked, the one place the
+    per-session bone stimulus is worked out (the activity page and the daily series use it).
+
+    Foot sessions only (:data:`FOOT_KINDS`): peak GRF from the average speed
+    (:func:`peak_vgrf_bw`; a run scores as running, a walk or hike as walking; no speed ->
+    :data:`DEFAULT_SPEED_MPS`); loading cycles per leg from the recorded steps (steps / 2),
+    else cadence x minutes / 2, with :data:`DEFAULT_CADENCE_SPM` when no cadence was recorded
+    (:func:`loading_cycles_per_leg`); OI = F ln(1 + N) (:func:`osteogenic_index`). The walking
+    side is the same minutes at a typical walk (:func:`walking_equivalent_loading`). Missing
+    values are NaN; all arrays are 1-D, one entry per session.
+    """
+    kinds = np.asarray(kind, dtype=object).ravel()
+    minutes = _as_float(duration_min).ravel()
+    speed = _as_float(speed_mps).ravel()
+    step_count = _as_float(steps).ravel()
+    cadence = _as_float(cadence_spm).ravel()
+    foot = np.isin(kinds, FOOT_KINDS)
+    default_speed = np.array([DEFAULT_SPEED_MPS.get(str(k), np.nan) for k in kinds.tolist()])
+    speed = np.where(foot & ~np.isfinite(speed), default_speed, speed)
+    grf = np.full(kinds.shape, np.nan)
+    runs = foot & (kinds == Gait.RUN.value)
+    walks = foot & ~runs
+    grf[runs] = peak_vgrf_bw(speed[runs], Gait.RUN)
+    grf[walks] = peak_vgrf_bw(speed[walks], Gait.WALK)
+    has_steps = np.isfinite(step_count)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step_cadence = np.where(minutes > 0, step_count / minutes, np.nan)
+    cadence_estimated = foot & ~has_steps & ~np.isfinite(cadence)
+    default_cadence = np.array([DEFAULT_CADENCE_SPM.get(str(k), np.nan) for k in kinds.tolist()])
+    cadence = np.where(has_steps, step_cadence, np.where(cadence_estimated, default_cadence,
+                                                         cadence))
+    cycles = np.where(
+        has_steps,
+        loading_cycles_per_leg(steps=step_count),
+        loading_cycles_per_leg(cadence_spm=cadence, duration_min=minutes),
+    )
+    cycles = np.where(foot, cycles, np.nan)
+    walk_oi = osteogenic_index(*walking_equivalent_loading(minutes))
+    return SessionBoneLoading(
+        peak_grf_bw=grf,
+        loading_cycles_per_leg=cycles,
+        osteogenic_index=np.where(foot, osteogenic_index(grf, cycles), np.nan),
+        walking_equivalent_oi=np.where(foot, walk_oi, np.nan),
+        speed_mps=np.where(foot, speed, _as_float(speed_mps).ravel()),
+        cadence_spm=np.where(foot, cadence, np.nan),
+        cadence_estimated=cadence_estimated,
     )

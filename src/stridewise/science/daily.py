@@ -58,6 +58,7 @@ def daily_load_metrics(
     tau_fitness_d: float = 42.0,
     tau_fatigue_d: float = 7.0,
     block_athletes: int = 128,
+    out: dict[str, FloatArray] | None = None,
 ) -> dict[str, FloatArray]:
     """All daily metrics of :data:`DAILY_METRICS` for ``(athletes, days)`` arrays.
 
@@ -74,6 +75,9 @@ def daily_load_metrics(
         Fitness and fatigue time constants, days.
     block_athletes : int
         Athletes per block; only speed depends on it, never the results.
+    out : dict of str to numpy.ndarray, optional
+        Arrays (the shape of ``load``, ``float64``) to write some or all metrics into, so a
+        caller assembling a larger table avoids a copy; the others are allocated.
 
     Returns
     -------
@@ -97,7 +101,16 @@ def daily_load_metrics(
     )
     if runs.shape != values.shape or distances.shape != values.shape:
         raise ValueError("load and the distance arrays must have the same shape")
+    given = out or {}
+    for name, array in given.items():
+        if name not in DAILY_METRICS or array.shape != np.shape(load) or array.dtype != np.float64:
+            raise ValueError(f"out[{name!r}] must be a float64 array the shape of load")
     results = {name: np.empty_like(values) for name in DAILY_METRICS}
+    for name, array in given.items():
+        view = array.reshape(values.shape)
+        if not np.shares_memory(view, array):
+            raise ValueError(f"out[{name!r}] must be C-contiguous")
+        results[name] = view
     smoothing_factors = (
         exponential_smoothing_factor(tau_fitness_d),
         exponential_smoothing_factor(tau_fatigue_d),

@@ -29,6 +29,8 @@ from stridewise.science.load import (
 
 #: Monotony and strain look at one week.
 WEEK_D = 7
+#: Foster 1998: weekly monotony above ~2 went with illness and injury [V study, S cut-off].
+MONOTONY_HIGH = 2.0
 
 
 def exponential_scan(values: FloatArray, smoothing_factors: Sequence[float]) -> list[FloatArray]:

@@ -363,3 +363,118 @@ def exponential_smoothing_factor(time_constant_d: float) -> float:
     if not time_constant_d > 0:
         raise ValueError("time constants must be > 0 days")
     return 1.0 - math.exp(-1.0 / time_constant_d)
+
+
+#: Banister weighting for a person without a recorded sex: Runalyze's values for unknown
+#: gender (``Trimp/Factor.php``: B is the mean of 1.92 and 1.67; the factor 0.725215 is
+#: theirs) [S].
+UNKNOWN_SEX_BANISTER_COEFFICIENTS: tuple[float, float] = (0.725215, 1.795)
+
+
+def banister_coefficients(sex: str | None) -> tuple[float, float]:
+    """``(A, B)`` of Banister's weighting y = A·e^(B·x) for ``sex``; the unknown-sex pair for
+    anything but "male" or "female" (see :data:`UNKNOWN_SEX_BANISTER_COEFFICIENTS`)."""
+    return BANISTER_COEFFICIENTS.get(sex or "", UNKNOWN_SEX_BANISTER_COEFFICIENTS)
+
+
+def banister_trimp_mean_hr(
+    duration_min: ArrayLike, heart_rate_reserve_fraction: ArrayLike, sex: str | None
+) -> FloatArray:
+    """Banister TRIMP of sessions known only by their average heart rate.
+
+    .. math:: \\text{TRIMP} = D_{min} \\cdot x \\cdot A e^{B x}, \\qquad
+              x = \\frac{\\overline{HR} - HR_{rest}}{HR_{max} - HR_{rest}}
+
+    Banister's original definition (duration x ΔHR x y(ΔHR)) [S]; :func:`banister_trimp` is
+    the per-sample integral of the same weighting for a recorded stream. ``x`` is clipped to
+    0..1; ``NaN`` reserve (no heart rate) gives 0, the load of a session without a pulse
+    record. ``(A, B)`` from :func:`banister_coefficients`. Vectorised over sessions.
+    """
+    minutes = np.asarray(duration_min, dtype=np.float64)
+    reserve = np.clip(np.asarray(heart_rate_reserve_fraction, dtype=np.float64), 0.0, 1.0)
+    scale, exponent = banister_coefficients(sex)
+    trimp = minutes * reserve * scale * np.exp(exponent * reserve)
+    return np.asarray(np.where(np.isfinite(reserve), trimp, 0.0), dtype=np.float64)
+
+
+# Tanaka, Monahan & Seals, JACC 2001;37:153-156 [V]: HRmax = 208 - 0.7 x age.
+TANAKA_INTERCEPT_BPM = 208.0
+TANAKA_SLOPE_BPM_PER_YEAR = 0.7
+#: Age used for the Tanaka estimate when the profile has no birth year [U: a mid-life default;
+#: the estimate is flagged "estimated" wherever it is shown].
+ASSUMED_AGE_YEARS = 45.0
+#: Resting heart rate assumed when none was recorded: the usual adult figure [U], flagged
+#: "estimated" wherever it is shown.
+ASSUMED_RESTING_HR_BPM = 70.0
+
+
+def tanaka_max_hr_bpm(age_years: ArrayLike) -> FloatArray:
+    """Estimated maximal heart rate, bpm: HRmax = 208 - 0.7 x age (Tanaka 2001) [V].
+    ``NaN`` age uses :data:`ASSUMED_AGE_YEARS`."""
+    age = np.asarray(age_years, dtype=np.float64)
+    age = np.where(np.isfinite(age), age, ASSUMED_AGE_YEARS)
+    return np.asarray(TANAKA_INTERCEPT_BPM - TANAKA_SLOPE_BPM_PER_YEAR * age, dtype=np.float64)
+
+
+# ACSM intensity bands by % heart-rate reserve and Borg 6-20 RPE (Garber et al., MSSE
+# 2011;43:1334, Table 4, as reproduced in a BJSM table [S]): light 30-39 % = RPE 9-11, moderate
+# 40-59 % = 12-13, vigorous 60-89 % = 14-17, near-maximal >= 90 % = 18-20. CR-10 values for each
+# band's lower edge by the scales' verbal anchors [U]: 9 "very light" ~ 1, 12 ~ 3 "moderate",
+# 14 ~ 5 "hard", 18 ~ 8, 20 "maximal" = 10. Linear between edges, 1 below 30 %.
+RPE_BAND_HRR_FRACTION: tuple[float, ...] = (0.30, 0.40, 0.60, 0.90, 1.00)
+RPE_BAND_CR10: tuple[float, ...] = (1.0, 3.0, 5.0, 8.0, 10.0)
+
+
+def rpe_from_heart_rate_reserve(reserve_fraction: ArrayLike) -> FloatArray:
+    """Estimated CR-10 RPE from the fraction of heart-rate reserve, through ACSM's bands.
+
+    Band edges map to 1 (30 % HRR), 3 (40 %), 5 (60 %), 8 (90 %) and 10 (100 %), linear in
+    between, 1 below 30 %, rounded to 0.1; so moderate (40-59 %) gives 3 to just under 5 and
+    vigorous (60-89 %) 5 to just under 8. NaN stays NaN. See ``RPE_BAND_CR10`` for sources.
+    """
+    reserve = np.asarray(reserve_fraction, dtype=np.float64)
+    rpe = np.interp(np.clip(reserve, 0.0, 1.0), RPE_BAND_HRR_FRACTION, RPE_BAND_CR10)
+    return np.asarray(np.where(np.isnan(reserve), np.nan, np.round(rpe, 1)), dtype=np.float64)
+
+
+#: Effort (CR-10 RPE) assumed for a session nobody rated and without heart rate, by kind: the
+#: one table behind planned load (the planner's session kinds) and recorded load (activity
+#: sports and hand-logged kinds), so the same walk has the same load planned and done.
+#: Walk = 3 ("moderate"): WHO/ACSM count brisk walking as moderate-intensity activity, and
+#: moderate is 3-4 on Borg's CR-10 (Heliyon 2022;8:e11259, Table 4: "moderate, e.g. brisk
+#: walk, RPE (Borg CR10) 3-4") and Borg 12-13, i.e. CR-10 ~3, in ACSM's bands (Garber 2011,
+#: as ``RPE_BAND_CR10`` above) [S]; the tool also scores a walk at the default pace as moderate
+#: by METs. A self-paced walk can feel lighter (Flairty & Scheadler 2020, Int J Exerc Sci
+#: 13:677, mean ~2.4 on their intensity ranking) [S], which a rating entered by the person
+#: overrides. The other values are conventions [U]: light work 2, steady aerobic work 3,
+#: running and impact 4, a long run and strength 5, rest 0.
+DEFAULT_SESSION_RPE_CR10: dict[str, float] = {
+    "run": 4.0,
+    "run_walk": 4.0,
+    "easy_run": 4.0,
+    "long_run": 5.0,
+    "walk": 3.0,
+    "hike": 3.0,
+    "ride": 3.0,
+    "swim": 3.0,
+    "strength": 5.0,
+    "balance": 2.0,
+    "impact": 4.0,
+    "rest": 0.0,
+    "other": 3.0,
+}
+
+
+def default_session_rpe(kind: ArrayLike) -> FloatArray:
+    """:data:`DEFAULT_SESSION_RPE_CR10` of each session kind (an unknown kind counts as
+    "other")."""
+    kinds = np.asarray(kind, dtype=object).ravel()
+    other = DEFAULT_SESSION_RPE_CR10["other"]
+    values = [DEFAULT_SESSION_RPE_CR10.get(str(k), other) for k in kinds.tolist()]
+    return np.asarray(values, dtype=np.float64).reshape(np.shape(kind))
+
+
+#: A gentle first training week, session-RPE AU (about 3 x 40 min at RPE 5) [U: the planner's
+#: convention]: the floor of the planner's weekly-load cap and ACWR comparison, and the 7-day
+#: load below which the monitor does not flag a high workload ratio.
+ENTRY_WEEK_LOAD_AU = 600.0

@@ -1,87 +1,314 @@
 """The daily series: one row per local day, every metric the tool shows over time.
 
-Built from :func:`stridewise.series.sessions.sessions_frame` and the check-ins, through the
-science kernels (which take athletes x days arrays; here one athlete is one row). The
-conventions are those of the kernels: fitness/fatigue with λ = 1 − e^(−1/τ) (τ = 42 and 7 d,
-settable), form from the previous day's values, EWMA ACWR with λ = 2/(N+1) (Williams 2017).
+Built from :func:`stridewise.series.sessions.sessions_frame` and the check-ins of a
+:class:`~stridewise.series.frames.SeriesFrames` (no store, no SQL). :func:`daily_columns` is
+the kernel: it takes the sessions of one athlete or of a whole cohort (athletes x days) and
+returns every daily column as arrays, with the load metrics from the blocked
+:func:`stridewise.science.daily.daily_load_metrics` (fitness/fatigue with λ = 1 − e^(−1/τ),
+τ = 42 and 7 d, settable; form from the previous day's values; EWMA ACWR with λ = 2/(N+1),
+Williams 2017). Column names are the plain ones, ``fitness``/``fatigue``/``form``; pages may
+label them "Fitness (CTL)" and so on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike, NDArray
 
 from stridewise import clock
-from stridewise.science import acwr, bone, fitness, spike
+from stridewise.science import benefits, bone
 from stridewise.science.benefits import Intensity
+from stridewise.science.daily import daily_load_metrics
 from stridewise.science.load import daily_load, daily_longest_run_m
-from stridewise.store import Store
 from stridewise.store.export import local_time
 
+from .frames import SeriesFrames
 from .sessions import sessions_frame
 
-#: Days shown before the first session, so a new user's chronic windows start empty.
-LEAD_IN_D = 0
+FloatArray = NDArray[np.float64]
 
 DAILY_SERIES_COLUMNS = (
     "date", "sessions", "duration_min", "distance_m", "run_distance_m", "longest_run_m",
-    "load_srpe", "load_estimated", "trimp", "ctl", "atl", "tsb", "acwr_ewma", "acwr_coupled",
-    "acwr_uncoupled", "monotony", "strain", "spike_ratio", "bone_stimulus",
+    "load_srpe", "load_estimated", "trimp", "fitness", "fatigue", "form", "acwr_ewma",
+    "acwr_coupled", "acwr_uncoupled", "monotony", "strain", "spike_ratio", "bone_stimulus",
     "walking_equivalent_stimulus", "moderate_min", "vigorous_min", "who_equivalent_min",
     "met_min", "strength_session", "balance_session", "pain_max", "sleep_hours", "who5_pct",
 )
+#: The session-derived columns :func:`daily_columns` returns (the rest come from check-ins).
+DAILY_SESSION_COLUMNS = DAILY_SERIES_COLUMNS[1:-3]
+#: Columns of :func:`daily_columns` read from ``daily_load_metrics`` under the same name.
+_KERNEL_COLUMNS = (
+    "fitness", "fatigue", "form", "acwr_ewma", "acwr_coupled", "acwr_uncoupled", "monotony",
+    "strain", "spike_ratio",
+)
 
 
-def _scatter(day: np.ndarray, values: np.ndarray, n_days: int) -> np.ndarray:
-    return daily_load(day, np.nan_to_num(np.asarray(values, dtype=np.float64)), n_days)
+def _kind_masks(kind: ArrayLike | pd.Series, names: tuple[str, ...]) -> list[NDArray[np.bool_]]:
+    """One boolean mask per kind name. Categorical kinds (a cohort's) compare their small
+    code array instead of millions of strings."""
+    series = kind if isinstance(kind, pd.Series) else pd.Series(np.asarray(kind, dtype=object))
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        categories = list(series.cat.categories)
+    else:
+        codes, uniques = pd.factorize(series)
+        categories = list(uniques)
+    return [
+        codes == categories.index(name) if name in categories else np.zeros(len(codes), bool)
+        for name in names
+    ]
 
 
 def _bone_by_day(
-    sessions: pd.DataFrame,
-    day: np.ndarray,
-    n_days: int,
-    grf_bw: np.ndarray,
-    cycles_per_leg: np.ndarray,
-) -> np.ndarray:
-    """Daily osteogenic index of foot sessions with the given forces and cycles, sessions
-    under 8 h apart merged (Robling 2001). The walking comparison passes the walking forces and
-    cycles for the same sessions, so both columns merge and rest alike."""
-    foot = np.isfinite(sessions["osteogenic_index"].to_numpy(dtype=np.float64))
-    result = np.zeros(n_days)
-    if not foot.any():
-        return result
-    fs = sessions[foot]
-    fday = day[foot]
-    per_day = np.bincount(fday, minlength=n_days)
-    width = int(per_day.max())
-    slot = np.zeros(len(fs), dtype=np.int64)
-    seen: dict[int, int] = {}
-    for i, d in enumerate(fday.tolist()):
-        slot[i] = seen.get(d, 0)
-        seen[d] = slot[i] + 1
-    shape = (n_days, width)
+    positions: NDArray[np.int64],
+    per_position: NDArray[np.int64],
+    size: int,
+    start_hour: FloatArray,
+    duration_h: FloatArray,
+    loadings: tuple[tuple[FloatArray, FloatArray], ...],
+) -> list[FloatArray]:
+    """Daily osteogenic index (:func:`stridewise.science.bone.daily_bone_stimulus`: sessions
+    under 8 h apart merged, Robling 2001) at each flat athlete-day position, for each
+    ``(peak GRF in BW, loading cycles per leg)`` pair of per-session arrays in ``loadings``
+    (the real sessions, and the same minutes walked).
+
+    A day with one session scores that session's F ln(1 + N), which is what
+    ``daily_bone_stimulus`` gives for a single session; only days with several sessions go
+    through it, padded to the busiest day's count."""
+    shared = per_position[positions] > 1
+    results = []
+    for grf_bw, cycles_per_leg in loadings:
+        oi = _zero_nan(bone.osteogenic_index(grf_bw[~shared], cycles_per_leg[~shared]))
+        results.append(np.bincount(positions[~shared], weights=oi, minlength=size).astype(
+            np.float64, copy=False))
+    if not shared.any():
+        return results
+    chosen = np.flatnonzero(shared)
+    order = chosen[np.argsort(positions[chosen], kind="stable")]
+    ordered = positions[order]
+    days, first, counts = np.unique(ordered, return_index=True, return_counts=True)
+    row = np.repeat(np.arange(len(days)), counts)
+    slot = np.arange(len(order)) - np.repeat(first, counts)
+    shape = (len(loadings), len(days), int(counts.max()))
     start, grf, cycles, dur = (np.full(shape, np.nan) for _ in range(4))
-    start[fday, slot] = fs["start_hour"].to_numpy(dtype=np.float64)
-    grf[fday, slot] = grf_bw[foot]
-    cycles[fday, slot] = cycles_per_leg[foot]
-    dur[fday, slot] = fs["duration_min"].to_numpy(dtype=np.float64) / 60.0
-    return np.nan_to_num(bone.daily_bone_stimulus(start, grf, cycles, session_duration_h=dur))
+    start[:, row, slot] = start_hour[order]
+    dur[:, row, slot] = duration_h[order]
+    for i, (grf_bw, cycles_per_leg) in enumerate(loadings):
+        grf[i, row, slot] = grf_bw[order]
+        cycles[i, row, slot] = cycles_per_leg[order]
+    merged = _zero_nan(bone.daily_bone_stimulus(start, grf, cycles, session_duration_h=dur))
+    for result, values in zip(results, merged, strict=True):
+        result[days] = values
+    return results
 
 
-def _checkins_by_day(store: Store, athlete_id: int, first: date, n_days: int) -> pd.DataFrame:
-    with store.transaction() as tx:
-        athlete = tx.get_athlete(athlete_id)
-        checkins = tx.list_checkins(athlete_id)
-    assert athlete is not None
+def daily_columns(
+    sessions: pd.DataFrame,
+    day_index: ArrayLike,
+    n_days: int,
+    athlete_index: ArrayLike | None = None,
+    n_athletes: int | None = None,
+    *,
+    columns: Iterable[str] | None = None,
+    tau_fitness_d: float = 42.0,
+    tau_fatigue_d: float = 7.0,
+    block_athletes: int = 128,
+) -> dict[str, NDArray[np.generic]]:
+    """Session-derived daily columns (:data:`DAILY_SESSION_COLUMNS`, or those named in
+    ``columns``) as arrays.
+
+    ``sessions`` has the per-session columns of
+    :data:`~stridewise.series.sessions.SESSION_COLUMNS` that the wanted columns need (all:
+    ``kind``, ``duration_min``, ``distance_m``, ``load_srpe``, ``rpe_estimated``, ``trimp``,
+    ``peak_grf_bw``, ``loading_cycles_per_leg``, ``start_hour``, ``met_min``, ``intensity``);
+    ``day_index`` (and ``athlete_index``) place each session as in
+    :func:`stridewise.science.load.daily_load`. Without ``athlete_index`` every array is 1-D
+    (one athlete's days); with it, ``(athletes, days)``. Per day: sums by
+    :func:`~stridewise.science.load.daily_load`, the longest run by
+    :func:`~stridewise.science.load.daily_longest_run_m`, the load metrics by
+    :func:`~stridewise.science.daily.daily_load_metrics`, WHO moderate-equivalent minutes by
+    :func:`~stridewise.science.benefits.who_equivalent_minutes` and the bone stimulus by
+    :func:`~stridewise.science.bone.daily_bone_stimulus`.
+
+    A cohort is worked through ``block_athletes`` athletes at a time (sessions grouped by
+    athlete first if they are not), so each block's sums and metrics stay in cache; only speed
+    depends on the block size, never the results.
+    """
+    wanted = tuple(DAILY_SESSION_COLUMNS if columns is None else columns)
+    unknown = sorted(set(wanted) - set(DAILY_SESSION_COLUMNS))
+    if unknown:
+        raise ValueError(f"unknown daily columns: {', '.join(unknown)}")
+    if block_athletes < 1:
+        raise ValueError("block_athletes must be at least 1")
+    days = np.asarray(day_index, dtype=np.int64)
+    one_athlete = athlete_index is None
+    athletes = np.zeros_like(days) if one_athlete else np.asarray(athlete_index, dtype=np.int64)
+    if athletes.shape != days.shape or len(days) != len(sessions):
+        raise ValueError("day_index and athlete_index need one entry per session")
+    count = 1 if one_athlete else (
+        int(n_athletes) if n_athletes is not None else int(athletes.max(initial=-1)) + 1)
+    if days.size and (days.min() < 0 or days.max() >= n_days):
+        raise ValueError(f"day_index must lie in 0..{n_days - 1}")
+    if athletes.size and (athletes.min() < 0 or athletes.max() >= count):
+        raise ValueError(f"athlete_index must lie in 0..{count - 1}")
+    order = None if np.all(athletes[1:] >= athletes[:-1]) else np.argsort(athletes, kind="stable")
+    if order is not None:
+        days, athletes = days[order], athletes[order]
+
+    needed = {name for column in wanted for name in _NEEDS.get(column, ())}
+    inputs: dict[str, NDArray[Any]] = {}
+    kinds = [k for k in ("run", "strength", "balance") if k in needed]
+    for kind, mask in zip(kinds, _kind_masks(sessions["kind"], tuple(kinds)) if kinds else [],
+                          strict=True):
+        inputs[kind] = mask
+    for name in sorted(needed - {"run", "strength", "balance"}):
+        dtype = bool if name == "rpe_estimated" else (
+            np.int64 if name == "intensity" else np.float64)
+        inputs[name] = sessions[name].to_numpy(dtype)
+    if order is not None:
+        inputs = {name: values[order] for name, values in inputs.items()}
+
+    out: dict[str, NDArray[np.generic]] = {
+        name: np.empty((count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
+    }
+    bounds = np.searchsorted(athletes, np.arange(0, count + block_athletes, block_athletes))
+    for block, first in enumerate(range(0, count, block_athletes)):
+        rows = slice(first, min(first + block_athletes, count))
+        s = slice(int(bounds[block]), int(bounds[block + 1]))
+        _block_columns(
+            out, rows, rows.stop - rows.start, n_days, days[s], athletes[s] - first,
+            {name: values[s] for name, values in inputs.items()}, tau_fitness_d, tau_fatigue_d,
+        )
+    return {name: out[name][0] if one_athlete else out[name] for name in wanted}
+
+
+_DTYPES: dict[str, type] = {
+    "sessions": np.int64, "load_estimated": bool, "strength_session": bool,
+    "balance_session": bool,
+}
+_LOAD_INPUTS = ("load_srpe", "run", "distance_m")
+_BONE_INPUTS = ("peak_grf_bw", "loading_cycles_per_leg", "start_hour", "duration_min")
+#: The per-session inputs of each daily column.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "duration_min": ("duration_min",),
+    "distance_m": ("distance_m",),
+    "run_distance_m": ("run", "distance_m"),
+    "longest_run_m": ("run", "distance_m"),
+    "load_srpe": ("load_srpe",),
+    "load_estimated": ("rpe_estimated",),
+    "trimp": ("trimp",),
+    **{name: _LOAD_INPUTS for name in _KERNEL_COLUMNS},
+    "bone_stimulus": _BONE_INPUTS,
+    "walking_equivalent_stimulus": _BONE_INPUTS,
+    "moderate_min": ("intensity", "duration_min"),
+    "vigorous_min": ("intensity", "duration_min"),
+    "who_equivalent_min": ("intensity", "duration_min"),
+    "met_min": ("met_min",),
+    "strength_session": ("strength",),
+    "balance_session": ("balance",),
+}
+
+
+def _block_columns(
+    out: dict[str, NDArray[np.generic]],
+    rows: slice,
+    n_block: int,
+    n_days: int,
+    days: NDArray[np.int64],
+    athletes: NDArray[np.int64],
+    inputs: dict[str, NDArray[Any]],
+    tau_fitness_d: float,
+    tau_fatigue_d: float,
+) -> None:
+    """The wanted columns (the keys of ``out``) of one block of athletes (``athletes`` counted
+    from the block's first), written into rows ``rows`` of ``out``."""
+    size = n_block * n_days
+    shape = (n_block, n_days)
+    positions = athletes * n_days + days
+    wanted = out.keys()
+    block: dict[str, NDArray[np.generic]] = {}
+
+    def per_day(values: NDArray[Any]) -> FloatArray:
+        sums = np.bincount(positions, weights=values, minlength=size)
+        return sums.astype(np.float64, copy=False).reshape(shape)
+
+    def any_on_day(mask: NDArray[np.generic]) -> NDArray[np.bool_]:
+        flags = np.zeros(size, dtype=bool)
+        flags[positions[np.asarray(mask, dtype=bool)]] = True
+        return flags.reshape(shape)
+
+    per_position = (np.bincount(positions, minlength=size)
+                    if "sessions" in wanted or "peak_grf_bw" in inputs else positions[:0])
+    if "sessions" in wanted:
+        block["sessions"] = per_position.reshape(shape)
+    minutes = _zero_nan(inputs["duration_min"]) if "duration_min" in inputs else None
+    distance = _zero_nan(inputs["distance_m"]) if "distance_m" in inputs else None
+    if minutes is not None and "duration_min" in wanted:
+        block["duration_min"] = per_day(minutes)
+    if distance is not None and "distance_m" in wanted:
+        block["distance_m"] = per_day(distance)
+    if "run" in inputs and distance is not None:
+        run_distance = np.where(inputs["run"], distance, 0.0)
+        longest = daily_longest_run_m(days, run_distance, n_days, athletes, n_block)
+        run_per_day = per_day(run_distance)
+        block["run_distance_m"], block["longest_run_m"] = run_per_day, longest
+    if "load_srpe" in inputs:
+        load = daily_load(days, inputs["load_srpe"], n_days, athletes, n_block)
+        block["load_srpe"] = load
+        kernel = [name for name in _KERNEL_COLUMNS if name in wanted]
+        if kernel:
+            # Written straight into the result rows: no copy of the metrics.
+            daily_load_metrics(load, longest, run_per_day, tau_fitness_d, tau_fatigue_d,
+                               block_athletes=n_block,
+                               out={name: np.asarray(out[name][rows]) for name in kernel})
+    if "rpe_estimated" in inputs:
+        block["load_estimated"] = any_on_day(inputs["rpe_estimated"])
+    if "trimp" in inputs:
+        block["trimp"] = per_day(_zero_nan(inputs["trimp"]))
+    if "peak_grf_bw" in inputs and minutes is not None:
+        grf, cycles = inputs["peak_grf_bw"], inputs["loading_cycles_per_leg"]
+        # Only sessions that score on foot count on the walking side, as on the real side.
+        foot = np.isfinite(grf) & np.isfinite(cycles)
+        walking = bone.walking_equivalent_loading(np.where(foot, minutes, np.nan))
+        block["bone_stimulus"], block["walking_equivalent_stimulus"] = _bone_by_day(
+            positions, per_position, size, inputs["start_hour"], minutes / 60.0,
+            ((grf, cycles), walking))
+    if "intensity" in inputs and minutes is not None:
+        level = inputs["intensity"]
+        moderate = per_day(np.where(level == Intensity.MODERATE, minutes, 0.0))
+        vigorous = per_day(np.where(level == Intensity.VIGOROUS, minutes, 0.0))
+        block["moderate_min"], block["vigorous_min"] = moderate, vigorous
+        block["who_equivalent_min"] = benefits.who_equivalent_minutes(moderate, vigorous)
+    if "met_min" in inputs:
+        block["met_min"] = per_day(_zero_nan(inputs["met_min"]))
+    if "strength" in inputs:
+        block["strength_session"] = any_on_day(inputs["strength"])
+    if "balance" in inputs:
+        block["balance_session"] = any_on_day(inputs["balance"])
+    for name in wanted:
+        if name in block:
+            out[name][rows] = block[name].reshape(shape)
+
+
+def _zero_nan(values: FloatArray) -> FloatArray:
+    """NaN (not recorded) as 0, without copying when there is none."""
+    missing = np.isnan(values)
+    return np.where(missing, 0.0, values) if missing.any() else values
+
+def _checkins_by_day(frames: SeriesFrames, first: date, n_days: int) -> pd.DataFrame:
+    zone = frames.profile.time_zone
     rows = []
-    for c in checkins:
-        d = local_time(c.at_utc, None, athlete.time_zone).date()
-        offset = (d - first).days
+    for c in frames.checkins.to_dict("records"):
+        offset = (local_time(c["at_utc"], None, zone).date() - first).days
         if 0 <= offset < n_days:
-            who5 = sum(c.who5) * 4.0 if c.who5 else np.nan
-            rows.append((offset, c.pain_score, c.sleep_hours, who5))
+            # WHO-5: the raw score (0-25) x 4 is the percentage score (Topp et al. 2015).
+            raw = float("nan") if c["who5_raw"] is None else float(c["who5_raw"])
+            rows.append((offset, c["pain_score"], c["sleep_hours"], raw * 4.0))
     frame = pd.DataFrame(rows, columns=["day", "pain", "sleep", "who5"], dtype=float)
     grouped = frame.groupby("day")
     out = pd.DataFrame(index=range(n_days))
@@ -92,96 +319,34 @@ def _checkins_by_day(store: Store, athlete_id: int, first: date, n_days: int) ->
 
 
 def daily_series(
-    store: Store,
-    athlete_id: int,
+    frames: SeriesFrames,
     *,
     through: date | None = None,
     start: date | None = None,
     tau_fitness_d: float = 42.0,
     tau_fatigue_d: float = 7.0,
 ) -> pd.DataFrame:
-    """Every day from the first session (or ``start``) to ``through`` (default today)."""
+    """Every day from the first session (or ``start``) to ``through`` (default: the
+    athlete's today); 28 days up to ``through`` without any session."""
     if through is None:
-        with store.transaction() as tx:
-            athlete = tx.get_athlete(athlete_id)
-        through = clock.today(athlete.time_zone if athlete is not None else None)
-    sessions = sessions_frame(store, athlete_id, today=through)
+        through = clock.today(frames.profile.time_zone)
+    sessions = sessions_frame(frames, today=through)
     first = start or (min(sessions["date"]) if len(sessions) else through - timedelta(days=27))
     first = min(first, through)
     n_days = (through - first).days + 1
-    dates = [first + timedelta(days=i) for i in range(n_days)]
     if len(sessions):
         offsets = np.array([(d - first).days for d in sessions["date"]], dtype=np.int64)
         keep = (offsets >= 0) & (offsets < n_days)
         sessions, offsets = sessions[keep].reset_index(drop=True), offsets[keep]
     else:
         offsets = np.zeros(0, dtype=np.int64)
-
-    kind = sessions["kind"].to_numpy(dtype=object)
-    minutes = sessions["duration_min"].to_numpy(dtype=np.float64)
-    distance = sessions["distance_m"].to_numpy(dtype=np.float64)
-    run_distance = np.where(kind == "run", np.nan_to_num(distance), 0.0)
-    level = sessions["intensity"].to_numpy()
-    load = _scatter(offsets, sessions["load_srpe"].to_numpy(dtype=np.float64), n_days)
-    ffm = fitness.fitness_fatigue_form(load, tau_fitness_d, tau_fatigue_d)
-    longest = daily_longest_run_m(offsets, run_distance, n_days)
-    moderate = _scatter(offsets, np.where(level == Intensity.MODERATE, minutes, 0.0), n_days)
-    walk_grf, walk_cycles = bone.walking_equivalent_loading(minutes)
-    vigorous = _scatter(offsets, np.where(level == Intensity.VIGOROUS, minutes, 0.0), n_days)
-
-    out = pd.DataFrame({
-        "date": dates,
-        "sessions": np.bincount(offsets, minlength=n_days),
-        "duration_min": _scatter(offsets, minutes, n_days),
-        "distance_m": _scatter(offsets, distance, n_days),
-        "run_distance_m": _scatter(offsets, run_distance, n_days),
-        "longest_run_m": longest,
-        "load_srpe": load,
-        "load_estimated": _scatter(offsets, sessions["rpe_estimated"].to_numpy(float), n_days) > 0,
-        "trimp": _scatter(offsets, sessions["trimp"].to_numpy(dtype=np.float64), n_days),
-        "ctl": ffm.fitness,
-        "atl": ffm.fatigue,
-        "tsb": ffm.form,
-        "acwr_ewma": acwr.acwr_ewma(load),
-        "acwr_coupled": acwr.acwr_coupled(load),
-        "acwr_uncoupled": acwr.acwr_uncoupled(load),
-        "monotony": fitness.monotony(load),
-        "strain": fitness.strain(load),
-        "spike_ratio": spike.single_run_spike_ratio(longest),
-        "bone_stimulus": _bone_by_day(
-            sessions, offsets, n_days, sessions["peak_grf_bw"].to_numpy(dtype=np.float64),
-            sessions["loading_cycles_per_leg"].to_numpy(dtype=np.float64),
-        ),
-        "walking_equivalent_stimulus": _bone_by_day(
-            sessions, offsets, n_days, walk_grf, walk_cycles
-        ),
-        "moderate_min": moderate,
-        "vigorous_min": vigorous,
-        "who_equivalent_min": moderate + 2.0 * vigorous,
-        "met_min": _scatter(offsets, sessions["met_min"].to_numpy(dtype=np.float64), n_days),
-        "strength_session": _scatter(offsets, (kind == "strength").astype(float), n_days) > 0,
-        "balance_session": _scatter(offsets, (kind == "balance").astype(float), n_days) > 0,
-    })
-    checkins = _checkins_by_day(store, athlete_id, first, n_days)
+    columns = daily_columns(sessions, offsets, n_days, tau_fitness_d=tau_fitness_d,
+                            tau_fatigue_d=tau_fatigue_d)
+    out = pd.DataFrame({"date": [first + timedelta(days=i) for i in range(n_days)], **columns})
+    checkins = _checkins_by_day(frames, first, n_days)
     for column in ("pain_max", "sleep_hours", "who5_pct"):
         out[column] = checkins[column].to_numpy(dtype=np.float64)
     return out[list(DAILY_SERIES_COLUMNS)]
-
-
-def daily_series_all(store: Store, athlete_id: int | None = None) -> pd.DataFrame:
-    """The daily series of every athlete (or one), with ``athlete_id`` and ``athlete`` columns,
-    for export. Each athlete's rows run from their first session to today."""
-    with store.transaction() as tx:
-        athletes = [a for a in tx.list_athletes() if athlete_id is None or a.id == athlete_id]
-    frames = []
-    for athlete in athletes:
-        frame = daily_series(store, athlete.id)
-        frame.insert(0, "athlete", athlete.name)
-        frame.insert(0, "athlete_id", athlete.id)
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame(columns=["athlete_id", "athlete", *DAILY_SERIES_COLUMNS])
-    return pd.concat(frames, ignore_index=True)
 
 
 def weekly_summary(daily: pd.DataFrame) -> pd.DataFrame:

@@ -13,14 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from stridewise.present.charts import COLOURS, Chart, base_layout, line_trace
 from stridewise.present.format import MI_M, format_pace
-from stridewise.science.bone import (
-    Gait,
-    loading_cycles_per_leg,
-    osteogenic_index,
-    peak_vgrf_bw,
-    walking_equivalent,
-)
-from stridewise.series.sessions import DEFAULT_CADENCE_SPM
+from stridewise.science.bone import FOOT_KINDS, session_bone_loading
 from stridewise.store import models as m
 from stridewise.web.deps import athlete_id_of, store_of, units_of
 from stridewise.web.render import page
@@ -29,7 +22,6 @@ router = APIRouter()
 
 PAGE_SIZE = 50
 MAX_PLOT_POINTS = 1500  # plenty for a screen; keeps a 6-hour 1 Hz recording light
-FOOT_GAITS = {"run": Gait.RUN, "walk": Gait.WALK, "hike": Gait.WALK}
 
 
 @dataclass(frozen=True)
@@ -47,26 +39,23 @@ class BoneStimulus:
 
 
 def bone_stimulus(activity: m.Activity) -> BoneStimulus | None:
-    """Osteogenic index of a foot session (run, walk, hike) from its speed and steps, with the
-    same conventions as :mod:`stridewise.series.sessions` (typical cadence when none)."""
-    gait = FOOT_GAITS.get(activity.sport)
-    if gait is None or not activity.moving_s:
+    """Osteogenic index of a foot session (run, walk, hike) from its speed and steps, by
+    :func:`stridewise.science.bone.session_bone_loading`, the function the daily series uses
+    (typical cadence when none). Nothing is shown without a speed."""
+    if activity.sport not in FOOT_KINDS or not activity.moving_s:
         return None
-    minutes = activity.moving_s / 60.0
     speed = activity.avg_speed_mps or (
         activity.distance_m / activity.moving_s if activity.distance_m else None)
     if not speed:
         return None
-    estimated = activity.steps is None and activity.avg_cadence_spm is None
-    if activity.steps is not None:
-        cycles = float(loading_cycles_per_leg(steps=activity.steps))
-        cadence = activity.steps / minutes
-    else:
-        cadence = activity.avg_cadence_spm or DEFAULT_CADENCE_SPM[activity.sport]
-        cycles = float(loading_cycles_per_leg(cadence_spm=cadence, duration_min=minutes))
-    session = float(osteogenic_index(peak_vgrf_bw(speed, gait), cycles))
-    walking = float(walking_equivalent([minutes], [speed], [cadence]).walk_oi)
-    return BoneStimulus(session, walking, estimated)
+    loading = session_bone_loading(
+        [activity.sport], [activity.moving_s / 60.0], [speed],
+        [math.nan if activity.steps is None else activity.steps],
+        [activity.avg_cadence_spm or math.nan],
+    )
+    return BoneStimulus(float(loading.osteogenic_index[0]),
+                        float(loading.walking_equivalent_oi[0]),
+                        bool(loading.cadence_estimated[0]))
 
 
 def _thin(n: int) -> slice:
