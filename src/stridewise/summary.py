@@ -255,12 +255,51 @@ def compute_summary(
     )
 
 
+#: Ascent: altitude is first averaged over a centred window of this many seconds ...
+ASCENT_SMOOTHING_S = 10.0
+#: ... then climbs count with a dead band (hysteresis) of at least this many metres ...
+ASCENT_MIN_BAND_M = 1.0
+#: ... widened to this many times the altitude's measured noise (robust SD of the residual
+#: about a 60 s moving average), so noisy GPS altitude gets a wide band, a barometer a narrow one.
+ASCENT_NOISE_FACTOR = 3.0
+ASCENT_NOISE_WINDOW_S = 60.0
+
+
+def _moving_average(time_s: FloatArray, values: FloatArray, window_s: float) -> FloatArray:
+    """Centred moving average over +-window_s/2 in time (any sampling), via cumulative sums."""
+    sums = np.concatenate([[0.0], np.cumsum(values)])
+    lo = np.searchsorted(time_s, time_s - window_s / 2.0, side="left")
+    hi = np.searchsorted(time_s, time_s + window_s / 2.0, side="right")
+    out: FloatArray = (sums[hi] - sums[lo]) / (hi - lo)
+    return out
+
+
+def altitude_noise_m(time_s: FloatArray, altitude_m: FloatArray) -> float:
+    """Robust SD (1.4826 x median absolute deviation) of altitude about its 60 s moving
+    average: ~0.2-1 m for a barometer, 2-5 m for GPS altitude."""
+    residual = altitude_m - _moving_average(time_s, altitude_m, ASCENT_NOISE_WINDOW_S)
+    return float(1.4826 * np.median(np.abs(residual - np.median(residual))))
+
+
 def ascent_m(time_s: FloatArray, altitude_m: FloatArray) -> float | None:
-    """Total climb, metres: PLACEHOLDER (3 m dead band)."""
-    ok = np.isfinite(altitude_m)
+    """Total climb, metres, from recorded altitude; None with fewer than two altitudes.
+
+    Method: (1) a centred ``ASCENT_SMOOTHING_S`` moving average removes sample-to-sample
+    jitter; (2) climbs are counted with hysteresis: the reference altitude moves only on a
+    change of at least ``band = max(ASCENT_MIN_BAND_M, ASCENT_NOISE_FACTOR x noise)``, noise
+    measured by :func:`altitude_noise_m`. Files rarely say which sensor the altitude came from
+    (FIT has no standard field for it, GPX and TCX none), but the noise does: a barometer's
+    0.2 m steps give a ~1 m band, whole-metre GPS altitude a 6-15 m band, so GPS noise no
+    longer adds up to phantom climbing (a generated 5 s whole-metre GPS track: within 10 % of
+    its true climb, where a fixed 3 m band gave +50 %). Measured against FIT sessions' own
+    totals: docs/design.md. Evidence grade C (an engineering method checked against devices'
+    totals, not a validated algorithm; devices use their own undisclosed filters)."""
+    ok = np.isfinite(altitude_m) & np.isfinite(time_s)
     if ok.sum() < 2:
         return None
-    return float(_hysteresis_ascent(altitude_m[ok], threshold_m=3.0))
+    t, alt = time_s[ok], altitude_m[ok]
+    band = max(ASCENT_MIN_BAND_M, ASCENT_NOISE_FACTOR * altitude_noise_m(t, alt))
+    return _hysteresis_ascent(_moving_average(t, alt, ASCENT_SMOOTHING_S), threshold_m=band)
 
 
 def _hysteresis_ascent(alt: FloatArray, threshold_m: float) -> float:
