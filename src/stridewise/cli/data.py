@@ -97,10 +97,13 @@ def import_with_progress(
 def print_import_report(report: ImportReport, *, verbose: bool = False) -> None:
     """The summary table, and every failed file (every file when verbose) with its reason."""
     summary = Table(title="Import summary")
-    for column in ("imported", "duplicate", "failed"):
+    replaced = ", ".join(f"#{i}" for i in report.replaced_ids) or "-"
+    for column in ("imported", "replaced", "duplicate", "failed"):
         summary.add_column(column, justify="right")
-    summary.add_row(*(str(len(report.with_status(s))) for s in ("imported", "duplicate", "failed")))
+    summary.add_row(str(len(report.stored)), replaced, str(len(report.duplicates)),
+                    str(len(report.failed)))
     out.print(summary)
+    out.print(report.summary_line())
     shown = report.files if verbose else report.failed
     if shown:
         files = Table(title="Files" if verbose else "Files that could not be imported")
