@@ -54,7 +54,9 @@ _EXTENSION_FIELDS = {
 #: 61903437) and used by pR0Ps/stravaweblib (webclient.py ``_gpx_type_from_strava``: Run 9,
 #: Bike 1, Swim 16, Hike 4, Walk 10); ``9`` = run is confirmed by a Strava export quoted in
 #: cpfair/tapiriik issue #574. Codes not listed here are not guessed.
-STRAVA_GPX_TYPES: dict[str, str] = {"1": "ride", "4": "hike", "9": "run", "10": "walk", "16": "swim"}
+STRAVA_GPX_TYPES: dict[str, str] = {
+    "1": "ride", "4": "hike", "9": "run", "10": "walk", "16": "swim",
+}
 
 _COLUMNS = ("time_s", "lat_deg", "lon_deg", "altitude_m", "speed_mps", "hr", "cad", "power")
 
