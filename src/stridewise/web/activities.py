@@ -20,6 +20,7 @@ from stridewise.science.bone import (
 )
 from stridewise.series.sessions import DEFAULT_CADENCE_SPM
 from stridewise.store import models as m
+from stridewise.summary import interval_weights_s, weighted_mean
 from stridewise.web.charts import COLOURS, Chart, base_layout, line_trace
 from stridewise.web.deps import athlete_id_of, store_of, units_of
 from stridewise.web.render import MI_M, format_pace, page
@@ -103,8 +104,11 @@ def activity_charts(records: dict[str, np.ndarray], units: str) -> list[Chart]:
                                                  COLOURS["primary"])], "layout": layout}))
     heart = records.get("heart_rate_bpm")
     if heart is not None and np.isfinite(heart).any():
+        # Time-weighted, as every average (stridewise.summary): irregular sampling must not
+        # bias it towards the stretches the device recorded most often.
+        average = weighted_mean(heart, interval_weights_s(records["time_s"])[0])
         charts.append(Chart("heart-rate", "Heart rate",
-                            f"Average {np.nanmean(heart):.0f} beats per minute, highest "
+                            f"Average {average:.0f} beats per minute, highest "
                             f"{np.nanmax(heart):.0f}.",
                             {"data": [line_trace(x, _clean(heart[step]), "Heart rate",
                                                  COLOURS["accent"])],
