@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from stridewise.cli import app
 from stridewise.importer import import_paths
 from stridewise.store import Store
+from stridewise.web.imports import report_rows
 
 RUN_ID = "run_fr945_14k_6782987395"
 
@@ -29,6 +30,10 @@ def test_gpx_then_tcx_of_one_run_reports_one_import_and_the_replacement(
     assert len(report.stored) == len(kept)
     assert report.files[1].replaced_ids == [1]
     assert any("#1 was replaced by" in w for w in report.files[0].warnings)
+    # The web page's rows say the same: one file imported (replacing #1), one replaced.
+    rows = report_rows(report)
+    assert [r.status for r in rows] == ["replaced", "imported"]
+    assert rows[1].detail.startswith("1 session added, replacing #1")
 
 
 @pytest.mark.samples
