@@ -15,11 +15,16 @@ import pytest
 from fidelity_tracks import gps_altitude, phone_track
 
 from stridewise.activity import build_activity
-from stridewise.fit.encode import encode_activity
+from stridewise.fit.encode import FitEncoder, encode_activity
+from stridewise.fit.profile import EVENT, EVENT_TYPE, FILE_TYPE
 from stridewise.ingest import fit, gpx
-from stridewise.summary import ascent_m, compute_summary
-
-pytestmark = pytest.mark.samples
+from stridewise.summary import (
+    ascent_m,
+    compute_summary,
+    interval_weights_s,
+    stopped_s,
+    weighted_mean,
+)
 
 #: Run, walk and ride samples with a session message.
 SESSION_FILES = (
@@ -74,6 +79,7 @@ def _pairs(samples_dir: Path, name: str) -> list[tuple[Any, dict[str, Any]]]:
     return list(zip(acts, sessions, strict=True))
 
 
+@pytest.mark.samples
 @pytest.mark.parametrize("name", SESSION_FILES)
 def test_averages_match_the_session(samples_dir: Path, name: str) -> None:
     checked = 0
@@ -112,6 +118,7 @@ PAUSED = ("run_fr920xt_2h24_mornindew", "ride_wahoo_elemnt_6h30",
           "edge_coros_misaligned_fields", "edge_compressed_speed_distance")
 
 
+@pytest.mark.samples
 @pytest.mark.parametrize("name", PAUSED)
 def test_moving_time_follows_the_timer(samples_dir: Path, name: str) -> None:
     [(act, session)] = _pairs(samples_dir, name)
@@ -134,6 +141,7 @@ BAROMETRIC = (
 #: leg 2 -16 % and ride leg 3 -21 %; the device's own total is what the activity keeps.
 
 
+@pytest.mark.samples
 @pytest.mark.parametrize(("name", "leg"), BAROMETRIC)
 def test_record_ascent_matches_barometric_sessions(samples_dir: Path, name: str, leg: int) -> None:
     act, session = _pairs(samples_dir, name)[leg]
@@ -235,3 +243,54 @@ def test_standing_still_is_still_not_moving() -> None:
                "distance_m": np.concatenate([[0.0], np.cumsum(speed[1:])])}
     s = build_activity(records, sport="walk", source_format="tcx").summary
     assert s.moving_s == pytest.approx(n - 1 - 300, abs=1)
+
+
+def test_weighted_mean_by_interval() -> None:
+    # 100 bpm held for 10 s, then 200 bpm for 10 one-second intervals: 150, not the 190.9 a
+    # per-record mean of the 11 starting values gives.
+    t = np.concatenate([[0.0], 10.0 + np.arange(11.0)])
+    hr = np.array([100.0] + [200.0] * 11)
+    weights, _ = interval_weights_s(t)
+    assert weighted_mean(hr, weights) == pytest.approx(150.0)
+
+
+def test_stopped_seconds_per_interval() -> None:
+    t = np.array([0.0, 10.0, 20.0, 30.0, 40.0])
+    # stopped 5-25 s (straddles three intervals) and 38-100 s (past the last record)
+    np.testing.assert_allclose(stopped_s(t, [(5.0, 25.0), (38.0, 100.0)]), [5, 10, 5, 2])
+    np.testing.assert_allclose(stopped_s(t, None), [0, 0, 0, 0])
+
+
+def test_fit_pause_events_give_moving_time_and_averages() -> None:
+    """A FIT whose timer stops for 5 minutes (the runner pressed stop at a café): moving
+    time is the timer's 20 minutes, and the heart rate of the interval across the pause (a
+    stale 180 bpm) does not enter the average."""
+    start = 1.7e9
+    t = np.concatenate([start + np.arange(601.0), start + 900 + np.arange(600.0)])
+    hr = np.where(t < start + 600, 140.0, 150.0)
+    hr[600] = 180.0  # the last record before the stop
+    enc = FitEncoder()
+    enc.message("file_id", type=FILE_TYPE["activity"], manufacturer=255, product=0,
+                serial_number=1, time_created=start)
+    enc.message("event", timestamp=start, event=EVENT["timer"], event_type=EVENT_TYPE["start"])
+    enc.rows("record", {"timestamp": t[:601], "heart_rate": hr[:601],
+                        "distance": 3.0 * np.arange(601.0), "speed": np.full(601, 3.0)})
+    enc.message("event", timestamp=start + 600, event=EVENT["timer"],
+                event_type=EVENT_TYPE["stop_all"])
+    enc.message("event", timestamp=start + 900, event=EVENT["timer"],
+                event_type=EVENT_TYPE["start"])
+    enc.rows("record", {"timestamp": t[601:], "heart_rate": hr[601:],
+                        "distance": 1800.0 + 3.0 * np.arange(600.0), "speed": np.full(600, 3.0)})
+    end = float(t[-1])
+    enc.message("event", timestamp=end, event=EVENT["timer"], event_type=EVENT_TYPE["stop_all"])
+    enc.message("session", timestamp=end, message_index=0, start_time=start, sport=1,
+                total_elapsed_time=end - start, total_timer_time=end - start - 300)
+    enc.message("activity", timestamp=end, total_timer_time=end - start - 300, num_sessions=1,
+                type=0, event=EVENT["activity"], event_type=EVENT_TYPE["stop"],
+                local_timestamp=end)
+    [act] = fit.read(enc.finish(), source_name="paused.fit")
+    assert act.timer_stops == [(start + 600, start + 900)]
+    assert act.summary.elapsed_s == 1499
+    assert act.summary.moving_s == 1199
+    # 600 s at 140 (the 180 at t=600 starts the stopped interval), 599 s at 150
+    assert act.summary.avg_heart_rate_bpm == pytest.approx((600 * 140 + 599 * 150) / 1199)
