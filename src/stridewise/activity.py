@@ -51,6 +51,7 @@ from stridewise.summary import (
     FOOT_SPORTS,
     FloatArray,
     Summary,
+    TimerStops,
     compute_summary,
 )
 
@@ -92,6 +93,10 @@ class Activity:
     name: str | None = None
     rpe: float | None = None
     warnings: list[str] = field(default_factory=list)
+    #: Spans (start, end, Unix s) the device's timer was stopped; None without timer events.
+    timer_stops: list[tuple[float, float]] | None = None
+    #: The device's own total ascent (FIT session), preferred to the records' altitude.
+    device_ascent_m: float | None = None
 
     @property
     def n_records(self) -> int:
@@ -153,18 +158,25 @@ def build_activity(
     warnings: list[str] | None = None,
     now: datetime | None = None,
     cadence_per_min: object | None = None,
+    timer_stops: TimerStops | None = None,
+    device_ascent_m: float | None = None,
 ) -> Activity:
     """Validate columns, sanitise values, and compute the summary: every reader ends here.
 
     ``cadence_per_min`` is cadence as the file counts it (one foot's strides for foot sports,
     crank revolutions for cycling); it becomes ``cadence_spm`` (doubled) for foot sports and
     ``cadence_rpm`` for cycling and unknown sports, and is dropped for others (a swim's
-    stroke rate is not a cadence we use)."""
+    stroke rate is not a cadence we use).
+
+    ``timer_stops`` (FIT timer events) and ``device_ascent_m`` (the FIT session's total
+    ascent) feed :func:`~stridewise.summary.compute_summary`: moving time and averages follow
+    the device's timer, and its barometric ascent wins over the records'."""
     sport = sport if sport in SPORTS else normalise_sport(sport)
     records = {**records, **_cadence_columns(cadence_per_min, sport, records)}
     cols = _as_float_columns(records)
     cols, found = sanitise(cols, sport, now=now)
-    summary = compute_summary(cols, sport)
+    stops = [(float(a), float(b)) for a, b in timer_stops] if timer_stops is not None else None
+    summary = compute_summary(cols, sport, timer_stops=stops, device_ascent_m=device_ascent_m)
     start = datetime.fromtimestamp(float(cols["time_s"][0]), UTC)
     if rpe is not None and not (0 <= rpe <= 10 and math.isfinite(rpe)):
         raise ValueError(f"RPE must be between 0 and 10 (CR-10 scale), got {rpe}")
@@ -181,6 +193,8 @@ def build_activity(
         name=name,
         rpe=rpe,
         warnings=[*(warnings or []), *found],
+        timer_stops=stops,
+        device_ascent_m=device_ascent_m,
     )
 
 
@@ -210,6 +224,7 @@ def with_sport(activity: Activity, sport: str) -> Activity:
         sub_sport=activity.sub_sport, utc_offset_s=activity.utc_offset_s,
         device=activity.device, name=activity.name, rpe=activity.rpe,
         warnings=activity.warnings, cadence_per_min=per_min,
+        timer_stops=activity.timer_stops, device_ascent_m=activity.device_ascent_m,
     )
 
 

@@ -34,6 +34,8 @@ class FileResult:
     warnings: list[str] = field(default_factory=list)
     activity_ids: list[int] = field(default_factory=list)
     manual_session_ids: list[int] = field(default_factory=list)
+    #: Stored activities this file's richer recording replaced (superseded), by id.
+    replaced_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -58,6 +60,31 @@ class ImportReport:
     @property
     def failed(self) -> list[FileResult]:
         return self.with_status("failed")
+
+    @property
+    def replaced_ids(self) -> list[int]:
+        """Activities this batch replaced with a richer recording, in order."""
+        return [i for f in self.files for i in f.replaced_ids]
+
+    @property
+    def stored(self) -> list[FileResult]:
+        """Imported files that still hold something this batch stored: a file whose only
+        activity a later file of the same batch replaced is not counted twice."""
+        gone = set(self.replaced_ids)
+        return [
+            f for f in self.imported
+            if f.manual_session_ids or any(i not in gone for i in f.activity_ids)
+        ]
+
+    def summary_line(self) -> str:
+        """"imported 1, replaced #1, duplicate 0, failed 0": the counts match what is stored
+        (a GPX and a TCX of one run in one import store one activity)."""
+        replaced = ", ".join(f"#{i}" for i in self.replaced_ids)
+        parts = [f"imported {len(self.stored)}"]
+        if replaced:
+            parts.append(f"replaced {replaced}")
+        parts += [f"duplicate {len(self.duplicates)}", f"failed {len(self.failed)}"]
+        return ", ".join(parts)
 
 
 class Progress(Protocol):

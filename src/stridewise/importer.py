@@ -8,7 +8,9 @@ For each source, in order:
    batch is large enough to repay the workers' start-up (see :func:`choose_workers`);
 3. compare every activity with those already stored (:func:`is_same_activity`): the same
    activity recorded in two formats is kept once, from the richer format (FIT over TCX over
-   GPX); the other file is logged as a duplicate;
+   GPX); the other file is logged as a duplicate, or, when the new file is the richer one,
+   the stored activity is replaced and the report says so ("imported 1, replaced #1",
+   :meth:`ImportReport.summary_line`);
 4. store the raw file (content-addressed), the activity rows, their streams and one import-log
    row in ONE transaction: a crash or Ctrl-C loses nothing already imported and never leaves
    half a file.
@@ -170,6 +172,7 @@ def import_sources(
                 _log_failure(store, athlete_id, result, job.source.size_bytes)
         else:
             result = _store_safely(store, athlete_id, job, done, decode_with, pool)
+            _note_replaced(report, result)
         report.files.append(result)
         if progress is not None:
             progress(result, len(report.files), total)
@@ -199,6 +202,21 @@ def import_sources(
         if pool is not None:
             pool.shutdown(wait=not report.interrupted)
     return report
+
+
+def _note_replaced(report: ImportReport, result: FileResult) -> None:
+    """Tell an earlier file of this batch that its activity was replaced by ``result``'s
+    richer recording, so the report does not count one activity twice."""
+    if not result.replaced_ids:
+        return
+    replaced = set(result.replaced_ids)
+    for earlier in report.files:
+        hit = sorted(replaced.intersection(earlier.activity_ids))
+        if hit:
+            earlier.warnings.append(
+                "its activity " + ", ".join(f"#{i}" for i in hit) + " was replaced by "
+                f"{result.source_name}, a richer recording of the same activity"
+            )
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -308,7 +326,7 @@ def _store_items(
     duplicates_of: list[str] = []
     for item in (a for a in items if isinstance(a, Activity)):
         result.warnings.extend(item.warnings)
-        kept_instead = resolve_duplicate(tx, athlete_id, item, name)
+        kept_instead = resolve_duplicate(tx, athlete_id, item, name, result.replaced_ids)
         if kept_instead is not None:
             duplicates_of.append(kept_instead)
             continue

@@ -61,7 +61,7 @@ def test_env_var_selects_the_database(
     monkeypatch.setenv("STRIDEWISE_DB", db)
     assert runner.invoke(app, ["import", str(folder / "a.gpx")]).exit_code == 0
     listed = runner.invoke(app, ["activities", "list"])
-    assert listed.exit_code == 0 and "1 activities" in listed.output
+    assert listed.exit_code == 0 and "1 activity" in listed.output
     shown = runner.invoke(app, ["activities", "show", "1"])
     assert shown.exit_code == 0 and "Test run" in shown.output and "(gpx)" in shown.output
     assert runner.invoke(app, ["activities", "show", "99"]).exit_code == 1

@@ -67,12 +67,13 @@ def test_tcx_distance_within_1pct_of_fit(fit_records: dict[str, np.ndarray],
     assert abs(tcx_activity.summary.distance_m - fit_distance_m) / fit_distance_m < 0.01
 
 
-def test_gpx_distance_within_1pct_of_fit(
+def test_gpx_distance_within_1_1pct_of_fit(
         fit_records: dict[str, np.ndarray], gpx_activity: Activity) -> None:
-    """GPX has no device distance, so its distance is the length of the GPS path, measured
-    over positions smoothed by a 3-fix moving average (stridewise.activity). The raw path of
-    the same positions is 1.06 % longer than the watch's filtered distance (14 152.8 m vs
-    14 004.9 m, GPS jitter); the smoothed path must be within 1 %, and shorter than the raw."""
+    """GPX has no device distance, so its distance is the length of the raw GPS path
+    (stridewise.summary): 1.06 % longer than the watch's filtered distance here (14 152.8 m vs
+    14 004.9 m, GPS jitter). 3-fix smoothing got this file to +0.25 % but measured worse over
+    the whole sample corpus (median error 1.05 % against 0.34 % raw on the 1 s FIT tracks,
+    and -2.7 % on a 2 s phone track), so it was dropped: docs/design.md has the table."""
     good = np.isfinite(fit_records["lat"])
     lat, lon = fit_records["lat"][good], fit_records["lon"][good]
     raw_path_m = float(haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:]).sum())
@@ -80,8 +81,7 @@ def test_gpx_distance_within_1pct_of_fit(
     gpx_distance_m = gpx_activity.summary.distance_m
     assert gpx_distance_m is not None
     device_m = float(fit_records["distance_m"][-1])
-    assert abs(gpx_distance_m - device_m) / device_m < 0.01
-    assert gpx_distance_m < raw_path_m
+    assert abs(gpx_distance_m - device_m) / device_m < 0.011
 
 
 @pytest.mark.parametrize("which", ["gpx", "tcx"])

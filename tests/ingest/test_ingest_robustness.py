@@ -146,7 +146,8 @@ def test_csv_dates_outside_2000_to_tomorrow_are_refused(day: str) -> None:
 def test_cadence_follows_the_sport_an_archive_index_gives() -> None:
     from stridewise.activity import with_sport
 
-    unknown = gpx.read(_gpx(_times(600), kind="9", cad=85), source_name="x.gpx")[0]
+    # (kind "9" was the unknown sport here until Strava's numeric codes were mapped: 9 = run)
+    unknown = gpx.read(_gpx(_times(600), kind="Unknown", cad=85), source_name="x.gpx")[0]
     assert unknown.sport == "other" and "cadence_rpm" in unknown.records
     run = with_sport(unknown, "run")
     assert "cadence_rpm" not in run.records

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
 from stridewise.cli import data_inputs as inp
+from stridewise.present.format import format_duration, plural
 
 if TYPE_CHECKING:
     from stridewise.importer import ImportReport
@@ -97,10 +99,13 @@ def import_with_progress(
 def print_import_report(report: ImportReport, *, verbose: bool = False) -> None:
     """The summary table, and every failed file (every file when verbose) with its reason."""
     summary = Table(title="Import summary")
-    for column in ("imported", "duplicate", "failed"):
+    replaced = ", ".join(f"#{i}" for i in report.replaced_ids) or "-"
+    for column in ("imported", "replaced", "duplicate", "failed"):
         summary.add_column(column, justify="right")
-    summary.add_row(*(str(len(report.with_status(s))) for s in ("imported", "duplicate", "failed")))
+    summary.add_row(str(len(report.stored)), replaced, str(len(report.duplicates)),
+                    str(len(report.failed)))
     out.print(summary)
+    out.print(report.summary_line())
     shown = report.files if verbose else report.failed
     if shown:
         files = Table(title="Files" if verbose else "Files that could not be imported")
@@ -162,18 +167,21 @@ def activities_list(
         units, zone = athlete_prefs(store, athlete_id)
         with store.transaction() as tx:
             rows = tx.list_activities(athlete_id, sport=sport, limit=limit, newest_first=True)
-    table = Table(title=f"{len(rows)} activities")
+    table = Table(title=plural(len(rows), "activity", "activities"), box=box.SIMPLE_HEAD,
+                  pad_edge=False)
     # Fits 80 columns: dates and numbers never wrap or get cut; only the name wraps.
-    for column in ("id", "start (local)", "sport", "moving", "distance", "pace", "HR"):
+    for column in ("id", "start (local)", "sport", "moving", "distance", f"min/{units}", "HR",
+                   "file"):
         table.add_column(column, no_wrap=True, overflow="ignore")
-    table.add_column("name", overflow="fold", ratio=1)
+    table.add_column("name", overflow="fold", ratio=1, min_width=8)
     for a in rows:
         table.add_row(
             str(a.id), f"{local_time(a.start_time_utc, a.utc_offset_s, zone):%Y-%m-%d %H:%M}",
-            a.sport, inp.format_duration(a.moving_s),
+            a.sport, format_duration(a.moving_s),
             inp.format_distance(a.distance_m, units),
-            inp.format_pace(a.distance_m, a.moving_s, units),
-            f"{a.avg_heart_rate_bpm:.0f}" if a.avg_heart_rate_bpm else "-", a.name or "",
+            inp.format_pace(a.distance_m, a.moving_s, units).removesuffix(f" /{units}"),
+            f"{a.avg_heart_rate_bpm:.0f}" if a.avg_heart_rate_bpm else "-", a.source_format,
+            a.name or "",
         )
     out.print(table)
 

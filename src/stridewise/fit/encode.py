@@ -128,13 +128,15 @@ def encode_activity(
     laps: Sequence[Lap] | None = None,
     utc_offset_s: int = 0,
     serial_number: int = 1,
+    session_fields: Mapping[str, float] | None = None,
 ) -> bytes:
     """An activity file from columns named as in :mod:`stridewise.activity` (``time_s``,
     ``lat_deg``, ``lon_deg``, ``distance_m``, ``speed_mps``, ``altitude_m``,
     ``heart_rate_bpm``, ``cadence_spm`` or ``cadence_rpm``, ``power_w``).
 
     Laps default to one covering the whole activity; the session and activity summaries
-    (elapsed time, distance) are derived from the records.
+    (elapsed time, distance) are derived from the records; ``session_fields`` adds the
+    device's own session values (``avg_heart_rate``, ``total_ascent``, ...) to test against.
     """
     cols = {k: np.asarray(v, dtype=np.float64) for k, v in records.items()}
     time_s = cols["time_s"]
@@ -157,7 +159,8 @@ def encode_activity(
     enc.message("event", timestamp=end, event=EVENT["timer"], event_type=EVENT_TYPE["stop_all"])
     enc.message("session", timestamp=end, message_index=0, start_time=start, sport=fit_sport,
                 sub_sport=fit_sub, total_elapsed_time=end - start, total_timer_time=end - start,
-                total_distance=total_m, first_lap_index=0, num_laps=len(lap_list))
+                total_distance=total_m, first_lap_index=0, num_laps=len(lap_list),
+                **dict(session_fields or {}))
     enc.message("activity", timestamp=end, total_timer_time=end - start, num_sessions=1,
                 type=0, event=EVENT["activity"], event_type=EVENT_TYPE["stop"],
                 local_timestamp=end + utc_offset_s)

@@ -103,7 +103,11 @@ MESSAGES: dict[int, MessageSpec] = {
             _f(5, "sport", "enum"), _f(6, "sub_sport", "enum"),
             _f(7, "total_elapsed_time", "uint32", 1000), _f(8, "total_timer_time", "uint32", 1000),
             _f(9, "total_distance", "uint32", 100),
+            _f(16, "avg_heart_rate", "uint8"), _f(17, "max_heart_rate", "uint8"),
+            _f(18, "avg_cadence", "uint8"), _f(20, "avg_power", "uint16"),
+            _f(22, "total_ascent", "uint16"),
             _f(25, "first_lap_index", "uint16"), _f(26, "num_laps", "uint16"),
+            _f(92, "avg_fractional_cadence", "uint8", 128),
         )),
         MessageSpec(19, "lap", (
             TIMESTAMP, MESSAGE_INDEX, _t(2, "start_time"),

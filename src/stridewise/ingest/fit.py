@@ -20,6 +20,11 @@ Decisions, in one place:
   sport: doubled to ``cadence_spm`` for foot sports, ``cadence_rpm`` for cycling and unknown
   sports; other sports' cadence (swim strokes) is not kept. ``enhanced_speed`` and
   ``enhanced_altitude`` win when set.
+* **The device's timer and ascent.** Timer stop/start events (auto-pause, the stop button)
+  become the activity's stopped spans, so moving time and averages follow the device's
+  timer; a session's ``total_ascent`` (the device's own count, from its barometer or its
+  corrected elevation, at its full internal sampling rate) is kept as the activity's ascent
+  (see :mod:`stridewise.summary`).
 """
 
 from __future__ import annotations
@@ -57,6 +62,11 @@ from stridewise.fit.profile import (
 SEMICIRCLE_DEG = 180.0 / 2**31
 TRANSITION = 3
 ACTIVITY_FILE = 4
+#: FIT ``event`` values: the timer event, and the event types that start or stop it (stop,
+#: stop_all, stop_disable, stop_disable_all) [FIT SDK Profile.xlsx, types event/event_type].
+TIMER_EVENT = 0
+TIMER_START = 0
+TIMER_STOPS = frozenset({1, 4, 8, 9})
 
 
 def read(data: bytes, *, source_name: str) -> list[Activity]:
@@ -89,6 +99,8 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
     group_of_segment = _activity_groups(fit)
     record_group = group_of_segment[record.segment]
     spans = _session_spans(fit, to_unix, group_of_segment)
+    ascents = _session_ascents(fit, to_unix, group_of_segment)
+    stops = _timer_stops(fit, to_unix)
     covered = np.zeros(time_s.shape, bool)
     activities = []
     for sport_code, sub_code, start_s, end_s, group in spans:
@@ -114,6 +126,8 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
                     laps=_laps(fit, to_unix, t0, t1, group_of_segment, group),
                     sub_sport=sub_name,
                     utc_offset_s=utc_offset_s, device=device, warnings=list(warnings),
+                    timer_stops=_stops_within(stops, t0, t1),
+                    device_ascent_m=ascents.get((start_s, group)),
                 )
             )
         except ImplausibleActivityError as exc:
@@ -236,6 +250,55 @@ def _session_spans(fit: FitData, to_unix: float, group_of_segment: np.ndarray) -
     sport = _first_int(sport_table.scalar("sport")) or _first_int(laps.scalar("sport"))
     sub = _first_int(sport_table.scalar("sub_sport")) or _first_int(laps.scalar("sub_sport"))
     return [(sport, sub, -math.inf, math.inf, -1)]
+
+
+def _session_ascents(
+    fit: FitData, to_unix: float, group_of_segment: np.ndarray
+) -> dict[tuple[float, int], float]:
+    """The device's total ascent per session, keyed as :func:`_session_spans` keys spans."""
+    sessions = fit.table("session")
+    ascent = sessions.scalar("total_ascent")
+    start = sessions.scalar("start_time") + to_unix
+    out: dict[tuple[float, int], float] = {}
+    for i in range(len(sessions)):
+        if math.isfinite(ascent[i]) and math.isfinite(start[i]):
+            out[(float(start[i]), int(group_of_segment[sessions.segment[i]]))] = float(ascent[i])
+    return out
+
+
+def _timer_stops(fit: FitData, to_unix: float) -> list[tuple[float, float]] | None:
+    """Spans (Unix s) the timer was stopped, from timer stop/start events in time order; a
+    stop never followed by a start runs to infinity. None when the file has no timer event
+    (then nothing is known about the timer)."""
+    events = fit.table("event")
+    if len(events) == 0:
+        return None
+    kind, etype = events.scalar("event"), events.scalar("event_type")
+    stamp = events.scalar("timestamp") + to_unix
+    sel = (kind == TIMER_EVENT) & np.isfinite(stamp) & np.isfinite(etype)
+    if not sel.any():
+        return None
+    order = np.argsort(stamp[sel], kind="stable")
+    stops: list[tuple[float, float]] = []
+    stopped_at: float | None = None
+    for moment, what in zip(stamp[sel][order].tolist(), etype[sel][order].tolist(), strict=True):
+        if int(what) in TIMER_STOPS:
+            stopped_at = moment if stopped_at is None else stopped_at
+        elif int(what) == TIMER_START and stopped_at is not None:
+            stops.append((stopped_at, moment))
+            stopped_at = None
+    if stopped_at is not None:
+        stops.append((stopped_at, math.inf))
+    return stops
+
+
+def _stops_within(
+    stops: list[tuple[float, float]] | None, t0: float, t1: float
+) -> list[tuple[float, float]] | None:
+    """The stopped spans that touch [t0, t1], clipped to it (an open end closes at t1)."""
+    if stops is None:
+        return None
+    return [(max(a, t0), min(b, t1)) for a, b in stops if b > t0 and a < t1]
 
 
 def _int(value: float) -> int | None:

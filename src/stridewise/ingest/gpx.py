@@ -9,6 +9,13 @@ Cadence: GPX ``cad`` counts per minute of one foot (strides) for foot sports; it
 :func:`~stridewise.activity.build_activity` as it is, which converts it by the activity's
 final sport (doubled into ``cadence_spm`` for foot sports, ``cadence_rpm`` for cycling).
 
+Sport: the track's ``<type>``. Strava writes numeric codes there (``9`` run, ``1`` ride, ...),
+mapped by :data:`STRAVA_GPX_TYPES`; an unknown number becomes ``other`` with a warning.
+
+A Strava export that uses a namespace prefix it never declares (``gpxdata:cadence``) is read
+again with the prefix declared (:func:`~stridewise.ingest.xmlsafe.declare_undeclared_prefixes`,
+same locked-down parser), with a warning, instead of being refused as malformed.
+
 Times without a zone are read as UTC, as the GPX schema defines. A track without timestamps
 is a planned route or course, not something that was recorded, and ``<rte>`` routes are never
 activities: both give :class:`~stridewise.errors.EmptyActivityError`.
@@ -22,8 +29,10 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from stridewise.activity import Activity, build_activity, normalise_sport
-from stridewise.errors import EmptyActivityError
+from stridewise.errors import CorruptFileError, EmptyActivityError
 from stridewise.ingest.xmlsafe import (
+    UNDECLARED_PREFIX_ERROR,
+    declare_undeclared_prefixes,
     iso_time_s,
     iter_elements,
     local_name,
@@ -40,6 +49,15 @@ _EXTENSION_FIELDS = {
     "power": "power", "watts": "power",
     "speed": "speed",
 }
+#: Strava's numeric GPX ``<type>`` codes. Strava does not publish them; the mapping is the one
+#: documented in "What do the Strava GPX <type></type> elements mean?" (Stack Overflow question
+#: 61903437) and used by pR0Ps/stravaweblib (webclient.py ``_gpx_type_from_strava``: Run 9,
+#: Bike 1, Swim 16, Hike 4, Walk 10); ``9`` = run is confirmed by a Strava export quoted in
+#: cpfair/tapiriik issue #574. Codes not listed here are not guessed.
+STRAVA_GPX_TYPES: dict[str, str] = {
+    "1": "ride", "4": "hike", "9": "run", "10": "walk", "16": "swim",
+}
+
 _COLUMNS = ("time_s", "lat_deg", "lon_deg", "altitude_m", "speed_mps", "hr", "cad", "power")
 
 
@@ -118,6 +136,38 @@ def _child_text(element: etree._Element, tag: str) -> str | None:
 
 def read(data: bytes, *, source_name: str) -> list[Activity]:
     """Read every recorded track of a GPX file (bytes) into activities."""
+    try:
+        return _read(data, source_name, [])
+    except CorruptFileError as exc:
+        if UNDECLARED_PREFIX_ERROR not in exc.reason:
+            raise
+        repaired = declare_undeclared_prefixes(data)
+        if repaired is None:
+            raise
+        fixed, prefixes = repaired
+        note = (
+            f"the file uses the namespace prefix(es) {', '.join(prefixes)} without declaring "
+            "them (a known Strava export fault); they were declared and the file read again"
+        )
+        return _read(fixed, source_name, [note])
+
+
+def sport_of_type(track_type: str | None, warnings: list[str]) -> str:
+    """The sport a track's ``<type>`` names: Strava's numeric codes by
+    :data:`STRAVA_GPX_TYPES`, words by :func:`~stridewise.activity.normalise_sport`."""
+    if track_type is not None and track_type.isdigit():
+        sport = STRAVA_GPX_TYPES.get(track_type.lstrip("0") or "0")
+        if sport is None:
+            warnings.append(
+                f"the track's activity type code {track_type} is not a known Strava code, so "
+                "its sport is recorded as other; set the sport by hand if it was a run or walk"
+            )
+            return "other"
+        return sport
+    return normalise_sport(track_type)
+
+
+def _read(data: bytes, source_name: str, notes: list[str]) -> list[Activity]:
     ns = ""
     tags: dict[str, str] = {}
     creator: str | None = None
@@ -167,7 +217,8 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
         )
     activities = []
     for track, track_name, track_type in recorded:
-        sport = normalise_sport(track_type)
+        warnings = list(notes)
+        sport = sport_of_type(track_type, warnings)
         activities.append(
             build_activity(
                 _records(track),
@@ -176,6 +227,7 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
                 source_format="gpx",
                 device=creator,
                 name=track_name or file_name,
+                warnings=warnings,
             )
         )
     return activities

@@ -12,6 +12,12 @@ Two Garmin Connect quirks are tolerated: a UTF-8 byte-order mark and whitespace 
 both). Parsing is strict otherwise: a truncated or malformed file raises
 :class:`~stridewise.errors.CorruptFileError` naming the line, never a silent half-activity.
 
+A namespace prefix used but never declared (Strava GPX exports write ``gpxdata:cadence``
+without declaring ``gpxdata``) is the one well-formedness fault repaired: readers call
+:func:`declare_undeclared_prefixes` and parse again with the same locked-down settings. Only
+``xmlns:`` attributes are added to the root element; nothing else in the file changes, and
+libxml2's recover mode (which would also hide truncation) is never used.
+
 Memory stays constant: callers handle each element at its ``end`` event and then call
 :func:`release`, which empties it and drops the already-handled siblings before it.
 """
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
@@ -65,6 +72,59 @@ def _refuse_doctype_in_prolog(data: bytes, source_name: str) -> None:
             raise _doctype_error(source_name)
         else:
             return
+
+
+#: Namespaces of the prefixes GPX writers use; an unknown undeclared prefix gets a private URN
+#: (readers match extension elements by local name, so any namespace reads the same).
+KNOWN_PREFIXES: dict[str, str] = {
+    "gpxdata": "http://www.cluetrust.com/XML/GPXDATA/1/0",
+    "gpxtpx": "http://www.garmin.com/xmlschemas/TrackPointExtension/v1",
+    "gpxx": "http://www.garmin.com/xmlschemas/GpxExtensions/v3",
+    "ns3": "http://www.garmin.com/xmlschemas/TrackPointExtension/v2",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+_USED_PREFIX = re.compile(rb"</?([A-Za-z_][\w.-]*):[A-Za-z_]")
+_USED_ATTR_PREFIX = re.compile(rb"\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=\s*[\"']")
+_DECLARED_PREFIX = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+UNDECLARED_PREFIX_ERROR = "Namespace prefix"
+
+
+def declare_undeclared_prefixes(data: bytes) -> tuple[bytes, list[str]] | None:
+    """``data`` with every element prefix that is used but never declared now declared on
+    the root element, and those prefixes; None when there is none to declare or no root
+    element is found (the file then stays refused)."""
+    body = _strip_leading(data)
+    used = {m.decode("ascii") for m in _USED_PREFIX.findall(body)}
+    used |= {m.decode("ascii") for m in _USED_ATTR_PREFIX.findall(body)}
+    declared = {m.decode("ascii") for m in _DECLARED_PREFIX.findall(body)}
+    missing = sorted(used - declared - {"xml", "xmlns"})
+    root = _root_name_end(body)
+    if not missing or root is None:
+        return None
+    attrs = "".join(
+        f' xmlns:{p}="{KNOWN_PREFIXES.get(p, "urn:stridewise:undeclared:" + p)}"' for p in missing
+    )
+    return body[:root] + attrs.encode("ascii") + body[root:], missing
+
+
+def _root_name_end(body: bytes) -> int | None:
+    """Offset just after the root element's name in its start tag (past the prolog)."""
+    pos = 0
+    while True:
+        lt = body.find(b"<", pos)
+        if lt < 0:
+            return None
+        if body.startswith(b"<?", lt):
+            pos = body.find(b"?>", lt) + 2
+        elif body.startswith(b"<!--", lt):
+            pos = body.find(b"-->", lt) + 3
+        elif body.startswith(b"<!", lt):
+            return None
+        else:
+            name = re.compile(rb"<[^\s/>]+").match(body, lt)
+            return name.end() if name else None
+        if pos < 2:
+            return None
 
 
 def _doctype_error(source_name: str) -> UnsafeFileError:

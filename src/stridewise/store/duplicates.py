@@ -41,9 +41,11 @@ def _within(a: float, b: float, tolerance: float) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b))
 
 
-def resolve_duplicate(tx: Tx, athlete_id: int, new: Activity, new_name: str) -> str | None:
-    """None to store ``new`` (replacing a poorer recording of it, if any); else a description
-    of the stored recording that is kept instead."""
+def resolve_duplicate(
+    tx: Tx, athlete_id: int, new: Activity, new_name: str, replaced: list[int] | None = None
+) -> str | None:
+    """None to store ``new`` (replacing a poorer recording of it, if any, whose id is added
+    to ``replaced``); else a description of the stored recording that is kept instead."""
     candidates = tx.activities_starting_near(
         athlete_id, new.start_time_utc, DUPLICATE_START_WINDOW_S
     )
@@ -64,6 +66,8 @@ def resolve_duplicate(tx: Tx, athlete_id: int, new: Activity, new_name: str) -> 
                 f"same activity as {new_name}, kept as the richer recording "
                 f"({new.source_format.upper()} over {old.source_format.upper()})",
             )
+            if replaced is not None:
+                replaced.append(old.id)
             continue
         origin = old.source_name or "an earlier import"
         return f"activity #{old.id} ({origin}, {old.source_format.upper()})"

@@ -15,6 +15,7 @@ from stridewise.present.charts import COLOURS, Chart, base_layout, line_trace
 from stridewise.present.format import MI_M, format_pace
 from stridewise.science.bone import FOOT_KINDS, session_bone_loading
 from stridewise.store import models as m
+from stridewise.summary import interval_weights_s, weighted_mean
 from stridewise.web.deps import athlete_id_of, store_of, units_of
 from stridewise.web.render import page
 
@@ -93,8 +94,11 @@ def activity_charts(records: dict[str, np.ndarray], units: str) -> list[Chart]:
                                                  COLOURS["primary"])], "layout": layout}))
     heart = records.get("heart_rate_bpm")
     if heart is not None and np.isfinite(heart).any():
+        # Time-weighted, as every average (stridewise.summary): irregular sampling must not
+        # bias it towards the stretches the device recorded most often.
+        average = weighted_mean(heart, interval_weights_s(records["time_s"])[0])
         charts.append(Chart("heart-rate", "Heart rate",
-                            f"Average {np.nanmean(heart):.0f} beats per minute, highest "
+                            f"Average {average:.0f} beats per minute, highest "
                             f"{np.nanmax(heart):.0f}.",
                             {"data": [line_trace(x, _clean(heart[step]), "Heart rate",
                                                  COLOURS["accent"])],

@@ -26,7 +26,8 @@ ACCEPTED = ".fit,.gpx,.tcx,.csv,.zip,.gz,.FIT,.GPX,.TCX,.CSV,.ZIP,.GZ"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 UPLOAD_CHUNK_BYTES = 1 << 20
 
-STATUS_WORDS = {"imported": "Imported", "duplicate": "Already there", "failed": "Could not read"}
+STATUS_WORDS = {"imported": "Imported", "duplicate": "Already there", "failed": "Could not read",
+                "replaced": "Replaced by a richer copy"}
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,28 @@ def display_name(source_name: str) -> str:
 
 
 def report_rows(report: ImportReport) -> list[FileRow]:
+    """One row per file. A file whose activity a later file of the same upload replaced (a GPX
+    and a TCX of one run) is shown as replaced, so the rows count what is stored."""
     rows = []
+    gone = set(report.replaced_ids)
     for result in report.files:
         name = display_name(result.source_name)
-        if result.status == "imported":
-            count = len(result.activity_ids) + len(result.manual_session_ids)
-            detail = f"{count} session{'s' if count != 1 else ''} added"
-            if result.warnings:
-                detail += ". Note: " + "; ".join(result.warnings[:3])
+        status = result.status
+        if status == "imported":
+            kept = [i for i in result.activity_ids if i not in gone]
+            count = len(kept) + len(result.manual_session_ids)
+            if count == 0:
+                status = "replaced"
+                detail = "; ".join(result.warnings[-1:])
+            else:
+                detail = f"{count} session{'s' if count != 1 else ''} added"
+                if result.replaced_ids:
+                    detail += ", replacing " + ", ".join(f"#{i}" for i in result.replaced_ids)
+                if result.warnings:
+                    detail += ". Note: " + "; ".join(result.warnings[:3])
         else:
             detail = result.reason or ""
-        rows.append(FileRow(name, result.status, STATUS_WORDS.get(result.status, result.status),
-                            detail))
+        rows.append(FileRow(name, status, STATUS_WORDS.get(status, status), detail))
     return rows
 
 
