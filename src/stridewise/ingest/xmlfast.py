@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from itertools import chain
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -98,6 +99,10 @@ def _floats(values: Sequence[bytes | None]) -> list[float]:
     (``float`` parses ASCII bytes exactly as it parses the same str)."""
     if not any(values):
         return [math.nan] * len(values)
+    try:
+        return list(map(float, values))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        pass
     try:
         return list(map(float, [v or b"nan" for v in values]))
     except ValueError:
@@ -212,30 +217,47 @@ def read_tcx(data: bytes) -> tuple[list[TcxActivity], int] | None:
         return None
 
 
-def _read_tcx(body: bytes) -> tuple[list[TcxActivity], int] | None:
-    pieces, track_columns, track_starts, previous = [], [], [], 0
-    for m in _TRACK.finditer(body):
-        end = body.find(b"</Track>", m.end())
+def _cut_points(
+    body: bytes, open_tag: re.Pattern[bytes], close: bytes, point: re.Pattern[bytes]
+) -> tuple[bytes, list[tuple[int, list[list[bytes | None]]]]] | None:
+    """The document with every point list (``open_tag`` ... ``close``) emptied, and each
+    list's columns with the position of its open tag in that shorter document."""
+    pieces, lists, previous, length = [], [], 0, 0
+    for m in open_tag.finditer(body):
+        end = body.find(close, m.end())
         if end < 0:
             return None
-        track_columns.append(_split_points(_TRACKPOINT, body[m.end() : end]))
-        track_starts.append(m.start())
+        lists.append((length + m.start() - previous, _split_points(point, body[m.end() : end])))
         pieces.append(body[previous : m.end()])
+        length += m.end() - previous
         previous = end
     pieces.append(body[previous:])
-    rest = b"".join(pieces)  # everything but the points, a few % of the file
+    return b"".join(pieces), lists
+
+
+def _joined(lists: list[list[list[bytes | None]]], n_groups: int) -> list[list[bytes | None]]:
+    if len(lists) == 1:
+        return lists[0]
+    return [list(chain.from_iterable(cols[g] for cols in lists)) for g in range(n_groups)]
+
+
+def _read_tcx(body: bytes) -> tuple[list[TcxActivity], int] | None:
+    cut = _cut_points(body, _TRACK, b"</Track>", _TRACKPOINT)
+    if cut is None:
+        return None
+    rest, tracks = cut  # rest: everything but the points, a few % of the file
     # Prefixed TCX elements (<tcx:Trackpoint>) are left to lxml, which checks namespaces;
     # so is a Trackpoint outside a Track.
     if (not _plain(rest) or b"<Trackpoint" in rest
             or any(b":" + name in rest for name in (b"Track", b"Activity", b"Lap", b"Course"))
             or not _well_formed([rest])):
         return None
-    spans = _spans(body, _ACTIVITY, b"</Activity>")
+    spans = _spans(rest, _ACTIVITY, b"</Activity>")
     if len(spans) != _count(rest, b"Activity"):
         return None
     activities = []
     for start, end in spans:
-        part = body[start:end]
+        part = rest[start:end]
         laps = _LAP.findall(part)
         if len(laps) != len(_LAP_TAG.findall(part)):
             return None
@@ -245,9 +267,9 @@ def _read_tcx(body: bytes) -> tuple[list[TcxActivity], int] | None:
         if (b"<Notes" in own and _NOTES.search(own) is None) or (
                 b"<Creator" in own and _CREATOR.search(own) is None):
             return None
-        groups = [cols for cols, at in zip(track_columns, track_starts, strict=True)
-                  if start < at < end]
-        joined = [[v for cols in groups for v in cols[g]] for g in range(_TRACKPOINT.groups)]
+        groups = [cols for at, cols in tracks if start < at < end]
+        joined = (_joined(groups, _TRACKPOINT.groups) if groups
+                  else [[] for _ in range(_TRACKPOINT.groups)])
         sport = _SPORT.search(part[: part.find(b">") + 1])
         activities.append(TcxActivity(
             sport_text=sport.group(1).decode() if sport else None,
@@ -343,16 +365,10 @@ def read_gpx(data: bytes) -> GpxFile | None:
 
 
 def _read_gpx(body: bytes, root: int) -> GpxFile | None:
-    pieces, segments, previous = [], [], 0
-    for m in _TRKSEG.finditer(body):
-        end = body.find(b"</trkseg>", m.end())
-        if end < 0:
-            return None
-        segments.append((m.start(), _split_points(_TRKPT, body[m.end() : end])))
-        pieces.append(body[previous : m.end()])
-        previous = end
-    pieces.append(body[previous:])
-    rest = b"".join(pieces)  # everything but the points
+    cut = _cut_points(body, _TRKSEG, b"</trkseg>", _TRKPT)
+    if cut is None:
+        return None
+    rest, segments = cut  # rest: everything but the points
     # Prefixed GPX elements (<gpx:trkpt>) are left to lxml, which checks namespaces; so is
     # a trkpt outside a trkseg.
     if (not _plain(rest) or b"<trkpt" in rest or len(segments) != _count(rest, b"trkseg")
@@ -360,13 +376,15 @@ def _read_gpx(body: bytes, root: int) -> GpxFile | None:
                                                     b"metadata", b"name"))
             or not _well_formed([rest])):
         return None
+    body = rest  # the points are in segments; the rest is all that is searched below
     root_tag = body[root : body.find(b">", root) + 1]
     creator = _CREATOR_ATTR.search(root_tag)
     first = _FIRST_CONTENT.search(body, root)
     head = body[root : first.start() if first else len(body)]
     if b"<metadata" in head:
         meta = head[head.find(b"<metadata") : head.find(b"</metadata>")]
-        meta_head = re.match(rb"<metadata(?:\s[^>]*)?>\s*" + _el(b"name"), meta)
+        meta_head = re.match(rb"<metadata(?:\s[^>]*)?>\s*(?:<name>" + _TEXT + rb"</name>)?",
+                             meta)
         if meta_head is None or (meta_head.group(1) is None and b"<name>" in meta):
             return None
         file_name = _text(meta_head) if meta_head.group(1) is not None else None
@@ -383,7 +401,8 @@ def _read_gpx(body: bytes, root: int) -> GpxFile | None:
         if b"<link" in track_head or b"<extensions" in track_head:
             return None
         groups = [cols for at, cols in segments if start < at < end]
-        joined = [[v for cols in groups for v in cols[g]] for g in range(_TRKPT.groups)]
+        joined = (_joined(groups, _TRKPT.groups) if groups
+                  else [[] for _ in range(_TRKPT.groups)])
         tracks.append(GpxTrack(_gpx_columns(joined), _text(_NAME.search(track_head)),
                                _text(_TYPE.search(track_head))))
     return GpxFile(tracks, creator.group(1).decode() if creator else None, file_name,
