@@ -123,10 +123,14 @@ def _times(values: Sequence[bytes | None]) -> list[float]:
         width = raw.dtype.itemsize
         if width in (20, *range(22, 28)) and bool(np.all(np.char.str_len(raw) == width)):
             chars = raw.view(np.uint8).reshape(raw.size, width)
+            seps = _T_AT + ((19,) if width > 20 else ())
+            digits = [i for i in range(width - 1) if i not in seps]
+            # Every other character a digit: NumPy then only ever sees plain UTC times.
             ok = np.all(chars[:, _T_AT] == np.frombuffer(b"--T::", np.uint8), axis=1)
             ok &= chars[:, width - 1] == ord("Z")
             if width > 20:
                 ok &= chars[:, 19] == ord(".")
+            ok &= np.all((chars[:, digits] >= ord("0")) & (chars[:, digits] <= ord("9")), axis=1)
             if bool(ok.all()):
                 try:
                     stamps = raw.astype(f"S{width - 1}").astype("datetime64[us]")
