@@ -32,11 +32,16 @@ def split_sections(text: str) -> dict[str, str]:
     body_start = text.find("\n## ")
     if body_start < 0:
         return {}
+    # The old header held the one date of the whole run: each kept section now says it.
+    dated = re.search(r"(\d{4}-\d{2}-\d{2})\.\n", text[:body_start])
     start = body_start + 1
     for m in _LEGACY_TRAILER.finditer(text):
         if m.start() < start:
             continue
-        sections[m.group(1)] = text[start : m.end()].strip()
+        section = text[start : m.end()].strip()
+        if dated:
+            section = section[: -len("._")] + f" on {dated.group(1)}._"
+        sections[m.group(1)] = section
         start = m.end() + 1
     return sections
 

@@ -8,7 +8,7 @@ from bench.__main__ import merge, split_sections
 
 LEGACY = """# Benchmarks
 
-Machine: x86_64.
+Machine: x86_64, 2026-11-21.
 
 ## FIT decoding (records/s)
 
@@ -34,7 +34,7 @@ def test_legacy_file_is_split_by_its_trailers() -> None:
     sections = split_sections(LEGACY)
     assert list(sections) == ["bench_fit", "bench_import", "bench_xml"]
     assert sections["bench_import"].startswith("## Batch import")
-    assert sections["bench_import"].endswith("_bench_import took 32 s._")
+    assert sections["bench_import"].endswith("_bench_import took 32 s on 2026-11-21._")
 
 
 def test_one_section_rerun_keeps_the_others(tmp_path: Path) -> None:
