@@ -21,7 +21,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from itertools import chain
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -75,14 +74,24 @@ class _Bail(Exception):
     """The file strays from what the patterns describe: read it with lxml."""
 
 
-def _split_points(pattern: re.Pattern[bytes], inner: bytes) -> list[list[bytes | None]]:
-    """Each capture group of ``pattern`` as a column over the points of ``inner``, which
-    must hold nothing but points and whitespace (else :class:`_Bail`)."""
-    parts = pattern.split(inner)
-    width = pattern.groups + 1
-    if b"".join(parts[::width]).strip():  # something between points that is not a point
-        raise _Bail
-    return [parts[1 + g :: width] for g in range(pattern.groups)]
+class _Points:
+    """The document split by one point pattern: ``rest`` is everything that is not a matched
+    point (its structure, a few % of the file), ``offsets[j]`` where point ``j`` sat in
+    ``rest``, ``columns[g]`` capture group ``g`` of every point."""
+
+    def __init__(self, body: bytes, pattern: re.Pattern[bytes]) -> None:
+        parts = pattern.split(body)  # one pass, in C: gap, groups..., gap, groups..., gap
+        width = pattern.groups + 1
+        gaps = parts[::width]
+        self.rest = b"".join(gaps)
+        lengths = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
+        self.offsets = np.cumsum(lengths)[:-1]
+        self.columns = [parts[1 + g :: width] for g in range(pattern.groups)]
+
+    def within(self, start: int, end: int) -> list[list[bytes | None]]:
+        """The columns of the points inside ``rest[start:end]``."""
+        lo, hi = np.searchsorted(self.offsets, [start, end])
+        return [col[lo:hi] for col in self.columns]
 
 
 def _number(value: bytes | None) -> float:
@@ -191,7 +200,6 @@ _LAP = re.compile(rb"<Lap\s[^>]*?StartTime\s*=\s*[\"']([^\"']*)[\"'][^>]*>\s*"
                   rb"<DistanceMeters>" + _V + rb"</DistanceMeters>")
 _NOTES = re.compile(rb"<Notes>" + _TEXT + rb"</Notes>")
 _CREATOR = re.compile(rb"<Creator(?:\s[^>]*)?>\s*<Name>" + _TEXT + rb"</Name>")
-_TRACK = re.compile(rb"<Track>")
 _LAP_TAG = re.compile(rb"<Lap[\s>/]")
 
 
@@ -221,37 +229,11 @@ def read_tcx(data: bytes) -> tuple[list[TcxActivity], int] | None:
         return None
 
 
-def _cut_points(
-    body: bytes, open_tag: re.Pattern[bytes], close: bytes, point: re.Pattern[bytes]
-) -> tuple[bytes, list[tuple[int, list[list[bytes | None]]]]] | None:
-    """The document with every point list (``open_tag`` ... ``close``) emptied, and each
-    list's columns with the position of its open tag in that shorter document."""
-    pieces, lists, previous, length = [], [], 0, 0
-    for m in open_tag.finditer(body):
-        end = body.find(close, m.end())
-        if end < 0:
-            return None
-        lists.append((length + m.start() - previous, _split_points(point, body[m.end() : end])))
-        pieces.append(body[previous : m.end()])
-        length += m.end() - previous
-        previous = end
-    pieces.append(body[previous:])
-    return b"".join(pieces), lists
-
-
-def _joined(lists: list[list[list[bytes | None]]], n_groups: int) -> list[list[bytes | None]]:
-    if len(lists) == 1:
-        return lists[0]
-    return [list(chain.from_iterable(cols[g] for cols in lists)) for g in range(n_groups)]
-
-
 def _read_tcx(body: bytes) -> tuple[list[TcxActivity], int] | None:
-    cut = _cut_points(body, _TRACK, b"</Track>", _TRACKPOINT)
-    if cut is None:
-        return None
-    rest, tracks = cut  # rest: everything but the points, a few % of the file
-    # Prefixed TCX elements (<tcx:Trackpoint>) are left to lxml, which checks namespaces;
-    # so is a Trackpoint outside a Track.
+    points = _Points(body, _TRACKPOINT)
+    rest = points.rest
+    # Prefixed TCX elements (<tcx:Trackpoint>) and points the pattern did not match are
+    # left to lxml, which checks namespaces and reads any element order.
     if (not _plain(rest) or b"<Trackpoint" in rest
             or any(b":" + name in rest for name in (b"Track", b"Activity", b"Lap", b"Course"))
             or not _well_formed([rest])):
@@ -271,13 +253,10 @@ def _read_tcx(body: bytes) -> tuple[list[TcxActivity], int] | None:
         if (b"<Notes" in own and _NOTES.search(own) is None) or (
                 b"<Creator" in own and _CREATOR.search(own) is None):
             return None
-        groups = [cols for at, cols in tracks if start < at < end]
-        joined = (_joined(groups, _TRACKPOINT.groups) if groups
-                  else [[] for _ in range(_TRACKPOINT.groups)])
         sport = _SPORT.search(part[: part.find(b">") + 1])
         activities.append(TcxActivity(
             sport_text=sport.group(1).decode() if sport else None,
-            columns=_tcx_columns(joined),
+            columns=_tcx_columns(points.within(start, end)),
             laps=[(iso_time_s(s.decode()), number(t.decode()), number(d.decode()))
                   for s, t, d in laps],
             notes=_text(_NOTES.search(own)),
@@ -287,6 +266,8 @@ def _read_tcx(body: bytes) -> tuple[list[TcxActivity], int] | None:
 
 
 def _tcx_columns(groups: list[list[bytes | None]]) -> list[list[float]]:
+    if not groups[0]:
+        return [[] for _ in _TCX_GROUP_OF_FIELD]
     columns = [_times(groups[0])] + [_floats(groups[g]) for g in _TCX_GROUP_OF_FIELD[1:]]
     return _merge_repeats(columns) if columns[0] else columns
 
@@ -331,7 +312,6 @@ _TRKPT = re.compile(
     + rb"</trkpt>"
 )
 _TRK = re.compile(rb"<trk>")
-_TRKSEG = re.compile(rb"<trkseg>")
 _NAME = re.compile(rb"<name>" + _TEXT + rb"</name>")
 _TYPE = re.compile(rb"<type>" + _TEXT + rb"</type>")
 _CREATOR_ATTR = re.compile(rb"\screator" + _Q)
@@ -369,18 +349,16 @@ def read_gpx(data: bytes) -> GpxFile | None:
 
 
 def _read_gpx(body: bytes, root: int) -> GpxFile | None:
-    cut = _cut_points(body, _TRKSEG, b"</trkseg>", _TRKPT)
-    if cut is None:
-        return None
-    rest, segments = cut  # rest: everything but the points
-    # Prefixed GPX elements (<gpx:trkpt>) are left to lxml, which checks namespaces; so is
-    # a trkpt outside a trkseg.
-    if (not _plain(rest) or b"<trkpt" in rest or len(segments) != _count(rest, b"trkseg")
+    points = _Points(body, _TRKPT)
+    rest = points.rest
+    # Prefixed GPX elements (<gpx:trkpt>) and points the pattern did not match are left to
+    # lxml, which checks namespaces and reads any element order.
+    if (not _plain(rest) or b"<trkpt" in rest
             or any(b":" + name in rest for name in (b"trk", b"gpx ", b"gpx>", b"rte", b"wpt",
                                                     b"metadata", b"name"))
             or not _well_formed([rest])):
         return None
-    body = rest  # the points are in segments; the rest is all that is searched below
+    body = rest  # the points are in `points`; the rest is all that is searched below
     root_tag = body[root : body.find(b">", root) + 1]
     creator = _CREATOR_ATTR.search(root_tag)
     first = _FIRST_CONTENT.search(body, root)
@@ -404,10 +382,8 @@ def _read_gpx(body: bytes, root: int) -> GpxFile | None:
         track_head = part[: seg if seg >= 0 else len(part)]
         if b"<link" in track_head or b"<extensions" in track_head:
             return None
-        groups = [cols for at, cols in segments if start < at < end]
-        joined = (_joined(groups, _TRKPT.groups) if groups
-                  else [[] for _ in range(_TRKPT.groups)])
-        tracks.append(GpxTrack(_gpx_columns(joined), _text(_NAME.search(track_head)),
+        tracks.append(GpxTrack(_gpx_columns(points.within(start, end)),
+                               _text(_NAME.search(track_head)),
                                _text(_TYPE.search(track_head))))
     return GpxFile(tracks, creator.group(1).decode() if creator else None, file_name,
                    _count(rest, b"rtept"), _count(rest, b"wpt"))
