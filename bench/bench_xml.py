@@ -217,6 +217,7 @@ def _table(kind: str, files: list[tuple[str, Path]], ours: str, peer: str) -> li
     totals = {ours: 0.0, peer: 0.0}
     total_points = 0
     refused = []
+    by_class: dict[str, list[float]] = {}
     for label, path in files:
         repeats = 2 if path.stat().st_size > 5_000_000 else 5
         try:
@@ -232,6 +233,9 @@ def _table(kind: str, files: list[tuple[str, Path]], ours: str, peer: str) -> li
         totals[ours] += ours_s
         totals[peer] += peer_s
         total_points += points
+        cls = by_class.setdefault(_file_class(label), [0.0, 0.0])
+        cls[0] += ours_s
+        cls[1] += peer_s
         note = "" if peer_points == points else f" ({peer}: {peer_points} pts)"
         lines.append(f"| {label}{note} | {points} | {_fast_path(kind, path)} | "
                      f"{ours_s * 1000:.1f} | {peer_s * 1000:.1f} | {peer_s / ours_s:.1f}× |")
@@ -239,9 +243,20 @@ def _table(kind: str, files: list[tuple[str, Path]], ours: str, peer: str) -> li
                  f"**{total_points / totals[ours]:,.0f}** | "
                  f"{total_points / totals[peer]:,.0f} | "
                  f"**{totals[peer] / totals[ours]:.1f}×** |")
+    lines.append("")
+    lines += [f"- {kind}, {cls}: stridewise is **{p / o:.1f}×** {peer} (total CPU time)"
+              for cls, (o, p) in sorted(by_class.items())]
     if refused:
         lines += ["", f"Not timed ({kind}): " + "; ".join(refused) + "."]
     return lines
+
+
+def _file_class(label: str) -> str:
+    if "(generated)" in label or label.startswith("synthetic"):
+        return "generated files"
+    if any(k in label for k in ("gpxpy", "tcxreader", "tcxparser", "no_hr")):
+        return "the peers' own test files"
+    return "real exports"
 
 
 def _corpus() -> tuple[list[tuple[str, Path]], list[tuple[str, Path]]]:
