@@ -119,6 +119,10 @@ LAP_TCX = b"""<?xml version="1.0" encoding="UTF-8"?>
     (tcx, LAP_TCX.replace(b":02Z</Time>", b":02ZZ</Time>"), True),
     # Handed back to lxml: a comment, an entity reference, ele after time.
     (gpx, STRAVA_GPX.replace(b"<trkseg>", b"<trkseg><!-- c -->"), False),
+    # A point inside an attribute value is invalid XML: lxml's error, not a point.
+    (tcx, LAP_TCX.replace(b'<Lap StartTime="2024-05-01T06:00:02Z">',
+                          b'<Lap StartTime="<Trackpoint><Time>2024-05-01T06:00:09Z</Time>'
+                          b'</Trackpoint>">'), False),
     (tcx, LAP_TCX.replace(b"<Notes>easy", b"<Notes>easy &amp; slow"), False),
     (gpx, PHONE_GPX.replace(b"<ele>402.0</ele><time>2024-05-01T06:00:04.118+02:00</time>",
                             b"<time>2024-05-01T06:00:04.118+02:00</time><ele>402.0</ele>"),

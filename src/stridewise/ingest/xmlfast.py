@@ -5,8 +5,8 @@ element of every point from Python, about 1 µs an element, which made reading s
 the pure-Python peers allow (issue 12). Files written by devices and services follow the
 schemas' element order closely, so a point is one regular expression: this module checks
 the file is well-formed XML with expat (no DTD, no entities, same refusals as the lxml
-path), then pulls every point's values with one ``findall`` per track and converts whole
-columns with NumPy.
+path), then pulls every point's values with one ``re.split`` over the whole document and
+converts whole columns at once; expat checks the rest of the document (all but the points).
 
 It is strictly a fast path. Whenever a file strays from what the patterns describe (another
 element order, comments, CDATA, entity references, prefixed core elements, a point the
@@ -70,10 +70,6 @@ def _well_formed(pieces: list[bytes]) -> bool:
     return True
 
 
-class _Bail(Exception):
-    """The file strays from what the patterns describe: read it with lxml."""
-
-
 class _Points:
     """The document split by one point pattern: ``rest`` is everything that is not a matched
     point (its structure, a few % of the file), ``offsets[j]`` where point ``j`` sat in
@@ -83,6 +79,9 @@ class _Points:
         parts = pattern.split(body)  # one pass, in C: gap, groups..., gap, groups..., gap
         width = pattern.groups + 1
         gaps = parts[::width]
+        # A point is markup only where a tag may start: right after another tag. (Inside an
+        # attribute value it would be invalid XML that cutting it out could hide.)
+        self.tags_only = all(not g.strip() or g.rstrip().endswith(b">") for g in gaps[:-1])
         self.rest = b"".join(gaps)
         lengths = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
         self.offsets = np.cumsum(lengths)[:-1]
@@ -223,10 +222,7 @@ def read_tcx(data: bytes) -> tuple[list[TcxActivity], int] | None:
     if body is None or not re.match(rb"(?:<\?xml[^>]*>\s*)?<TrainingCenterDatabase[\s>]",
                                     body):
         return None
-    try:
-        return _read_tcx(body)
-    except _Bail:
-        return None
+    return _read_tcx(body)
 
 
 def _read_tcx(body: bytes) -> tuple[list[TcxActivity], int] | None:
@@ -234,7 +230,7 @@ def _read_tcx(body: bytes) -> tuple[list[TcxActivity], int] | None:
     rest = points.rest
     # Prefixed TCX elements (<tcx:Trackpoint>) and points the pattern did not match are
     # left to lxml, which checks namespaces and reads any element order.
-    if (not _plain(rest) or b"<Trackpoint" in rest
+    if (not points.tags_only or not _plain(rest) or b"<Trackpoint" in rest
             or any(b":" + name in rest for name in (b"Track", b"Activity", b"Lap", b"Course"))
             or not _well_formed([rest])):
         return None
@@ -342,10 +338,7 @@ def read_gpx(data: bytes) -> GpxFile | None:
     root = re.match(rb"(?:<\?xml[^>]*>\s*)?<gpx[\s>]", body)
     if root is None:
         return None
-    try:
-        return _read_gpx(body, root.end() - 5)
-    except _Bail:
-        return None
+    return _read_gpx(body, root.end() - 5)
 
 
 def _read_gpx(body: bytes, root: int) -> GpxFile | None:
@@ -353,7 +346,7 @@ def _read_gpx(body: bytes, root: int) -> GpxFile | None:
     rest = points.rest
     # Prefixed GPX elements (<gpx:trkpt>) and points the pattern did not match are left to
     # lxml, which checks namespaces and reads any element order.
-    if (not _plain(rest) or b"<trkpt" in rest
+    if (not points.tags_only or not _plain(rest) or b"<trkpt" in rest
             or any(b":" + name in rest for name in (b"trk", b"gpx ", b"gpx>", b"rte", b"wpt",
                                                     b"metadata", b"name"))
             or not _well_formed([rest])):
