@@ -128,3 +128,16 @@ def test_auto_walk_compiles_only_after_the_python_budget(monkeypatch: pytest.Mon
     assert walk.worth_compiling()
     decode(data)
     assert walk._kernel is not None
+
+
+def test_a_one_file_process_never_imports_numba(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "run.fit"
+    path.write_bytes(encode_interleaved_activity(_run(300, 4), seed=4))
+    code = ("import sys; from stridewise.fit.decode import decode; "
+            f"decode(open({str(path)!r}, 'rb').read()); print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
