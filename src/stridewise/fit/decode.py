@@ -8,7 +8,10 @@ How it works, per chained segment (a FIT file may hold several, back to back):
 2. A Python loop walks message headers only. A data message's size is known from its
    definition, so when the header byte repeats at the next message boundary, the rest of
    the run is found with one NumPy comparison over a strided view (``header[k*stride]``)
-   and skipped without visiting each message.
+   and skipped without visiting each message. On interleaved files (a record, an hrv, a
+   record, an event, ...) runs are short and this loop costs about 1 µs a message, so a
+   process that has spent a quarter second in it switches to the same walk compiled by
+   numba (:mod:`stridewise.fit.walk`, a few ns a message; see docs/design.md).
 3. All data messages sharing one definition are then gathered at once (a zero-copy strided
    view for a single run, one fancy-index otherwise) and read through one structured dtype
    whose byte order comes from the definition. Developer fields and unknown fields are
@@ -70,13 +73,27 @@ class Definition:
     run_starts: list[int] = field(default_factory=list)
     run_counts: list[int] = field(default_factory=list)
     has_compressed: bool = False
+    # Header positions found by the compiled walk (sorted, one array per segment).
+    chunks: list[NDArray[np.int64]] = field(default_factory=list)
 
 
 _HEADER = struct.Struct("<BBHI4s")
 
 
-def decode(data: bytes) -> FitData:
-    """Decode every segment of ``data``; raise :class:`FitFormatError` on any damage."""
+def decode(data: bytes, *, walk: str = "auto") -> FitData:
+    """Decode every segment of ``data``; raise :class:`FitFormatError` on any damage.
+
+    ``walk`` chooses the header walk: ``"compiled"`` (numba, :mod:`stridewise.fit.walk`),
+    ``"reference"`` (the Python loop), or ``"auto"``: the compiled walk once this process
+    has spent :data:`~stridewise.fit.walk.COMPILE_AFTER_S` in the Python one (or has it
+    loaded already). All give identical tables (tested); the reference is the oracle."""
+    from stridewise.fit import walk as fit_walk
+
+    if walk not in ("auto", "compiled", "reference"):
+        raise ValueError(f"walk must be 'auto', 'compiled' or 'reference', got {walk!r}")
+    if walk == "auto":
+        walk = "compiled" if fit_walk.worth_compiling() else "reference"
+    walker = _walk_fast if walk == "compiled" else _walk_reference
     if len(data) == 0:
         raise FitFormatError("the file is empty (0 bytes)")
     if len(data) < 12:
@@ -92,7 +109,7 @@ def decode(data: bytes) -> FitData:
         seg_no = len(segment_starts) + 1
         data_start, data_end = _check_segment(data, pos, seg_no)
         segment_starts.append(pos)
-        compressed_seen |= _walk(data, u8, data_start, data_end, defs_all)
+        compressed_seen |= walker(data, u8, data_start, data_end, defs_all)
         pos = data_end + 2
     parts = [
         (d, *_gather(u8, d))
@@ -142,6 +159,20 @@ def _check_segment(data: bytes, pos: int, seg_no: int) -> tuple[int, int]:
     return data_start, data_end
 
 
+def _walk_reference(
+    data: bytes, u8: NDArray[np.uint8], pos: int, end: int, defs_all: list[Definition]
+) -> bool:
+    """The Python walk, timed so the process knows when compiling the walk pays off."""
+    from stridewise import clock
+    from stridewise.fit import walk
+
+    start = clock.monotonic_s()
+    try:
+        return _walk(data, u8, pos, end, defs_all)
+    finally:
+        walk.count_python_walk(clock.monotonic_s() - start)
+
+
 def _walk(
     data: bytes, u8: NDArray[np.uint8], pos: int, end: int, defs_all: list[Definition]
 ) -> bool:
@@ -184,6 +215,94 @@ def _walk(
             d.run_counts.append(count)
         pos += count * stride
     return compressed
+
+
+def _walk_fast(
+    data: bytes, u8: NDArray[np.uint8], pos: int, end: int, defs_all: list[Definition]
+) -> bool:
+    """The header walk compiled by numba (:mod:`stridewise.fit.walk`), definitions in Python.
+
+    The compiled loop runs from one definition message to the next, writing each data
+    message's header position and the index of its definition; definitions (a few dozen to
+    a few hundred per file) are built here as in :func:`_walk`. Positions are grouped by
+    definition once per segment. Falls back to :func:`_walk` when numba is not installed.
+    Checked against :func:`_walk` on every sample and on interleaved files.
+    """
+    from stridewise.fit import walk
+
+    kernel = walk.kernel()
+    if kernel is None:
+        return _walk(data, u8, pos, end, defs_all)
+    local: list[Definition | None] = [None] * 16
+    cache: dict[bytes, Definition] = {}
+    index_of: dict[int, int] = {}
+    strides = np.zeros(16, dtype=np.int64)
+    def_ids = np.full(16, -1, dtype=np.int64)
+    capacity = end - pos  # a size-0 data message is its header byte alone: one per byte
+    run_pos = np.empty(capacity, dtype=np.int64)
+    run_count = np.empty(capacity, dtype=np.int64)
+    run_def = np.empty(capacity, dtype=np.int64)
+    n_runs = 0
+    compressed = False
+    while pos < end:
+        pos, n_runs, status, saw_compressed = kernel(
+            u8, pos, end, strides, def_ids, run_pos, run_count, run_def, n_runs
+        )
+        compressed |= bool(saw_compressed)
+        if status == walk.DEFINITION:
+            h = data[pos]
+            known = len(defs_all)
+            pos = _read_definition(data, pos, end, h, local, cache, defs_all)
+            d = local[h & 0x0F]
+            assert d is not None
+            if len(defs_all) > known:
+                index_of[id(d)] = len(defs_all) - 1
+            strides[h & 0x0F] = d.size + 1
+            def_ids[h & 0x0F] = index_of[id(d)]
+        elif status != walk.END:
+            _data_message_error(data, pos, end, local)
+    _runs_to_chunks(defs_all, run_pos[:n_runs], run_count[:n_runs], run_def[:n_runs])
+    return compressed
+
+
+def _runs_to_chunks(
+    defs_all: list[Definition],
+    run_pos: NDArray[np.int64],
+    run_count: NDArray[np.int64],
+    run_def: NDArray[np.int64],
+) -> None:
+    """Expand each definition's runs into its sorted header positions (vectorised)."""
+    if run_def.size == 0:
+        return
+    order = np.argsort(run_def, kind="stable")
+    run_pos, run_count, run_def = run_pos[order], run_count[order], run_def[order]
+    bounds = np.flatnonzero(np.diff(run_def)) + 1
+    for a, b in zip([0, *bounds.tolist()], [*bounds.tolist(), run_def.size], strict=True):
+        d = defs_all[int(run_def[a])]
+        stride = d.size + 1
+        starts, counts = run_pos[a:b], run_count[a:b]
+        if b - a == 1:
+            positions = np.arange(int(starts[0]), int(starts[0]) + int(counts[0]) * stride,
+                                  stride, dtype=np.int64)
+        elif int(counts.max()) == 1:
+            positions = starts
+        else:
+            first = np.cumsum(counts) - counts  # index of each run's first message
+            within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first, counts)
+            positions = np.repeat(starts, counts) + within * stride
+        d.chunks.append(positions)
+
+
+def _data_message_error(
+    data: bytes, pos: int, end: int, local: list[Definition | None]
+) -> None:
+    """The error the reference walk raises for the data message at ``pos``."""
+    h = data[pos]
+    lt = (h >> 5) & 0x03 if h & 0x80 else h & 0x0F
+    d = local[lt]
+    if d is None:
+        raise FitFormatError(f"message at byte {pos} uses local type {lt} that was never defined")
+    raise FitFormatError(f"truncated in the middle of a {_name(d)} message at byte {pos}")
 
 
 def _run_length(
@@ -296,6 +415,8 @@ def _gather(u8: NDArray[np.uint8], d: Definition) -> tuple[NDArray[np.int64], di
     """All of ``d``'s data messages at once: header positions, converted columns."""
     assert d.dtype is not None
     stride = d.size + 1
+    if d.chunks:
+        return _gather_positions(u8, d, _merged_positions(d))
     if len(d.run_starts) == 1:
         start, count = d.run_starts[0], d.run_counts[0]
         positions = np.arange(start, start + count * stride, stride, dtype=np.int64)
@@ -306,6 +427,35 @@ def _gather(u8: NDArray[np.uint8], d: Definition) -> tuple[NDArray[np.int64], di
             np.arange(s, s + c * stride, stride, dtype=np.int64)
             for s, c in zip(d.run_starts, d.run_counts, strict=True)
         ]) if d.run_starts else np.zeros(0, dtype=np.int64)
+        index = (positions + 1)[:, None] + np.arange(d.size, dtype=np.int64)
+        rows = u8[index].reshape(-1).view(d.dtype)
+    return positions, convert_rows(rows, d.fields)
+
+
+def _merged_positions(d: Definition) -> NDArray[np.int64]:
+    """All header positions of ``d``: fast-walk chunks plus any reference-walk runs."""
+    parts = list(d.chunks) + [
+        np.arange(s, s + c * (d.size + 1), d.size + 1, dtype=np.int64)
+        for s, c in zip(d.run_starts, d.run_counts, strict=True)
+    ]
+    positions = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    if d.run_starts:
+        positions = np.sort(positions)
+    return positions
+
+
+def _gather_positions(
+    u8: NDArray[np.uint8], d: Definition, positions: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], dict[str, Column]]:
+    assert d.dtype is not None
+    stride = d.size + 1
+    count = positions.size
+    # Increasing positions at least one stride apart span exactly (count-1) strides only
+    # when they are back to back: then a zero-copy strided view reads them.
+    if int(positions[-1] - positions[0]) == (count - 1) * stride:
+        view_dtype = np.dtype({**_dtype_parts(d.dtype), "itemsize": stride})  # type: ignore[call-overload]
+        rows = np.frombuffer(u8, dtype=view_dtype, count=count, offset=int(positions[0]) + 1)
+    else:
         index = (positions + 1)[:, None] + np.arange(d.size, dtype=np.int64)
         rows = u8[index].reshape(-1).view(d.dtype)
     return positions, convert_rows(rows, d.fields)

@@ -54,11 +54,23 @@ class FitEncoder:
         self._layout_on: list[tuple[Any, ...] | None] = [None] * 16
         self._next_local = 0
 
-    def message(self, name: str, **values: Any) -> None:
-        self.rows(name, {k: [v] for k, v in values.items() if v is not None})
+    def message(
+        self, name: str, dev: Mapping[tuple[int, int], Any] | None = None, **values: Any
+    ) -> None:
+        self.rows(name, {k: [v] for k, v in values.items() if v is not None},
+                  {key: np.asarray(v)[None] for key, v in (dev or {}).items()})
 
-    def rows(self, name: str, columns: Mapping[str, ArrayLike | Sequence[Any]]) -> None:
-        """Write ``len(column)`` messages of ``name``; every column has the same length."""
+    def rows(
+        self,
+        name: str,
+        columns: Mapping[str, ArrayLike | Sequence[Any]],
+        dev: Mapping[tuple[int, int], np.ndarray] | None = None,
+    ) -> None:
+        """Write ``len(column)`` messages of ``name``; every column has the same length.
+
+        A 2-D numeric column writes an array field (``k`` values per message). ``dev`` adds
+        developer fields: ``(field_number, developer_data_index) -> array`` written raw in
+        the array's own little-endian dtype (declare them with ``field_description``)."""
         spec = MESSAGE_BY_NAME[name]
         fields = [f for f in spec.fields if f.name in columns]
         unknown = set(columns) - {f.name for f in fields}
@@ -85,17 +97,26 @@ class FitEncoder:
             ints = np.where(bad, base.invalid, np.where(bad, 0, scaled)).astype(
                 np.dtype(base.numpy_code)
             )
-            formats.append((f.number, base.size, base.code, f"<{base.numpy_code}"))
+            k = ints.shape[1] if ints.ndim == 2 else 1
+            fmt = f"<{base.numpy_code}" if ints.ndim == 1 else f"({k},)<{base.numpy_code}"
+            formats.append((f.number, base.size * k, base.code, fmt))
             raw.append(ints)
+        dev_formats = []
+        for (number, index), values in (dev or {}).items():
+            arr = np.asarray(values)
+            dev_formats.append((number, arr.dtype.itemsize, index, arr.dtype.newbyteorder("<")))
+            raw.append(arr)
         n = len(raw[0]) if raw else 0
-        layout = (spec.number, tuple(fm[:3] for fm in formats))
+        layout = (spec.number, tuple(fm[:3] for fm in formats),
+                  tuple(fm[:3] for fm in dev_formats))
         local = self._define(layout)
         table = np.zeros(n, dtype=[("header", "u1")] + [
             (f"f{fm[0]}", fm[3]) for fm in formats
-        ])
+        ] + [(f"d{fm[2]}_{fm[0]}", fm[3]) for fm in dev_formats])
         table["header"] = local
-        for fm, column in zip(formats, raw, strict=True):
-            table[f"f{fm[0]}"] = column
+        keys = [f"f{fm[0]}" for fm in formats] + [f"d{fm[2]}_{fm[0]}" for fm in dev_formats]
+        for key, column in zip(keys, raw, strict=True):
+            table[key] = column
         self._body += table.tobytes()
 
     def _define(self, layout: tuple[Any, ...]) -> int:
@@ -106,10 +127,15 @@ class FitEncoder:
         self._next_local = (self._next_local + 1) % 16
         self._local_of[layout] = local
         self._layout_on[local] = layout
-        global_num, fields = layout
-        self._body += struct.pack("<BBBHB", 0x40 | local, 0, 0, global_num, len(fields))
+        global_num, fields, dev_fields = layout
+        flag = 0x20 if dev_fields else 0
+        self._body += struct.pack("<BBBHB", 0x40 | flag | local, 0, 0, global_num, len(fields))
         for number, size, base_code in fields:
             self._body += struct.pack("<BBB", number, size, base_code)
+        if dev_fields:
+            self._body += struct.pack("<B", len(dev_fields))
+            for number, size, index in dev_fields:
+                self._body += struct.pack("<BBB", number, size, index)
         return local
 
     def finish(self) -> bytes:
@@ -157,13 +183,99 @@ def encode_activity(
                     total_timer_time=lap.elapsed_s, total_distance=lap.distance_m,
                     sport=fit_sport, sub_sport=fit_sub)
     enc.message("event", timestamp=end, event=EVENT["timer"], event_type=EVENT_TYPE["stop_all"])
+    extra_session: dict[str, Any] = dict(session_fields or {})
     enc.message("session", timestamp=end, message_index=0, start_time=start, sport=fit_sport,
                 sub_sport=fit_sub, total_elapsed_time=end - start, total_timer_time=end - start,
                 total_distance=total_m, first_lap_index=0, num_laps=len(lap_list),
-                **dict(session_fields or {}))
+                **extra_session)
     enc.message("activity", timestamp=end, total_timer_time=end - start, num_sessions=1,
                 type=0, event=EVENT["activity"], event_type=EVENT_TYPE["stop"],
                 local_timestamp=end + utc_offset_s)
+    return enc.finish()
+
+
+def encode_interleaved_activity(
+    records: Mapping[str, ArrayLike],
+    *,
+    sport: str = "run",
+    seed: int = 0,
+    pause_every_s: float = 900.0,
+    device_info_every_s: float = 300.0,
+    lap_every_m: float = 1000.0,
+) -> bytes:
+    """An activity file laid out the way recent watches write one, message by message.
+
+    Unlike :func:`encode_activity` (all records in one block) every record is followed by an
+    ``hrv`` message (1-5 beat intervals, padded with invalid values), records switch
+    between several definitions (with and without position, with two developer fields
+    declared by ``developer_data_id``/``field_description``), and ``event`` (timer
+    stop/start), ``device_info`` and ``lap`` messages fall between records, so local message
+    types change at nearly every message. Which definition a record uses is drawn from a
+    seeded generator: the file is the same for the same ``seed``. Used to benchmark and test
+    the decoder on interleaved files.
+    """
+    rng = np.random.default_rng(seed)
+    cols = {k: np.asarray(v, dtype=np.float64) for k, v in records.items()}
+    fields = _record_fields(cols, sport)
+    time_s = cols["time_s"]
+    n = time_s.size
+    start, end = float(time_s[0]), float(time_s[-1])
+    fit_sport = SPORT_CODE[STRIDEWISE_TO_FIT_SPORT.get(sport, "generic")]
+    enc = FitEncoder()
+    enc.message("file_id", type=FILE_TYPE["activity"], manufacturer=DEVELOPMENT_MANUFACTURER,
+                product=0, serial_number=seed + 1, time_created=start)
+    enc.message("developer_data_id", developer_data_index=0, application_version=1)
+    enc.message("field_description", developer_data_index=0, field_definition_number=0,
+                fit_base_type_id=0x84, field_name="Power", units="Watts")
+    enc.message("field_description", developer_data_index=0, field_definition_number=1,
+                fit_base_type_id=0x02, field_name="Form Power", units="%")
+    enc.message("event", timestamp=start, event=EVENT["timer"], event_type=EVENT_TYPE["start"])
+    no_position = [k for k in fields if k not in ("position_lat", "position_long")]
+    beats = rng.integers(1, 6, size=n)
+    variant = rng.choice(4, size=n, p=[0.55, 0.25, 0.1, 0.1])
+    power = rng.integers(150, 400, size=n).astype("<u2")
+    form = rng.integers(10, 30, size=n).astype("u1")
+    distance = fields.get("distance")
+    next_info, next_pause = start + device_info_every_s, start + pause_every_s
+    next_lap_m, lap_start, lap_index = lap_every_m, start, 0
+    for i in range(n):
+        t = float(time_s[i])
+        if t >= next_info:
+            enc.message("device_info", timestamp=t, device_index=int(i % 3) + 1,
+                        device_type=120, manufacturer=DEVELOPMENT_MANUFACTURER, product=1)
+            next_info += device_info_every_s
+        if t >= next_pause:
+            enc.message("event", timestamp=t, event=EVENT["timer"],
+                        event_type=EVENT_TYPE["stop_all"])
+            enc.message("event", timestamp=t, event=EVENT["timer"],
+                        event_type=EVENT_TYPE["start"])
+            next_pause += pause_every_s
+        names = list(fields) if variant[i] != 1 else no_position
+        row = {k: [fields[k][i]] for k in names}
+        dev = {}
+        if variant[i] in (0, 1):
+            dev = {(0, 0): power[i : i + 1], (1, 0): form[i : i + 1]}
+        elif variant[i] == 2:
+            dev = {(0, 0): power[i : i + 1]}
+        enc.rows("record", row, dev)
+        rr = np.full((1, 5), np.nan)
+        rr[0, : beats[i]] = rng.uniform(0.35, 0.65, size=beats[i])
+        enc.rows("hrv", {"time": rr})
+        if distance is not None and distance[i] >= next_lap_m:
+            enc.message("lap", timestamp=t, message_index=lap_index, start_time=lap_start,
+                        total_elapsed_time=t - lap_start, total_timer_time=t - lap_start,
+                        total_distance=lap_every_m, sport=fit_sport)
+            enc.message("event", timestamp=t, event=EVENT["lap"], event_type=EVENT_TYPE["stop"])
+            next_lap_m += lap_every_m
+            lap_start, lap_index = t, lap_index + 1
+    total_m = float(np.nanmax(distance)) if distance is not None else None
+    enc.message("event", timestamp=end, event=EVENT["timer"], event_type=EVENT_TYPE["stop_all"])
+    enc.message("session", timestamp=end, message_index=0, start_time=start, sport=fit_sport,
+                total_elapsed_time=end - start, total_timer_time=end - start,
+                total_distance=total_m, first_lap_index=0, num_laps=lap_index)
+    enc.message("activity", timestamp=end, total_timer_time=end - start, num_sessions=1,
+                type=0, event=EVENT["activity"], event_type=EVENT_TYPE["stop"],
+                local_timestamp=end)
     return enc.finish()
 
 

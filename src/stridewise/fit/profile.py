@@ -153,8 +153,17 @@ MESSAGES: dict[int, MessageSpec] = {
             _f(2, "type", "enum"), _f(3, "event", "enum"), _f(4, "event_type", "enum"),
             _t(5, "local_timestamp"),
         )),
+        MessageSpec(78, "hrv", (_f(0, "time", "uint16", 1000),)),
         MessageSpec(162, "timestamp_correlation", (
             TIMESTAMP, _t(1, "system_timestamp"), _t(3, "local_timestamp"),
+        )),
+        MessageSpec(206, "field_description", (
+            _f(0, "developer_data_index", "uint8"), _f(1, "field_definition_number", "uint8"),
+            _f(2, "fit_base_type_id", "uint8"), _f(3, "field_name", "string"),
+            _f(8, "units", "string"),
+        )),
+        MessageSpec(207, "developer_data_id", (
+            _f(3, "developer_data_index", "uint8"), _f(4, "application_version", "uint32"),
         )),
     )
 }

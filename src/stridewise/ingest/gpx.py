@@ -30,6 +30,7 @@ from lxml import etree
 
 from stridewise.activity import Activity, build_activity, normalise_sport
 from stridewise.errors import CorruptFileError, EmptyActivityError
+from stridewise.ingest import xmlfast
 from stridewise.ingest.xmlsafe import (
     UNDECLARED_PREFIX_ERROR,
     declare_undeclared_prefixes,
@@ -176,10 +177,11 @@ def _read(data: bytes, source_name: str, notes: list[str]) -> list[Activity]:
     tracks: list[tuple[_Track, str | None, str | None]] = []
     current: _Track | None = None
     route_points = waypoints = 0
+    fast = xmlfast.read_gpx(data)  # None: not a file the fast path reads, parse with lxml
     stream = iter_elements(
         data, source_name=source_name,
         tags=("{*}gpx", "{*}trk", "{*}trkpt", "{*}rtept", "{*}wpt"),
-    )
+    ) if fast is None else iter(())
     for event, element in stream:
         name = local_name(element.tag)
         if event == "start":
@@ -210,6 +212,13 @@ def _read(data: bytes, source_name: str, notes: list[str]) -> list[Activity]:
             waypoints += 1
             release(element)
 
+    if fast is not None:
+        creator, file_name = fast.creator, fast.file_name
+        route_points, waypoints = fast.route_points, fast.waypoints
+        for fast_track in fast.tracks:
+            track = _Track(fast_track.columns)
+            track.timed_points = sum(1 for t in fast_track.columns["time_s"] if t == t)
+            tracks.append((track, fast_track.name, fast_track.type))
     recorded = [t for t in tracks if t[0].is_recording]
     if not recorded:
         raise EmptyActivityError(

@@ -20,12 +20,14 @@ route: :class:`~stridewise.errors.EmptyActivityError`. TCX has no activity name;
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from stridewise.activity import Activity, Lap, build_activity, normalise_sport
 from stridewise.errors import EmptyActivityError
+from stridewise.ingest import xmlfast
 from stridewise.ingest.xmlsafe import (
     iso_time_s,
     iter_elements,
@@ -49,6 +51,11 @@ class _ActivityBuilder:
     sport_text: str | None
     points: list[list[float]] = field(default_factory=list)
     laps: list[Lap] = field(default_factory=list)
+    # Set by the fast path (stridewise.ingest.xmlfast): one list per _FIELDS entry.
+    columns: list[list[float]] | None = None
+
+    def times(self) -> list[float]:
+        return self.columns[_T] if self.columns is not None else [p[_T] for p in self.points]
 
     def add(self, point: list[float]) -> None:
         if self.points:
@@ -130,7 +137,8 @@ def _text(element: etree._Element, tag: str) -> str | None:
 def _records(builder: _ActivityBuilder) -> tuple[dict[str, list[float]], list[float] | None]:
     """The record columns, and plain ``Cadence`` for :func:`build_activity` to convert by the
     final sport (``RunCadence`` is a foot cadence whatever the sport says)."""
-    columns = list(zip(*builder.points, strict=True))
+    columns: Sequence[Sequence[float]] = (
+        builder.columns or list(zip(*builder.points, strict=True)))
     out: dict[str, list[float]] = {"time_s": list(columns[_T])}
     for index, name in enumerate(_FIELDS):
         if name in ("time_s", "cad", "run_cad"):
@@ -151,11 +159,12 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
     builders: list[tuple[_ActivityBuilder, str | None, str | None]] = []
     current: _ActivityBuilder | None = None
     courses = 0
+    fast = xmlfast.read_tcx(data)  # None: not a file the fast path reads, parse with lxml
     stream = iter_elements(
         data, source_name=source_name,
         tags=("{*}TrainingCenterDatabase", "{*}Activity", "{*}Lap", "{*}Trackpoint",
               "{*}Course"),
-    )
+    ) if fast is None else iter(())
     for event, element in stream:
         name = local_name(element.tag)
         if event == "start":
@@ -183,7 +192,17 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
             courses += 1
             release(element)
 
-    recorded = [b for b in builders if any(p[_T] == p[_T] for p in b[0].points)]
+    if fast is not None:
+        fast_activities, courses = fast
+        for act in fast_activities:
+            builder = _ActivityBuilder(sport_text=act.sport_text, columns=act.columns)
+            builder.points = [[]] * len(act.columns[_T])  # counted by _why_empty only
+            builder.laps = [Lap(start_time_s=start, elapsed_s=elapsed,
+                                distance_m=distance if distance == distance else None)
+                            for start, elapsed, distance in act.laps
+                            if start == start and elapsed == elapsed]
+            builders.append((builder, act.notes, act.device))
+    recorded = [b for b in builders if any(t == t for t in b[0].times())]
     if not recorded:
         raise EmptyActivityError(_why_empty(builders, courses), source=source_name)
     activities = []
