@@ -29,9 +29,11 @@ which converts it by the activity's sport; so when an export's index corrects th
 
 Time: a record whose timestamp lies hours away from all the others (a GPS week rollover, a
 clock glitch) is dropped with a warning instead of re-dating the activity; an activity whose
-records span more than 48 hours is refused unless it was recorded continuously (no gap over
-12 hours, a multi-day race), since a longer span with a long gap is two recordings merged or a
-clock jump. The limits live in :mod:`stridewise.sanitise`.
+records span more than 48 hours (``RANGES["duration_s"]``) is refused with a reason saying so
+(and naming the gap when two recordings were joined). Physically impossible samples (speed,
+acceleration, distance leaps) are dropped with a warning naming how many, and an activity whose
+summary is still impossible for its sport is refused. The limits live in
+:mod:`stridewise.sanitise` and :mod:`stridewise.science.sport_limits`.
 
 The summary is computed by :mod:`stridewise.summary` (moving time, distance, ascent, steps,
 running time), one method for every format.
@@ -46,7 +48,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from stridewise.sanitise import sanitise
+from stridewise.sanitise import check_summary, sanitise
 from stridewise.summary import (
     FOOT_SPORTS,
     FloatArray,
@@ -165,6 +167,7 @@ def build_activity(
     cols = _as_float_columns(records)
     cols, found = sanitise(cols, sport, now=now)
     summary = compute_summary(cols, sport)
+    check_summary(summary, sport)
     start = datetime.fromtimestamp(float(cols["time_s"][0]), UTC)
     if rpe is not None and not (0 <= rpe <= 10 and math.isfinite(rpe)):
         raise ValueError(f"RPE must be between 0 and 10 (CR-10 scale), got {rpe}")
