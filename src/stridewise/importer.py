@@ -25,6 +25,7 @@ decoder process that died.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from collections import deque
@@ -60,6 +61,9 @@ from stridewise.store.duplicates import (
 POOL_MIN_FILES = 16
 SAME_FILE = "duplicate (same file)"
 SAME_SESSIONS = "every session in it is already stored"
+#: The reason shown when a source fails for an unexpected reason (details in the debug log).
+UNREADABLE = "cannot be read: the file or archive is damaged"
+log = logging.getLogger(__name__)
 
 __all__ = [
     "SAME_FILE", "SAME_SESSIONS", "FileResult", "ImportReport", "choose_workers",
@@ -126,10 +130,9 @@ def _walk(paths: Iterable[Path | str]) -> Iterator[SourceLike]:
             yield _UnreadablePath(str(path), exc)
         except OSError as exc:
             yield _UnreadablePath(str(path), IngestError(f"cannot be opened ({exc})"))
-        except Exception as exc:  # a damaged archive must not stop the other paths
-            yield _UnreadablePath(
-                str(path), IngestError(f"cannot be read ({type(exc).__name__}: {exc})")
-            )
+        except Exception:  # a damaged archive must not stop the other paths
+            log.debug("cannot walk %s", path, exc_info=True)
+            yield _UnreadablePath(str(path), IngestError(UNREADABLE))
 
 
 def import_sources(
@@ -224,10 +227,9 @@ def _read_job(source: SourceLike) -> _Job:
         job.early = FileResult(source.name, "failed", exc.reason)
     except OSError as exc:
         job.early = FileResult(source.name, "failed", f"cannot be read ({exc})")
-    except Exception as exc:  # any archive or source bug: this file fails, the batch goes on
-        job.early = FileResult(
-            source.name, "failed", f"cannot be read ({type(exc).__name__}: {exc})"
-        )
+    except Exception:  # any archive or source bug: this file fails, the batch goes on
+        log.debug("cannot read %s", source.name, exc_info=True)
+        job.early = FileResult(source.name, "failed", UNREADABLE)
     return job
 
 

@@ -7,22 +7,34 @@ the file name only as a tie-breaker, so a FIT file named ``.gpx`` still reads as
 Archives (zip) and folders are walked by :mod:`stridewise.ingest.sources`, which yields one
 :class:`~stridewise.ingest.sources.Source` per contained file.
 
+Every error a reader raises reaches the caller as an :class:`~stridewise.errors.IngestError`
+with a plain reason: :func:`read_bytes` is the reader boundary, where an unexpected exception
+inside a decoder (an ``IndexError`` on a damaged FIT message, a NumPy broadcasting error, an
+invalid value) becomes "the file is damaged" in words a person can act on; the internal detail
+goes only to the debug log.
+
 Ingest knows nothing of the store.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import zlib
 from datetime import tzinfo
 
 from stridewise.activity import Activity, ManualSession
+from stridewise.core.validation import InvalidValue
 from stridewise.errors import (
     CorruptFileError,
     EmptyActivityError,
     FileTooLargeError,
+    IngestError,
     UnsupportedFormatError,
 )
+
+log = logging.getLogger(__name__)
+_FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "csv": "CSV"}
 
 #: Largest single file accepted, before or after gunzip. A 10-hour 1 Hz TCX is ~20 MB.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -145,6 +157,28 @@ def read_bytes(data: bytes, *, source_name: str, local_tz: tzinfo | None = None)
             source=source_name,
         )
     kind = sniff_format(data, source_name)
+    if kind in ("gz", "zip"):
+        return _read_kind(kind, data, source_name, local_tz)
+    try:
+        return _read_kind(kind, data, source_name, local_tz)
+    except IngestError:
+        raise
+    except InvalidValue as exc:
+        raise IngestError(exc.message, source=source_name) from exc
+    except MemoryError as exc:
+        raise FileTooLargeError(
+            "needs more memory to read than this computer has free", source=source_name
+        ) from exc
+    except Exception as exc:  # the reader boundary: no internal text reaches the person
+        log.debug("reader error on %s", source_name, exc_info=True)
+        raise CorruptFileError(
+            f"the file is damaged: its contents do not follow the {_FORMAT_NAMES[kind]} "
+            "format, so it could not be read",
+            source=source_name,
+        ) from exc
+
+
+def _read_kind(kind: str, data: bytes, source_name: str, local_tz: tzinfo | None) -> Parsed:
     if kind == "gz":
         inner = source_name[:-3] if source_name.lower().endswith(".gz") else source_name
         return read_bytes(gunzip_capped(data, source_name), source_name=inner, local_tz=local_tz)

@@ -10,6 +10,7 @@ process, where it would take the whole import down. Later files go to a new pool
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,10 +22,16 @@ from stridewise.activity import Activity, ManualSession
 from stridewise.errors import IngestError
 
 Reader = Callable[..., list[Activity | ManualSession]]
+log = logging.getLogger(__name__)
 
 WORKER_DIED = (
     "the decoder process stopped abruptly while reading this file (it ran out of memory or "
     "crashed), so the file was not imported"
+)
+
+
+UNEXPECTED = (
+    "could not be read: the file is damaged or in a form stridewise does not understand"
 )
 
 
@@ -37,15 +44,17 @@ class Decoded:
 
 
 def decode(reader: Reader, data: bytes, source_name: str) -> Decoded:
-    """Run ``reader``; any exception becomes a reason, so one bad file never stops a batch."""
+    """Run ``reader``; any exception becomes a reason, so one bad file never stops a batch.
+
+    Only an :class:`IngestError`'s reason is shown; anything else is a reader bug whose text
+    means nothing to the person, so it is logged at debug level and reported in plain words."""
     try:
         items = reader(data, source_name=source_name)
     except IngestError as exc:
         return Decoded(None, exc.reason)
-    except (ValueError, OverflowError) as exc:
-        return Decoded(None, str(exc))
-    except Exception as exc:  # an unexpected reader bug must not stop the batch
-        return Decoded(None, f"could not be read ({type(exc).__name__}: {exc})")
+    except Exception:  # an unexpected reader bug must not stop the batch
+        log.debug("reader error on %s", source_name, exc_info=True)
+        return Decoded(None, UNEXPECTED)
     if not items:
         return Decoded(None, "holds no activity or session")
     return Decoded(items, None)
