@@ -5,6 +5,7 @@ import report as "operands could not be broadcast together with shapes (2,) (2,4
 from __future__ import annotations
 
 import logging
+
 import pytest
 
 from stridewise.activity import Activity, ManualSession
