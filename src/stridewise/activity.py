@@ -48,7 +48,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from stridewise.core.validation import InvalidValue, check_range
 from stridewise.sanitise import check_summary, sanitise
+from stridewise.science.sport_limits import limits_for
 from stridewise.summary import (
     FOOT_SPORTS,
     FloatArray,
@@ -235,13 +237,21 @@ class ManualSession:
             raise ValueError(
                 f"session type must be one of {', '.join(MANUAL_KINDS)}, got {self.kind!r}"
             )
-        if not (0 < self.duration_s <= 24 * 3600):
-            raise ValueError(
-                f"duration must be between 1 second and 24 hours, got {self.duration_s} s"
-            )
-        if self.distance_m is not None and not (0 <= self.distance_m <= 300_000):
-            raise ValueError(f"distance must be between 0 and 300 km, got {self.distance_m} m")
-        if self.rpe is not None and not (0 <= self.rpe <= 10):
-            raise ValueError(f"RPE must be between 0 and 10 (CR-10 scale), got {self.rpe}")
+        # The one table of plausible values (core.validation): a session lasts at most 48 h,
+        # covers at most 1,000 km, and its effort is on the CR-10 scale.
+        if self.duration_s <= 0:
+            raise InvalidValue("duration_s", f"duration must be more than zero, got "
+                                             f"{self.duration_s} s")
+        check_range("duration_s", self.duration_s, label="duration")
+        if self.distance_m is not None:
+            check_range("distance_m", self.distance_m, label="distance")
+            top = limits_for(self.kind).max_speed_mps  # unknown kinds: the loosest limit
+            if self.distance_m > top * self.duration_s:
+                raise InvalidValue(
+                    "distance_m", f"distance {self.distance_m / 1000:g} km in "
+                    f"{self.duration_s / 60:g} min is faster than the {top:g} m/s no "
+                    f"{self.kind} can exceed")
+        if self.rpe is not None:
+            check_range("rpe", self.rpe, label="RPE")
         if self.start_time_utc.tzinfo is None:
             raise ValueError("start_time_utc must be timezone-aware")

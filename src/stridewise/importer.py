@@ -29,7 +29,7 @@ import logging
 import math
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
@@ -56,6 +56,8 @@ from stridewise.store.duplicates import (
     resolve_duplicate,
     split_new_sessions,
 )
+
+RowProgress = Callable[[str, int], None]
 
 #: Below this many files decoding inline beats paying for worker processes.
 POOL_MIN_FILES = 16
@@ -98,15 +100,17 @@ def import_paths(
     workers: int | None = None,
     progress: Progress | None = None,
     reader: Reader | None = None,
+    row_progress: RowProgress | None = None,
 ) -> ImportReport:
     """Import files, folders and archives; an unreadable path is reported, not raised.
 
     Sources are walked lazily, so an export with many nested archives is not held in memory
-    at once; the progress callback then gets ``total=0`` (unknown).
+    at once; the progress callback then gets ``total=0`` (unknown). ``row_progress`` hears
+    ``(file name, rows read)`` while a big session CSV is read in this process.
     """
     return import_sources(
         store, _walk(paths), athlete_id=athlete_id, workers=workers, progress=progress,
-        reader=reader,
+        reader=reader, row_progress=row_progress,
     )
 
 
@@ -143,10 +147,13 @@ def import_sources(
     workers: int | None = None,
     progress: Progress | None = None,
     reader: Reader | None = None,
+    row_progress: RowProgress | None = None,
 ) -> ImportReport:
     """Import already-listed sources (see the module docstring for the steps).
 
-    The default reader reads manual-session CSV times without a zone in the athlete's zone.
+    The default reader reads manual-session CSV times without a zone in the athlete's zone;
+    files it decodes in this process report rows read to ``row_progress`` (worker processes
+    cannot call back).
     """
     with store.transaction() as tx:
         done = tx.done_hashes(athlete_id)
@@ -154,7 +161,13 @@ def import_sources(
     if reader is None:
         from stridewise.ingest import read_bytes
 
-        reader = partial(read_bytes, local_tz=_zone(athlete.time_zone if athlete else None))
+        zone = _zone(athlete.time_zone if athlete else None)
+        reader = partial(read_bytes, local_tz=zone)
+        inline: Reader = reader
+        if row_progress is not None:
+            inline = partial(read_bytes, local_tz=zone, row_progress=row_progress)
+    else:
+        inline = reader
     decode_with: Reader = reader
     total = len(sources) if isinstance(sources, Sized) else 0
     n_workers = choose_workers(total or None, workers)
@@ -172,7 +185,7 @@ def import_sources(
             if result.status == "failed":
                 _log_failure(store, athlete_id, result, job.source.size_bytes)
         else:
-            result = _store_safely(store, athlete_id, job, done, decode_with, pool)
+            result = _store_safely(store, athlete_id, job, done, inline, pool)
         report.files.append(result)
         if progress is not None:
             progress(result, len(report.files), total)
@@ -303,9 +316,9 @@ def _store_items(
     sessions, sessions_already = split_new_sessions(
         tx, athlete_id, [s for s in items if isinstance(s, ManualSession)]
     )
-    for session in sessions:
-        result.manual_session_ids.append(
-            tx.add_manual_session(athlete_id, session, source_sha256=digest).id
+    if sessions:  # one flush for the whole log
+        result.manual_session_ids.extend(
+            tx.add_manual_sessions(athlete_id, sessions, source_sha256=digest)
         )
     duplicates_of: list[str] = []
     for item in (a for a in items if isinstance(a, Activity)):

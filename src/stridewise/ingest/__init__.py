@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 import zlib
+from collections.abc import Callable
 from datetime import tzinfo
 
 from stridewise.activity import Activity, ManualSession
@@ -146,11 +147,15 @@ def gunzip_capped(data: bytes, source_name: str, limit: int = MAX_FILE_BYTES) ->
             return b"".join(chunks)
 
 
-def read_bytes(data: bytes, *, source_name: str, local_tz: tzinfo | None = None) -> Parsed:
+def read_bytes(
+    data: bytes, *, source_name: str, local_tz: tzinfo | None = None,
+    row_progress: Callable[[str, int], None] | None = None,
+) -> Parsed:
     """Read one file's bytes (any supported format, optionally gzipped) into activities.
 
     ``local_tz`` is the zone of manual-session CSV times written without one (the athlete's);
-    activity files carry their own UTC times."""
+    activity files carry their own UTC times. ``row_progress`` hears ``(source_name, rows
+    read)`` while a session CSV is read."""
     if len(data) > MAX_FILE_BYTES:
         raise FileTooLargeError(
             f"is {len(data) >> 20} MiB, over the {MAX_FILE_BYTES >> 20} MiB cap",
@@ -158,9 +163,9 @@ def read_bytes(data: bytes, *, source_name: str, local_tz: tzinfo | None = None)
         )
     kind = sniff_format(data, source_name)
     if kind in ("gz", "zip"):
-        return _read_kind(kind, data, source_name, local_tz)
+        return _read_kind(kind, data, source_name, local_tz, row_progress)
     try:
-        return _read_kind(kind, data, source_name, local_tz)
+        return _read_kind(kind, data, source_name, local_tz, row_progress)
     except IngestError:
         raise
     except InvalidValue as exc:
@@ -178,10 +183,14 @@ def read_bytes(data: bytes, *, source_name: str, local_tz: tzinfo | None = None)
         ) from exc
 
 
-def _read_kind(kind: str, data: bytes, source_name: str, local_tz: tzinfo | None) -> Parsed:
+def _read_kind(
+    kind: str, data: bytes, source_name: str, local_tz: tzinfo | None,
+    row_progress: Callable[[str, int], None] | None,
+) -> Parsed:
     if kind == "gz":
         inner = source_name[:-3] if source_name.lower().endswith(".gz") else source_name
-        return read_bytes(gunzip_capped(data, source_name), source_name=inner, local_tz=local_tz)
+        return read_bytes(gunzip_capped(data, source_name), source_name=inner, local_tz=local_tz,
+                          row_progress=row_progress)
     if kind == "zip":
         raise UnsupportedFormatError(
             "is a zip archive: import it as a path so its files are walked", source=source_name
@@ -195,7 +204,12 @@ def _read_kind(kind: str, data: bytes, source_name: str, local_tz: tzinfo | None
     else:
         from stridewise.ingest import csvlog
 
-        return list(csvlog.read(data, source_name=source_name, local_tz=local_tz))
+        progress = None
+        if row_progress is not None:
+            def progress(rows: int) -> None:
+                row_progress(source_name, rows)
+        return list(csvlog.read(data, source_name=source_name, local_tz=local_tz,
+                                progress=progress))
     return list(reader.read(data, source_name=source_name))
 
 
