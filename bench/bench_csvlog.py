@@ -12,10 +12,9 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from pathlib import Path
 
-CASE = textwrap.dedent('''
-    import resource, sys, time
+WRITE = textwrap.dedent('''
+    import sys
     from datetime import date, timedelta
     from pathlib import Path
 
@@ -23,8 +22,8 @@ CASE = textwrap.dedent('''
 
     kind, n, folder = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
     if kind == "csv":
-        first = date(1960, 1, 1)
-        rows = [f"{first + timedelta(days=i // 3)}T{6 + 4 * (i % 3):02d}:00,run,30,5,4,"
+        first = date(1955, 1, 1)  # four a day: 100,000 rows end in 2023
+        rows = [f"{first + timedelta(days=i // 4)}T{6 + 4 * (i % 4):02d}:00,run,30,5,4,"
                 for i in range(n)]
         path = folder / "log.csv"
         path.write_text("date,type,duration,distance_km,rpe,notes\\n" + "\\n".join(rows) + "\\n")
@@ -39,7 +38,14 @@ CASE = textwrap.dedent('''
             out.writelines(f'<trkpt lat="{y:.7f}" lon="7.0"><time>{s}Z</time></trkpt>'
                            for y, s in zip(lat, stamps))
             out.write("</trkseg></trk></gpx>")
-        del lat, stamps
+''')
+
+CASE = textwrap.dedent('''
+    import resource, sys, time
+    from pathlib import Path
+
+    kind, folder = sys.argv[1], Path(sys.argv[2])
+    path = folder / ("log.csv" if kind == "csv" else "long.gpx")
     from stridewise.importer import import_paths
     from stridewise.store import open_store
 
@@ -63,7 +69,9 @@ def run() -> str:
              "| input | outcome | stored | import time | peak RSS |", "|---|---|---|---|---|"]
     for kind, n, label in CASES:
         with tempfile.TemporaryDirectory() as tmp:
-            out = subprocess.run([sys.executable, "-c", CASE, kind, str(n), tmp],
+            # Written by one process, imported by another: the peak RSS is the import's own.
+            subprocess.run([sys.executable, "-c", WRITE, kind, str(n), tmp], check=True)
+            out = subprocess.run([sys.executable, "-c", CASE, kind, tmp],
                                  capture_output=True, text=True, check=True).stdout
         status, stored, seconds, peak_mb, _, reason = out.strip().splitlines()[-1].split("|")
         outcome = status + (f" ({reason}...)" if reason else "")

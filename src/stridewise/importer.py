@@ -362,7 +362,11 @@ def _apply_meta(
     for item in items:
         if isinstance(item, Activity):
             if n_activities == 1 and sport != "other" and sport != item.sport:
-                item = with_sport(item, sport)
+                try:
+                    item = with_sport(item, sport)
+                except IngestError as exc:  # e.g. a ride that the index calls a run
+                    warnings.append(f"kept as {item.sport}: the archive's index calls it "
+                                    f"{sport}, but as {sport} {exc.reason}")
             if meta.name:
                 item.name = meta.name
             if rpe is not None:

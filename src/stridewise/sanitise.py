@@ -26,13 +26,13 @@ holding it all in memory.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
 
 from stridewise import clock
-from stridewise.core.validation import RANGES
+from stridewise.core.validation import DATE_FLOORS, RANGES
 from stridewise.errors import ImplausibleActivityError
 from stridewise.science.sport_limits import limits_for
 from stridewise.summary import FloatArray, Summary, haversine_m
@@ -41,7 +41,8 @@ from stridewise.summary import FloatArray, Summary, haversine_m
 HEART_RATE_RANGE_BPM = (25.0, 250.0)
 # A jump between two fixes faster than this is a GPS glitch, not movement.
 MAX_GPS_JUMP_SPEED_MPS = 100.0
-EARLIEST_PLAUSIBLE = datetime(2000, 1, 1, tzinfo=UTC)
+#: Device files cannot predate consumer GPS watches (core.validation's "device" date floor).
+EARLIEST_PLAUSIBLE = datetime.combine(DATE_FLOORS["device"][0], time(), UTC)
 #: A record this far (in time) from every other one, in a group of at most
 #: ``STRAY_MAX_RECORDS`` records (or 0.1 % of the file), is a clock glitch and is dropped.
 STRAY_GAP_S = 3600.0
@@ -51,9 +52,9 @@ STRAY_MIN_MAIN_RECORDS = 10
 MAX_ELAPSED_S = float(RANGES["duration_s"].high)
 #: A gap this long inside a recording is two recordings joined (named in the refusal).
 MAX_RECORDING_GAP_S = 12 * 3600.0
-#: Most records one activity may hold: 48 hours at about 3 Hz. Readers refuse a longer track
-#: while streaming it, before its points fill memory.
-MAX_RECORDS = 500_000
+#: Most records one activity may hold: 48 hours at 1 Hz (172,800) and then some. Readers
+#: refuse a longer track while streaming it, before its points fill memory and minutes.
+MAX_RECORDS = 250_000
 #: Cumulative distance may go back this much (device rounding and GPS re-fits) without it
 #: counting as a glitch; and may leap this much more than the speed limit allows: watches catch
 #: up in one step after a GPS loss (a Fenix 2 adds 30 m in one second at the start of a run, a

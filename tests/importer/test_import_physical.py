@@ -102,3 +102,20 @@ def test_a_run_faster_than_any_runner_is_refused_with_a_reason(
     [ok] = import_paths(store, [run], athlete_id=store.default_athlete_id()).files
     assert ok.status == "imported"
     assert _distances_km(store) == [2.0]
+
+
+def test_an_archive_index_calling_a_fast_ride_a_run_keeps_it_a_ride(store: Store) -> None:
+    from fakes_import import FakeMeta, FakeSource, fake_reader
+
+    from stridewise.importer import import_sources
+
+    # 9 km in 600 s is 15 m/s: a ride; as a run it would be impossible (over 12.5 m/s).
+    ride = FakeSource("ride.fit", "fit 2024-05-04T06:30:00+00:00 600 9000 ride",
+                      meta=FakeMeta(sport="Run"))
+    [result] = import_sources(store, [ride], athlete_id=store.default_athlete_id(),
+                              reader=fake_reader).files
+    assert result.status == "imported"
+    assert any(w.startswith("kept as ride: the archive's index calls it run, but as run it "
+                            "covers 9.0 km in 10 min") for w in result.warnings)
+    with store.transaction() as tx:
+        assert [a.sport for a in tx.list_activities(store.default_athlete_id())] == ["ride"]

@@ -15,8 +15,9 @@ from stridewise.ingest import csvlog
 from stridewise.store import Store, open_store
 
 
-def _log(n: int, first: date = date(1960, 1, 1)) -> bytes:
-    rows = [f"{first + timedelta(days=i // 3)}T{6 + 4 * (i % 3):02d}:00,run,30,5,4,"
+def _log(n: int, first: date = date(1955, 1, 1)) -> bytes:
+    """``n`` sessions, four a day from 1955 (100,000 rows end in 2023)."""
+    rows = [f"{first + timedelta(days=i // 4)}T{6 + 4 * (i % 4):02d}:00,run,30,5,4,"
             for i in range(n)]
     return ("date,type,duration,distance_km,rpe,notes\n" + "\n".join(rows) + "\n").encode()
 
