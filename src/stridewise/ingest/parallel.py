@@ -23,7 +23,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -97,10 +96,13 @@ def die_with_parent(importer_pid: int) -> None:
             log.debug("prctl(PR_SET_PDEATHSIG) unavailable", exc_info=True)
 
     def watch() -> None:
+        # Event.wait, not time.sleep: under libfaketime (the date tests) sleeping in a thread
+        # fails with EINVAL.
+        tick = threading.Event()
         while True:
             if os.getppid() != parent or not _alive(importer_pid):
                 os._exit(1)
-            time.sleep(WATCHDOG_S)
+            tick.wait(WATCHDOG_S)
 
     threading.Thread(target=watch, name="stridewise-parent-watchdog", daemon=True).start()
 
