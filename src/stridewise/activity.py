@@ -29,9 +29,11 @@ which converts it by the activity's sport; so when an export's index corrects th
 
 Time: a record whose timestamp lies hours away from all the others (a GPS week rollover, a
 clock glitch) is dropped with a warning instead of re-dating the activity; an activity whose
-records span more than 48 hours is refused unless it was recorded continuously (no gap over
-12 hours, a multi-day race), since a longer span with a long gap is two recordings merged or a
-clock jump. The limits live in :mod:`stridewise.sanitise`.
+records span more than 48 hours (``RANGES["duration_s"]``) is refused with a reason saying so
+(and naming the gap when two recordings were joined). Physically impossible samples (speed,
+acceleration, distance leaps) are dropped with a warning naming how many, and an activity whose
+summary is still impossible for its sport is refused. The limits live in
+:mod:`stridewise.sanitise` and :mod:`stridewise.science.sport_limits`.
 
 The summary is computed by :mod:`stridewise.summary` (moving time, distance, ascent, steps,
 running time), one method for every format.
@@ -46,7 +48,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from stridewise.sanitise import sanitise
+from stridewise.core.validation import InvalidValue, check_range
+from stridewise.sanitise import check_summary, sanitise
+from stridewise.science.sport_limits import limits_for
 from stridewise.summary import (
     FOOT_SPORTS,
     FloatArray,
@@ -177,6 +181,7 @@ def build_activity(
     cols, found = sanitise(cols, sport, now=now)
     stops = [(float(a), float(b)) for a, b in timer_stops] if timer_stops is not None else None
     summary = compute_summary(cols, sport, timer_stops=stops, device_ascent_m=device_ascent_m)
+    check_summary(summary, sport)
     start = datetime.fromtimestamp(float(cols["time_s"][0]), UTC)
     if rpe is not None and not (0 <= rpe <= 10 and math.isfinite(rpe)):
         raise ValueError(f"RPE must be between 0 and 10 (CR-10 scale), got {rpe}")
@@ -247,13 +252,21 @@ class ManualSession:
             raise ValueError(
                 f"session type must be one of {', '.join(MANUAL_KINDS)}, got {self.kind!r}"
             )
-        if not (0 < self.duration_s <= 24 * 3600):
-            raise ValueError(
-                f"duration must be between 1 second and 24 hours, got {self.duration_s} s"
-            )
-        if self.distance_m is not None and not (0 <= self.distance_m <= 300_000):
-            raise ValueError(f"distance must be between 0 and 300 km, got {self.distance_m} m")
-        if self.rpe is not None and not (0 <= self.rpe <= 10):
-            raise ValueError(f"RPE must be between 0 and 10 (CR-10 scale), got {self.rpe}")
+        # The one table of plausible values (core.validation): a session lasts at most 48 h,
+        # covers at most 1,000 km, and its effort is on the CR-10 scale.
+        if self.duration_s <= 0:
+            raise InvalidValue("duration_s", f"duration must be more than zero, got "
+                                             f"{self.duration_s} s")
+        check_range("duration_s", self.duration_s, label="duration")
+        if self.distance_m is not None:
+            check_range("distance_m", self.distance_m, label="distance")
+            top = limits_for(self.kind).max_speed_mps  # unknown kinds: the loosest limit
+            if self.distance_m > top * self.duration_s:
+                raise InvalidValue(
+                    "distance_m", f"distance {self.distance_m / 1000:g} km in "
+                    f"{self.duration_s / 60:g} min is faster than the {top:g} m/s no "
+                    f"{self.kind} can exceed")
+        if self.rpe is not None:
+            check_range("rpe", self.rpe, label="RPE")
         if self.start_time_utc.tzinfo is None:
             raise ValueError("start_time_utc must be timezone-aware")

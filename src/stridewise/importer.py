@@ -27,10 +27,11 @@ decoder process that died.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
@@ -58,10 +59,15 @@ from stridewise.store.duplicates import (
     split_new_sessions,
 )
 
+RowProgress = Callable[[str, int], None]
+
 #: Below this many files decoding inline beats paying for worker processes.
 POOL_MIN_FILES = 16
 SAME_FILE = "duplicate (same file)"
 SAME_SESSIONS = "every session in it is already stored"
+#: The reason shown when a source fails for an unexpected reason (details in the debug log).
+UNREADABLE = "cannot be read: the file or archive is damaged"
+log = logging.getLogger(__name__)
 
 __all__ = [
     "SAME_FILE", "SAME_SESSIONS", "FileResult", "ImportReport", "choose_workers",
@@ -96,15 +102,17 @@ def import_paths(
     workers: int | None = None,
     progress: Progress | None = None,
     reader: Reader | None = None,
+    row_progress: RowProgress | None = None,
 ) -> ImportReport:
     """Import files, folders and archives; an unreadable path is reported, not raised.
 
     Sources are walked lazily, so an export with many nested archives is not held in memory
-    at once; the progress callback then gets ``total=0`` (unknown).
+    at once; the progress callback then gets ``total=0`` (unknown). ``row_progress`` hears
+    ``(file name, rows read)`` while a big session CSV is read in this process.
     """
     return import_sources(
         store, _walk(paths), athlete_id=athlete_id, workers=workers, progress=progress,
-        reader=reader,
+        reader=reader, row_progress=row_progress,
     )
 
 
@@ -128,10 +136,9 @@ def _walk(paths: Iterable[Path | str]) -> Iterator[SourceLike]:
             yield _UnreadablePath(str(path), exc)
         except OSError as exc:
             yield _UnreadablePath(str(path), IngestError(f"cannot be opened ({exc})"))
-        except Exception as exc:  # a damaged archive must not stop the other paths
-            yield _UnreadablePath(
-                str(path), IngestError(f"cannot be read ({type(exc).__name__}: {exc})")
-            )
+        except Exception:  # a damaged archive must not stop the other paths
+            log.debug("cannot walk %s", path, exc_info=True)
+            yield _UnreadablePath(str(path), IngestError(UNREADABLE))
 
 
 def import_sources(
@@ -142,10 +149,13 @@ def import_sources(
     workers: int | None = None,
     progress: Progress | None = None,
     reader: Reader | None = None,
+    row_progress: RowProgress | None = None,
 ) -> ImportReport:
     """Import already-listed sources (see the module docstring for the steps).
 
-    The default reader reads manual-session CSV times without a zone in the athlete's zone.
+    The default reader reads manual-session CSV times without a zone in the athlete's zone;
+    files it decodes in this process report rows read to ``row_progress`` (worker processes
+    cannot call back).
     """
     with store.transaction() as tx:
         done = tx.done_hashes(athlete_id)
@@ -153,7 +163,13 @@ def import_sources(
     if reader is None:
         from stridewise.ingest import read_bytes
 
-        reader = partial(read_bytes, local_tz=_zone(athlete.time_zone if athlete else None))
+        zone = _zone(athlete.time_zone if athlete else None)
+        reader = partial(read_bytes, local_tz=zone)
+        inline: Reader = reader
+        if row_progress is not None:
+            inline = partial(read_bytes, local_tz=zone, row_progress=row_progress)
+    else:
+        inline = reader
     decode_with: Reader = reader
     total = len(sources) if isinstance(sources, Sized) else 0
     n_workers = choose_workers(total or None, workers)
@@ -171,7 +187,7 @@ def import_sources(
             if result.status == "failed":
                 _log_failure(store, athlete_id, result, job.source.size_bytes)
         else:
-            result = _store_safely(store, athlete_id, job, done, decode_with, pool)
+            result = _store_safely(store, athlete_id, job, done, inline, pool)
             _note_replaced(report, result)
         report.files.append(result)
         if progress is not None:
@@ -242,10 +258,9 @@ def _read_job(source: SourceLike) -> _Job:
         job.early = FileResult(source.name, "failed", exc.reason)
     except OSError as exc:
         job.early = FileResult(source.name, "failed", f"cannot be read ({exc})")
-    except Exception as exc:  # any archive or source bug: this file fails, the batch goes on
-        job.early = FileResult(
-            source.name, "failed", f"cannot be read ({type(exc).__name__}: {exc})"
-        )
+    except Exception:  # any archive or source bug: this file fails, the batch goes on
+        log.debug("cannot read %s", source.name, exc_info=True)
+        job.early = FileResult(source.name, "failed", UNREADABLE)
     return job
 
 
@@ -319,9 +334,9 @@ def _store_items(
     sessions, sessions_already = split_new_sessions(
         tx, athlete_id, [s for s in items if isinstance(s, ManualSession)]
     )
-    for session in sessions:
-        result.manual_session_ids.append(
-            tx.add_manual_session(athlete_id, session, source_sha256=digest).id
+    if sessions:  # one flush for the whole log
+        result.manual_session_ids.extend(
+            tx.add_manual_sessions(athlete_id, sessions, source_sha256=digest)
         )
     duplicates_of: list[str] = []
     for item in (a for a in items if isinstance(a, Activity)):
@@ -365,7 +380,11 @@ def _apply_meta(
     for item in items:
         if isinstance(item, Activity):
             if n_activities == 1 and sport != "other" and sport != item.sport:
-                item = with_sport(item, sport)
+                try:
+                    item = with_sport(item, sport)
+                except IngestError as exc:  # e.g. a ride that the index calls a run
+                    warnings.append(f"kept as {item.sport}: the archive's index calls it "
+                                    f"{sport}, but as {sport} {exc.reason}")
             if meta.name:
                 item.name = meta.name
             if rpe is not None:

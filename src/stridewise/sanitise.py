@@ -2,34 +2,68 @@
 glitches removed, and impossible activities refused (:class:`ImplausibleActivityError`).
 
 Called by :func:`stridewise.activity.build_activity`, so every reader applies the same limits.
+
+Physical checks (limits from :mod:`stridewise.science.sport_limits`, one row per sport):
+
+* **speed** above the sport's ``max_speed_mps``, and single-sample speed spikes whose change to
+  both neighbours exceeds ``max_accel_mps2``, are dropped;
+* **cumulative distance** must never go backwards (beyond ``DISTANCE_BACK_TOLERANCE_M``) nor
+  leap forward faster than ``max_speed_mps`` allows over the time since it last moved (plus
+  ``DISTANCE_SLACK_M``). Small groups of samples that do (at most ``DISTANCE_GLITCH_MAX``, or
+  0.1 % of them) are dropped as glitches; if the column still leaps or goes back, the whole
+  distance column is dropped and the distance comes from the GPS positions instead;
+* **the whole activity** (:func:`check_summary`): an activity whose distance is more than
+  ``max_speed_mps`` times its elapsed time allows (an average speed over elapsed time no one can
+  hold), or over the ``distance_m`` range of :data:`stridewise.core.validation.RANGES`, is
+  refused. The average over *moving* time is not used for refusing: moving time under-counts
+  sparse recordings (a pool swim logs a length at a time), so it would refuse real swims.
+
+Long recordings: one activity lasts at most ``RANGES["duration_s"]`` (48 hours). A file whose
+records span longer is refused with a reason that says so (never split silently, never stored as
+one 900-hour run); the readers also refuse a track of more than ``MAX_RECORDS`` points before
+holding it all in memory.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import numpy as np
 from numpy.typing import NDArray
 
 from stridewise import clock
+from stridewise.core.validation import DATE_FLOORS, RANGES
 from stridewise.errors import ImplausibleActivityError
 from stridewise.science.sport_limits import limits_for
-from stridewise.summary import FloatArray, haversine_m
+from stridewise.summary import FloatArray, Summary, haversine_m
 
 # Plausibility limits. Values outside are dropped (set to NaN) with a warning.
 HEART_RATE_RANGE_BPM = (25.0, 250.0)
 # A jump between two fixes faster than this is a GPS glitch, not movement.
 MAX_GPS_JUMP_SPEED_MPS = 100.0
-EARLIEST_PLAUSIBLE = datetime(2000, 1, 1, tzinfo=UTC)
+#: Device files cannot predate consumer GPS watches (core.validation's "device" date floor).
+EARLIEST_PLAUSIBLE = datetime.combine(DATE_FLOORS["device"][0], time(), UTC)
 #: A record this far (in time) from every other one, in a group of at most
 #: ``STRAY_MAX_RECORDS`` records (or 0.1 % of the file), is a clock glitch and is dropped.
 STRAY_GAP_S = 3600.0
 STRAY_MAX_RECORDS = 2
 STRAY_MIN_MAIN_RECORDS = 10
-#: Longest span accepted from first to last record, unless recorded without a long gap.
-MAX_ELAPSED_S = 48 * 3600.0
+#: Longest span accepted from first to last record: one activity lasts at most 48 hours.
+MAX_ELAPSED_S = float(RANGES["duration_s"].high)
+#: A gap this long inside a recording is two recordings joined (named in the refusal).
 MAX_RECORDING_GAP_S = 12 * 3600.0
-
+#: Most records one activity may hold: 48 hours at 1 Hz (172,800) and then some. Readers
+#: refuse a longer track while streaming it, before its points fill memory and minutes.
+MAX_RECORDS = 250_000
+#: Cumulative distance may go back this much (device rounding and GPS re-fits) without it
+#: counting as a glitch; and may leap this much more than the speed limit allows: watches catch
+#: up in one step after a GPS loss (a Fenix 2 adds 30 m in one second at the start of a run, a
+#: FR945 34 m mid-run, a pool swim a whole 23 m length at once).
+DISTANCE_BACK_TOLERANCE_M = 5.0
+DISTANCE_SLACK_M = 100.0
+#: A group of at most this many distance samples (or 0.1 % of them) out of line with the rest
+#: is a glitch and is dropped; a larger one makes the whole column untrustworthy.
+DISTANCE_GLITCH_MAX = 5
 
 
 def _drop(col: FloatArray, bad: NDArray[np.bool_], what: str, warnings: list[str]) -> None:
@@ -58,6 +92,7 @@ def sanitise(
         t = recs["time_s"]
     if t.size == 0:
         raise ImplausibleActivityError("the file holds no timestamped records")
+    check_record_count(t.size)
     stray = _stray_times(t)
     if stray.any():
         warnings.append(_stray_warning(t, stray))
@@ -78,18 +113,23 @@ def sanitise(
         )
     if end > now + timedelta(days=1):
         raise ImplausibleActivityError(f"the activity ends in the future ({end:%Y-%m-%d})")
-    _check_span(t, warnings)
+    _check_span(t)
 
     if "heart_rate_bpm" in recs:
         hr = recs["heart_rate_bpm"]
         lo, hi = HEART_RATE_RANGE_BPM
         with np.errstate(invalid="ignore"):
             _drop(hr, (hr < lo) | (hr > hi), "heart rate", warnings)
-    max_speed = limits_for(sport).max_speed_mps
+    limits = limits_for(sport)
     if "speed_mps" in recs:
         sp = recs["speed_mps"]
         with np.errstate(invalid="ignore"):
-            _drop(sp, (sp < 0) | (sp > max_speed), "speed", warnings)
+            _drop(sp, (sp < 0) | (sp > limits.max_speed_mps), "speed", warnings)
+        spikes = _speed_spikes(recs["time_s"], sp, limits.max_accel_mps2)
+        if spikes.any():
+            sp[spikes] = np.nan
+            warnings.append(f"dropped {int(spikes.sum())} speed value(s) that change faster "
+                            f"than {limits.max_accel_mps2:g} m/s² (a sensor glitch)")
     for name in ("cadence_spm", "cadence_rpm", "power_w"):
         if name in recs:
             col = recs[name]
@@ -105,8 +145,99 @@ def sanitise(
     if "distance_m" in recs:
         d = recs["distance_m"]
         with np.errstate(invalid="ignore"):
-            _drop(d, d < 0, "distance", warnings)
+            _drop(d, (d < 0) | (d > RANGES["distance_m"].high), "distance", warnings)
+        _sanitise_distance(recs["time_s"], d, limits.max_speed_mps, warnings)
+        if not np.isfinite(d).any():
+            del recs["distance_m"]
     return recs, warnings
+
+
+def _speed_spikes(t: FloatArray, speed: FloatArray, max_accel_mps2: float) -> NDArray[np.bool_]:
+    """Samples whose speed differs from both neighbours (with a speed) by more than
+    ``max_accel_mps2`` times the interval (floored at 1 s), up on one side and back on the
+    other: a one-sample spike no body can make."""
+    bad = np.zeros(speed.shape, dtype=bool)
+    idx = np.flatnonzero(np.isfinite(speed))
+    if idx.size < 3:
+        return bad
+    dt = np.maximum(np.diff(t[idx]), 1.0)
+    accel = np.diff(speed[idx]) / dt
+    spike = ((accel[:-1] > max_accel_mps2) & (accel[1:] < -max_accel_mps2)) | (
+        (accel[:-1] < -max_accel_mps2) & (accel[1:] > max_accel_mps2))
+    bad[idx[1:-1][spike]] = True
+    return bad
+
+
+def _distance_wrong(t: FloatArray, d: FloatArray, max_speed_mps: float) -> NDArray[np.bool_]:
+    """For consecutive finite samples of cumulative distance ``d``: whether each increment goes
+    back by more than the tolerance, or forward faster than ``max_speed_mps`` over the time
+    since the distance last increased (so a device catching up after a few flat samples is
+    fine) plus the slack."""
+    inc = np.diff(d)
+    moved_at = np.where(np.concatenate([[True], inc > 0]), t, -np.inf)
+    last_move_t = np.maximum.accumulate(moved_at)[:-1]
+    since_s = np.maximum(t[1:] - last_move_t, 1.0)
+    return (inc < -DISTANCE_BACK_TOLERANCE_M) | (inc > max_speed_mps * since_s + DISTANCE_SLACK_M)
+
+
+def _sanitise_distance(
+    t: FloatArray, d: FloatArray, max_speed_mps: float, warnings: list[str]
+) -> None:
+    """Drop distance glitches in place (see the module docstring); the whole column when the
+    distance leaps or goes back in a way no small group of samples explains."""
+    idx = np.flatnonzero(np.isfinite(d))
+    if idx.size < 2:
+        return
+    wrong = _distance_wrong(t[idx], d[idx], max_speed_mps)
+    if not wrong.any():
+        return
+    # Split the samples into runs that are consistent inside; small runs are the glitches.
+    piece = np.concatenate([[0], np.cumsum(wrong)])
+    sizes = np.bincount(piece)
+    small = sizes <= max(DISTANCE_GLITCH_MAX, idx.size // 1000)
+    if small.all():  # no trustworthy run at all
+        small[np.argmax(sizes)] = False
+    glitch = small[piece]
+    keep = idx[~glitch]
+    if keep.size >= 2 and not _distance_wrong(t[keep], d[keep], max_speed_mps).any():
+        d[idx[glitch]] = np.nan
+        warnings.append(f"dropped {int(glitch.sum())} distance value(s) that went backwards or "
+                        f"leapt faster than {max_speed_mps:g} m/s (a recording glitch)")
+        return
+    leap = float(np.nanmax(d) - np.nanmin(d))
+    d[:] = np.nan
+    warnings.append(f"the device's distance jumps or goes backwards ({leap / 1000:,.1f} km "
+                    "between its lowest and highest values), so it was dropped; the distance "
+                    "comes from the GPS positions, if any")
+
+
+def check_summary(summary: Summary, sport: str) -> None:
+    """Refuse an activity whose summary is physically impossible for ``sport`` (after the
+    per-sample checks): over the distance range, or longer than the sport's top speed allows
+    over its elapsed time (``distance_m > max_speed_mps * elapsed_s + DISTANCE_SLACK_M``)."""
+    distance = summary.distance_m
+    if distance is None:
+        return
+    limit = limits_for(sport).max_speed_mps
+    top = RANGES["distance_m"].high
+    km = distance / 1000.0
+    if distance > top:
+        raise ImplausibleActivityError(
+            f"its distance is {km:,.0f} km, over the {top / 1000:,.0f} km any one activity can "
+            "cover: the file is damaged")
+    elapsed = max(summary.elapsed_s, 1.0)
+    if distance > limit * elapsed + DISTANCE_SLACK_M:
+        raise ImplausibleActivityError(
+            f"it covers {km:,.1f} km in {_duration_text(elapsed)}, faster than the {limit:g} m/s "
+            f"no {sport} can exceed: the file is damaged")
+
+
+def _duration_text(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _stray_times(t: FloatArray) -> NDArray[np.bool_]:
@@ -143,7 +274,20 @@ def _utc_text(time_s: float) -> str:
         return f"{time_s:.0f} s since 1970"
 
 
-def _check_span(t: FloatArray, warnings: list[str]) -> None:
+def check_record_count(n_records: int) -> None:
+    """Refuse an activity of more than ``MAX_RECORDS`` records (readers call this while
+    streaming, so a 3.5-million-point track is refused before it fills memory)."""
+    if n_records > MAX_RECORDS:
+        raise ImplausibleActivityError(
+            f"it holds more than {MAX_RECORDS:,} records, more than one activity of at most "
+            f"{MAX_ELAPSED_S / 3600:.0f} hours can have: split the recording into separate "
+            "days with your device's app and import those"
+        )
+
+
+def _check_span(t: FloatArray) -> None:
+    """The long-recording rule: refuse a span over ``MAX_ELAPSED_S`` (48 hours), naming a long
+    gap when there is one (two recordings joined), else the cap itself."""
     span_s = float(t[-1] - t[0])
     if span_s <= MAX_ELAPSED_S:
         return
@@ -153,7 +297,11 @@ def _check_span(t: FloatArray, warnings: list[str]) -> None:
             f"its records span {span_s / 3600:.0f} hours with a {gap_s / 3600:.0f}-hour gap "
             "between them: two recordings joined together or a clock jump, not one activity"
         )
-    warnings.append(f"a recording of {span_s / 3600:.0f} hours, kept as one multi-day activity")
+    raise ImplausibleActivityError(
+        f"its records span {span_s / 3600:.0f} hours; one activity can last at most "
+        f"{MAX_ELAPSED_S / 3600:.0f} hours, so a longer recording is refused rather than stored "
+        "as one activity: split it into separate days with your device's app and import those"
+    )
 
 
 def _sanitise_positions(recs: dict[str, FloatArray], warnings: list[str]) -> None:

@@ -16,8 +16,9 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "stridewise"
 #: Each unit (a subpackage or a top-level module of ``stridewise``) and its layer; a unit may
 #: import units of its own layer or below, never above.
 LAYERS: dict[str, int] = {
-    # 0: foundations and pure science
-    "clock": 0, "errors": 0, "science": 0, "__init__": 0,
+    # 0: foundations and pure science. The core's validation rules sit here too: every entrance
+    # (file readers included) checks values with them, and they depend on nothing but the clock.
+    "clock": 0, "errors": 0, "science": 0, "__init__": 0, "core.validation": 0,
     # 1: data: persistence, reading files, the daily series, pain and load monitoring, plans
     "fit": 1, "store": 1, "activity": 1, "summary": 1, "sanitise": 1, "ingest": 1, "importer": 1,
     "import_report": 1, "series": 1, "monitor": 1, "plan": 1,
@@ -32,11 +33,22 @@ LAYERS: dict[str, int] = {
 SEPARATE_FACES = {("report", "web"), ("web", "cli"), ("report", "cli")}
 
 
+#: Modules that are units of their own, apart from their package.
+SUB_UNITS = {"core.validation"}
+
+
 def _unit(module: str) -> str | None:
     parts = module.split(".")
     if parts[0] != "stridewise":
         return None
+    if ".".join(parts[1:3]) in SUB_UNITS:
+        return ".".join(parts[1:3])
     return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _file_unit(rel: Path) -> str:
+    dotted = ".".join(rel.with_suffix("").parts)
+    return dotted if dotted in SUB_UNITS else rel.parts[0].removesuffix(".py")
 
 
 def _imports() -> dict[str, set[tuple[str, str]]]:
@@ -44,7 +56,7 @@ def _imports() -> dict[str, set[tuple[str, str]]]:
     found: dict[str, set[tuple[str, str]]] = {}
     for path in SRC.rglob("*.py"):
         rel = path.relative_to(SRC)
-        unit = rel.parts[0].removesuffix(".py")
+        unit = _file_unit(rel)
         package = ".".join(("stridewise", *rel.with_suffix("").parts[:-1]))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names: list[str] = []
@@ -56,6 +68,11 @@ def _imports() -> dict[str, set[tuple[str, str]]]:
                     names = [".".join([*base, node.module or ""]).rstrip(".")]
                 else:
                     names = [node.module or ""]
+                # "from stridewise.core import validation" imports the sub-unit only.
+                subs = [f"{names[0]}.{alias.name}" for alias in node.names
+                        if _unit(f"{names[0]}.{alias.name}") in SUB_UNITS]
+                if subs:
+                    names = subs if len(subs) == len(node.names) else [*names, *subs]
             for name in names:
                 target = _unit(name)
                 if target is not None and target != unit:
@@ -64,7 +81,7 @@ def _imports() -> dict[str, set[tuple[str, str]]]:
 
 
 def test_every_unit_has_a_layer() -> None:
-    units = {p.relative_to(SRC).parts[0].removesuffix(".py") for p in SRC.rglob("*.py")}
+    units = {_file_unit(p.relative_to(SRC)) for p in SRC.rglob("*.py")}
     assert units <= set(LAYERS), sorted(units - set(LAYERS))
 
 

@@ -92,8 +92,11 @@ def import_with_progress(
                 task, completed=done, total=total or None, description=result.source_name[-40:]
             )
 
+        def rows_read(name: str, rows: int) -> None:  # a big session CSV
+            bar.update(task, description=f"{name[-30:]}: {rows:,} rows")
+
         return import_paths(store, paths, athlete_id=athlete_id, workers=workers,
-                            progress=advance)
+                            progress=advance, row_progress=rows_read)
 
 
 def print_import_report(report: ImportReport, *, verbose: bool = False) -> None:

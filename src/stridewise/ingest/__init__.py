@@ -7,22 +7,35 @@ the file name only as a tie-breaker, so a FIT file named ``.gpx`` still reads as
 Archives (zip) and folders are walked by :mod:`stridewise.ingest.sources`, which yields one
 :class:`~stridewise.ingest.sources.Source` per contained file.
 
+Every error a reader raises reaches the caller as an :class:`~stridewise.errors.IngestError`
+with a plain reason: :func:`read_bytes` is the reader boundary, where an unexpected exception
+inside a decoder (an ``IndexError`` on a damaged FIT message, a NumPy broadcasting error, an
+invalid value) becomes "the file is damaged" in words a person can act on; the internal detail
+goes only to the debug log.
+
 Ingest knows nothing of the store.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import zlib
+from collections.abc import Callable
 from datetime import tzinfo
 
 from stridewise.activity import Activity, ManualSession
+from stridewise.core.validation import InvalidValue
 from stridewise.errors import (
     CorruptFileError,
     EmptyActivityError,
     FileTooLargeError,
+    IngestError,
     UnsupportedFormatError,
 )
+
+log = logging.getLogger(__name__)
+_FORMAT_NAMES = {"fit": "FIT", "gpx": "GPX", "tcx": "TCX", "csv": "CSV"}
 
 #: Largest single file accepted, before or after gunzip. A 10-hour 1 Hz TCX is ~20 MB.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -134,20 +147,50 @@ def gunzip_capped(data: bytes, source_name: str, limit: int = MAX_FILE_BYTES) ->
             return b"".join(chunks)
 
 
-def read_bytes(data: bytes, *, source_name: str, local_tz: tzinfo | None = None) -> Parsed:
+def read_bytes(
+    data: bytes, *, source_name: str, local_tz: tzinfo | None = None,
+    row_progress: Callable[[str, int], None] | None = None,
+) -> Parsed:
     """Read one file's bytes (any supported format, optionally gzipped) into activities.
 
     ``local_tz`` is the zone of manual-session CSV times written without one (the athlete's);
-    activity files carry their own UTC times."""
+    activity files carry their own UTC times. ``row_progress`` hears ``(source_name, rows
+    read)`` while a session CSV is read."""
     if len(data) > MAX_FILE_BYTES:
         raise FileTooLargeError(
             f"is {len(data) >> 20} MiB, over the {MAX_FILE_BYTES >> 20} MiB cap",
             source=source_name,
         )
     kind = sniff_format(data, source_name)
+    if kind in ("gz", "zip"):
+        return _read_kind(kind, data, source_name, local_tz, row_progress)
+    try:
+        return _read_kind(kind, data, source_name, local_tz, row_progress)
+    except IngestError:
+        raise
+    except InvalidValue as exc:
+        raise IngestError(exc.message, source=source_name) from exc
+    except MemoryError as exc:
+        raise FileTooLargeError(
+            "needs more memory to read than this computer has free", source=source_name
+        ) from exc
+    except Exception as exc:  # the reader boundary: no internal text reaches the person
+        log.debug("reader error on %s", source_name, exc_info=True)
+        raise CorruptFileError(
+            f"the file is damaged: its contents do not follow the {_FORMAT_NAMES[kind]} "
+            "format, so it could not be read",
+            source=source_name,
+        ) from exc
+
+
+def _read_kind(
+    kind: str, data: bytes, source_name: str, local_tz: tzinfo | None,
+    row_progress: Callable[[str, int], None] | None,
+) -> Parsed:
     if kind == "gz":
         inner = source_name[:-3] if source_name.lower().endswith(".gz") else source_name
-        return read_bytes(gunzip_capped(data, source_name), source_name=inner, local_tz=local_tz)
+        return read_bytes(gunzip_capped(data, source_name), source_name=inner, local_tz=local_tz,
+                          row_progress=row_progress)
     if kind == "zip":
         raise UnsupportedFormatError(
             "is a zip archive: import it as a path so its files are walked", source=source_name
@@ -161,7 +204,12 @@ def read_bytes(data: bytes, *, source_name: str, local_tz: tzinfo | None = None)
     else:
         from stridewise.ingest import csvlog
 
-        return list(csvlog.read(data, source_name=source_name, local_tz=local_tz))
+        progress = None
+        if row_progress is not None:
+            def progress(rows: int) -> None:
+                row_progress(source_name, rows)
+        return list(csvlog.read(data, source_name=source_name, local_tz=local_tz,
+                                progress=progress))
     return list(reader.read(data, source_name=source_name))
 
 

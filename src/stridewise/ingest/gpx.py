@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from stridewise import sanitise
 from stridewise.activity import Activity, build_activity, normalise_sport
 from stridewise.errors import CorruptFileError, EmptyActivityError
 from stridewise.ingest import xmlfast
@@ -199,6 +200,8 @@ def _read(data: bytes, source_name: str, notes: list[str]) -> list[Activity]:
         if name == "trkpt" and current is not None:
             _read_point(element, tags, current)
             release(element)
+            if current.n_points > sanitise.MAX_RECORDS:  # refuse before memory fills
+                sanitise.check_record_count(current.n_points)
         elif name == "trk" and current is not None:
             track_name = _child_text(element, tags["name"])
             track_type = _child_text(element, tags["type"])

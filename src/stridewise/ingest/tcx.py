@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from stridewise import sanitise
 from stridewise.activity import Activity, Lap, build_activity, normalise_sport
 from stridewise.errors import EmptyActivityError
 from stridewise.ingest import xmlfast
@@ -176,6 +177,8 @@ def read(data: bytes, *, source_name: str) -> list[Activity]:
         if name == "Trackpoint":
             if current is not None:
                 current.add(_read_point(element, tags))
+                if len(current.points) > sanitise.MAX_RECORDS:  # refuse before memory fills
+                    sanitise.check_record_count(len(current.points))
             release(element)
         elif name == "Lap" and current is not None:
             lap = _read_lap(element, tags)
