@@ -22,6 +22,7 @@ from rich.panel import Panel
 from stridewise import clock
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS, ParqAnswers
 from stridewise.science.screening import (
+    FALLS_LABELS,
     IMPACT_LABELS,
     LOW_TRAUMA_HINT,
     MAX_FRACTURES_PER_SITE,
@@ -221,15 +222,16 @@ def print_result(console: Console, result: ScreeningResult) -> None:
         f"[bold]Ready to start a plan:[/bold] {'yes' if result.can_start else 'not yet'}",
         f"[bold]Running allowed now:[/bold] {'yes' if result.may_run else 'no'}",
     ]
-    if result.bone.balance_first:
-        lines.append("[bold]Start with:[/bold] strength and balance exercises")
+    lines.append(f"[bold]Falls:[/bold] {FALLS_LABELS[result.falls_result.risk]}")
     console.print(Panel("\n".join(lines), title="Your screening", border_style=style))
     console.print("[bold]Why[/bold]")
-    for reason in (*result.readiness.reasons, *result.bone.reasons):
+    for reason in (*result.readiness.reasons, *result.bone.reasons,
+                   *result.falls_result.reasons):
         console.print(f" • {reason}", markup=False, highlight=False)
-    if result.bone.doctor_points:
+    points = (*result.bone.doctor_points, *result.falls_result.doctor_points)
+    if points:
         console.print("[bold]Points to discuss with your doctor[/bold]")
-        for point in result.bone.doctor_points:
+        for point in points:
             console.print(f" • {point}", markup=False, highlight=False)
     console.print(
         "[dim]stridewise is not a medical device and does not diagnose. "

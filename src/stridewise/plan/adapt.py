@@ -82,12 +82,12 @@ def adjust_inputs(
     causes: list[str] = []
     short_causes: list[str] = []
     if pain is not None and pain.action == "stop":
-        facts = replace(facts, permitted_impact=WALKING, may_run=False)
+        facts = replace(facts, may_run=False, limit_reason="your pain needs a doctor's check",
+                        permitted_impact=(facts.permitted_impact if facts.balance_phase
+                                          else WALKING))
         causes.append(pain.reason.rstrip("."))
         short_causes.append(_first_clause(pain.reason) + ". Please see a doctor before you "
                             "run again")
-    if not facts.may_run:
-        goal = Goal.BONE
     known = [*inputs.history, *done_runs]
     recent_run = (longest_run_s(known, day, 14) or longest_run_s(known, day)
                   or float(inputs.settings.first_run_base_s))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stridewise.plan.guards import GuardSettings
+from stridewise.science.falls import BALANCE_PHASE_SESSIONS_PER_WEEK, BALANCE_PHASE_WEEKS
 from stridewise.plan.inputs import HistoryFacts, PlanInputs
 from stridewise.plan.model import MILE_M, Goal, SessionKind
 from stridewise.plan.templates import (
@@ -87,6 +88,9 @@ class Progress:
 
 def initial_progress(goal: Goal, inputs: PlanInputs, facts: HistoryFacts) -> Progress:
     weeks = inputs.weeks or DEFAULT_WEEKS[goal]
+    if inputs.screening.balance_phase:
+        # World Falls Guidelines: progressive balance and strength for at least 12 weeks.
+        weeks = max(weeks, BALANCE_PHASE_WEEKS)
     if goal == Goal.DAILY_25:
         weeks = len(DAILY_25_RUNS)
     every = inputs.settings.lighter_every_weeks
@@ -278,13 +282,20 @@ def _bone_wants(inputs: PlanInputs, p: Progress, week: int, lighter: bool) -> li
     s = inputs.screening
     walk_s = p.walk_level_s * (LIGHTER_SCALE if lighter else 1.0)
     walk_s = min(walk_s, 2700.0, inputs.availability.minutes_per_day * 60.0)
-    wants = [Want(SessionKind.WALK, int(walk_s // 60 * 60), 3.0,
-                  "Brisk walk: a pace where you can talk but not sing. Walking keeps you "
-                  "moving; the strength and impact work does more for bone.")
-             for _ in range(3)]
-    wants += _strength(3 if len(inputs.availability.weekdays) >= 5 else 2, runner=False,
-                       lighter=lighter, minutes=25)
-    wants += _balance(3 if s.balance_first else 2, lighter)
+    # Balance and strength come first in the week's list, so they get the first free days
+    # (day 1 of a balance-first phase is a balance or strength session).
+    wants = _strength(3 if len(inputs.availability.weekdays) >= 5 else 2, runner=False,
+                      lighter=lighter, minutes=25)
+    n_balance = BALANCE_PHASE_SESSIONS_PER_WEEK if s.balance_first or s.balance_phase else 2
+    wants += _balance(n_balance, lighter)
+    if s.balance_phase:
+        wants = _balance(n_balance, lighter) + _strength(
+            3 if len(inputs.availability.weekdays) >= 5 else 2, runner=False, lighter=lighter,
+            minutes=25)
+    wants += [Want(SessionKind.WALK, int(walk_s // 60 * 60), 3.0,
+                   "Brisk walk: a pace where you can talk but not sing. Walking keeps you "
+                   "moving; the strength and impact work does more for bone.")
+              for _ in range(3)]
     impact_from_week = 3 if s.balance_first else 0
     if s.impact_permitted and week >= impact_from_week:
         count = impact_count(week - impact_from_week)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from stridewise.plan.adapt import PainSignal
-from stridewise.plan.inputs import ScreeningFacts
+from stridewise.plan.inputs import GOAL_CHANGE_PREFIX, ScreeningFacts
 from stridewise.plan.model import IMPACT_KINDS, RUN_KINDS, Plan, PlannedSession, SessionKind
 from stridewise.plan.templates import SESSION_LABEL
 
@@ -21,6 +21,11 @@ SEE_DOCTOR_WHY = (
     "there is no training planned for now. Take your screening summary to the appointment. "
     "When your doctor is happy for you to exercise, answer the health questions again and a "
     "new plan can start.")
+#: Named on every face while the balance-and-strength phase lasts (science/falls.py).
+BALANCE_PHASE_NOTICE = (
+    "Your plan is in its balance-and-strength phase because of your answers about falls: "
+    "nothing harder than brisk walking until you answer the screening questions again with no "
+    "high-risk answer.")
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,12 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
                  screening: ScreeningFacts | None = None,
                  load_warnings: tuple[str, ...] = ()) -> TodayAdvice:
     warnings = list(load_warnings)
+    if screening is not None:
+        warnings += [n for n in screening.notices if n not in warnings]
+        if screening.balance_phase and screening.can_start:
+            warnings.append(BALANCE_PHASE_NOTICE)
+    if plan is not None:
+        warnings += [n for n in plan.notes if n.startswith(GOAL_CHANGE_PREFIX)]
     if screening is not None and not screening.can_start:
         return TodayAdvice(day, SEE_DOCTOR_HEADLINE, SEE_DOCTOR_WHY, (),
                            tuple([*screening.reasons, *warnings]), see_doctor=True)

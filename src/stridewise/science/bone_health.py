@@ -36,7 +36,9 @@ fractures since 50, as the model defines.
 ``moderate_impact`` means moderate impacts such as heel drops, stamping, stair climbing and low
 hops. The consensus counts jogging as moderate impact, but stridewise's plans include no running
 at this level: whether short, gentle jogging suits the person is a question for their doctor.
-``balance_first`` is set by any fall in the last 12 months [V].
+``balance_first`` on this result is set by any fall in the last 12 months [V] and kept for
+stored results; the falls rules themselves (high risk -> the ``balance_first`` impact level)
+live in :mod:`stridewise.science.falls`, a separate answer from bone fragility.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from stridewise.science.falls import FallsInputs
 from stridewise.science.fracture_history import (
     Fracture,
     FractureSite,
@@ -74,10 +77,14 @@ class ImpactLevel(StrEnum):
     RUNNING = "running"
     MODERATE_IMPACT = "moderate_impact"
     UP_TO_BRISK_WALKING = "up_to_brisk_walking"
+    #: High falls risk: a balance-and-strength phase, nothing harder than brisk walking, until
+    #: a re-screen with no high-risk answer (science/falls.py).
+    BALANCE_FIRST = "balance_first"
 
     @property
     def caution_rank(self) -> int:
-        """0 for running, 1 for moderate impact, 2 for up to brisk walking."""
+        """0 for running, 1 for moderate impact, 2 for up to brisk walking, 3 for balance
+        first."""
         return list(ImpactLevel).index(self)
 
     @staticmethod
@@ -106,6 +113,16 @@ class BoneInputs:
     glucocorticoids_over_3_months: bool = False
     past_bone_stress_injury: bool = False
     triad: TriadInputs | None = None
+    #: The falls follow-up questions (science/falls.py); asked with the bone questions.
+    fall_injury: bool = False
+    fall_could_not_get_up: bool = False
+    fall_blackout: bool = False
+    unsteady: bool = False
+    fear_of_falling: bool = False
+    #: What the person already walks (IPAQ-style: days a week with a walk of 10 minutes or
+    #: more, and the minutes of a usual walk); None when not asked.
+    walking_days_per_week: int | None = None
+    walking_minutes_per_day: int | None = None
 
     def __post_init__(self) -> None:
         if not 10 <= self.age_years <= 120:
@@ -118,7 +135,18 @@ class BoneInputs:
             raise ValueError("falls_last_12_months cannot be negative")
         if self.triad is not None and self.sex is not Sex.FEMALE:
             raise ValueError("the Female Athlete Triad score applies to women only")
+        if self.walking_days_per_week is not None and not 0 <= self.walking_days_per_week <= 7:
+            raise ValueError("walking_days_per_week must be 0 to 7")
+        if self.walking_minutes_per_day is not None and not (
+                0 <= self.walking_minutes_per_day <= 600):
+            raise ValueError("walking_minutes_per_day must be 0 to 600")
         object.__setattr__(self, "fractures", sorted_fractures(self.fractures))
+
+    @property
+    def falls(self) -> FallsInputs:
+        return FallsInputs(self.falls_last_12_months, self.fall_injury,
+                           self.fall_could_not_get_up, self.fall_blackout, self.unsteady,
+                           self.fear_of_falling)
 
     @property
     def low_trauma_fractures(self) -> tuple[Fracture, ...]:
@@ -144,6 +172,13 @@ class BoneInputs:
             "glucocorticoids_over_3_months": self.glucocorticoids_over_3_months,
             "past_bone_stress_injury": self.past_bone_stress_injury,
             "triad": None if self.triad is None else self.triad.to_dict(),
+            "fall_injury": self.fall_injury,
+            "fall_could_not_get_up": self.fall_could_not_get_up,
+            "fall_blackout": self.fall_blackout,
+            "unsteady": self.unsteady,
+            "fear_of_falling": self.fear_of_falling,
+            "walking_days_per_week": self.walking_days_per_week,
+            "walking_minutes_per_day": self.walking_minutes_per_day,
         }
 
     @classmethod
@@ -298,10 +333,6 @@ def _density_rules(inputs: BoneInputs, findings: _Findings) -> None:
         )
 
 
-def _times(count: int) -> str:
-    return "once" if count == 1 else f"{count} times"
-
-
 def screen_bone(inputs: BoneInputs) -> BoneHealthResult:
     """Bone-health screen: OST, Garvan risk, Triad score and the permitted impact level.
 
@@ -366,15 +397,9 @@ def screen_bone(inputs: BoneInputs) -> BoneHealthResult:
             "example vitamin D, diet, periods) before I build up my running?"
         )
 
+    # Falls are their own answer (science/falls.py, ScreeningResult.falls); the flag stays
+    # here for stored results.
     balance_first = inputs.falls_last_12_months > 0
-    if balance_first:
-        findings.reasons.append(
-            f"You fell {_times(inputs.falls_last_12_months)} in the last 12 months. Start with "
-            "strength and balance exercises before adding impact."
-        )
-        findings.doctor_points.append(
-            "I have fallen in the last year. Could I have a falls assessment?"
-        )
     if not findings.reasons:
         findings.reasons.append(
             "Nothing in your answers suggests your bones need special care: running is a good "
