@@ -84,7 +84,10 @@ def pain_decision(tx: Any, athlete_id: int, today: date, zone: ZoneInfo) -> Pain
     flags = _as_checks([r for r in rows if screened_at is None or r.at_utc > screened_at], zone)
     if not checks and not flags:
         return None
-    return evaluate_pain(checks, today, red_flag_history=flags)
+    from stridewise.plan.persist import activity_loads  # the words fit what the person does
+
+    return evaluate_pain(checks, today, red_flag_history=flags,
+                         doing=activity_loads(tx, athlete_id, today))
 
 
 def pain_warning(store: Store, athlete_id: int, today: date, zone: ZoneInfo) -> Warning | None:

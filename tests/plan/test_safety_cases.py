@@ -40,17 +40,16 @@ def db(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'sw.db'}"
 
 
-def screened(url: str, age: int, bone: BoneInputs, *, at: datetime | None = None) -> None:
+def screened(url: str, age: int, bone: BoneInputs,
+             at: datetime = NOW - timedelta(hours=12)) -> None:
+    """Screened (by default the evening before), as the person would before planning."""
     with open_store(url) as store:
         athlete_id = store.default_athlete_id()
         with store.write_transaction() as tx:
             tx.update_athlete(athlete_id, sex=bone.sex.value, birth_year=2026 - age,
                               time_zone="Europe/London")
-        if at is None:
-            service.record_screening(store, athlete_id, parq(age), bone, today=MONDAY)
-        else:
-            with clock.use_clock(clock.FixedClock(at)):
-                service.record_screening(store, athlete_id, parq(age), bone)
+        with clock.use_clock(clock.FixedClock(at)):
+            service.record_screening(store, athlete_id, parq(age), bone)
 
 
 def active_plan(store: Store) -> list:  # type: ignore[type-arg]
@@ -93,3 +92,32 @@ def test_case1_two_falls_at_80_start_with_balance_and_no_running(tmp_path: Path,
                 "because your answers about falls show a high risk of falling")
     assert made.count(sentence) == 1
     assert today.count(sentence) == 1
+
+
+# Case 3 ----------------------------------------------------------------------------------------
+
+OSTEOPENIA = BoneInputs(sex=Sex.FEMALE, age_years=68, body_mass_kg=62.0,
+                        femoral_neck_t_score=-1.8)
+LOADING_LEGS = ("Step-up", "Supported lunge", "Carry", "Sit to stand", "Heel raise")
+
+
+def test_case3_bone_pain_at_night_stops_what_loads_her_hip_and_is_said_once(
+        tmp_path: Path, fixed: None) -> None:
+    url = db(tmp_path)
+    screened(url, 68, OSTEOPENIA)
+    run("plan", "new", "--goal", "bone", "--days", "mon,tue,wed,thu,fri", "--db", url)
+    logged = run("log", "checkin", "--pain-site", "left hip", "--pain-score", "6",
+                 "--pain-timing", "at_night", "--bone-tender", "--db", url)
+    assert "running" not in logged
+    assert "walking for exercise" in logged
+    assert logged.count("sits on one spot of the bone") == 1
+    today = run("today", "--db", url)
+    assert "running" not in today
+    assert today.count("sits on one spot of the bone") == 1
+    with open_store(url) as store:
+        future = [s for s in active_plan(store) if s.day >= MONDAY]
+    assert future, "the plan keeps what spares the hip"
+    assert not [s for s in future if s.kind in (SessionKind.WALK, SessionKind.IMPACT,
+                                                SessionKind.BALANCE)]
+    exercises = [e for s in future for e in s.exercises]
+    assert exercises and not [e for e in exercises if e.startswith(LOADING_LEGS)]

@@ -18,6 +18,7 @@ from stridewise.plan.guards import longest_run_s
 from stridewise.plan.inputs import WALKING, PlanInputs, ScreeningFacts
 from stridewise.plan.model import RUN_KINDS, Goal, PastSession, Plan, PlanChange, PlannedSession
 from stridewise.plan.templates import SESSION_LABEL, minutes_text
+from stridewise.science.pain import Load
 
 REDUCE_FRACTION = 0.6
 MISSED_FRACTION = 0.8
@@ -32,10 +33,22 @@ class PainSignal:
     action: str  # continue | hold | reduce | stop
     reason: str
     see_doctor: bool = False
+    #: For a stop: the loads it bars (science.pain.Load values), by the site's body region.
+    barred: frozenset[str] = frozenset()
+    site: str | None = None
 
     @classmethod
     def from_decision(cls, decision: Any) -> PainSignal:
-        return cls(str(decision.action), str(decision.reason), bool(decision.see_doctor))
+        barred = getattr(decision, "barred", frozenset())
+        return cls(str(decision.action), str(decision.reason), bool(decision.see_doctor),
+                   frozenset(str(load) for load in barred), getattr(decision, "site", None))
+
+    @property
+    def bars(self) -> frozenset[str]:
+        """What this signal bars: a stop's loads (everything when it names none)."""
+        if self.action != "stop":
+            return frozenset()
+        return self.barred or frozenset(str(load) for load in Load)
 
 
 @dataclass(frozen=True)
@@ -81,19 +94,25 @@ def adjust_inputs(
     goal = inputs.goal
     causes: list[str] = []
     short_causes: list[str] = []
+    barred: frozenset[str] = frozenset()
     if pain is not None and pain.action == "stop":
-        facts = replace(facts, may_run=False, limit_reason="your pain needs a doctor's check",
-                        permitted_impact=(facts.permitted_impact if facts.balance_phase
-                                          else WALKING))
-        causes.append(pain.reason.rstrip("."))
-        short_causes.append(_first_clause(pain.reason) + ". Please see a doctor before you "
-                            "run again")
+        barred = pain.bars
+        if Load.RUNNING.value in barred:
+            facts = replace(facts, may_run=False, limit_reason="your pain needs a doctor's check")
+        if Load.IMPACT.value in barred and facts.impact_permitted:
+            facts = replace(facts, permitted_impact=WALKING)
+        # The full reason is the pain warning's; a change names it in one clause, so no face
+        # says the same paragraph twice.
+        where = f"your {pain.site}" if pain.site else "the painful spot"
+        causes.append(f"sessions that load {where} are out of the plan: please see a doctor, "
+                      "then answer the screening questions again")
+        short_causes.append(f"it loads {where}, which a doctor should check first")
     known = [*inputs.history, *done_runs]
     recent_run = (longest_run_s(known, day, 14) or longest_run_s(known, day)
                   or float(inputs.settings.first_run_base_s))
     cap_s: float | None = None
     if pain is not None and pain.action in ("hold", "reduce"):
-        causes.append(pain.reason.rstrip("."))
+        causes.append(_first_clause(pain.reason))
         short_causes.append(_first_clause(pain.reason))
         cap_s = (max(float(MIN_RUN_S), recent_run * REDUCE_FRACTION) if pain.action == "reduce"
                  else recent_run)
@@ -109,7 +128,7 @@ def adjust_inputs(
             float(MIN_RUN_S), MISSED_FRACTION * recent_run)
         cap_s = back_s if cap_s is None else min(cap_s, back_s)
     adjusted = replace(
-        inputs, screening=facts, goal=goal, run_cap_s=cap_s,
+        inputs, screening=facts, goal=goal, run_cap_s=cap_s, barred_loads=barred,
         run_cap_until=day + timedelta(days=CAP_DAYS) if cap_s is not None else None,
         run_cap_reason=f"Kept shorter for a week: {causes[0]}." if cap_s is not None else "",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stridewise.plan.guards import GuardSettings
+from stridewise.science.pain import Load
 from stridewise.science.falls import BALANCE_PHASE_SESSIONS_PER_WEEK, BALANCE_PHASE_WEEKS
 from stridewise.plan.inputs import HistoryFacts, PlanInputs
 from stridewise.plan.model import MILE_M, Goal, SessionKind
@@ -155,9 +156,14 @@ def week_wants(goal: Goal, inputs: PlanInputs, p: Progress, week: int) -> list[W
         wants += _run_wants(goal, p, week, lighter, inputs.settings)
     if goal != Goal.BONE:
         n_balance = 2 if inputs.screening.balance_first else 1
-        wants += _strength(2, runner=not p.plain_strength, lighter=lighter, minutes=20)
-        wants += _balance(n_balance, lighter)
+        wants += _strength(2, runner=not p.plain_strength, lighter=lighter, minutes=20,
+                           barred=_barred(inputs), runs=True)
+        wants += _balance(n_balance, lighter, _barred(inputs))
     return wants
+
+
+def _barred(inputs: PlanInputs) -> frozenset[Load]:
+    return frozenset(Load(value) for value in inputs.barred_loads)
 
 
 def week_bout_s(p: Progress, settings: GuardSettings, hold: bool) -> float:
@@ -263,19 +269,30 @@ def _daily25_runs(p: Progress, week: int) -> list[Want]:
     return wants
 
 
-def _strength(count: int, runner: bool, lighter: bool, minutes: int) -> list[Want]:
+def _strength(count: int, runner: bool, lighter: bool, minutes: int, *,
+              barred: frozenset[Load] = frozenset(), runs: bool = True) -> list[Want]:
     out = []
     for k in range(count):
-        exercises, why = strength_session(k, runner, minutes * 60)
+        exercises, why = strength_session(k, runner, minutes * 60, barred=barred, runs=runs)
+        if not exercises:
+            continue
         duration = int(minutes * 60 * (LIGHTER_SCALE if lighter else 1.0))
         out.append(Want(SessionKind.STRENGTH, duration, 5.0, why, exercises=exercises))
     return out
 
 
-def _balance(count: int, lighter: bool) -> list[Want]:
-    return [Want(SessionKind.BALANCE, 600 if not lighter else 420, 2.0,
-                 "Balance practice: steadier on your feet, fewer falls. Stand by a counter "
-                 "or sturdy chair.", exercises=BALANCE_EXERCISES) for _ in range(count)]
+def _balance(count: int, lighter: bool, barred: frozenset[Load] = frozenset(),
+             phase: bool = False) -> list[Want]:
+    if Load.STANDING_BALANCE in barred:
+        return []
+    why = ("Balance practice: steadier on your feet, fewer falls. Stand by a counter or sturdy "
+           "chair.")
+    if phase:
+        why = ("Balance-and-strength phase: balance practice at least 3 times a week, made a "
+               "little harder each week (World Falls Guidelines 2022). Stand by a counter or "
+               "sturdy chair.")
+    return [Want(SessionKind.BALANCE, 600 if not lighter else 420, 2.0, why,
+                 exercises=BALANCE_EXERCISES) for _ in range(count)]
 
 
 def _bone_wants(inputs: PlanInputs, p: Progress, week: int, lighter: bool) -> list[Want]:
@@ -284,20 +301,19 @@ def _bone_wants(inputs: PlanInputs, p: Progress, week: int, lighter: bool) -> li
     walk_s = min(walk_s, 2700.0, inputs.availability.minutes_per_day * 60.0)
     # Balance and strength come first in the week's list, so they get the first free days
     # (day 1 of a balance-first phase is a balance or strength session).
-    wants = _strength(3 if len(inputs.availability.weekdays) >= 5 else 2, runner=False,
-                      lighter=lighter, minutes=25)
+    barred = _barred(inputs)
+    strength = _strength(3 if len(inputs.availability.weekdays) >= 5 else 2, runner=False,
+                         lighter=lighter, minutes=25, barred=barred, runs=False)
     n_balance = BALANCE_PHASE_SESSIONS_PER_WEEK if s.balance_first or s.balance_phase else 2
-    wants += _balance(n_balance, lighter)
-    if s.balance_phase:
-        wants = _balance(n_balance, lighter) + _strength(
-            3 if len(inputs.availability.weekdays) >= 5 else 2, runner=False, lighter=lighter,
-            minutes=25)
-    wants += [Want(SessionKind.WALK, int(walk_s // 60 * 60), 3.0,
-                   "Brisk walk: a pace where you can talk but not sing. Walking keeps you "
-                   "moving; the strength and impact work does more for bone.")
-              for _ in range(3)]
+    balance = _balance(n_balance, lighter, barred, phase=s.balance_phase)
+    wants = balance + strength if s.balance_phase else strength + balance
+    if Load.EXERCISE_WALKING not in barred:
+        wants += [Want(SessionKind.WALK, int(walk_s // 60 * 60), 3.0,
+                       "Brisk walk: a pace where you can talk but not sing. Walking keeps you "
+                       "moving; the strength and impact work does more for bone.")
+                  for _ in range(3)]
     impact_from_week = 3 if s.balance_first else 0
-    if s.impact_permitted and week >= impact_from_week:
+    if s.impact_permitted and Load.IMPACT not in barred and week >= impact_from_week:
         count = impact_count(week - impact_from_week)
         if lighter:
             count = max(10, int(count * LIGHTER_SCALE))

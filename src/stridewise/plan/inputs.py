@@ -120,6 +120,9 @@ class PlanInputs:
     run_cap_until: date | None = None
     #: Adaptation: a sentence prefixed to the reason of every capped run.
     run_cap_reason: str = ""
+    #: Adaptation: loads a pain stop bars (science.pain.Load values) until a re-screen; no
+    #: session that carries one is planned.
+    barred_loads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,26 @@ def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[Pas
     return sorted(out, key=lambda p: p.day)
 
 
+def activity_loads(tx: Any, athlete_id: int, today: date) -> frozenset[Any]:
+    """What the person actually does (science.pain.Load): the loads of their active plan from
+    ``today`` on and of the sessions of the last 4 weeks, so a pain stop names those."""
+    from stridewise.plan.templates import KIND_LOADS, session_loads
+    from stridewise.science.pain import Load
+
+    loads: set[Load] = set()
+    loaded = load_plan(tx, athlete_id)
+    if loaded is not None:
+        for s in loaded[1].sessions:
+            if s.day >= today and s.active:
+                loads |= session_loads(s)
+    for past in load_history(tx, athlete_id, today - timedelta(weeks=4), today + timedelta(1)):
+        if past.kind in (SessionKind.EASY_RUN, SessionKind.RUN_WALK, SessionKind.LONG_RUN):
+            loads.add(Load.RUNNING)
+        else:
+            loads |= KIND_LOADS.get(past.kind, frozenset())
+    return frozenset(loads)
+
+
 def _running_and_bout_s(tx: Any, activity_id: int) -> tuple[float | None, float | None]:
     """Seconds actually spent running (run/walk counts only the runs) and the longest
     continuous running bout, from the stored stream, fetched once; None when unknown."""

@@ -13,7 +13,8 @@ from datetime import date
 from stridewise.plan.adapt import PainSignal
 from stridewise.plan.inputs import GOAL_CHANGE_PREFIX, ScreeningFacts
 from stridewise.plan.model import IMPACT_KINDS, RUN_KINDS, Plan, PlannedSession, SessionKind
-from stridewise.plan.templates import SESSION_LABEL
+from stridewise.plan.templates import SESSION_LABEL, session_loads
+from stridewise.science.pain import Load
 
 SEE_DOCTOR_HEADLINE = "Please see a doctor before you go on"
 SEE_DOCTOR_WHY = (
@@ -61,14 +62,19 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
     sessions = tuple(s for s in plan.on(day) if s.active)
     may_run = not stop and (screening is None or screening.may_run)
     impact_ok = not stop and (screening is None or screening.impact_permitted)
+    bars = frozenset(Load(v) for v in pain.bars) if pain is not None else frozenset()
+    if stop:
+        may_run = Load.RUNNING not in bars and (screening is None or screening.may_run)
+        impact_ok = Load.IMPACT not in bars and (screening is None or screening.impact_permitted)
     barred = [s for s in sessions if (s.kind in RUN_KINDS and not may_run)
-              or (s.kind in IMPACT_KINDS and not impact_ok)]
+              or (s.kind in IMPACT_KINDS and not impact_ok) or session_loads(s) & bars]
     allowed = [s for s in sessions if s not in barred]
     if stop and pain is not None:
+        # The pain reason is said once, as a warning; the answer only says what is left.
         warnings.append(pain.reason)
-        return TodayAdvice(day, "No running or impact exercises today",
-                           _instead(allowed) + " " + pain.reason, tuple(allowed),
-                           tuple(warnings), see_doctor=True)
+        return TodayAdvice(day, "No exercise that loads the painful spot today",
+                           _instead(allowed, bars), tuple(allowed), tuple(warnings),
+                           see_doctor=True)
     if barred:
         ran = any(s.kind in RUN_KINDS for s in barred)
         what = "running" if ran else "impact exercises"
@@ -96,7 +102,9 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
     return TodayAdvice(day, headline, why, sessions, tuple(warnings))
 
 
-def _instead(others: list[PlannedSession]) -> str:
+def _instead(others: list[PlannedSession], bars: frozenset[Load] = frozenset()) -> str:
     if others:
         return "Do today's " + " and ".join(SESSION_LABEL[s.kind] for s in others) + " instead."
+    if Load.EXERCISE_WALKING in bars:
+        return "Rest today: everyday moving about is fine."
     return f"A {SESSION_LABEL[SessionKind.WALK]} or rest instead, whichever feels better."
