@@ -121,3 +121,31 @@ def test_case3_bone_pain_at_night_stops_what_loads_her_hip_and_is_said_once(
                                                 SessionKind.BALANCE)]
     exercises = [e for s in future for e in s.exercises]
     assert exercises and not [e for e in exercises if e.startswith(LOADING_LEGS)]
+
+
+# Case 4 ----------------------------------------------------------------------------------------
+
+
+def test_case4_a_fall_checkin_asks_for_a_rescreen_and_moves_to_the_balance_phase(
+        tmp_path: Path, fixed: None) -> None:
+    url = db(tmp_path)
+    screened(url, 68, OSTEOPENIA)
+    run("plan", "new", "--goal", "bone", "--days", "mon,tue,wed,thu,fri", "--db", url)
+    logged = run("log", "checkin", "--fell", "--notes", "tripped on kerb", "--db", url)
+    assert "did not rate" not in logged and "stop running" not in logged
+    assert logged.count("answer the screening questions again") == 1
+    assert "balance-and-strength phase" in logged  # the plan change says so
+    today = run("today", "--db", url)
+    assert "did not rate" not in today
+    assert today.count("You logged a fall on 30 November. Please answer the screening "
+                       "questions again") == 1
+    with open_store(url) as store:
+        future = [s for s in active_plan(store) if s.day >= MONDAY]
+        assert not [s for s in future if s.kind == SessionKind.IMPACT]
+        assert sum(s.kind == SessionKind.BALANCE for s in future
+                   if s.day < MONDAY + timedelta(days=7)) >= 3
+        # A re-screen with no high-risk answer ends the phase: impact comes back.
+        with clock.use_clock(clock.FixedClock(NOW + timedelta(hours=2))):
+            service.record_screening(store, store.default_athlete_id(), parq(68), OSTEOPENIA)
+        after = [s for s in active_plan(store) if s.day >= MONDAY + timedelta(days=7)]
+        assert [s for s in after if s.kind == SessionKind.IMPACT]

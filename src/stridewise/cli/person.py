@@ -182,5 +182,6 @@ def log_checkin(
         out.print(
             "Sorry to hear you fell. If you hit your head, feel dizzy or confused, or cannot "
             "put weight on a limb, see a doctor today. Tell your doctor about falls: they can "
-            "check balance and bone health."
+            "check balance and bone health. Please answer the screening questions again "
+            "(stridewise screen) so your plan fits you.", markup=False
         )

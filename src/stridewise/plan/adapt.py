@@ -160,7 +160,12 @@ def replan(
                *(d for d in done if d.day < today)]
     facts = screening or inputs.screening
     causes: list[str] = []
-    if screening is not None and screening.permitted_impact != inputs.screening.permitted_impact:
+    if screening is not None and screening.balance_phase and screening.notices:
+        causes.append(f"{screening.limit_reason or 'your answers about falls'}, so the plan "
+                      "moves to its balance-and-strength phase (nothing harder than brisk "
+                      "walking) until your next screening")
+    elif screening is not None and (
+            screening.permitted_impact != inputs.screening.permitted_impact):
         causes.append("your new screening permits activity up to "
                       f"{screening.permitted_impact.replace('_', ' ')}")
     recent_missed = [s for s in missed if s.day >= today - timedelta(days=14)]
@@ -171,7 +176,8 @@ def replan(
         replace(inputs, screening=facts, history=history, start=today, weeks=weeks_left),
         pain=pain, load_flag=load_flag, missed_recent=len(recent_missed), done_runs=done_runs)
     causes += adjustment.causes
-    lost_running = screening is not None and not screening.may_run and inputs.screening.may_run
+    lost_running = (screening is not None and not screening.may_run
+                    and inputs.screening.may_run and not screening.balance_phase)
     cause = with_doctor("; ".join(causes) or "the plan was refreshed from your latest data",
                         adjustment.see_doctor or lost_running)
     future = build_plan(adjustment.inputs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from stridewise.plan.inputs import ScreeningFacts
 from stridewise.plan.model import Goal, PastSession, Plan, PlanChange, PlannedSession, SessionKind
@@ -81,7 +82,33 @@ def latest_screening(tx: Any, athlete_id: int) -> ScreeningFacts | None:
     rows = tx.list_screenings(athlete_id)
     if not rows:
         return None
-    return ScreeningFacts.from_screening(ScreeningResult.from_dict(rows[-1].result))
+    facts = ScreeningFacts.from_screening(ScreeningResult.from_dict(rows[-1].result))
+    return after_falls(tx, athlete_id, facts, rows[-1].taken_at_utc)
+
+
+def after_falls(tx: Any, athlete_id: int, facts: ScreeningFacts,
+                screened_at: datetime) -> ScreeningFacts:
+    """A fall logged in a check-in since the screening moves the plan to the balance-and-
+    strength phase until the person answers the screening questions again (World Falls
+    Guidelines: a new fall is a reason to reassess; science/falls.py), and asks them to."""
+    from dataclasses import replace
+
+    from stridewise.plan.inputs import BALANCE_FIRST
+
+    falls = [row for row in tx.list_checkins(athlete_id, since=screened_at)
+             if row.fell and row.at_utc > screened_at]
+    if not falls:
+        return facts
+    athlete = tx.get_athlete(athlete_id)
+    zone = ZoneInfo(athlete.time_zone if athlete is not None and athlete.time_zone else "UTC")
+    day = falls[-1].at_utc.astimezone(zone).date()
+    notice = (f"You logged a fall on {day.day} {day:%B}. Please answer the screening questions "
+              "again (stridewise screen, or Screening in the dashboard) so your plan fits you; "
+              "until then it stays in its balance-and-strength phase, with nothing harder than "
+              "brisk walking.")
+    return replace(facts, permitted_impact=BALANCE_FIRST, may_run=False, balance_first=True,
+                   limit_reason=f"you logged a fall on {day.day} {day:%B}",
+                   notices=(*facts.notices, notice))
 
 
 def save_plan(tx: Any, athlete_id: int, plan: Plan, params: dict[str, Any]) -> int:

@@ -46,7 +46,7 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
     warnings = list(load_warnings)
     if screening is not None:
         warnings += [n for n in screening.notices if n not in warnings]
-        if screening.balance_phase and screening.can_start:
+        if screening.balance_phase and screening.can_start and not screening.notices:
             warnings.append(BALANCE_PHASE_NOTICE)
     if plan is not None:
         warnings += [n for n in plan.notes if n.startswith(GOAL_CHANGE_PREFIX)]
