@@ -149,3 +149,46 @@ def test_case4_a_fall_checkin_asks_for_a_rescreen_and_moves_to_the_balance_phase
             service.record_screening(store, store.default_athlete_id(), parq(68), OSTEOPENIA)
         after = [s for s in active_plan(store) if s.day >= MONDAY + timedelta(days=7)]
         assert [s for s in after if s.kind == SessionKind.IMPACT]
+
+
+# Case 9 ----------------------------------------------------------------------------------------
+
+
+def test_case9_sessions_logged_today_mark_todays_plan_done(tmp_path: Path, fixed: None) -> None:
+    url = db(tmp_path)
+    screened(url, 68, OSTEOPENIA)
+    run("plan", "new", "--goal", "bone", "--days", "mon,tue,wed,thu,fri", "--minutes", "60",
+        "--db", url)
+    with open_store(url) as store:
+        todays = [s for s in active_plan(store) if s.day == MONDAY]
+    kinds = sorted(s.kind.value for s in todays)
+    assert kinds and set(kinds) <= {"walk", "strength", "balance"}
+    for kind in kinds:  # log each planned session once, as the person did it
+        run("log", "session", "--type", kind, "--duration", "20", "--start", "2026-11-30 08:00",
+            "--db", url)
+    today = run("today", "--db", url)
+    assert "Today (Monday 30 November): Done for today" in today
+    with open_store(url) as store, store.transaction() as tx:
+        loaded = persist.load_plan(tx, store.default_athlete_id())
+        assert loaded is not None
+        rows = [r for r in tx.list_planned_sessions(loaded[0], since=MONDAY,
+                                                    until=MONDAY + timedelta(days=1))
+                if r.status != "changed"]
+    assert sorted(r.status for r in rows) == ["done"] * len(kinds)
+
+
+def test_case9_one_walk_marks_one_planned_walk_and_a_run_marks_a_run_walk() -> None:
+    from stridewise.plan.adapt import match_done
+    from stridewise.plan.model import PastSession, PlannedSession
+
+    walk = PlannedSession(MONDAY, "am", SessionKind.WALK, 1800, "walk")
+    walk_pm = PlannedSession(MONDAY, "pm", SessionKind.WALK, 1800, "walk")
+    run_walk = PlannedSession(MONDAY, "am", SessionKind.RUN_WALK, 1800, "run/walk")
+    strength = PlannedSession(MONDAY, "pm", SessionKind.STRENGTH, 1500, "strength")
+    one_walk = [PastSession(MONDAY, SessionKind.WALK, 1500.0)]
+    assert match_done([walk, walk_pm], one_walk) == [True, False]
+    assert match_done([run_walk, strength],
+                      [PastSession(MONDAY, SessionKind.EASY_RUN, 1200.0)]) == [True, False]
+    assert match_done([walk], [PastSession(MONDAY + timedelta(days=1), SessionKind.WALK,
+                                           1500.0)]) == [False]
+    assert match_done([run_walk], one_walk) == [False]  # a walk is not a run/walk

@@ -16,7 +16,14 @@ from typing import Any
 from stridewise.plan.engine import MIN_RUN_S, build_plan
 from stridewise.plan.guards import longest_run_s
 from stridewise.plan.inputs import WALKING, PlanInputs, ScreeningFacts
-from stridewise.plan.model import RUN_KINDS, Goal, PastSession, Plan, PlanChange, PlannedSession
+from stridewise.plan.model import (
+    RUN_KINDS,
+    PastSession,
+    Plan,
+    PlanChange,
+    PlannedSession,
+    SessionKind,
+)
 from stridewise.plan.templates import SESSION_LABEL, minutes_text
 from stridewise.science.pain import Load
 
@@ -57,17 +64,31 @@ class Replan:
     changes: tuple[PlanChange, ...]
 
 
+def _matches(planned: SessionKind, done: SessionKind) -> bool:
+    """Walk with walk, any run (easy, long, run/walk) with any run, otherwise the same kind."""
+    return planned == done or (planned in RUN_KINDS and done in RUN_KINDS)
+
+
+def match_done(planned: Sequence[PlannedSession], done: Sequence[PastSession]) -> list[bool]:
+    """For each planned session, whether something the person did that day matches it. One
+    activity marks at most one planned session (a walk logged once does not tick two walks)."""
+    left = list(done)
+    out = []
+    for s in planned:
+        found = next((d for d in left if d.day == s.day and _matches(s.kind, d.kind)), None)
+        if found is not None:
+            left.remove(found)
+        out.append(found is not None)
+    return out
+
+
 def mark_past(plan: Plan, done: Sequence[PastSession], today: date) -> tuple[PlannedSession, ...]:
     """Past planned sessions become done (something of the same sort that day) or missed."""
-    marked = []
-    for s in plan.sessions:
-        if s.day >= today or s.status != "planned" or not s.active:
-            marked.append(s)
-            continue
-        same = [d for d in done if d.day == s.day and (
-            d.kind == s.kind or (d.kind in RUN_KINDS and s.kind in RUN_KINDS))]
-        marked.append(s.with_changes(status="done" if same else "missed"))
-    return tuple(marked)
+    past = [s for s in plan.sessions if s.day < today and s.status == "planned" and s.active]
+    matched = dict(zip(map(id, past), match_done(past, done), strict=True))
+    return tuple(
+        s.with_changes(status="done" if matched[id(s)] else "missed") if id(s) in matched
+        else s for s in plan.sessions)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,14 @@ import pandas as pd
 from stridewise import clock
 from stridewise.monitor import Warning, current_warnings, load_warnings, pain_decision, zone_of
 from stridewise.plan import persist
-from stridewise.plan.adapt import PainSignal, adjust_inputs, mark_past, replan, with_doctor
+from stridewise.plan.adapt import (
+    PainSignal,
+    adjust_inputs,
+    mark_past,
+    match_done,
+    replan,
+    with_doctor,
+)
 from stridewise.plan.engine import build_plan
 from stridewise.plan.inputs import PlanInputs, PlanUnavailableError
 from stridewise.plan.model import Availability, Goal, Profile
@@ -204,6 +211,26 @@ def adapt_now(store: Store, athlete_id: int, today: date) -> list[str]:
         return _replan(tx, athlete_id, today, zone)
 
 
+def _mark_done(tx: Any, athlete_id: int, day: date, done: list[Any]) -> None:
+    """Planned sessions of ``day`` that something logged or imported that day matches are
+    stored as done, so every face (Today, Plan, the API) shows them done."""
+    loaded = persist.load_plan(tx, athlete_id)
+    if loaded is None or not done:
+        return
+    plan_id, plan, _params = loaded
+    todays = [s for s in plan.on(day) if s.active]
+    rows = [r for r in tx.list_planned_sessions(plan_id, since=day,
+                                                until=day + timedelta(days=1))
+            if r.status in ("planned", "done")]
+    for session, hit in zip(todays, match_done(todays, done), strict=True):
+        if not hit or session.status != "planned":
+            continue
+        row = next((r for r in rows if r.status == "planned" and r.kind == session.kind.value
+                    and persist.SLOT_NUMBER[session.slot] == r.slot), None)
+        if row is not None:
+            tx.set_planned_status(row.id, "done", row.reason)
+
+
 def today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ...] = (), *,
           advice_only: bool = False) -> TodayAnswer:
     """What to do on ``day``, after re-planning if anything changed since the last look.
@@ -215,9 +242,12 @@ def today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ..
         if not advice_only:
             changes = _refresh(tx, athlete_id, day, zone, load_warnings)
         pain, screening, _state_now = _look(tx, athlete_id, day, zone, load_warnings)
+        done = persist.load_history(tx, athlete_id, day, day + timedelta(days=1))
+        if not advice_only:
+            _mark_done(tx, athlete_id, day, done)
         loaded = persist.load_plan(tx, athlete_id)
     advice = today_advice(loaded[1] if loaded else None, day, pain=pain, screening=screening,
-                          load_warnings=load_warnings)
+                          load_warnings=load_warnings, done=done)
     return TodayAnswer(advice, tuple(changes))
 
 

@@ -7,12 +7,20 @@ to start bars everything and says to see a doctor first."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from stridewise.plan.adapt import PainSignal
+from stridewise.plan.adapt import PainSignal, match_done
 from stridewise.plan.inputs import GOAL_CHANGE_PREFIX, ScreeningFacts
-from stridewise.plan.model import IMPACT_KINDS, RUN_KINDS, Plan, PlannedSession, SessionKind
+from stridewise.plan.model import (
+    IMPACT_KINDS,
+    RUN_KINDS,
+    PastSession,
+    Plan,
+    PlannedSession,
+    SessionKind,
+)
 from stridewise.plan.templates import SESSION_LABEL, session_loads
 from stridewise.science.pain import Load
 
@@ -42,7 +50,10 @@ class TodayAdvice:
 
 def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None,
                  screening: ScreeningFacts | None = None,
-                 load_warnings: tuple[str, ...] = ()) -> TodayAdvice:
+                 load_warnings: tuple[str, ...] = (),
+                 done: Sequence[PastSession] = ()) -> TodayAdvice:
+    """The answer for ``day``; ``done`` is what was logged or imported that local day, which
+    marks the matching planned sessions done (adapt.match_done)."""
     warnings = list(load_warnings)
     if screening is not None:
         warnings += [n for n in screening.notices if n not in warnings]
@@ -60,6 +71,9 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
         return TodayAdvice(day, "No plan yet", "Make one with `stridewise plan new`.", (),
                            tuple(warnings), see_doctor=stop)
     sessions = tuple(s for s in plan.on(day) if s.active)
+    if done:
+        sessions = tuple(s.with_changes(status="done") if hit and s.status == "planned" else s
+                         for s, hit in zip(sessions, match_done(sessions, done), strict=True))
     may_run = not stop and (screening is None or screening.may_run)
     impact_ok = not stop and (screening is None or screening.impact_permitted)
     bars = frozenset(Load(v) for v in pain.bars) if pain is not None else frozenset()
@@ -82,11 +96,17 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
                         "re-made without it. Talk to your doctor if you are unsure.")
         return TodayAdvice(day, f"No {what} today", _instead(allowed), tuple(allowed),
                            tuple(warnings))
+    finished = [s for s in sessions if s.status == "done"]
+    if finished and len(finished) == len(sessions):
+        return TodayAdvice(day, "Done for today", "You have logged today's "
+                           + " and ".join(SESSION_LABEL[s.kind] for s in finished)
+                           + ": well done. Rest and recover.", sessions, tuple(warnings))
     if not sessions:
         return TodayAdvice(day, "Rest day", "Muscles and bone adapt between sessions. A gentle "
                            "walk is fine if you feel like it.", (), tuple(warnings))
-    runs = [s for s in sessions if s.kind in RUN_KINDS]
-    main = runs[0] if runs else sessions[0]
+    todo = [s for s in sessions if s.status != "done"]
+    runs = [s for s in todo if s.kind in RUN_KINDS]
+    main = runs[0] if runs else todo[0]
     headline = f"{SESSION_LABEL[main.kind].capitalize()}, {round(main.duration_s / 60)} min"
     why = main.reason
     if pain is not None and pain.action in ("hold", "reduce"):
@@ -97,7 +117,8 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
             headline += f": keep it {verb} run"
     if len(sessions) > 1:
         why += " Also today: " + ", ".join(
-            f"{SESSION_LABEL[s.kind]} ({round(s.duration_s / 60)} min, {s.slot})"
+            f"{SESSION_LABEL[s.kind]} ({round(s.duration_s / 60)} min, {s.slot}"
+            + (", done" if s.status == "done" else "") + ")"
             for s in sessions if s is not main) + "."
     return TodayAdvice(day, headline, why, sessions, tuple(warnings))
 
