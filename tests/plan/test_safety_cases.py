@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ from typer.testing import CliRunner
 from stridewise import clock
 from stridewise.cli import app
 from stridewise.plan import persist, service
-from stridewise.plan.model import IMPACT_KINDS, RUN_KINDS, SessionKind
+from stridewise.plan.model import IMPACT_KINDS, SessionKind
 from stridewise.science.screening import BoneInputs, ParqAnswers, Sex
 from stridewise.store import Store, open_store
 
@@ -192,3 +191,24 @@ def test_case9_one_walk_marks_one_planned_walk_and_a_run_marks_a_run_walk() -> N
     assert match_done([walk], [PastSession(MONDAY + timedelta(days=1), SessionKind.WALK,
                                            1500.0)]) == [False]
     assert match_done([run_walk], one_walk) == [False]  # a walk is not a run/walk
+
+
+# Case 5 ----------------------------------------------------------------------------------------
+
+
+def test_case5_a_wrist_fracture_this_year_is_recent_without_the_tick(tmp_path: Path,
+                                                                      fixed: None) -> None:
+    from stridewise.science.fracture_history import FractureSite, fractures_at
+
+    url = db(tmp_path)
+    wrist = BoneInputs(sex=Sex.FEMALE, age_years=45,
+                       fractures=fractures_at(FractureSite.WRIST, 1, dates=[(2026, None)]))
+    assert not wrist.fracture_last_12_months  # left unticked
+    screened(url, 45, wrist)
+    with open_store(url) as store:
+        with store.transaction() as tx:
+            stored = tx.list_screenings(store.default_athlete_id())[-1]
+        assert stored.result["bone"]["impact_level"] == "up_to_brisk_walking"
+        assert "in the last 12 months" in stored.result["bone"]["reasons"][0]
+    made = run("plan", "new", "--goal", "start", "--db", url)
+    assert "because you broke a bone in the last 12 months" in made

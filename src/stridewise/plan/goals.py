@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stridewise.plan.guards import GuardSettings
-from stridewise.science.pain import Load
-from stridewise.science.falls import BALANCE_PHASE_SESSIONS_PER_WEEK, BALANCE_PHASE_WEEKS
 from stridewise.plan.inputs import HistoryFacts, PlanInputs
 from stridewise.plan.model import MILE_M, Goal, SessionKind
 from stridewise.plan.templates import (
@@ -25,6 +23,8 @@ from stridewise.plan.templates import (
     starting_bout_s,
     strength_session,
 )
+from stridewise.science.falls import BALANCE_PHASE_SESSIONS_PER_WEEK, BALANCE_PHASE_WEEKS
+from stridewise.science.pain import Load
 
 DEFAULT_WEEKS: dict[Goal, int] = {
     Goal.START: 9, Goal.FIVE_K: 9, Goal.FIVE_MILES: 10, Goal.DAILY_25: 9,

@@ -289,9 +289,15 @@ def record_screening(store: Store, athlete_id: int, parq: ParqAnswers, bone: Bon
     athlete's local today) when the result changes what is safe: (the stored row, the result,
     the reasons of any plan change). A result that does not clear the person to start cancels
     the rest of the plan and says to see a doctor first."""
-    result = screen(parq, bone)
     zone = zone_of(store, athlete_id)
     day = today or clock.today(zone)
+    with store.transaction() as tx:
+        athlete = tx.get_athlete(athlete_id)
+        born = athlete.birth_year if athlete is not None else None
+    # Dated fractures: recency and "since 50" from the screening day and the birth year.
+    bone = replace(bone, screened_on=bone.screened_on or day,
+                   birth_year=bone.birth_year or born)
+    result = screen(parq, bone)
     with store.write_transaction(athlete_id) as tx:
         row = tx.add_screening(athlete_id, {"parq": parq.to_dict(), "bone": bone.to_dict()},
                                result.to_dict())

@@ -43,6 +43,7 @@ live in :mod:`stridewise.science.falls`, a separate answer from bone fragility.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -54,7 +55,9 @@ from stridewise.science.fracture_history import (
     FractureSite,
     fractures_from_dicts,
     fractures_to_dicts,
+    since_age_50_from,
     sorted_fractures,
+    within_12_months,
 )
 from stridewise.science.fracture_risk import (
     Ethnicity,
@@ -123,6 +126,11 @@ class BoneInputs:
     #: more, and the minutes of a usual walk); None when not asked.
     walking_days_per_week: int | None = None
     walking_minutes_per_day: int | None = None
+    #: The day of the screening and the birth year, from which dated fractures' recency and
+    #: "since 50" are worked out (the faces set ``screened_on``; without a birth year it is
+    #: the earliest one the age allows, the cautious side).
+    screened_on: datetime.date | None = None
+    birth_year: int | None = None
 
     def __post_init__(self) -> None:
         if not 10 <= self.age_years <= 120:
@@ -140,7 +148,20 @@ class BoneInputs:
         if self.walking_minutes_per_day is not None and not (
                 0 <= self.walking_minutes_per_day <= 600):
             raise ValueError("walking_minutes_per_day must be 0 to 600")
-        object.__setattr__(self, "fractures", sorted_fractures(self.fractures))
+        fractures = self.fractures
+        born = self.birth_year
+        if born is None and self.screened_on is not None:
+            born = self.screened_on.year - self.age_years - 1
+        if born is not None:
+            fractures = tuple(since_age_50_from(f, born) for f in fractures)
+        object.__setattr__(self, "fractures", sorted_fractures(fractures))
+
+    @property
+    def recent_fracture(self) -> bool:
+        """A fracture in the last 12 months: ticked, or worked out from a dated fracture."""
+        on = self.screened_on
+        return self.fracture_last_12_months or (
+            on is not None and any(within_12_months(f, on) for f in self.fractures))
 
     @property
     def falls(self) -> FallsInputs:
@@ -179,6 +200,8 @@ class BoneInputs:
             "fear_of_falling": self.fear_of_falling,
             "walking_days_per_week": self.walking_days_per_week,
             "walking_minutes_per_day": self.walking_minutes_per_day,
+            "screened_on": None if self.screened_on is None else self.screened_on.isoformat(),
+            "birth_year": self.birth_year,
         }
 
     @classmethod
@@ -192,6 +215,8 @@ class BoneInputs:
         )
         triad = values.get("triad")
         values["triad"] = None if triad is None else TriadInputs.from_dict(triad)
+        if values.get("screened_on") is not None:
+            values["screened_on"] = datetime.date.fromisoformat(str(values["screened_on"]))
         return cls(**values)
 
 
@@ -253,7 +278,7 @@ class _Findings:
 def _fracture_rules(inputs: BoneInputs, findings: _Findings) -> None:
     """Every adult fracture counts: the consensus sets no age limit."""
     low_trauma = inputs.low_trauma_fractures
-    if inputs.fracture_last_12_months:
+    if inputs.recent_fracture:
         findings.lower(
             ImpactLevel.UP_TO_BRISK_WALKING,
             "You broke a bone in the last 12 months. Running is not advised until it has "

@@ -51,8 +51,6 @@ from stridewise.science.triad import EnergyAvailability, TriadInputs
 
 __all__ = [
     "FALLS_LABELS",
-    "FallsResult",
-    "FallsRisk",
     "IMPACT_LABELS",
     "LOW_TRAUMA_HINT",
     "MAX_FRACTURES_PER_SITE",
@@ -64,6 +62,8 @@ __all__ = [
     "BoneInputs",
     "EnergyAvailability",
     "Ethnicity",
+    "FallsResult",
+    "FallsRisk",
     "Fracture",
     "FractureSite",
     "GarvanRisk",

@@ -17,6 +17,7 @@ from stridewise import clock
 from stridewise.monitor import zone_of
 from stridewise.plan.service import record_screening
 from stridewise.report.doctor import doctor_summary_html
+from stridewise.science.fracture_history import FRACTURE_DATES_QUESTION
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS
 from stridewise.science.screening import (
     LOW_TRAUMA_HINT,
@@ -118,6 +119,7 @@ def _bone_page(request: Request, parq_json: str, form: FormData | None,
                  fracture_question=low_trauma_question(age_years),
                  max_per_site=MAX_FRACTURES_PER_SITE,
                  low_trauma_hint=LOW_TRAUMA_HINT, since_50_hint=SINCE_50_HINT,
+                 fracture_dates_question=FRACTURE_DATES_QUESTION,
                  ask_since_50=asks_since_50(age_years),
                  spine_question=sf.SPINE_BIGGER_ACCIDENT, ethnicities=list(Ethnicity),
                  show_triad=athlete is not None and athlete.sex == "female",

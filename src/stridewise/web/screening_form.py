@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from stridewise.science.fracture_history import parse_fracture_dates
 from stridewise.science.parq import PARQ_QUESTIONS
 from stridewise.science.screening import (
     FALLS_LABELS,
@@ -170,8 +171,15 @@ def fractures_from_form(form: Mapping[str, Any], age_years: int) -> tuple[Fractu
         if count > MAX_FRACTURES_PER_SITE:
             raise ValueError(f"Please give at most {MAX_FRACTURES_PER_SITE} broken bones "
                              f"({words.lower()}).")
-        since_50 = _since_50(form, site, count) if count and asks_since_50(age_years) else 0
-        fractures += fractures_at(site, count, since_age_50=since_50)
+        try:
+            dates = parse_fracture_dates(str(form.get(f"fracture_{site.value}_years") or ""),
+                                         count)
+        except ValueError as error:
+            raise ValueError(f"{words}: {error}") from error
+        # Dated breaks need no since-50 answer: it is worked out from the year.
+        since_50 = (_since_50(form, site, count)
+                    if count and asks_since_50(age_years) and len(dates) < count else 0)
+        fractures += fractures_at(site, count, since_age_50=since_50, dates=dates)
     if _yes(form, SPINE_BIGGER_ACCIDENT.id):
         fractures.append(Fracture(FractureSite.VERTEBRAL, low_trauma=False, since_age_50=False))
     return tuple(fractures)
