@@ -212,3 +212,47 @@ def test_case5_a_wrist_fracture_this_year_is_recent_without_the_tick(tmp_path: P
         assert "in the last 12 months" in stored.result["bone"]["reasons"][0]
     made = run("plan", "new", "--goal", "start", "--db", url)
     assert "because you broke a bone in the last 12 months" in made
+
+
+# Case 6 ----------------------------------------------------------------------------------------
+
+#: The useful minimums docs/plans.md states, in minutes.
+MINIMUM_MIN = {SessionKind.STRENGTH: 15, SessionKind.BALANCE: 10, SessionKind.WALK: 10,
+               SessionKind.IMPACT: 5}
+
+
+def test_case6_a_bone_plan_keeps_its_doses_every_week(tmp_path: Path, fixed: None) -> None:
+    url = db(tmp_path)
+    walker = BoneInputs(sex=Sex.FEMALE, age_years=68, body_mass_kg=62.0,
+                        femoral_neck_t_score=-1.8, walking_days_per_week=5,
+                        walking_minutes_per_day=30)
+    screened(url, 68, walker)
+    made = run("plan", "new", "--goal", "bone", "--days", "mon,tue,wed,thu,fri", "--db", url)
+    assert "Your walks start at about 30 minutes, what you already walk" in made
+    with open_store(url) as store:
+        sessions = active_plan(store)
+    weeks = sorted({(s.day - MONDAY).days // 7 for s in sessions})
+    assert len(weeks) == 12
+    for week in weeks:
+        in_week = [s for s in sessions if (s.day - MONDAY).days // 7 == week]
+        assert 2 <= sum(s.kind == SessionKind.STRENGTH for s in in_week) <= 3, week
+        assert sum(s.kind == SessionKind.BALANCE for s in in_week) >= 2, week
+    for s in sessions:
+        assert s.duration_s >= MINIMUM_MIN[s.kind] * 60, (s.day, s.kind, s.duration_s)
+        assert "running" not in s.reason.lower(), s.reason
+    first_walk = min((s for s in sessions if s.kind == SessionKind.WALK), key=lambda s: s.day)
+    assert first_walk.duration_s == 30 * 60
+
+
+def test_case6_recorded_walks_come_before_the_answer() -> None:
+    from stridewise.plan.inputs import walking_baseline
+    from stridewise.plan.model import PastSession
+
+    walks = [PastSession(MONDAY - timedelta(days=k), SessionKind.WALK, 40 * 60.0)
+             for k in range(1, 15, 2)]  # 7 walks of 40 minutes in the last 2 weeks
+    recorded = walking_baseline(walks, MONDAY, days_per_week=5, minutes_per_day=30)
+    assert (recorded.minutes_per_walk, recorded.walks_per_week, recorded.source) == (
+        40.0, 1.75, "recorded")
+    answered = walking_baseline(walks[:3], MONDAY, days_per_week=5, minutes_per_day=30)
+    assert (answered.minutes_per_walk, answered.source) == (30.0, "answer")
+    assert walking_baseline([], MONDAY).source == "default"

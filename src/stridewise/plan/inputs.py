@@ -17,6 +17,7 @@ from stridewise.plan.model import (
     Goal,
     PastSession,
     Profile,
+    SessionKind,
 )
 
 DEFAULT_PACE_MPS = 2.2  # about 7:35 per km: a gentle pace for people without run history
@@ -134,6 +135,41 @@ class HistoryFacts:
     pace_mps: float
     beginner: bool
     weeks_with_three_5k: int
+
+
+@dataclass(frozen=True)
+class WalkingBaseline:
+    """What the person already walks: a usual walk's minutes and walks a week, and where it
+    came from (``recorded``: walks of the last 4 weeks; ``answer``: their own answer;
+    ``default``: nothing known)."""
+
+    minutes_per_walk: float
+    walks_per_week: float
+    source: str
+
+
+#: Recorded walks needed in the last 4 weeks to trust them over the person's own answer.
+MIN_RECORDED_WALKS = 4
+DEFAULT_WALK_MIN = 20.0
+DEFAULT_WALKS_PER_WEEK = 3.0
+
+
+def walking_baseline(history: Sequence[PastSession], start: date, *,
+                     days_per_week: int | None = None,
+                     minutes_per_day: int | None = None) -> WalkingBaseline:
+    """The one place that says how much a person already walks, for every plan: recorded
+    walks of the 4 weeks before ``start`` first (median length, count / 4; imported phone
+    walks count once imported), then the person's own answer (screening: days a week with a
+    walk of 10 minutes or more, minutes on such a day, the IPAQ short form's terms), then a
+    gentle default (20 minutes, 3 times a week)."""
+    walks = [h for h in history if h.kind == SessionKind.WALK
+             and start - timedelta(weeks=4) <= h.day < start]
+    if len(walks) >= MIN_RECORDED_WALKS:
+        return WalkingBaseline(statistics.median(w.duration_s for w in walks) / 60.0,
+                               len(walks) / 4.0, "recorded")
+    if days_per_week and minutes_per_day:
+        return WalkingBaseline(float(minutes_per_day), float(days_per_week), "answer")
+    return WalkingBaseline(DEFAULT_WALK_MIN, DEFAULT_WALKS_PER_WEEK, "default")
 
 
 def history_facts(history: Sequence[PastSession], start: date) -> HistoryFacts:

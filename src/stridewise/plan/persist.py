@@ -11,7 +11,8 @@ from stridewise.plan.inputs import ScreeningFacts
 from stridewise.plan.model import Goal, PastSession, Plan, PlanChange, PlannedSession, SessionKind
 
 SPORT_KIND = {"run": SessionKind.EASY_RUN, "walk": SessionKind.WALK, "hike": SessionKind.WALK,
-              "strength": SessionKind.STRENGTH}
+              "strength": SessionKind.STRENGTH, "balance": SessionKind.BALANCE,
+              "impact": SessionKind.IMPACT}
 SLOT_NUMBER = {"am": 0, "pm": 1}
 
 
@@ -82,7 +83,12 @@ def latest_screening(tx: Any, athlete_id: int) -> ScreeningFacts | None:
     rows = tx.list_screenings(athlete_id)
     if not rows:
         return None
+    from dataclasses import replace
+
     facts = ScreeningFacts.from_screening(ScreeningResult.from_dict(rows[-1].result))
+    bone = (rows[-1].answers or {}).get("bone") or {}
+    facts = replace(facts, walking_days_per_week=bone.get("walking_days_per_week"),
+                    walking_minutes_per_day=bone.get("walking_minutes_per_day"))
     return after_falls(tx, athlete_id, facts, rows[-1].taken_at_utc)
 
 
