@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +120,17 @@ def test_an_unlisted_site_is_refused_by_name_and_read_cautiously_when_stored() -
         pain_site("my big toe-ish")
     assert region_of("my big toe-ish") is None
     assert BARRED_BY_REGION[None] == frozenset(Load)
+
+
+def test_the_cli_and_the_web_take_sites_from_the_one_list(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from stridewise.cli import app
+    from stridewise.science.questionnaires import PAIN_SITES
+    from stridewise.web.log import PAIN_SITES as WEB_SITES
+
+    assert [s.lower() for s in WEB_SITES] == [site.words for site in PAIN_SITES]
+    url = f"sqlite:///{tmp_path / 'sw.db'}"
+    bad = CliRunner().invoke(app, ["log", "checkin", "--pain-site", "shinbone", "--pain-score",
+                                   "3", "--db", url])
+    assert bad.exit_code != 0 and "is not one of the listed sites" in bad.output

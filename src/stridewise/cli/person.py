@@ -135,7 +135,9 @@ def log_checkin(
     db: DbOption = None,
     athlete: AthleteOption = None,
     at: Annotated[str | None, typer.Option(help="When (default now).")] = None,
-    pain_site: Annotated[str | None, typer.Option(help="Where it hurts, e.g. 'left shin'.")] = None,
+    pain_site: Annotated[str | None, typer.Option(
+        help="Where it hurts, from the body-wide list (science/questionnaires.py), e.g. "
+             "'left shin' or left_shin.")] = None,
     pain_score: Annotated[int | None, typer.Option(help="0 (none) to 10 (worst).")] = None,
     pain_timing: Annotated[
         str | None, typer.Option(help="during, after, next_morning, at_rest or at_night")
@@ -157,14 +159,20 @@ def log_checkin(
     from stridewise.monitor import zone_of
     from stridewise.plan.service import record_checkin
     from stridewise.science.pain import PainAction
+    from stridewise.science.questionnaires import pain_site as site_named
     from stridewise.store import CheckInInput
+
+    def pain_site_words(text: str) -> str:
+        return site_named(text).words
 
     with opened(db) as store:
         athlete_id = athlete_id_for(store, athlete)
         _, zone = athlete_prefs(store, athlete_id)
         try:
+            # One list of sites on every face: refused by name when not on it.
+            site = pain_site_words(pain_site) if pain_site else None
             checkin = CheckInInput(
-                at_utc=inp.parse_local_time(at, zone), pain_site=pain_site,
+                at_utc=inp.parse_local_time(at, zone), pain_site=site,
                 pain_score=pain_score, pain_timing=pain_timing, pain_localised_bone=bone_tender,
                 fell=fell, sleep_hours=sleep_hours, sleep_quality=sleep_quality,
                 who5=inp.parse_who5(who5) if who5 else None, energy=energy, notes=notes,

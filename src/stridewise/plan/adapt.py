@@ -46,7 +46,7 @@ class PainSignal:
 
     @classmethod
     def from_decision(cls, decision: Any) -> PainSignal:
-        barred = getattr(decision, "barred", frozenset())
+        barred: frozenset[Any] = getattr(decision, "barred", frozenset())
         return cls(str(decision.action), str(decision.reason), bool(decision.see_doctor),
                    frozenset(str(load) for load in barred), getattr(decision, "site", None))
 
