@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from stridewise.science.falls import FALLS_QUESTIONS
 from stridewise.science.fracture_history import parse_fracture_dates
 from stridewise.science.parq import PARQ_QUESTIONS
 from stridewise.science.screening import (
@@ -185,6 +186,16 @@ def fractures_from_form(form: Mapping[str, Any], age_years: int) -> tuple[Fractu
     return tuple(fractures)
 
 
+def _optional_whole(form: Mapping[str, Any], name: str, high: int) -> int | None:
+    raw = str(form.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > high:
+        raise ValueError(f"Please give a whole number from 0 to {high} for "
+                         f"{name.replace('_', ' ')}.")
+    return int(raw)
+
+
 def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
                    body_mass_kg: float | None) -> BoneInputs:
     """BoneInputs from the bone-health form; raises ValueError with a plain message."""
@@ -202,6 +213,11 @@ def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
         falls_last_12_months=falls,
         glucocorticoids_over_3_months=_yes(form, "glucocorticoids_over_3_months"),
         past_bone_stress_injury=_yes(form, "past_bone_stress_injury"),
+        # The falls questions (science/falls.py): the page asks them all; an answer left out
+        # (an older form) reads as no, and the follow-ups only count after a fall.
+        **{fq.id: form.get(fq.id) == "yes" for fq in FALLS_QUESTIONS},
+        walking_days_per_week=_optional_whole(form, "walking_days_per_week", 7),
+        walking_minutes_per_day=_optional_whole(form, "walking_minutes_per_day", 600),
         triad=triad_from_form(form, body_mass_kg) if sex == Sex.FEMALE.value else None,
     )
 
