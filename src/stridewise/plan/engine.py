@@ -27,6 +27,7 @@ from stridewise.plan.goals import (
     week_wants,
 )
 from stridewise.plan.guards import (
+    FIXED_DOSE_KINDS,
     EwmaState,
     bout_allowance_s,
     check_plan,
@@ -68,7 +69,7 @@ MIN_BY_KIND: dict[SessionKind, int] = {
     SessionKind.WALK: int(MIN_WALK_S), SessionKind.IMPACT: MIN_IMPACT_S}
 #: The doses a plan promises (strength 2-3 a week, balance as stated) are planned first and
 #: their load is set aside for the rest of the week, so walks and runs give way, not them.
-PROTECTED_KINDS = frozenset({SessionKind.STRENGTH, SessionKind.BALANCE})
+PROTECTED_KINDS = FIXED_DOSE_KINDS
 LIGHTER_MARGIN = 0.97
 
 
@@ -86,6 +87,7 @@ def build_plan(inputs: PlanInputs) -> Plan:
     history = sorted((h for h in inputs.history if h.day < inputs.start), key=lambda h: h.day)
     record: list[PastSession] = list(history)
     loads = weekly_loads(history)
+    progressing = weekly_loads(history, progressing_only=True)
     ewma = ewma_before(history, inputs.start)
     sessions: list[PlannedSession] = []
     first_monday = week_start(inputs.start)
@@ -101,9 +103,10 @@ def build_plan(inputs: PlanInputs) -> Plan:
                          if monday + timedelta(days=d) >= inputs.start), default=None)
             placed = _protected_first(placed, first)
         cap = weekly_allowance_au(loads, monday, inputs.settings, beginner)
-        if lighter:
-            cap = min(cap, LIGHTER_MARGIN * inputs.settings.lighter_fraction
-                      * lighter_reference_au(loads, monday))
+        # A lighter week lightens the progressing load; the fixed strength and balance doses
+        # stay (guards rule 4).
+        lighter_cap = (LIGHTER_MARGIN * inputs.settings.lighter_fraction
+                       * lighter_reference_au(progressing, monday)) if lighter else None
         for offset in range(7):
             day = monday + timedelta(days=offset)
             if day < inputs.start:
@@ -112,8 +115,10 @@ def build_plan(inputs: PlanInputs) -> Plan:
             reserve = sum(_want_load(w) for weekday, _slot, w in placed
                           if weekday > offset and w.kind in PROTECTED_KINDS
                           and monday + timedelta(days=weekday) >= inputs.start)
+            progress_left = (None if lighter_cap is None
+                             else lighter_cap - progressing[monday])
             emitted = _clamp_day(day, todays, record, ewma, loads, cap, inputs, facts.pace_mps,
-                                 lighter, reserve)
+                                 lighter, reserve, progress_left)
             if not emitted:
                 emitted = [_rest(day)]
             sessions += emitted
@@ -121,6 +126,8 @@ def build_plan(inputs: PlanInputs) -> Plan:
                 if s.active:
                     record.append(s.as_past())
                     loads[monday] += s.load_au
+                    if s.kind not in PROTECTED_KINDS:
+                        progressing[monday] += s.load_au
             ewma.advance(sum(s.load_au for s in emitted if s.active))
         _advance(progress, sessions, monday, lighter)
     plan = Plan(goal, inputs.start, end, tuple(sessions), tuple(notes + progress.notes), beginner)
@@ -253,7 +260,7 @@ def _want_load(want: Want) -> float:
 def _clamp_day(
     day: date, todays: list[tuple[str, Want]], record: list[PastSession], ewma: EwmaState,
     loads: dict[date, float], week_cap: float, inputs: PlanInputs, pace_mps: float,
-    lighter: bool, reserve_au: float = 0.0,
+    lighter: bool, reserve_au: float = 0.0, progress_left_au: float | None = None,
 ) -> list[PlannedSession]:
     """Fit the day's wants: the protected doses (strength, balance) first, then the rest
     within what is left after ``reserve_au``, the load the week's later protected sessions
@@ -266,6 +273,8 @@ def _clamp_day(
         time_left = budget_s - sum(s.duration_s for s in out)
         protected = want.kind in PROTECTED_KINDS
         allowance = load_left if protected else load_left - reserve_au
+        if not protected and progress_left_au is not None:
+            allowance = min(allowance, progress_left_au)
         if want.kind in RUN_KINDS:
             session = _fit_run(day, slot, want, record, inputs, time_left, allowance, pace_mps)
         else:
@@ -274,6 +283,8 @@ def _clamp_day(
             continue
         session = session.with_changes(lighter_week=lighter)
         load_left -= session.load_au
+        if not protected and progress_left_au is not None:
+            progress_left_au -= session.load_au
         out.append(session)
     return sorted(out, key=lambda s: s.slot)
 

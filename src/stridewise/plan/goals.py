@@ -325,7 +325,7 @@ def _balance(count: int, lighter: bool, barred: frozenset[Load] = frozenset(),
 def _bone_wants(inputs: PlanInputs, p: Progress, week: int, lighter: bool) -> list[Want]:
     s = inputs.screening
     walk_s = p.walk_level_s * (LIGHTER_SCALE if lighter else 1.0)
-    walk_s = min(walk_s, 2700.0, inputs.availability.minutes_per_day * 60.0)
+    walk_s = max(MIN_WALK_S, min(walk_s, MAX_WALK_S, inputs.availability.minutes_per_day * 60.0))
     # Balance and strength come first in the week's list, so they get the first free days
     # (day 1 of a balance-first phase is a balance or strength session).
     barred = _barred(inputs)
