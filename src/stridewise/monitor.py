@@ -80,6 +80,11 @@ def pain_decision(tx: Any, athlete_id: int, today: date, zone: ZoneInfo) -> Pain
                          today + timedelta(days=1), zone)
     screenings = tx.list_screenings(athlete_id)
     screened_at = screenings[-1].taken_at_utc if screenings else None
+    # A recorded doctor's clearance ends a stop as a re-screen does (issue 10).
+    cleared = [r.at_utc for r in tx.list_checkins(athlete_id, since=screened_at, until=until)
+               if r.doctor_cleared and (screened_at is None or r.at_utc > screened_at)]
+    if cleared:
+        screened_at = max(cleared)
     rows = tx.list_checkins(athlete_id, since=screened_at, until=until)
     flags = _as_checks([r for r in rows if screened_at is None or r.at_utc > screened_at], zone)
     if not checks and not flags:

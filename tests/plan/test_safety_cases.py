@@ -256,3 +256,18 @@ def test_case6_recorded_walks_come_before_the_answer() -> None:
     answered = walking_baseline(walks[:3], MONDAY, days_per_week=5, minutes_per_day=30)
     assert (answered.minutes_per_walk, answered.source) == (30.0, "answer")
     assert walking_baseline([], MONDAY).source == "default"
+
+
+def test_a_recorded_doctors_clearance_ends_a_pain_stop(tmp_path: Path, fixed: None) -> None:
+    url = db(tmp_path)
+    screened(url, 68, OSTEOPENIA)
+    run("plan", "new", "--goal", "bone", "--days", "mon,tue,wed,thu,fri", "--db", url)
+    run("log", "checkin", "--pain-site", "left hip", "--pain-score", "6", "--pain-timing",
+        "at_night", "--bone-tender", "--at", "2026-11-30 08:00", "--db", url)
+    assert "sits on one spot of the bone" in run("today", "--db", url)
+    run("log", "checkin", "--doctor-cleared", "--at", "2026-11-30 08:30", "--db", url)
+    today = run("today", "--db", url)
+    assert "sits on one spot of the bone" not in today
+    with open_store(url) as store:
+        future = [s for s in active_plan(store) if s.day > MONDAY]
+    assert [s for s in future if s.kind == SessionKind.WALK]  # walking is back

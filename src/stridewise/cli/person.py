@@ -20,6 +20,7 @@ from stridewise.cli.data import (
     opened,
     out,
 )
+from stridewise.science.questionnaires import DOCTOR_CLEARED_QUESTION
 
 
 def register(app: typer.Typer) -> None:
@@ -147,6 +148,8 @@ def log_checkin(
         typer.Option("--bone-tender/--no-bone-tender", help="Pinpoint tenderness on a bone?"),
     ] = None,
     fell: Annotated[bool | None, typer.Option("--fell/--no-fall", help="Did you fall?")] = None,
+    doctor_cleared: Annotated[bool, typer.Option(
+        "--doctor-cleared", help=DOCTOR_CLEARED_QUESTION)] = False,
     sleep_hours: Annotated[float | None, typer.Option()] = None,
     sleep_quality: Annotated[int | None, typer.Option(help="1 (poor) to 5 (great).")] = None,
     who5: Annotated[str | None, typer.Option(help="Five WHO-5 answers 0-5: 3,4,3,2,5")] = None,
@@ -174,7 +177,7 @@ def log_checkin(
             checkin = CheckInInput(
                 at_utc=inp.parse_local_time(at, zone), pain_site=site,
                 pain_score=pain_score, pain_timing=pain_timing, pain_localised_bone=bone_tender,
-                fell=fell, sleep_hours=sleep_hours, sleep_quality=sleep_quality,
+                fell=fell, doctor_cleared=doctor_cleared or None, sleep_hours=sleep_hours, sleep_quality=sleep_quality,
                 who5=inp.parse_who5(who5) if who5 else None, energy=energy, notes=notes,
             )
         except ValueError as exc:

@@ -101,6 +101,9 @@ PAIN_TIMINGS: tuple[tuple[str, str], ...] = (
     ("next_morning", "The next morning"), ("at_rest", "At rest"), ("at_night", "At night"))
 BONE_TENDER_QUESTION = ("Does it hurt when you press on one spot of the bone?")
 FELL_QUESTION = "Have you had a fall since your last check-in?"
+#: Recorded the same way on every face: ends a pain stop, as answering the screening does.
+DOCTOR_CLEARED_QUESTION = ("A doctor has checked the pain that stopped my sessions and says I "
+                           "may exercise again")
 
 #: WHO-5 Well-Being Index items (WHO 1998; Topp et al., Psychother Psychosom 2015;84:167 [V]),
 #: each answered for the last two weeks on the six-point scale below.

@@ -106,6 +106,7 @@ def checkin_from_form(form: FormData, zone: ZoneInfo) -> CheckInInput:
         pain_localised_bone=yes_no.get(str(form.get("pain_localised_bone"))) if pain_score
         else None,
         fell=yes_no.get(str(form.get("fell"))),
+        doctor_cleared=True if form.get("doctor_cleared") == "yes" else None,
         sleep_hours=form_number(form, "sleep_hours", "Hours of sleep"),
         sleep_quality=_whole(form, "sleep_quality"),
         who5=(who5_answers[0], who5_answers[1], who5_answers[2], who5_answers[3],
@@ -123,7 +124,8 @@ def _log_page(request: Request, **context: Any) -> HTMLResponse:
     context.setdefault("pain", None)
     return page(request, "log.html", title="Log", active="log_page", kinds=SESSION_KINDS,
                 rpe_words=RPE_WORDS, pain_sites=PAIN_SITES, pain_timings=PAIN_TIMINGS,
-                who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES, today=clock.today(_zone(request)),
+                who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES,
+                doctor_cleared_question=q.DOCTOR_CLEARED_QUESTION, today=clock.today(_zone(request)),
                 time_pattern=TIME_PATTERN, units=units_of(request), **context)
 
 
