@@ -177,7 +177,8 @@ def log_checkin(
             checkin = CheckInInput(
                 at_utc=inp.parse_local_time(at, zone), pain_site=site,
                 pain_score=pain_score, pain_timing=pain_timing, pain_localised_bone=bone_tender,
-                fell=fell, doctor_cleared=doctor_cleared or None, sleep_hours=sleep_hours, sleep_quality=sleep_quality,
+                fell=fell, doctor_cleared=doctor_cleared or None, sleep_hours=sleep_hours,
+                sleep_quality=sleep_quality,
                 who5=inp.parse_who5(who5) if who5 else None, energy=energy, notes=notes,
             )
         except ValueError as exc:

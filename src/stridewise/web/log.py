@@ -125,7 +125,8 @@ def _log_page(request: Request, **context: Any) -> HTMLResponse:
     return page(request, "log.html", title="Log", active="log_page", kinds=SESSION_KINDS,
                 rpe_words=RPE_WORDS, pain_sites=PAIN_SITES, pain_timings=PAIN_TIMINGS,
                 who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES,
-                doctor_cleared_question=q.DOCTOR_CLEARED_QUESTION, today=clock.today(_zone(request)),
+                doctor_cleared_question=q.DOCTOR_CLEARED_QUESTION,
+                today=clock.today(_zone(request)),
                 time_pattern=TIME_PATTERN, units=units_of(request), **context)
 
 
