@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stridewise.science.falls import FALLS_QUESTIONS
 from stridewise.science.fracture_history import parse_fracture_dates
 from stridewise.science.parq import PARQ_QUESTIONS
 from stridewise.science.screening import (
@@ -186,6 +185,12 @@ def fractures_from_form(form: Mapping[str, Any], age_years: int) -> tuple[Fractu
     return tuple(fractures)
 
 
+def _yes_or_no(form: Mapping[str, Any], name: str) -> bool:
+    """A falls question (science/falls.py FALLS_QUESTIONS): the page asks them all; an
+    answer left out (an older form) reads as no."""
+    return form.get(name) == "yes"
+
+
 def _optional_whole(form: Mapping[str, Any], name: str, high: int) -> int | None:
     raw = str(form.get(name) or "").strip()
     if not raw:
@@ -215,7 +220,11 @@ def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
         past_bone_stress_injury=_yes(form, "past_bone_stress_injury"),
         # The falls questions (science/falls.py): the page asks them all; an answer left out
         # (an older form) reads as no, and the follow-ups only count after a fall.
-        **{fq.id: form.get(fq.id) == "yes" for fq in FALLS_QUESTIONS},
+        fall_injury=_yes_or_no(form, "fall_injury"),
+        fall_could_not_get_up=_yes_or_no(form, "fall_could_not_get_up"),
+        fall_blackout=_yes_or_no(form, "fall_blackout"),
+        unsteady=_yes_or_no(form, "unsteady"),
+        fear_of_falling=_yes_or_no(form, "fear_of_falling"),
         walking_days_per_week=_optional_whole(form, "walking_days_per_week", 7),
         walking_minutes_per_day=_optional_whole(form, "walking_minutes_per_day", 600),
         triad=triad_from_form(form, body_mass_kg) if sex == Sex.FEMALE.value else None,
