@@ -271,3 +271,26 @@ def test_a_recorded_doctors_clearance_ends_a_pain_stop(tmp_path: Path, fixed: No
     with open_store(url) as store:
         future = [s for s in active_plan(store) if s.day > MONDAY]
     assert [s for s in future if s.kind == SessionKind.WALK]  # walking is back
+
+
+# Case 2 ----------------------------------------------------------------------------------------
+
+
+def test_case2_a_lingering_shin_ache_reaches_a_doctor_by_day_14(tmp_path: Path) -> None:
+    url = db(tmp_path)
+    start = NOW - timedelta(days=14)
+    screened(url, 45, BoneInputs(sex=Sex.MALE, age_years=45, body_mass_kg=80.0),
+             at=start - timedelta(days=1))
+    with clock.use_clock(clock.FixedClock(start)):
+        run("plan", "new", "--goal", "start", "--db", url)
+    for day in range(14):  # 4/10 next-morning shin pain every day for 14 days
+        at = start + timedelta(days=day)
+        with clock.use_clock(clock.FixedClock(at)):
+            logged = run("log", "checkin", "--pain-site", "left shin", "--pain-score", "4",
+                         "--pain-timing", "next_morning", "--db", url)
+        if day < 9:
+            assert "please see a doctor" not in logged, day
+    assert logged.count("An ache that lasts two weeks needs checking: please see a doctor") == 1
+    with clock.use_clock(clock.FixedClock(start + timedelta(days=13, hours=2))):
+        today = run("today", "--db", url)
+    assert today.count("An ache that lasts two weeks needs checking: please see a doctor") == 1
