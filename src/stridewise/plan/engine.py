@@ -130,6 +130,13 @@ def build_plan(inputs: PlanInputs) -> Plan:
                         progressing[monday] += s.load_au
             ewma.advance(sum(s.load_au for s in emitted if s.active))
         _advance(progress, sessions, monday, lighter)
+    short = _weeks_short_of_strength(sessions, first_monday, progress.weeks, inputs.start)
+    if short and not inputs.barred_loads:
+        # Say so rather than let the strength reason promise what the week cannot hold.
+        progress.notes.append(
+            f"{len(short)} of the {progress.weeks} weeks hold fewer than the 2 strength sessions "
+            "the plan aims for, because your free days are taken by the other sessions: add a "
+            "free day or more minutes to keep strength twice a week.")
     plan = Plan(goal, inputs.start, end, tuple(sessions), tuple(notes + progress.notes), beginner)
     violations = check_plan(plan, history, inputs.settings, may_run=inputs.screening.may_run,
                             impact_permitted=inputs.screening.impact_permitted,
@@ -237,6 +244,21 @@ def _nominal_s(want: Want) -> int:
     if want.kind in RUN_KINDS:
         return want.running_s
     return want.duration_s
+
+
+def _weeks_short_of_strength(sessions: list[PlannedSession], first_monday: date, weeks: int,
+                             start: date) -> list[int]:
+    """Full plan weeks with fewer than 2 strength sessions."""
+    short = []
+    for week in range(weeks):
+        monday = first_monday + timedelta(weeks=week)
+        if monday < start:
+            continue  # a part week
+        count = sum(1 for s in sessions if s.active and s.kind == SessionKind.STRENGTH
+                    and monday <= s.day < monday + timedelta(days=7))
+        if count < 2:
+            short.append(week)
+    return short
 
 
 def _protected_first(placed: list[tuple[int, str, Want]],
