@@ -127,6 +127,28 @@ T_SCORE_QUESTION = ("Your hip (femoral neck) T-score from a bone density scan (l
 STEROIDS_QUESTION = ("Have you taken steroid tablets (such as prednisolone) for more than 3 "
                      "months?")
 STRESS_INJURY_QUESTION = "Have you ever had a stress fracture or bone stress injury?"
+OSTEOPOROSIS_HINT = ("Osteopenia (bones a little thinner than average) is not osteoporosis: "
+                     "answer no.")
+STEROIDS_HINT = "Inhalers and creams do not count."
+
+
+@dataclass(frozen=True)
+class YesNoQuestion:
+    """A yes/no question of the bone step: ``id`` is the BoneInputs field it fills."""
+
+    id: str
+    text: str
+    hint: str = ""
+
+
+#: The bone step's other yes/no questions, in the order both faces ask them.
+BONE_YES_NO: tuple[YesNoQuestion, ...] = (
+    YesNoQuestion("fracture_last_12_months", RECENT_FRACTURE_QUESTION,
+                  "Give the year of each break above too: it is worked out from the year."),
+    YesNoQuestion("osteoporosis_diagnosed", OSTEOPOROSIS_QUESTION, OSTEOPOROSIS_HINT),
+    YesNoQuestion("glucocorticoids_over_3_months", STEROIDS_QUESTION, STEROIDS_HINT),
+    YesNoQuestion("past_bone_stress_injury", STRESS_INJURY_QUESTION),
+)
 TRIAD_QUESTION = "Do you train hard for a sport (questions about eating, periods and bone)?"
 #: What the person already walks, in the IPAQ short form's terms (Craig et al., Med Sci Sports
 #: Exerc 2003;35:1381 [S]): days with a walk of at least 10 minutes, and a usual day's minutes.
