@@ -75,25 +75,34 @@ def pain_checks(tx: Any, athlete_id: int, since: date, until: date,
     return _as_checks(rows, zone)
 
 
-def pain_decision(tx: Any, athlete_id: int, today: date, zone: ZoneInfo) -> PainDecision | None:
-    """The pain rules applied to the last two weeks of check-ins, with red flags looked for in
-    every check-in since the last screening (so a stop lasts until the person is screened
-    again, after seeing a doctor); None without any check-in."""
+def pain_decision(tx: Any, athlete_id: int, today: date, zone: ZoneInfo, *,
+                  doing: frozenset[Any] = frozenset()) -> PainDecision | None:
+    """``doing``: what the person actually does (``science.pain.Load``; the plan works it out,
+    ``plan.persist.activity_loads``), so the words fit it. The pain rules applied to the
+    last two weeks of check-ins, with red flags looked for in every check-in since the last
+    screening (so a stop lasts until the person is screened again, after seeing a doctor);
+    None without any check-in."""
     until = datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
     checks = pain_checks(tx, athlete_id, today - timedelta(days=2 * RECENT_DAYS),
                          today + timedelta(days=1), zone)
     screenings = tx.list_screenings(athlete_id)
     screened_at = screenings[-1].taken_at_utc if screenings else None
+    # A recorded doctor's clearance ends a stop as a re-screen does (issue 10).
+    cleared = [r.at_utc for r in tx.list_checkins(athlete_id, since=screened_at, until=until)
+               if r.doctor_cleared and (screened_at is None or r.at_utc > screened_at)]
+    if cleared:
+        screened_at = max(cleared)
     rows = tx.list_checkins(athlete_id, since=screened_at, until=until)
     flags = _as_checks([r for r in rows if screened_at is None or r.at_utc > screened_at], zone)
     if not checks and not flags:
         return None
-    return evaluate_pain(checks, today, red_flag_history=flags)
+    return evaluate_pain(checks, today, red_flag_history=flags, doing=doing)
 
 
-def pain_warning(store: Store, athlete_id: int, today: date, zone: ZoneInfo) -> Warning | None:
+def pain_warning(store: Store, athlete_id: int, today: date, zone: ZoneInfo, *,
+                 doing: frozenset[Any] = frozenset()) -> Warning | None:
     with store.transaction() as tx:
-        decision = pain_decision(tx, athlete_id, today, zone)
+        decision = pain_decision(tx, athlete_id, today, zone, doing=doing)
     if decision is None or decision.action is PainAction.CONTINUE:
         return None
     tone = "stop" if decision.action is PainAction.STOP or decision.see_doctor else "warn"
@@ -171,9 +180,10 @@ def load_notes(series: pd.DataFrame, today: date) -> list[Warning]:
 
 
 def current_warnings(store: Store, athlete_id: int, series: pd.DataFrame, today: date,
-                     zone: ZoneInfo) -> list[Warning]:
+                     zone: ZoneInfo, *, doing: frozenset[Any] = frozenset()) -> list[Warning]:
     """Every warning that applies today, most serious first."""
-    found = [w for w in [pain_warning(store, athlete_id, today, zone)] if w is not None]
+    found = [w for w in [pain_warning(store, athlete_id, today, zone, doing=doing)]
+             if w is not None]
     found.extend(load_warnings(series, today))
     found.extend(load_notes(series, today))
     return sorted(found, key=lambda w: {"stop": 0, "warn": 1}.get(w.tone, 2))

@@ -99,7 +99,7 @@ def test_log_session_and_checkin_validate_values(db: str) -> None:
         assert bad.exit_code == 2 and message in bad.output, (args, bad.output)
     checkin = runner.invoke(
         app,
-        ["log", "checkin", "--db", db, "--pain-site", "shin", "--pain-score", "4",
+        ["log", "checkin", "--db", db, "--pain-site", "left shin", "--pain-score", "4",
          "--pain-timing", "at_night", "--bone-tender", "--who5", "3,3,4,2,5", "--energy", "3"],
     )
     assert checkin.exit_code == 0 and "doctor" in checkin.output

@@ -168,11 +168,12 @@ def test_severe_pain_stops_and_sends_to_doctor() -> None:
     assert "9/10" in decision.reason
 
 
-def test_fall_with_unrated_pain_stops() -> None:
+def test_fall_without_a_pain_score_is_not_read_as_pain() -> None:
+    # Issue 10 case 4: a fall reported without pain goes to the falls rules, not the pain ones.
     fall = PainCheck(TODAY, math.nan, PainTiming.DURING, site="wrist", fell=True)
     decision = evaluate_pain([fall], TODAY)
-    assert decision.action == PainAction.STOP and decision.see_doctor
-    assert "did not rate" in decision.reason
+    assert decision.action == PainAction.CONTINUE and not decision.see_doctor
+    assert "did not rate" not in decision.reason
 
 
 def test_fall_without_pain_does_not_stop() -> None:

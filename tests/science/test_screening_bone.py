@@ -96,9 +96,14 @@ def test_high_garvan_risk_lowers_to_moderate_impact() -> None:
 
 
 def test_falls_set_balance_first_and_a_doctor_point() -> None:
+    # Falls are their own answer now (science/falls.py); the bone result keeps the flag.
+    from stridewise.science.falls import FallsInputs, FallsRisk, screen_falls
+
     result = screen_bone(_bone(falls_last_12_months=2))
     assert result.balance_first
-    assert any("falls assessment" in point for point in result.doctor_points)
+    falls = screen_falls(FallsInputs(falls_last_12_months=2))
+    assert falls.risk is FallsRisk.HIGH
+    assert any("falls assessment" in point for point in falls.doctor_points)
 
 
 def test_ost_high_band_without_a_scan_suggests_asking_about_dxa() -> None:
@@ -160,7 +165,7 @@ def test_implausible_inputs_are_rejected() -> None:
 
 
 def test_impact_levels_are_ordered_most_to_least_permissive() -> None:
-    assert [level.caution_rank for level in ImpactLevel] == [0, 1, 2]
+    assert [level.caution_rank for level in ImpactLevel] == [0, 1, 2, 3]
     assert ImpactLevel.most_cautious(ImpactLevel.RUNNING, ImpactLevel.MODERATE_IMPACT) is (
         ImpactLevel.MODERATE_IMPACT
     )

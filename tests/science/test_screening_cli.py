@@ -48,16 +48,17 @@ def test_bad_answers_file_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text('{"parq": {}}')
     result = runner.invoke(app, ["screen", "--answers", str(bad), "--no-save"])
     assert result.exit_code != 0
-    assert "could not read answers" in result.output
+    assert "parq.chest_pain: Field required" in " ".join(result.output.replace("│", "").split())
 
 
 def test_interactive_screen_is_stored(tmp_path: Path) -> None:
     # age, 7 × no, vigorous yes, illness no, pregnant no, changed no,
     # sex, weight, background, broken a bone in a minor fall no, spine in an accident no,
-    # recent no, osteoporosis no, T-score empty, falls 0, steroids no, stress injury no,
-    # athlete no.
+    # recent no, osteoporosis no, T-score empty, falls 0, unsteady no, worried no,
+    # steroids no, stress injury no, walking days 5, minutes 30, athlete no.
     keys = ["62"] + ["n"] * 7 + ["y", "n", "n", "n"]
-    keys += ["female", "60", "white", "n", "n", "n", "n", "", "0", "n", "n", "n"]
+    keys += ["female", "60", "white", "n", "n", "n", "n", "", "0", "n", "n", "n", "n", "5",
+             "30", "n"]
     db_url = f"sqlite:///{tmp_path / 'screen.db'}"
     result = runner.invoke(app, ["screen", "--db", db_url], input="\n".join(keys) + "\n")
     assert result.exit_code == 0, result.output
@@ -80,9 +81,10 @@ def test_interactive_fractures_and_triad_questions(tmp_path: Path) -> None:
     # spine fracture from a minor fall since 50 (counts: spine 1, since 50 1, hip, wrist, upper
     # arm, other 0; no spine fracture in an accident), and the athlete (Triad) questions.
     keys = ["55", "n", "y"] + ["n"] * 5 + ["n"] * 10 + ["n", "n", "n", "n"]
-    keys += ["female", "", "other", "y", "1", "1", "0", "0", "0", "0", "n"]
-    keys += ["n", "n", "-1.5", "0", "n"]
-    keys += ["y", "y", "restricted_or_disordered", "17", "", "4", "-2.1", "1", "y"]
+    # (the spine break's year left empty, so the since-50 count is asked)
+    keys += ["female", "", "other", "y", "1", "", "1", "0", "0", "0", "0", "n"]
+    keys += ["n", "n", "-1.5", "0", "n", "n", "n"]  # ... falls 0, unsteady, worried, steroids
+    keys += ["y", "0", "y", "restricted_or_disordered", "17", "", "4", "-2.1", "1", "y"]
     result = runner.invoke(
         app,
         ["screen", "--no-save", "--summary", str(summary), "--name", "Kim"],
@@ -130,8 +132,8 @@ def test_interactive_45_year_old_is_asked_about_a_spine_fracture(tmp_path: Path)
     # Age 45, all readiness no; bone: a spine fracture from a minor fall (counts: spine 1, then
     # 0 for hip, wrist, upper arm, other; no "since 50" question at 45), the rest no.
     keys = ["45"] + ["n"] * 7 + ["y", "n", "n", "n"]
-    keys += ["male", "80", "other", "y", "1", "0", "0", "0", "0", "n"]
-    keys += ["n", "n", "", "0", "n", "n"]
+    keys += ["male", "80", "other", "y", "1", "", "0", "0", "0", "0", "n"]
+    keys += ["n", "n", "", "0", "n", "n", "n", "n", "0"]
     db_url = f"sqlite:///{tmp_path / 'screen.db'}"
     result = runner.invoke(app, ["screen", "--db", db_url], input="\n".join(keys) + "\n")
     assert result.exit_code == 0, result.output

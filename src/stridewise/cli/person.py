@@ -20,6 +20,7 @@ from stridewise.cli.data import (
     opened,
     out,
 )
+from stridewise.science.questionnaires import DOCTOR_CLEARED_QUESTION
 
 
 def register(app: typer.Typer) -> None:
@@ -136,7 +137,9 @@ def log_checkin(
     db: DbOption = None,
     athlete: AthleteOption = None,
     at: Annotated[str | None, typer.Option(help="When (default now).")] = None,
-    pain_site: Annotated[str | None, typer.Option(help="Where it hurts, e.g. 'left shin'.")] = None,
+    pain_site: Annotated[str | None, typer.Option(
+        help="Where it hurts, from the body-wide list (science/questionnaires.py), e.g. "
+             "'left shin' or left_shin.")] = None,
     pain_score: Annotated[int | None, typer.Option(help="0 (none) to 10 (worst).")] = None,
     pain_timing: Annotated[
         str | None, typer.Option(help="during, after, next_morning, at_rest or at_night")
@@ -146,6 +149,8 @@ def log_checkin(
         typer.Option("--bone-tender/--no-bone-tender", help="Pinpoint tenderness on a bone?"),
     ] = None,
     fell: Annotated[bool | None, typer.Option("--fell/--no-fall", help="Did you fall?")] = None,
+    doctor_cleared: Annotated[bool, typer.Option(
+        "--doctor-cleared", help=DOCTOR_CLEARED_QUESTION)] = False,
     sleep_hours: Annotated[float | None, typer.Option()] = None,
     sleep_quality: Annotated[int | None, typer.Option(help="1 (poor) to 5 (great).")] = None,
     who5: Annotated[str | None, typer.Option(help="Five WHO-5 answers 0-5: 3,4,3,2,5")] = None,
@@ -157,16 +162,23 @@ def log_checkin(
 
     from stridewise.core.app import Core
     from stridewise.science.pain import PainAction
+    from stridewise.science.questionnaires import pain_site as site_named
     from stridewise.store import CheckInInput
+
+    def pain_site_words(text: str) -> str:
+        return site_named(text).words
 
     with opened(db) as store:
         athlete_id = athlete_id_for(store, athlete)
         _, zone = athlete_prefs(store, athlete_id)
         try:
+            # One list of sites on every face: refused by name when not on it.
+            site = pain_site_words(pain_site) if pain_site else None
             checkin = CheckInInput(
-                at_utc=inp.parse_local_time(at, zone), pain_site=pain_site,
+                at_utc=inp.parse_local_time(at, zone), pain_site=site,
                 pain_score=pain_score, pain_timing=pain_timing, pain_localised_bone=bone_tender,
-                fell=fell, sleep_hours=sleep_hours, sleep_quality=sleep_quality,
+                fell=fell, doctor_cleared=doctor_cleared or None, sleep_hours=sleep_hours,
+                sleep_quality=sleep_quality,
                 who5=inp.parse_who5(who5) if who5 else None, energy=energy, notes=notes,
             )
             core = Core(store)
@@ -183,5 +195,6 @@ def log_checkin(
         out.print(
             "Sorry to hear you fell. If you hit your head, feel dizzy or confused, or cannot "
             "put weight on a limb, see a doctor today. Tell your doctor about falls: they can "
-            "check balance and bone health."
+            "check balance and bone health. Please answer the screening questions again "
+            "(stridewise screen) so your plan fits you.", markup=False
         )

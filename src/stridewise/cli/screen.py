@@ -1,15 +1,16 @@
 """`stridewise screen`: the readiness and bone-health questions, the outcome, a doctor summary.
 
 Answers come from the keyboard (plain yes/no questions) or from a JSON file
-(``{"parq": {...}, "bone": {...}}``, the shapes of ``ParqAnswers.to_dict()`` and
-``BoneInputs.to_dict()``). Broken bones go in ``bone.fractures``, one entry per kind with a
-count, for example ``{"site": "wrist", "low_trauma": true, "since_age_50": false, "count": 2}``;
-an older ``fractures_since_50`` list is still read. The result is stored in the database
-unless ``--no-save``.
+(``{"parq": {...}, "bone": {...}}``), checked with the same typed models as the JSON API
+(:mod:`stridewise.core.screening_inputs`): yes/no answers are JSON ``true``/``false`` only, and
+every refusal names its field. ``stridewise screen --schema`` prints the JSON Schema;
+docs/screening-answers.md has a complete example. The result is stored in the database unless
+``--no-save``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -20,8 +21,12 @@ from rich.console import Console
 from rich.panel import Panel
 
 from stridewise import clock
+from stridewise.science import questionnaires as q
+from stridewise.science.falls import FALLS_COUNT_QUESTION, FALLS_QUESTIONS
+from stridewise.science.fracture_history import FRACTURE_DATES_QUESTION, parse_fracture_dates
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS, ParqAnswers
 from stridewise.science.screening import (
+    FALLS_LABELS,
     IMPACT_LABELS,
     LOW_TRAUMA_HINT,
     MAX_FRACTURES_PER_SITE,
@@ -111,13 +116,26 @@ def _ask_fractures(console: Console, age_years: int) -> tuple[Fracture, ...]:
         console.print(low_trauma_question(age_years), markup=False, highlight=False)
         for site, words in SITE_WORDS.items():
             count = _ask_count(f"  {words}", 0, MAX_FRACTURES_PER_SITE, 0)
+            dates = _ask_dates(count)
             since_50 = 0
-            if count and asks_since_50(age_years):
+            if count and asks_since_50(age_years) and len(dates) < count:
                 since_50 = _ask_count("    How many of those since you turned 50?", 0, count, count)
-            fractures += fractures_at(site, count, since_age_50=since_50)
+            fractures += fractures_at(site, count, since_age_50=since_50, dates=dates)
     if typer.confirm(SPINE_BIGGER_ACCIDENT_QUESTION, default=False):
         fractures.append(Fracture(FractureSite.VERTEBRAL, low_trauma=False, since_age_50=False))
     return tuple(fractures)
+
+
+def _ask_dates(count: int) -> list[tuple[int, int | None]]:
+    """When each break happened (year, month if known), asking again until it reads."""
+    while count:
+        answer: str = typer.prompt(f"    {FRACTURE_DATES_QUESTION}", default="",
+                                   show_default=False)
+        try:
+            return parse_fracture_dates(answer, count)
+        except ValueError as error:
+            typer.echo(str(error))
+    return []
 
 
 def _ask_triad(console: Console) -> TriadInputs:
@@ -157,35 +175,39 @@ def _ask_triad(console: Console) -> TriadInputs:
     )
 
 
+def _ask_falls(console: Console) -> dict[str, Any]:
+    """The falls questions (science/falls.py): how many falls, the follow-ups after a fall,
+    and the STEADI questions everyone is asked."""
+    answers: dict[str, Any] = {
+        "falls_last_12_months": _ask_count(FALLS_COUNT_QUESTION, 0, 100, 0)}
+    for question in FALLS_QUESTIONS:
+        if question.after_a_fall and not answers["falls_last_12_months"]:
+            continue
+        answers[question.id] = typer.confirm(question.text, default=False)
+    return answers
+
+
 def ask_bone(console: Console, age_years: int) -> BoneInputs:
-    """Ask the bone-health questions."""
+    """Ask the bone-health, falls and walking questions (the words of science/questionnaires,
+    falls and fracture_history, as on the web form)."""
     console.print("\n[bold]Bone health questions[/bold]")
-    sex = Sex(typer.prompt("Sex", type=Sex))
-    body_mass_kg = _ask_optional_number("Body weight in kg (leave empty to skip)", 20, 400)
-    ethnicity = typer.prompt(
-        "Background (used only to pick the right OST cut-off)",
-        type=Ethnicity,
-        default=Ethnicity.OTHER.value,
-    )
+    sex = Sex(typer.prompt(q.SEX_QUESTION, type=Sex))
+    body_mass_kg = _ask_optional_number(q.BODY_MASS_QUESTION, 20, 400)
+    ethnicity = typer.prompt(q.ETHNICITY_QUESTION, type=Ethnicity,
+                             default=Ethnicity.OTHER.value)
     fractures = _ask_fractures(console, age_years)
-    recent = typer.confirm("Have you broken any bone in the last 12 months?", default=False)
-    osteoporosis = typer.confirm("Has a doctor told you that you have osteoporosis?", default=False)
-    t_score = _ask_optional_number(
-        "Your hip (femoral neck) T-score from a bone density scan (leave empty if not known)", -6, 4
-    )
-    falls = _ask_count("How many times have you fallen in the last 12 months?", 0, 100, 0)
-    steroids = typer.confirm(
-        "Have you taken steroid tablets (such as prednisolone) for more than 3 months?",
-        default=False,
-    )
-    stress_injury = typer.confirm(
-        "Have you ever had a stress fracture or bone stress injury?", default=False
-    )
+    recent = typer.confirm(q.RECENT_FRACTURE_QUESTION, default=False)
+    console.print(q.OSTEOPOROSIS_HINT, markup=False, highlight=False, style="dim")
+    osteoporosis = typer.confirm(q.OSTEOPOROSIS_QUESTION, default=False)
+    t_score = _ask_optional_number(q.T_SCORE_QUESTION, -6, 4)
+    falls = _ask_falls(console)
+    console.print(q.STEROIDS_HINT, markup=False, highlight=False, style="dim")
+    steroids = typer.confirm(q.STEROIDS_QUESTION, default=False)
+    stress_injury = typer.confirm(q.STRESS_INJURY_QUESTION, default=False)
+    walking_days = _ask_count(q.WALKING_DAYS_QUESTION, 0, 7, 0)
+    walking_minutes = _ask_count(q.WALKING_MINUTES_QUESTION, 0, 600, 0) if walking_days else 0
     triad = None
-    if sex is Sex.FEMALE and typer.confirm(
-        "Do you train hard for a sport (questions about eating, periods and bone)?",
-        default=False,
-    ):
+    if sex is Sex.FEMALE and typer.confirm(q.TRIAD_QUESTION, default=False):
         triad = _ask_triad(console)
     return BoneInputs(
         sex=sex,
@@ -196,20 +218,41 @@ def ask_bone(console: Console, age_years: int) -> BoneInputs:
         fracture_last_12_months=recent,
         osteoporosis_diagnosed=osteoporosis,
         femoral_neck_t_score=t_score,
-        falls_last_12_months=falls,
         glucocorticoids_over_3_months=steroids,
         past_bone_stress_injury=stress_injury,
         triad=triad,
+        walking_days_per_week=walking_days,
+        walking_minutes_per_day=walking_minutes,
+        **falls,
     )
 
 
 def load_answers(path: Path) -> tuple[ParqAnswers, BoneInputs]:
-    """Read ``{"parq": {...}, "bone": {...}}`` from ``path``; errors name the problem."""
+    """Read and check ``{"parq": {...}, "bone": {...}}`` from ``path`` with the API's models;
+    errors name the field (``parq.chest_pain: Input should be a valid boolean``)."""
+    from pydantic import ValidationError
+
+    from stridewise.core.screening_inputs import ScreeningIn, error_text
+
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return ParqAnswers.from_dict(data["parq"]), BoneInputs.from_dict(data["bone"])
-    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
         raise typer.BadParameter(f"could not read answers from {path}: {error}") from error
+    try:
+        parsed = ScreeningIn.model_validate_json(text)
+        answers: tuple[ParqAnswers, BoneInputs] = parsed.answers()
+    except ValidationError as error:
+        raise typer.BadParameter(f"answers in {path}: {error_text(error)}") from error
+    except ValueError as error:
+        raise typer.BadParameter(f"answers in {path}: {error}") from error
+    return answers
+
+
+def answers_schema() -> str:
+    """The JSON Schema of the answers file (the API's ``ScreeningIn``)."""
+    from stridewise.core.screening_inputs import ScreeningIn
+
+    return json.dumps(ScreeningIn.model_json_schema(), indent=2, sort_keys=True)
 
 
 def print_result(console: Console, result: ScreeningResult) -> None:
@@ -221,15 +264,16 @@ def print_result(console: Console, result: ScreeningResult) -> None:
         f"[bold]Ready to start a plan:[/bold] {'yes' if result.can_start else 'not yet'}",
         f"[bold]Running allowed now:[/bold] {'yes' if result.may_run else 'no'}",
     ]
-    if result.bone.balance_first:
-        lines.append("[bold]Start with:[/bold] strength and balance exercises")
+    lines.append(f"[bold]Falls:[/bold] {FALLS_LABELS[result.falls_result.risk]}")
     console.print(Panel("\n".join(lines), title="Your screening", border_style=style))
     console.print("[bold]Why[/bold]")
-    for reason in (*result.readiness.reasons, *result.bone.reasons):
+    for reason in (*result.readiness.reasons, *result.bone.reasons,
+                   *result.falls_result.reasons):
         console.print(f" • {reason}", markup=False, highlight=False)
-    if result.bone.doctor_points:
+    points = (*result.bone.doctor_points, *result.falls_result.doctor_points)
+    if points:
         console.print("[bold]Points to discuss with your doctor[/bold]")
-        for point in result.bone.doctor_points:
+        for point in points:
             console.print(f" • {point}", markup=False, highlight=False)
     console.print(
         "[dim]stridewise is not a medical device and does not diagnose. "
@@ -251,14 +295,22 @@ def register(app: typer.Typer) -> None:
             None, "--db", help="Database URL (default: $STRIDEWISE_DB or the local database)."
         ),
         save: bool = typer.Option(True, "--save/--no-save", help="Store the result."),
+        schema: bool = typer.Option(
+            False, "--schema", help="Print the JSON Schema of the --answers file and stop."),
     ) -> None:
         """Check you are ready to run: health questions, bone health, and what you may do."""
+        if schema:
+            typer.echo(answers_schema())
+            return
         console = Console()
         if answers is not None:
             parq, bone = load_answers(answers)
         else:
             parq = ask_parq(console)
             bone = ask_bone(console, parq.age_years)
+        # Dated fractures are read against the screening day (record_screening does the same
+        # with the profile's birth year when the result is saved).
+        bone = dataclasses.replace(bone, screened_on=bone.screened_on or _today(db))
         result = screen(parq, bone)
         print_result(console, result)
         if summary is not None:

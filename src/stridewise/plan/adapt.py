@@ -16,8 +16,16 @@ from typing import Any
 from stridewise.plan.engine import MIN_RUN_S, build_plan
 from stridewise.plan.guards import longest_run_s
 from stridewise.plan.inputs import WALKING, PlanInputs, ScreeningFacts
-from stridewise.plan.model import RUN_KINDS, Goal, PastSession, Plan, PlanChange, PlannedSession
+from stridewise.plan.model import (
+    RUN_KINDS,
+    PastSession,
+    Plan,
+    PlanChange,
+    PlannedSession,
+    SessionKind,
+)
 from stridewise.plan.templates import SESSION_LABEL, minutes_text
+from stridewise.science.pain import Load
 
 REDUCE_FRACTION = 0.6
 MISSED_FRACTION = 0.8
@@ -32,10 +40,22 @@ class PainSignal:
     action: str  # continue | hold | reduce | stop
     reason: str
     see_doctor: bool = False
+    #: For a stop: the loads it bars (science.pain.Load values), by the site's body region.
+    barred: frozenset[str] = frozenset()
+    site: str | None = None
 
     @classmethod
     def from_decision(cls, decision: Any) -> PainSignal:
-        return cls(str(decision.action), str(decision.reason), bool(decision.see_doctor))
+        barred: frozenset[Any] = getattr(decision, "barred", frozenset())
+        return cls(str(decision.action), str(decision.reason), bool(decision.see_doctor),
+                   frozenset(str(load) for load in barred), getattr(decision, "site", None))
+
+    @property
+    def bars(self) -> frozenset[str]:
+        """What this signal bars: a stop's loads (everything when it names none)."""
+        if self.action != "stop":
+            return frozenset()
+        return self.barred or frozenset(str(load) for load in Load)
 
 
 @dataclass(frozen=True)
@@ -44,17 +64,31 @@ class Replan:
     changes: tuple[PlanChange, ...]
 
 
+def _matches(planned: SessionKind, done: SessionKind) -> bool:
+    """Walk with walk, any run (easy, long, run/walk) with any run, otherwise the same kind."""
+    return planned == done or (planned in RUN_KINDS and done in RUN_KINDS)
+
+
+def match_done(planned: Sequence[PlannedSession], done: Sequence[PastSession]) -> list[bool]:
+    """For each planned session, whether something the person did that day matches it. One
+    activity marks at most one planned session (a walk logged once does not tick two walks)."""
+    left = list(done)
+    out = []
+    for s in planned:
+        found = next((d for d in left if d.day == s.day and _matches(s.kind, d.kind)), None)
+        if found is not None:
+            left.remove(found)
+        out.append(found is not None)
+    return out
+
+
 def mark_past(plan: Plan, done: Sequence[PastSession], today: date) -> tuple[PlannedSession, ...]:
     """Past planned sessions become done (something of the same sort that day) or missed."""
-    marked = []
-    for s in plan.sessions:
-        if s.day >= today or s.status != "planned" or not s.active:
-            marked.append(s)
-            continue
-        same = [d for d in done if d.day == s.day and (
-            d.kind == s.kind or (d.kind in RUN_KINDS and s.kind in RUN_KINDS))]
-        marked.append(s.with_changes(status="done" if same else "missed"))
-    return tuple(marked)
+    past = [s for s in plan.sessions if s.day < today and s.status == "planned" and s.active]
+    matched = dict(zip(map(id, past), match_done(past, done), strict=True))
+    return tuple(
+        s.with_changes(status="done" if matched[id(s)] else "missed") if id(s) in matched
+        else s for s in plan.sessions)
 
 
 @dataclass(frozen=True)
@@ -81,19 +115,25 @@ def adjust_inputs(
     goal = inputs.goal
     causes: list[str] = []
     short_causes: list[str] = []
+    barred: frozenset[str] = frozenset()
     if pain is not None and pain.action == "stop":
-        facts = replace(facts, permitted_impact=WALKING, may_run=False)
-        causes.append(pain.reason.rstrip("."))
-        short_causes.append(_first_clause(pain.reason) + ". Please see a doctor before you "
-                            "run again")
-    if not facts.may_run:
-        goal = Goal.BONE
+        barred = pain.bars
+        if Load.RUNNING.value in barred:
+            facts = replace(facts, may_run=False, limit_reason="your pain needs a doctor's check")
+        if Load.IMPACT.value in barred and facts.impact_permitted:
+            facts = replace(facts, permitted_impact=WALKING)
+        # The full reason is the pain warning's; a change names it in one clause, so no face
+        # says the same paragraph twice.
+        where = f"your {pain.site}" if pain.site else "the painful spot"
+        causes.append(f"sessions that load {where} are out of the plan: please see a doctor, "
+                      "then answer the screening questions again")
+        short_causes.append(f"it loads {where}, which a doctor should check first")
     known = [*inputs.history, *done_runs]
     recent_run = (longest_run_s(known, day, 14) or longest_run_s(known, day)
                   or float(inputs.settings.first_run_base_s))
     cap_s: float | None = None
     if pain is not None and pain.action in ("hold", "reduce"):
-        causes.append(pain.reason.rstrip("."))
+        causes.append(_first_clause(pain.reason))
         short_causes.append(_first_clause(pain.reason))
         cap_s = (max(float(MIN_RUN_S), recent_run * REDUCE_FRACTION) if pain.action == "reduce"
                  else recent_run)
@@ -109,7 +149,7 @@ def adjust_inputs(
             float(MIN_RUN_S), MISSED_FRACTION * recent_run)
         cap_s = back_s if cap_s is None else min(cap_s, back_s)
     adjusted = replace(
-        inputs, screening=facts, goal=goal, run_cap_s=cap_s,
+        inputs, screening=facts, goal=goal, run_cap_s=cap_s, barred_loads=barred,
         run_cap_until=day + timedelta(days=CAP_DAYS) if cap_s is not None else None,
         run_cap_reason=f"Kept shorter for a week: {causes[0]}." if cap_s is not None else "",
     )
@@ -141,7 +181,12 @@ def replan(
                *(d for d in done if d.day < today)]
     facts = screening or inputs.screening
     causes: list[str] = []
-    if screening is not None and screening.permitted_impact != inputs.screening.permitted_impact:
+    if screening is not None and screening.balance_phase and screening.notices:
+        causes.append(f"{screening.limit_reason or 'your answers about falls'}, so the plan "
+                      "moves to its balance-and-strength phase (nothing harder than brisk "
+                      "walking) until your next screening")
+    elif screening is not None and (
+            screening.permitted_impact != inputs.screening.permitted_impact):
         causes.append("your new screening permits activity up to "
                       f"{screening.permitted_impact.replace('_', ' ')}")
     recent_missed = [s for s in missed if s.day >= today - timedelta(days=14)]
@@ -152,7 +197,8 @@ def replan(
         replace(inputs, screening=facts, history=history, start=today, weeks=weeks_left),
         pain=pain, load_flag=load_flag, missed_recent=len(recent_missed), done_runs=done_runs)
     causes += adjustment.causes
-    lost_running = screening is not None and not screening.may_run and inputs.screening.may_run
+    lost_running = (screening is not None and not screening.may_run
+                    and inputs.screening.may_run and not screening.balance_phase)
     cause = with_doctor("; ".join(causes) or "the plan was refreshed from your latest data",
                         adjustment.see_doctor or lost_running)
     future = build_plan(adjustment.inputs)

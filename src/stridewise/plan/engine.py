@@ -15,6 +15,10 @@ from datetime import date, timedelta
 
 from stridewise.errors import StridewiseError
 from stridewise.plan.goals import (
+    MIN_BALANCE_S,
+    MIN_IMPACT_S,
+    MIN_STRENGTH_S,
+    MIN_WALK_S,
     STUDY_NOTE,
     Progress,
     Want,
@@ -23,6 +27,7 @@ from stridewise.plan.goals import (
     week_wants,
 )
 from stridewise.plan.guards import (
+    FIXED_DOSE_KINDS,
     EwmaState,
     bout_allowance_s,
     check_plan,
@@ -58,6 +63,13 @@ from stridewise.plan.templates import (
 
 MIN_RUN_S = 300
 MIN_SESSION_S = 300
+#: No session shorter than its useful minimum (goals.py; docs/plans.md).
+MIN_BY_KIND: dict[SessionKind, int] = {
+    SessionKind.STRENGTH: MIN_STRENGTH_S, SessionKind.BALANCE: MIN_BALANCE_S,
+    SessionKind.WALK: int(MIN_WALK_S), SessionKind.IMPACT: MIN_IMPACT_S}
+#: The doses a plan promises (strength 2-3 a week, balance as stated) are planned first and
+#: their load is set aside for the rest of the week, so walks and runs give way, not them.
+PROTECTED_KINDS = FIXED_DOSE_KINDS
 LIGHTER_MARGIN = 0.97
 
 
@@ -75,6 +87,7 @@ def build_plan(inputs: PlanInputs) -> Plan:
     history = sorted((h for h in inputs.history if h.day < inputs.start), key=lambda h: h.day)
     record: list[PastSession] = list(history)
     loads = weekly_loads(history)
+    progressing = weekly_loads(history, progressing_only=True)
     ewma = ewma_before(history, inputs.start)
     sessions: list[PlannedSession] = []
     first_monday = week_start(inputs.start)
@@ -82,19 +95,30 @@ def build_plan(inputs: PlanInputs) -> Plan:
     for week in range(progress.weeks):
         monday = first_monday + timedelta(weeks=week)
         lighter = week in progress.lighter_weeks
-        placed = place_week(week_wants(goal, inputs, progress, week), inputs.availability,
-                            beginner)
+        wants = week_wants(goal, inputs, progress, week)
+        placed = (place_bone_week(wants, inputs.availability) if goal == Goal.BONE
+                  else place_week(wants, inputs.availability, beginner))
+        if inputs.screening.balance_phase:
+            first = min((d for d in inputs.availability.weekdays
+                         if monday + timedelta(days=d) >= inputs.start), default=None)
+            placed = _protected_first(placed, first)
         cap = weekly_allowance_au(loads, monday, inputs.settings, beginner)
-        if lighter:
-            cap = min(cap, LIGHTER_MARGIN * inputs.settings.lighter_fraction
-                      * lighter_reference_au(loads, monday))
+        # A lighter week lightens the progressing load; the fixed strength and balance doses
+        # stay (guards rule 4).
+        lighter_cap = (LIGHTER_MARGIN * inputs.settings.lighter_fraction
+                       * lighter_reference_au(progressing, monday)) if lighter else None
         for offset in range(7):
             day = monday + timedelta(days=offset)
             if day < inputs.start:
                 continue
             todays = [(slot, want) for weekday, slot, want in placed if weekday == offset]
+            reserve = sum(_want_load(w) for weekday, _slot, w in placed
+                          if weekday > offset and w.kind in PROTECTED_KINDS
+                          and monday + timedelta(days=weekday) >= inputs.start)
+            progress_left = (None if lighter_cap is None
+                             else lighter_cap - progressing[monday])
             emitted = _clamp_day(day, todays, record, ewma, loads, cap, inputs, facts.pace_mps,
-                                 lighter)
+                                 lighter, reserve, progress_left)
             if not emitted:
                 emitted = [_rest(day)]
             sessions += emitted
@@ -102,8 +126,17 @@ def build_plan(inputs: PlanInputs) -> Plan:
                 if s.active:
                     record.append(s.as_past())
                     loads[monday] += s.load_au
+                    if s.kind not in PROTECTED_KINDS:
+                        progressing[monday] += s.load_au
             ewma.advance(sum(s.load_au for s in emitted if s.active))
         _advance(progress, sessions, monday, lighter)
+    short = _weeks_short_of_strength(sessions, first_monday, progress.weeks, inputs.start)
+    if short and not inputs.barred_loads:
+        # Say so rather than let the strength reason promise what the week cannot hold.
+        progress.notes.append(
+            f"{len(short)} of the {progress.weeks} weeks hold fewer than the 2 strength sessions "
+            "the plan aims for, because your free days are taken by the other sessions: add a "
+            "free day or more minutes to keep strength twice a week.")
     plan = Plan(goal, inputs.start, end, tuple(sessions), tuple(notes + progress.notes), beginner)
     violations = check_plan(plan, history, inputs.settings, may_run=inputs.screening.may_run,
                             impact_permitted=inputs.screening.impact_permitted,
@@ -166,6 +199,40 @@ def place_week(wants: list[Want], availability: Availability,
     return placed
 
 
+def place_bone_week(wants: list[Want],
+                    availability: Availability) -> list[tuple[int, str, Want]]:
+    """A bone plan's week (no runs): the promised doses first, each strength session paired
+    with a balance session on one day when both fit, spread over the week; then walks, longest
+    first, on the days with most minutes left; then impact. At most two sessions a day (am and
+    pm) and one of a kind; a want with no room is dropped."""
+    budget = availability.minutes_per_day * 60
+    strength = [w for w in wants if w.kind == SessionKind.STRENGTH]
+    balance = [w for w in wants if w.kind == SessionKind.BALANCE]
+    blocks: list[list[Want]] = []
+    for k in range(max(len(strength), len(balance))):
+        pair = [w for w in (strength[k:k + 1] + balance[k:k + 1])]
+        if len(pair) == 2 and sum(_nominal_s(w) for w in pair) > budget:
+            blocks += [[pair[0]], [pair[1]]]
+        else:
+            blocks.append(pair)
+    days = list(choose_days(availability.weekdays, len(blocks), spaced=False))
+    day_of: dict[int, list[Want]] = defaultdict(list)
+    for day, block in zip(days, blocks, strict=False):
+        day_of[day] += block
+    rest = sorted((w for w in wants if w.kind not in PROTECTED_KINDS),
+                  key=lambda w: (w.kind != SessionKind.WALK, -w.duration_s))
+    for want in rest:
+        def room(d: int) -> int:
+            return budget - sum(_nominal_s(w) for w in day_of[d])
+        fits = [d for d in availability.weekdays
+                if len(day_of[d]) < 2 and room(d) >= _nominal_s(want)
+                and not any(w.kind == want.kind for w in day_of[d])]
+        if fits:
+            day_of[max(fits, key=lambda d: (room(d), -d))].append(want)
+    return [(d, "am" if k == 0 else "pm", w)
+            for d in sorted(day_of) for k, w in enumerate(day_of[d])]
+
+
 def _same_kind(placed: list[tuple[int, str, Want]], day: int, kind: SessionKind) -> int:
     """How many sessions of ``kind`` sit on or next to ``day``: spreads like sessions out."""
     return sum(1 for d, _, w in placed if w.kind == kind and abs(d - day) <= 1)
@@ -179,26 +246,69 @@ def _nominal_s(want: Want) -> int:
     return want.duration_s
 
 
+def _weeks_short_of_strength(sessions: list[PlannedSession], first_monday: date, weeks: int,
+                             start: date) -> list[int]:
+    """Full plan weeks with fewer than 2 strength sessions."""
+    short = []
+    for week in range(weeks):
+        monday = first_monday + timedelta(weeks=week)
+        if monday < start:
+            continue  # a part week
+        count = sum(1 for s in sessions if s.active and s.kind == SessionKind.STRENGTH
+                    and monday <= s.day < monday + timedelta(days=7))
+        if count < 2:
+            short.append(week)
+    return short
+
+
+def _protected_first(placed: list[tuple[int, str, Want]],
+                     first: int | None) -> list[tuple[int, str, Want]]:
+    """The balance phase opens each week with balance or strength: when the week's first free
+    day holds neither, it swaps sessions with the first day that does (free days have the same
+    minutes, and a bone plan has no runs whose spacing a swap could break)."""
+    if first is None or any(d == first and w.kind in PROTECTED_KINDS for d, _, w in placed):
+        return placed
+    other = min((d for d, _, w in placed if w.kind in PROTECTED_KINDS), default=None)
+    if other is None:
+        return placed
+    swap = {first: other, other: first}
+    return [(swap.get(d, d), slot, w) for d, slot, w in placed]
+
+
+def _want_load(want: Want) -> float:
+    return want.rpe * want.duration_s / 60.0
+
+
 def _clamp_day(
     day: date, todays: list[tuple[str, Want]], record: list[PastSession], ewma: EwmaState,
     loads: dict[date, float], week_cap: float, inputs: PlanInputs, pace_mps: float,
-    lighter: bool,
+    lighter: bool, reserve_au: float = 0.0, progress_left_au: float | None = None,
 ) -> list[PlannedSession]:
+    """Fit the day's wants: the protected doses (strength, balance) first, then the rest
+    within what is left after ``reserve_au``, the load the week's later protected sessions
+    need."""
     budget_s = inputs.availability.minutes_per_day * 60
     load_left = min(ewma.max_load_au(inputs.settings), week_cap - loads[week_start(day)])
     out: list[PlannedSession] = []
-    for slot, want in sorted(todays, key=lambda t: t[0]):
+    ordered = sorted(todays, key=lambda t: (t[1].kind not in PROTECTED_KINDS, t[0]))
+    for slot, want in ordered:
         time_left = budget_s - sum(s.duration_s for s in out)
+        protected = want.kind in PROTECTED_KINDS
+        allowance = load_left if protected else load_left - reserve_au
+        if not protected and progress_left_au is not None:
+            allowance = min(allowance, progress_left_au)
         if want.kind in RUN_KINDS:
-            session = _fit_run(day, slot, want, record, inputs, time_left, load_left, pace_mps)
+            session = _fit_run(day, slot, want, record, inputs, time_left, allowance, pace_mps)
         else:
-            session = _fit_other(day, slot, want, time_left, load_left)
+            session = _fit_other(day, slot, want, time_left, allowance)
         if session is None:
             continue
         session = session.with_changes(lighter_week=lighter)
         load_left -= session.load_au
+        if not protected and progress_left_au is not None:
+            progress_left_au -= session.load_au
         out.append(session)
-    return out
+    return sorted(out, key=lambda s: s.slot)
 
 
 def _fit_run(day: date, slot: str, want: Want, record: list[PastSession], inputs: PlanInputs,
@@ -261,7 +371,7 @@ def _fit_other(day: date, slot: str, want: Want, time_left_s: int,
     if want.rpe > 0:
         duration = min(duration, int(max(0.0, load_left) * 60 / want.rpe))
     duration = int(duration // 60 * 60)
-    if duration < MIN_SESSION_S and duration < want.duration_s:
+    if duration < MIN_BY_KIND.get(want.kind, MIN_SESSION_S) and duration < want.duration_s:
         return None
     reason = want.reason
     if duration < want.duration_s:

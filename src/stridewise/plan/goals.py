@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stridewise.plan.guards import GuardSettings
-from stridewise.plan.inputs import HistoryFacts, PlanInputs
+from stridewise.plan.inputs import HistoryFacts, PlanInputs, walking_baseline
 from stridewise.plan.model import MILE_M, Goal, SessionKind
 from stridewise.plan.templates import (
     BALANCE_EXERCISES,
@@ -23,6 +23,8 @@ from stridewise.plan.templates import (
     starting_bout_s,
     strength_session,
 )
+from stridewise.science.falls import BALANCE_PHASE_SESSIONS_PER_WEEK, BALANCE_PHASE_WEEKS
+from stridewise.science.pain import Load
 
 DEFAULT_WEEKS: dict[Goal, int] = {
     Goal.START: 9, Goal.FIVE_K: 9, Goal.FIVE_MILES: 10, Goal.DAILY_25: 9,
@@ -39,6 +41,21 @@ CONTINUOUS_FROM_S = 1200
 BOUT_GROWTH_PER_WEEK = 1.10
 BOUT_GROWTH_BELOW_BASE = 1.5
 LIGHTER_SCALE = 0.7
+#: Useful minimum lengths (docs/plans.md): no session is planned shorter than these. Strength:
+#: 2 sets of 8-12 repetitions of 5 exercises take about 15 minutes; balance: 10 minutes a
+#: session (Too Fit To Fracture's 15-20 a day is built from such blocks [S]); walking: the
+#: 10-minute bout the IPAQ and the 2010 WHO guidance counted [S]; impact: 5 minutes.
+MIN_STRENGTH_S = 900
+MIN_BALANCE_S = 600
+MIN_WALK_S = 600.0
+MAX_WALK_S = 2700.0
+MIN_IMPACT_S = 300
+#: Bone plans: strength on 2 days a week (Too Fit To Fracture: at least twice a week; Strong,
+#: Steady and Straight: 2-3 times [V]), walks 3 to 5 a week.
+BONE_STRENGTH_PER_WEEK = 2
+BONE_STRENGTH_MIN = 20
+MIN_WALKS = 3
+MAX_WALKS = 5
 #: From this age the plan offers the plain, supported strength exercises.
 PLAIN_STRENGTH_AGE = 60
 #: The daily-5 km block: three build weeks, a lighter week, 25 days, then a lighter week.
@@ -83,10 +100,15 @@ class Progress:
     notes: list[str] = field(default_factory=list)
     #: Beginners and people over 60 get the plain, described strength exercises.
     plain_strength: bool = False
+    #: Bone plans: brisk walks a week, from what the person already does.
+    walks_per_week: int = 3
 
 
 def initial_progress(goal: Goal, inputs: PlanInputs, facts: HistoryFacts) -> Progress:
     weeks = inputs.weeks or DEFAULT_WEEKS[goal]
+    if inputs.screening.balance_phase:
+        # World Falls Guidelines: progressive balance and strength for at least 12 weeks.
+        weeks = max(weeks, BALANCE_PHASE_WEEKS)
     if goal == Goal.DAILY_25:
         weeks = len(DAILY_25_RUNS)
     every = inputs.settings.lighter_every_weeks
@@ -125,9 +147,17 @@ def initial_progress(goal: Goal, inputs: PlanInputs, facts: HistoryFacts) -> Pro
         runs = 4
     target_bout = target_run if goal in (Goal.START, Goal.DAILY_25) else min(
         CONTINUOUS_FROM_S, target_run)
+    walking = walking_baseline(inputs.history, inputs.start,
+                               days_per_week=inputs.screening.walking_days_per_week,
+                               minutes_per_day=inputs.screening.walking_minutes_per_day)
+    if goal == Goal.BONE and walking.source != "default":
+        where = "your recorded walks" if walking.source == "recorded" else "your answer"
+        notes.append(f"Your walks start at about {walking.minutes_per_walk:.0f} minutes, "
+                     f"what you already walk ({where}).")
     return Progress(
         run_level_s=level,
-        walk_level_s=1200.0,
+        walk_level_s=min(MAX_WALK_S, max(MIN_WALK_S, walking.minutes_per_walk * 60.0)),
+        walks_per_week=int(min(MAX_WALKS, max(MIN_WALKS, round(walking.walks_per_week)))),
         target_run_s=target_run,
         bout_level_s=bout,
         target_bout_s=target_bout,
@@ -151,9 +181,14 @@ def week_wants(goal: Goal, inputs: PlanInputs, p: Progress, week: int) -> list[W
         wants += _run_wants(goal, p, week, lighter, inputs.settings)
     if goal != Goal.BONE:
         n_balance = 2 if inputs.screening.balance_first else 1
-        wants += _strength(2, runner=not p.plain_strength, lighter=lighter, minutes=20)
-        wants += _balance(n_balance, lighter)
+        wants += _strength(2, runner=not p.plain_strength, lighter=lighter, minutes=20,
+                           barred=_barred(inputs), runs=True)
+        wants += _balance(n_balance, lighter, _barred(inputs))
     return wants
+
+
+def _barred(inputs: PlanInputs) -> frozenset[Load]:
+    return frozenset(Load(value) for value in inputs.barred_loads)
 
 
 def week_bout_s(p: Progress, settings: GuardSettings, hold: bool) -> float:
@@ -259,34 +294,53 @@ def _daily25_runs(p: Progress, week: int) -> list[Want]:
     return wants
 
 
-def _strength(count: int, runner: bool, lighter: bool, minutes: int) -> list[Want]:
+def _strength(count: int, runner: bool, lighter: bool, minutes: int, *,
+              barred: frozenset[Load] = frozenset(), runs: bool = True) -> list[Want]:
     out = []
     for k in range(count):
-        exercises, why = strength_session(k, runner, minutes * 60)
-        duration = int(minutes * 60 * (LIGHTER_SCALE if lighter else 1.0))
+        exercises, why = strength_session(k, runner, minutes * 60, barred=barred, runs=runs)
+        if not exercises:
+            continue
+        # Lighter weeks lighten walking and impact; strength keeps its useful minimum.
+        duration = max(MIN_STRENGTH_S, int(minutes * 60 * (LIGHTER_SCALE if lighter else 1.0)))
         out.append(Want(SessionKind.STRENGTH, duration, 5.0, why, exercises=exercises))
     return out
 
 
-def _balance(count: int, lighter: bool) -> list[Want]:
-    return [Want(SessionKind.BALANCE, 600 if not lighter else 420, 2.0,
-                 "Balance practice: steadier on your feet, fewer falls. Stand by a counter "
-                 "or sturdy chair.", exercises=BALANCE_EXERCISES) for _ in range(count)]
+def _balance(count: int, lighter: bool, barred: frozenset[Load] = frozenset(),
+             phase: bool = False) -> list[Want]:
+    if Load.STANDING_BALANCE in barred:
+        return []
+    why = ("Balance practice: steadier on your feet, fewer falls. Stand by a counter or sturdy "
+           "chair.")
+    if phase:
+        why = ("Balance-and-strength phase: balance practice at least 3 times a week, made a "
+               "little harder each week (World Falls Guidelines 2022). Stand by a counter or "
+               "sturdy chair.")
+    # Balance keeps its dose in lighter weeks too: its load is small and falls do not wait.
+    return [Want(SessionKind.BALANCE, MIN_BALANCE_S, 2.0, why,
+                 exercises=BALANCE_EXERCISES) for _ in range(count)]
 
 
 def _bone_wants(inputs: PlanInputs, p: Progress, week: int, lighter: bool) -> list[Want]:
     s = inputs.screening
     walk_s = p.walk_level_s * (LIGHTER_SCALE if lighter else 1.0)
-    walk_s = min(walk_s, 2700.0, inputs.availability.minutes_per_day * 60.0)
-    wants = [Want(SessionKind.WALK, int(walk_s // 60 * 60), 3.0,
-                  "Brisk walk: a pace where you can talk but not sing. Walking keeps you "
-                  "moving; the strength and impact work does more for bone.")
-             for _ in range(3)]
-    wants += _strength(3 if len(inputs.availability.weekdays) >= 5 else 2, runner=False,
-                       lighter=lighter, minutes=25)
-    wants += _balance(3 if s.balance_first else 2, lighter)
+    walk_s = max(MIN_WALK_S, min(walk_s, MAX_WALK_S, inputs.availability.minutes_per_day * 60.0))
+    # Balance and strength come first in the week's list, so they get the first free days
+    # (day 1 of a balance-first phase is a balance or strength session).
+    barred = _barred(inputs)
+    strength = _strength(BONE_STRENGTH_PER_WEEK, runner=False, lighter=lighter,
+                         minutes=BONE_STRENGTH_MIN, barred=barred, runs=False)
+    n_balance = BALANCE_PHASE_SESSIONS_PER_WEEK if s.balance_first or s.balance_phase else 2
+    balance = _balance(n_balance, lighter, barred, phase=s.balance_phase)
+    wants = balance + strength if s.balance_phase else strength + balance
+    if Load.EXERCISE_WALKING not in barred:
+        wants += [Want(SessionKind.WALK, int(walk_s // 60 * 60), 3.0,
+                       "Brisk walk: a pace where you can talk but not sing. Walking keeps you "
+                       "moving; the strength and impact work does more for bone.")
+                  for _ in range(p.walks_per_week)]
     impact_from_week = 3 if s.balance_first else 0
-    if s.impact_permitted and week >= impact_from_week:
+    if s.impact_permitted and Load.IMPACT not in barred and week >= impact_from_week:
         count = impact_count(week - impact_from_week)
         if lighter:
             count = max(10, int(count * LIGHTER_SCALE))
@@ -295,9 +349,13 @@ def _bone_wants(inputs: PlanInputs, p: Progress, week: int, lighter: bool) -> li
                        "slowly: bone responds to short, sharp loads. Hold a support.",
                        exercises=tuple(f"{e}: {count // 3 or 1}" for e in IMPACT_EXERCISES))
                    for _ in range(3)]
+    # Longest first: first-fit-decreasing packs walks, strength, balance and impact into the
+    # free days' minutes (a 40-minute walk finds a day before the short sessions fill them).
+    wants.sort(key=lambda w: -w.duration_s)
     return wants
 
 
 def advance_walk(p: Progress, lighter: bool) -> None:
     if not lighter:
-        p.walk_level_s = min(2700.0, p.walk_level_s * WALK_GROWTH_PER_WEEK)
+        p.walk_level_s = max(p.walk_level_s, min(MAX_WALK_S, p.walk_level_s
+                                                 * WALK_GROWTH_PER_WEEK))

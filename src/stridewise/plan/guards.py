@@ -22,7 +22,9 @@ docs/plans.md, all settable through :class:`GuardSettings`):
    ``acwr_max``. The floor is the entry week's load spread over 7 days, so someone starting
    from nothing is compared with a gentle entry level rather than divided by zero.
 4. A lighter week: in every run of ``lighter_every_weeks`` consecutive plan weeks, one week's
-   load is at most ``lighter_fraction`` x the highest of the three weeks before it.
+   progressing load (runs, walks, impact: everything but the fixed strength and balance
+   doses, which a plan promises every week) is at most ``lighter_fraction`` x the highest of
+   the three weeks before it.
 5. Safety and schedule: no running unless screening permits it, no impact session at the
    walking-only level, beginners never run or do impact work the day after a run, two sessions
    on one day start at least 8 h apart, and a day's sessions fit the minutes available.
@@ -112,9 +114,17 @@ def bout_allowance_s(sessions: Iterable[PastSession], day: date, settings: Guard
     return settings.spike_ratio_max * reference
 
 
-def weekly_loads(sessions: Iterable[PastSession]) -> dict[date, float]:
+#: Fixed weekly doses (strength 2-3 a week, balance as stated): planned every week, lighter
+#: weeks included, so the lighter-week rule reads the progressing load without them.
+FIXED_DOSE_KINDS: frozenset[SessionKind] = frozenset({SessionKind.STRENGTH, SessionKind.BALANCE})
+
+
+def weekly_loads(sessions: Iterable[PastSession], *,
+                 progressing_only: bool = False) -> dict[date, float]:
     loads: dict[date, float] = defaultdict(float)
     for s in sessions:
+        if progressing_only and s.kind in FIXED_DOSE_KINDS:
+            continue
         loads[week_start(s.day)] += s.load_au
     return loads
 
@@ -251,6 +261,7 @@ def _check_weeks(
 ) -> list[GuardViolation]:
     out: list[GuardViolation] = []
     loads = weekly_loads([*past, *(s.as_past() for s in planned)])
+    progressing = weekly_loads([*past, *(s.as_past() for s in planned)], progressing_only=True)
     mondays = [week_start(plan.start) + timedelta(weeks=k) for k in range(plan.weeks())]
     lighter: list[bool] = []
     for monday in mondays:
@@ -259,8 +270,8 @@ def _check_weeks(
         if load > allowed + 1e-6:
             out.append(GuardViolation(
                 monday, "weekly", f"week load {load:.0f} AU is over the {allowed:.0f} AU cap"))
-        lighter.append(load <= settings.lighter_fraction * lighter_reference_au(loads, monday)
-                       + 1e-6)
+        lighter.append(progressing.get(monday, 0.0) <= settings.lighter_fraction
+                       * lighter_reference_au(progressing, monday) + 1e-6)
     n = settings.lighter_every_weeks
     for k in range(len(mondays) - n + 1):
         if not any(lighter[k:k + n]):

@@ -17,12 +17,24 @@ from stridewise.plan.model import (
     Goal,
     PastSession,
     Profile,
+    SessionKind,
 )
 
 DEFAULT_PACE_MPS = 2.2  # about 7:35 per km: a gentle pace for people without run history
 RUNNING = "running"
 MODERATE_IMPACT = "moderate_impact"
 WALKING = "up_to_brisk_walking"
+#: High falls risk: the balance-and-strength phase (science/falls.py), walking-level impact.
+BALANCE_FIRST = "balance_first"
+#: Plain words for each level, as the goal-change sentence uses them.
+LEVEL_WORDS = {
+    RUNNING: "running",
+    MODERATE_IMPACT: "moderate impact such as heel drops and stair climbing, without running",
+    WALKING: "impact up to brisk walking",
+    BALANCE_FIRST: "balance and strength first, with nothing harder than brisk walking",
+}
+#: Every goal-change sentence starts so; `today` shows the plan's one on every face.
+GOAL_CHANGE_PREFIX = "Your plan is a bone-health plan instead of the"
 
 
 class PlanUnavailableError(StridewiseError):
@@ -44,23 +56,54 @@ class ScreeningFacts:
     summary: str = ""
     #: Why readiness is not cleared (the PAR-Q+ reasons), shown when ``can_start`` is False.
     reasons: tuple[str, ...] = ()
+    #: The screening's reason for the impact level, in one clause ("you have had a fracture of
+    #: the spine"); used when a goal has to change.
+    limit_reason: str = ""
+    #: Sentences every face shows while they hold (a fall logged since the last screening).
+    notices: tuple[str, ...] = ()
+    #: What the person says they already walk (days a week, minutes a day); None if not asked.
+    walking_days_per_week: int | None = None
+    walking_minutes_per_day: int | None = None
 
     @property
     def impact_permitted(self) -> bool:
         return self.permitted_impact in (RUNNING, MODERATE_IMPACT)
 
+    @property
+    def balance_phase(self) -> bool:
+        """High falls risk: balance and strength first, walking-level impact at most."""
+        return self.permitted_impact == BALANCE_FIRST
+
     @classmethod
     def from_screening(cls, result: Any) -> ScreeningFacts:
         """Read a ``ScreeningResult`` (or anything with the same attributes)."""
         bone = getattr(result, "bone", None)
+        falls = getattr(result, "falls_result", None)
+        permitted = str(result.permitted_impact)
+        limit = ""
+        if permitted == BALANCE_FIRST:
+            limit = "your answers about falls show a high risk of falling"
+        elif not bool(getattr(result, "can_start", True)):
+            limit = "your health answers mean a doctor should check you first"
+        elif bone is not None and bone.reasons:
+            limit = _first_sentence(str(bone.reasons[0]))
         return cls(
-            permitted_impact=str(result.permitted_impact),
+            permitted_impact=permitted,
             may_run=bool(result.may_run),
             can_start=bool(getattr(result, "can_start", True)),
-            balance_first=bool(getattr(bone, "balance_first", False)),
+            balance_first=bool(getattr(bone, "balance_first", False))
+            or bool(getattr(falls, "balance_emphasis", False)),
             reasons=tuple(str(r) for r in getattr(getattr(result, "readiness", None),
                                                   "reasons", ())),
+            limit_reason=limit,
         )
+
+
+def _first_sentence(text: str) -> str:
+    """'You have had a fracture of the spine (vertebral fracture). Experts...' -> 'you have
+    had a fracture of the spine (vertebral fracture)'."""
+    first = text.split(". ")[0].rstrip(".")
+    return first[:1].lower() + first[1:]
 
 
 @dataclass(frozen=True)
@@ -78,6 +121,9 @@ class PlanInputs:
     run_cap_until: date | None = None
     #: Adaptation: a sentence prefixed to the reason of every capped run.
     run_cap_reason: str = ""
+    #: Adaptation: loads a pain stop bars (science.pain.Load values) until a re-screen; no
+    #: session that carries one is planned.
+    barred_loads: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -89,6 +135,41 @@ class HistoryFacts:
     pace_mps: float
     beginner: bool
     weeks_with_three_5k: int
+
+
+@dataclass(frozen=True)
+class WalkingBaseline:
+    """What the person already walks: a usual walk's minutes and walks a week, and where it
+    came from (``recorded``: walks of the last 4 weeks; ``answer``: their own answer;
+    ``default``: nothing known)."""
+
+    minutes_per_walk: float
+    walks_per_week: float
+    source: str
+
+
+#: Recorded walks needed in the last 4 weeks to trust them over the person's own answer.
+MIN_RECORDED_WALKS = 4
+DEFAULT_WALK_MIN = 20.0
+DEFAULT_WALKS_PER_WEEK = 3.0
+
+
+def walking_baseline(history: Sequence[PastSession], start: date, *,
+                     days_per_week: int | None = None,
+                     minutes_per_day: int | None = None) -> WalkingBaseline:
+    """The one place that says how much a person already walks, for every plan: recorded
+    walks of the 4 weeks before ``start`` first (median length, count / 4; imported phone
+    walks count once imported), then the person's own answer (screening: days a week with a
+    walk of 10 minutes or more, minutes on such a day, the IPAQ short form's terms), then a
+    gentle default (20 minutes, 3 times a week)."""
+    walks = [h for h in history if h.kind == SessionKind.WALK
+             and start - timedelta(weeks=4) <= h.day < start]
+    if len(walks) >= MIN_RECORDED_WALKS:
+        return WalkingBaseline(statistics.median(w.duration_s for w in walks) / 60.0,
+                               len(walks) / 4.0, "recorded")
+    if days_per_week and minutes_per_day:
+        return WalkingBaseline(float(minutes_per_day), float(days_per_week), "answer")
+    return WalkingBaseline(DEFAULT_WALK_MIN, DEFAULT_WALKS_PER_WEEK, "default")
 
 
 def history_facts(history: Sequence[PastSession], start: date) -> HistoryFacts:
@@ -117,6 +198,14 @@ def history_facts(history: Sequence[PastSession], start: date) -> HistoryFacts:
     )
 
 
+def goal_change_sentence(goal: Goal, s: ScreeningFacts) -> str:
+    """One sentence: the goal asked for, the plan made instead, and the screening's reason."""
+    level = LEVEL_WORDS.get(s.permitted_impact, s.permitted_impact.replace("_", " "))
+    why = f"because {s.limit_reason}" if s.limit_reason else "because of your screening"
+    return (f"{GOAL_CHANGE_PREFIX} '{goal.value}' plan you asked for, {why}: for now it "
+            f"allows {level}.")
+
+
 def resolve_goal(inputs: PlanInputs, facts: HistoryFacts) -> tuple[Goal, list[str]]:
     """The goal the plan will follow, with notes; raises when nothing safe can be offered."""
     s = inputs.screening
@@ -127,10 +216,7 @@ def resolve_goal(inputs: PlanInputs, facts: HistoryFacts) -> tuple[Goal, list[st
             "exercise plan. Take the screening summary to your appointment, then screen again.")
     goal = inputs.goal
     if goal != Goal.BONE and not s.may_run:
-        notes.append(
-            f"You asked for the '{goal.value}' plan, but your screening permits activity up to "
-            f"{s.permitted_impact.replace('_', ' ')}, so this is a bone-health plan without "
-            "running. Talk to your doctor if you would like to run.")
+        notes.append(goal_change_sentence(goal, s))
         goal = Goal.BONE
     if goal == Goal.DAILY_25:
         why = []

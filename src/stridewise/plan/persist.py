@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from stridewise.plan.inputs import ScreeningFacts
 from stridewise.plan.model import Goal, PastSession, Plan, PlanChange, PlannedSession, SessionKind
 
 SPORT_KIND = {"run": SessionKind.EASY_RUN, "walk": SessionKind.WALK, "hike": SessionKind.WALK,
-              "strength": SessionKind.STRENGTH}
+              "strength": SessionKind.STRENGTH, "balance": SessionKind.BALANCE,
+              "impact": SessionKind.IMPACT}
 SLOT_NUMBER = {"am": 0, "pm": 1}
 
 
@@ -44,6 +46,26 @@ def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[Pas
     return sorted(out, key=lambda p: p.day)
 
 
+def activity_loads(tx: Any, athlete_id: int, today: date) -> frozenset[Any]:
+    """What the person actually does (science.pain.Load): the loads of their active plan from
+    ``today`` on and of the sessions of the last 4 weeks, so a pain stop names those."""
+    from stridewise.plan.templates import KIND_LOADS, session_loads
+    from stridewise.science.pain import Load
+
+    loads: set[Load] = set()
+    loaded = load_plan(tx, athlete_id)
+    if loaded is not None:
+        for s in loaded[1].sessions:
+            if s.day >= today and s.active:
+                loads |= session_loads(s)
+    for past in load_history(tx, athlete_id, today - timedelta(weeks=4), today + timedelta(1)):
+        if past.kind in (SessionKind.EASY_RUN, SessionKind.RUN_WALK, SessionKind.LONG_RUN):
+            loads.add(Load.RUNNING)
+        else:
+            loads |= KIND_LOADS.get(past.kind, frozenset())
+    return frozenset(loads)
+
+
 def _running_and_bout_s(tx: Any, athlete_id: int, activity_id: int
                         ) -> tuple[float | None, float | None]:
     """Seconds actually spent running (run/walk counts only the runs) and the longest
@@ -62,7 +84,38 @@ def latest_screening(tx: Any, athlete_id: int) -> ScreeningFacts | None:
     rows = tx.list_screenings(athlete_id)
     if not rows:
         return None
-    return ScreeningFacts.from_screening(ScreeningResult.from_dict(rows[-1].result))
+    from dataclasses import replace
+
+    facts = ScreeningFacts.from_screening(ScreeningResult.from_dict(rows[-1].result))
+    bone = (rows[-1].answers or {}).get("bone") or {}
+    facts = replace(facts, walking_days_per_week=bone.get("walking_days_per_week"),
+                    walking_minutes_per_day=bone.get("walking_minutes_per_day"))
+    return after_falls(tx, athlete_id, facts, rows[-1].taken_at_utc)
+
+
+def after_falls(tx: Any, athlete_id: int, facts: ScreeningFacts,
+                screened_at: datetime) -> ScreeningFacts:
+    """A fall logged in a check-in since the screening moves the plan to the balance-and-
+    strength phase until the person answers the screening questions again (World Falls
+    Guidelines: a new fall is a reason to reassess; science/falls.py), and asks them to."""
+    from dataclasses import replace
+
+    from stridewise.plan.inputs import BALANCE_FIRST
+
+    falls = [row for row in tx.list_checkins(athlete_id, since=screened_at)
+             if row.fell and row.at_utc > screened_at]
+    if not falls:
+        return facts
+    athlete = tx.get_athlete(athlete_id)
+    zone = ZoneInfo(athlete.time_zone if athlete is not None and athlete.time_zone else "UTC")
+    day = falls[-1].at_utc.astimezone(zone).date()
+    notice = (f"You logged a fall on {day.day} {day:%B}. Please answer the screening questions "
+              "again (stridewise screen, or Screening in the dashboard) so your plan fits you; "
+              "until then it stays in its balance-and-strength phase, with nothing harder than "
+              "brisk walking.")
+    return replace(facts, permitted_impact=BALANCE_FIRST, may_run=False, balance_first=True,
+                   limit_reason=f"you logged a fall on {day.day} {day:%B}",
+                   notices=(*facts.notices, notice))
 
 
 def save_plan(tx: Any, athlete_id: int, plan: Plan, params: dict[str, Any]) -> int:

@@ -28,7 +28,13 @@ import pandas as pd
 from stridewise import clock
 from stridewise.monitor import Warning, current_warnings, load_warnings, pain_decision, zone_of
 from stridewise.plan import persist
-from stridewise.plan.adapt import PainSignal, adjust_inputs, mark_past, replan
+from stridewise.plan.adapt import (
+    PainSignal,
+    adjust_inputs,
+    mark_past,
+    match_done,
+    replan,
+)
 from stridewise.plan.engine import build_plan
 from stridewise.plan.inputs import PlanInputs, PlanUnavailableError
 from stridewise.plan.model import Availability, Goal, Profile
@@ -115,10 +121,18 @@ def create_plan(store: Store, athlete_id: int, goal: str, weekdays: list[int],
 
 
 def _pain_signal(tx: Any, athlete_id: int, today: date, zone: ZoneInfo) -> PainSignal | None:
-    decision = pain_decision(tx, athlete_id, today, zone)
+    decision = _pain_decision(tx, athlete_id, today, zone)
     if decision is None or decision.action is PainAction.CONTINUE:
         return None
     return PainSignal.from_decision(decision)
+
+
+def _pain_decision(tx: Any, athlete_id: int, today: date, zone: ZoneInfo
+                   ) -> PainDecision | None:
+    """The pain rules, worded for what the person actually does (their plan and recent
+    sessions): the monitor does not know plans, so the plan tells it."""
+    return pain_decision(tx, athlete_id, today, zone,
+                         doing=persist.activity_loads(tx, athlete_id, today))
 
 
 def _state(pain: PainSignal | None, screening: Any, missed: int,
@@ -206,6 +220,26 @@ def adapt_now(store: Store, athlete_id: int, today: date) -> list[str]:
         return _replan(tx, athlete_id, today, zone)
 
 
+def _mark_done(tx: Any, athlete_id: int, day: date, done: list[Any]) -> None:
+    """Planned sessions of ``day`` that something logged or imported that day matches are
+    stored as done, so every face (Today, Plan, the API) shows them done."""
+    loaded = persist.load_plan(tx, athlete_id)
+    if loaded is None or not done:
+        return
+    plan_id, plan, _params = loaded
+    todays = [s for s in plan.on(day) if s.active]
+    rows = [r for r in tx.list_planned_sessions(athlete_id, plan_id, since=day,
+                                                until=day + timedelta(days=1))
+            if r.status in ("planned", "done")]
+    for session, hit in zip(todays, match_done(todays, done), strict=True):
+        if not hit or session.status != "planned":
+            continue
+        row = next((r for r in rows if r.status == "planned" and r.kind == session.kind.value
+                    and persist.SLOT_NUMBER[session.slot] == r.slot), None)
+        if row is not None:
+            tx.set_planned_status(athlete_id, row.id, "done", row.reason)
+
+
 def today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ...] = (), *,
           advice_only: bool = False) -> TodayAnswer:
     """What to do on ``day``, after re-planning if anything changed since the last look.
@@ -217,9 +251,12 @@ def today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ..
         if not advice_only:
             changes = _refresh(tx, athlete_id, day, zone, load_warnings)
         pain, screening, _state_now = _look(tx, athlete_id, day, zone, load_warnings)
+        done = persist.load_history(tx, athlete_id, day, day + timedelta(days=1))
+        if not advice_only:
+            _mark_done(tx, athlete_id, day, done)
         loaded = persist.load_plan(tx, athlete_id)
     advice = today_advice(loaded[1] if loaded else None, day, pain=pain, screening=screening,
-                          load_warnings=load_warnings)
+                          load_warnings=load_warnings, done=done)
     return TodayAnswer(advice, tuple(changes))
 
 
@@ -231,7 +268,9 @@ def day_answer(store: Store, athlete_id: int, day: date, series: pd.DataFrame, *
     zone = zone_of(store, athlete_id)
     flags = tuple(w.text for w in load_warnings(series, day))
     answer = today(store, athlete_id, day, flags, advice_only=advice_only)
-    warnings = current_warnings(store, athlete_id, series, day, zone)
+    with store.transaction() as tx:
+        doing = persist.activity_loads(tx, athlete_id, day)
+    warnings = current_warnings(store, athlete_id, series, day, zone, doing=doing)
     known = [w.text for w in warnings]
     tone = "stop" if answer.advice.see_doctor else "warn"
     with store.transaction() as tx:
@@ -253,7 +292,7 @@ def record_checkin(store: Store, athlete_id: int, checkin: CheckInInput, today: 
     zone = zone_of(store, athlete_id)
     with store.write_transaction(athlete_id) as tx:
         row = tx.add_checkin(athlete_id, checkin)
-        decision = pain_decision(tx, athlete_id, today, zone)
+        decision = _pain_decision(tx, athlete_id, today, zone)
         changes = _refresh(tx, athlete_id, today, zone)
     return row, decision, changes
 
@@ -264,9 +303,15 @@ def record_screening(store: Store, athlete_id: int, parq: ParqAnswers, bone: Bon
     athlete's local today) when the result changes what is safe: (the stored row, the result,
     the reasons of any plan change). A result that does not clear the person to start cancels
     the rest of the plan and says to see a doctor first."""
-    result = screen(parq, bone)
     zone = zone_of(store, athlete_id)
     day = today or clock.today(zone)
+    with store.transaction() as tx:
+        athlete = tx.get_athlete(athlete_id)
+        born = athlete.birth_year if athlete is not None else None
+    # Dated fractures: recency and "since 50" from the screening day and the birth year.
+    bone = replace(bone, screened_on=bone.screened_on or day,
+                   birth_year=bone.birth_year or born)
+    result = screen(parq, bone)
     with store.write_transaction(athlete_id) as tx:
         row = tx.add_screening(athlete_id, {"parq": parq.to_dict(), "bone": bone.to_dict()},
                                result.to_dict())

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from itertools import combinations
 
-from stridewise.plan.model import SessionKind, Step
+from stridewise.plan.model import RUN_KINDS, PlannedSession, SessionKind, Step
 from stridewise.science.bone import TYPICAL_WALK_SPEED_MPS
+from stridewise.science.pain import Load
 
 WARMUP_S = 300
 COOLDOWN_S = 300
@@ -62,6 +63,42 @@ BALANCE_EXERCISES: tuple[str, ...] = (
     "Slow sit to stand: stand up from a chair without using your hands, as slowly as you can",
 )
 IMPACT_EXERCISES: tuple[str, ...] = ("heel drops", "stamping on the spot", "low hops (both feet)")
+
+_LEG = frozenset({Load.LEG_STRENGTH})
+_ARM = frozenset({Load.ARM_STRENGTH})
+_LEG_BACK = frozenset({Load.LEG_STRENGTH, Load.BACK_STRENGTH})
+_ALL = frozenset({Load.LEG_STRENGTH, Load.BACK_STRENGTH, Load.ARM_STRENGTH})
+#: What each strength exercise loads, so a pain stop at a site can take out exactly the
+#: exercises that load it (science/pain.py BARRED_BY_REGION). An exercise not listed here is
+#: read as loading everything.
+EXERCISE_LOADS: dict[str, frozenset[Load]] = dict(zip(
+    (*STRENGTH_EXERCISES[0], *STRENGTH_EXERCISES[1]),
+    (_LEG, _ARM, _LEG, _LEG_BACK, _ARM,  # sit to stand, wall press-up, heel raise, bridge, row
+     _LEG, _LEG, _LEG, _LEG, _ALL),  # step-up, lunge, leg curl, side leg raise, carry
+    strict=True)) | dict(zip(
+    (*RUNNER_STRENGTH_EXERCISES[0], *RUNNER_STRENGTH_EXERCISES[1]),
+    (_ALL, _ALL, _LEG, _LEG_BACK, frozenset({Load.BACK_STRENGTH, Load.ARM_STRENGTH}),
+     _LEG, _LEG, _LEG, _LEG_BACK, _LEG),
+    strict=True))
+
+
+def session_loads(session: PlannedSession) -> frozenset[Load]:
+    """What a planned session loads: runs run, walks are exercise walking, impact and balance
+    sessions their own load, a strength session the loads of its exercises."""
+    if session.kind in RUN_KINDS:
+        return frozenset({Load.RUNNING})
+    if session.kind == SessionKind.STRENGTH:
+        return frozenset().union(*(EXERCISE_LOADS.get(e, _ALL) for e in session.exercises)
+                                 ) if session.exercises else _ALL
+    return KIND_LOADS.get(session.kind, frozenset())
+
+
+KIND_LOADS: dict[SessionKind, frozenset[Load]] = {
+    SessionKind.WALK: frozenset({Load.EXERCISE_WALKING}),
+    SessionKind.IMPACT: frozenset({Load.IMPACT}),
+    SessionKind.BALANCE: frozenset({Load.STANDING_BALANCE}),
+    SessionKind.STRENGTH: _ALL,
+}
 
 
 def round15(seconds: float) -> int:
@@ -177,13 +214,26 @@ def minutes_text(seconds: int) -> str:
     return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
 
 
-def strength_session(index: int, runner: bool, duration_s: int) -> tuple[tuple[str, ...], str]:
+def strength_session(index: int, runner: bool, duration_s: int, *,
+                     barred: frozenset[Load] = frozenset(),
+                     runs: bool = True) -> tuple[tuple[str, ...], str]:
     """The exercises of a strength session: ``runner`` for runners used to strength work, the
-    plain, described set otherwise."""
+    plain, described set otherwise; none that loads a ``barred`` load (a pain stop). The
+    reason speaks of running only in a plan that has running (``runs``)."""
     sets = RUNNER_STRENGTH_EXERCISES if runner else STRENGTH_EXERCISES
-    exercises = sets[index % len(sets)]
-    why = ("Strength work 2-3 times a week (WHO 2020); stronger hips and legs load bone and "
-           "go with fewer running injuries. 2 sets of 8-12 slow repetitions, stop short of pain.")
+    exercises = tuple(e for e in sets[index % len(sets)]
+                      if not EXERCISE_LOADS.get(e, _ALL) & barred)
+    if barred & _ALL:
+        # Keep the exercises that spare the painful site, from both sets.
+        exercises = tuple(dict.fromkeys(
+            e for group in sets for e in group if not EXERCISE_LOADS.get(e, _ALL) & barred))
+    why = ("Strength work 2-3 times a week (WHO 2020; Too Fit To Fracture: at least twice a "
+           "week); stronger muscles load bone and ")
+    why += ("go with fewer running injuries." if runs
+            else "make everyday tasks and keeping your balance easier.")
+    why += " 2 sets of 8-12 slow repetitions, stop short of pain."
+    if barred & _ALL:
+        why += " Only exercises that spare the painful spot until a doctor has checked it."
     return exercises, why
 
 

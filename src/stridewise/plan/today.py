@@ -7,13 +7,22 @@ to start bars everything and says to see a doctor first."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from stridewise.plan.adapt import PainSignal
-from stridewise.plan.inputs import ScreeningFacts
-from stridewise.plan.model import IMPACT_KINDS, RUN_KINDS, Plan, PlannedSession, SessionKind
-from stridewise.plan.templates import SESSION_LABEL
+from stridewise.plan.adapt import PainSignal, match_done
+from stridewise.plan.inputs import GOAL_CHANGE_PREFIX, ScreeningFacts
+from stridewise.plan.model import (
+    IMPACT_KINDS,
+    RUN_KINDS,
+    PastSession,
+    Plan,
+    PlannedSession,
+    SessionKind,
+)
+from stridewise.plan.templates import SESSION_LABEL, session_loads
+from stridewise.science.pain import Load
 
 SEE_DOCTOR_HEADLINE = "Please see a doctor before you go on"
 SEE_DOCTOR_WHY = (
@@ -21,6 +30,11 @@ SEE_DOCTOR_WHY = (
     "there is no training planned for now. Take your screening summary to the appointment. "
     "When your doctor is happy for you to exercise, answer the health questions again and a "
     "new plan can start.")
+#: Named on every face while the balance-and-strength phase lasts (science/falls.py).
+BALANCE_PHASE_NOTICE = (
+    "Your plan is in its balance-and-strength phase because of your answers about falls: "
+    "nothing harder than brisk walking until you answer the screening questions again with no "
+    "high-risk answer.")
 
 
 @dataclass(frozen=True)
@@ -36,8 +50,17 @@ class TodayAdvice:
 
 def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None,
                  screening: ScreeningFacts | None = None,
-                 load_warnings: tuple[str, ...] = ()) -> TodayAdvice:
+                 load_warnings: tuple[str, ...] = (),
+                 done: Sequence[PastSession] = ()) -> TodayAdvice:
+    """The answer for ``day``; ``done`` is what was logged or imported that local day, which
+    marks the matching planned sessions done (adapt.match_done)."""
     warnings = list(load_warnings)
+    if screening is not None:
+        warnings += [n for n in screening.notices if n not in warnings]
+        if screening.balance_phase and screening.can_start and not screening.notices:
+            warnings.append(BALANCE_PHASE_NOTICE)
+    if plan is not None:
+        warnings += [n for n in plan.notes if n.startswith(GOAL_CHANGE_PREFIX)]
     if screening is not None and not screening.can_start:
         return TodayAdvice(day, SEE_DOCTOR_HEADLINE, SEE_DOCTOR_WHY, (),
                            tuple([*screening.reasons, *warnings]), see_doctor=True)
@@ -48,16 +71,24 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
         return TodayAdvice(day, "No plan yet", "Make one with `stridewise plan new`.", (),
                            tuple(warnings), see_doctor=stop)
     sessions = tuple(s for s in plan.on(day) if s.active)
+    if done:
+        sessions = tuple(s.with_changes(status="done") if hit and s.status == "planned" else s
+                         for s, hit in zip(sessions, match_done(sessions, done), strict=True))
     may_run = not stop and (screening is None or screening.may_run)
     impact_ok = not stop and (screening is None or screening.impact_permitted)
+    bars = frozenset(Load(v) for v in pain.bars) if pain is not None else frozenset()
+    if stop:
+        may_run = Load.RUNNING not in bars and (screening is None or screening.may_run)
+        impact_ok = Load.IMPACT not in bars and (screening is None or screening.impact_permitted)
     barred = [s for s in sessions if (s.kind in RUN_KINDS and not may_run)
-              or (s.kind in IMPACT_KINDS and not impact_ok)]
+              or (s.kind in IMPACT_KINDS and not impact_ok) or session_loads(s) & bars]
     allowed = [s for s in sessions if s not in barred]
     if stop and pain is not None:
+        # The pain reason is said once, as a warning; the answer only says what is left.
         warnings.append(pain.reason)
-        return TodayAdvice(day, "No running or impact exercises today",
-                           _instead(allowed) + " " + pain.reason, tuple(allowed),
-                           tuple(warnings), see_doctor=True)
+        return TodayAdvice(day, "No exercise that loads the painful spot today",
+                           _instead(allowed, bars), tuple(allowed), tuple(warnings),
+                           see_doctor=True)
     if barred:
         ran = any(s.kind in RUN_KINDS for s in barred)
         what = "running" if ran else "impact exercises"
@@ -65,11 +96,17 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
                         "re-made without it. Talk to your doctor if you are unsure.")
         return TodayAdvice(day, f"No {what} today", _instead(allowed), tuple(allowed),
                            tuple(warnings))
+    finished = [s for s in sessions if s.status == "done"]
+    if finished and len(finished) == len(sessions):
+        return TodayAdvice(day, "Done for today", "You have logged today's "
+                           + " and ".join(SESSION_LABEL[s.kind] for s in finished)
+                           + ": well done. Rest and recover.", sessions, tuple(warnings))
     if not sessions:
         return TodayAdvice(day, "Rest day", "Muscles and bone adapt between sessions. A gentle "
                            "walk is fine if you feel like it.", (), tuple(warnings))
-    runs = [s for s in sessions if s.kind in RUN_KINDS]
-    main = runs[0] if runs else sessions[0]
+    todo = [s for s in sessions if s.status != "done"]
+    runs = [s for s in todo if s.kind in RUN_KINDS]
+    main = runs[0] if runs else todo[0]
     headline = f"{SESSION_LABEL[main.kind].capitalize()}, {round(main.duration_s / 60)} min"
     why = main.reason
     if pain is not None and pain.action in ("hold", "reduce"):
@@ -80,12 +117,15 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
             headline += f": keep it {verb} run"
     if len(sessions) > 1:
         why += " Also today: " + ", ".join(
-            f"{SESSION_LABEL[s.kind]} ({round(s.duration_s / 60)} min, {s.slot})"
+            f"{SESSION_LABEL[s.kind]} ({round(s.duration_s / 60)} min, {s.slot}"
+            + (", done" if s.status == "done" else "") + ")"
             for s in sessions if s is not main) + "."
     return TodayAdvice(day, headline, why, sessions, tuple(warnings))
 
 
-def _instead(others: list[PlannedSession]) -> str:
+def _instead(others: list[PlannedSession], bars: frozenset[Load] = frozenset()) -> str:
     if others:
         return "Do today's " + " and ".join(SESSION_LABEL[s.kind] for s in others) + " instead."
+    if Load.EXERCISE_WALKING in bars:
+        return "Rest today: everyday moving about is fine."
     return f"A {SESSION_LABEL[SessionKind.WALK]} or rest instead, whichever feels better."

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from stridewise.science.screening import (
+    FALLS_LABELS,
     IMPACT_LABELS,
     READINESS_LABELS,
     Readiness,
@@ -33,6 +34,8 @@ class ResultWords:
     balance_first: bool
     can_start: bool
     may_run: bool
+    #: The falls answer named plainly (separate from bone fragility).
+    falls: str = ""
 
 
 def explain(result: ScreeningResult) -> ResultWords:
@@ -44,9 +47,10 @@ def explain(result: ScreeningResult) -> ResultWords:
         headline=f"{READINESS_LABELS[result.readiness.status]}.",
         impact=f"{IMPACT_LABELS[result.permitted_impact]}.",
         readiness_reasons=result.readiness.reasons,
-        bone_reasons=result.bone.reasons,
-        doctor_points=result.bone.doctor_points,
+        bone_reasons=(*result.bone.reasons, *result.falls_result.reasons),
+        doctor_points=(*result.bone.doctor_points, *result.falls_result.doctor_points),
         balance_first=result.bone.balance_first,
         can_start=result.can_start,
         may_run=result.may_run,
+        falls=f"{FALLS_LABELS[result.falls_result.risk]}.",
     )

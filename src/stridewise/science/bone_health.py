@@ -36,22 +36,28 @@ fractures since 50, as the model defines.
 ``moderate_impact`` means moderate impacts such as heel drops, stamping, stair climbing and low
 hops. The consensus counts jogging as moderate impact, but stridewise's plans include no running
 at this level: whether short, gentle jogging suits the person is a question for their doctor.
-``balance_first`` is set by any fall in the last 12 months [V].
+``balance_first`` on this result is set by any fall in the last 12 months [V] and kept for
+stored results; the falls rules themselves (high risk -> the ``balance_first`` impact level)
+live in :mod:`stridewise.science.falls`, a separate answer from bone fragility.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from stridewise.science.falls import FallsInputs
 from stridewise.science.fracture_history import (
     Fracture,
     FractureSite,
     fractures_from_dicts,
     fractures_to_dicts,
+    since_age_50_from,
     sorted_fractures,
+    within_12_months,
 )
 from stridewise.science.fracture_risk import (
     Ethnicity,
@@ -74,10 +80,14 @@ class ImpactLevel(StrEnum):
     RUNNING = "running"
     MODERATE_IMPACT = "moderate_impact"
     UP_TO_BRISK_WALKING = "up_to_brisk_walking"
+    #: High falls risk: a balance-and-strength phase, nothing harder than brisk walking, until
+    #: a re-screen with no high-risk answer (science/falls.py).
+    BALANCE_FIRST = "balance_first"
 
     @property
     def caution_rank(self) -> int:
-        """0 for running, 1 for moderate impact, 2 for up to brisk walking."""
+        """0 for running, 1 for moderate impact, 2 for up to brisk walking, 3 for balance
+        first."""
         return list(ImpactLevel).index(self)
 
     @staticmethod
@@ -106,6 +116,21 @@ class BoneInputs:
     glucocorticoids_over_3_months: bool = False
     past_bone_stress_injury: bool = False
     triad: TriadInputs | None = None
+    #: The falls follow-up questions (science/falls.py); asked with the bone questions.
+    fall_injury: bool = False
+    fall_could_not_get_up: bool = False
+    fall_blackout: bool = False
+    unsteady: bool = False
+    fear_of_falling: bool = False
+    #: What the person already walks (IPAQ-style: days a week with a walk of 10 minutes or
+    #: more, and the minutes of a usual walk); None when not asked.
+    walking_days_per_week: int | None = None
+    walking_minutes_per_day: int | None = None
+    #: The day of the screening and the birth year, from which dated fractures' recency and
+    #: "since 50" are worked out (the faces set ``screened_on``; without a birth year it is
+    #: the earliest one the age allows, the cautious side).
+    screened_on: datetime.date | None = None
+    birth_year: int | None = None
 
     def __post_init__(self) -> None:
         if not 10 <= self.age_years <= 120:
@@ -118,7 +143,31 @@ class BoneInputs:
             raise ValueError("falls_last_12_months cannot be negative")
         if self.triad is not None and self.sex is not Sex.FEMALE:
             raise ValueError("the Female Athlete Triad score applies to women only")
-        object.__setattr__(self, "fractures", sorted_fractures(self.fractures))
+        if self.walking_days_per_week is not None and not 0 <= self.walking_days_per_week <= 7:
+            raise ValueError("walking_days_per_week must be 0 to 7")
+        if self.walking_minutes_per_day is not None and not (
+                0 <= self.walking_minutes_per_day <= 600):
+            raise ValueError("walking_minutes_per_day must be 0 to 600")
+        fractures = self.fractures
+        born = self.birth_year
+        if born is None and self.screened_on is not None:
+            born = self.screened_on.year - self.age_years - 1
+        if born is not None:
+            fractures = tuple(since_age_50_from(f, born) for f in fractures)
+        object.__setattr__(self, "fractures", sorted_fractures(fractures))
+
+    @property
+    def recent_fracture(self) -> bool:
+        """A fracture in the last 12 months: ticked, or worked out from a dated fracture."""
+        on = self.screened_on
+        return self.fracture_last_12_months or (
+            on is not None and any(within_12_months(f, on) for f in self.fractures))
+
+    @property
+    def falls(self) -> FallsInputs:
+        return FallsInputs(self.falls_last_12_months, self.fall_injury,
+                           self.fall_could_not_get_up, self.fall_blackout, self.unsteady,
+                           self.fear_of_falling)
 
     @property
     def low_trauma_fractures(self) -> tuple[Fracture, ...]:
@@ -144,6 +193,15 @@ class BoneInputs:
             "glucocorticoids_over_3_months": self.glucocorticoids_over_3_months,
             "past_bone_stress_injury": self.past_bone_stress_injury,
             "triad": None if self.triad is None else self.triad.to_dict(),
+            "fall_injury": self.fall_injury,
+            "fall_could_not_get_up": self.fall_could_not_get_up,
+            "fall_blackout": self.fall_blackout,
+            "unsteady": self.unsteady,
+            "fear_of_falling": self.fear_of_falling,
+            "walking_days_per_week": self.walking_days_per_week,
+            "walking_minutes_per_day": self.walking_minutes_per_day,
+            "screened_on": None if self.screened_on is None else self.screened_on.isoformat(),
+            "birth_year": self.birth_year,
         }
 
     @classmethod
@@ -157,6 +215,8 @@ class BoneInputs:
         )
         triad = values.get("triad")
         values["triad"] = None if triad is None else TriadInputs.from_dict(triad)
+        if values.get("screened_on") is not None:
+            values["screened_on"] = datetime.date.fromisoformat(str(values["screened_on"]))
         return cls(**values)
 
 
@@ -218,7 +278,7 @@ class _Findings:
 def _fracture_rules(inputs: BoneInputs, findings: _Findings) -> None:
     """Every adult fracture counts: the consensus sets no age limit."""
     low_trauma = inputs.low_trauma_fractures
-    if inputs.fracture_last_12_months:
+    if inputs.recent_fracture:
         findings.lower(
             ImpactLevel.UP_TO_BRISK_WALKING,
             "You broke a bone in the last 12 months. Running is not advised until it has "
@@ -298,10 +358,6 @@ def _density_rules(inputs: BoneInputs, findings: _Findings) -> None:
         )
 
 
-def _times(count: int) -> str:
-    return "once" if count == 1 else f"{count} times"
-
-
 def screen_bone(inputs: BoneInputs) -> BoneHealthResult:
     """Bone-health screen: OST, Garvan risk, Triad score and the permitted impact level.
 
@@ -366,15 +422,9 @@ def screen_bone(inputs: BoneInputs) -> BoneHealthResult:
             "example vitamin D, diet, periods) before I build up my running?"
         )
 
+    # Falls are their own answer (science/falls.py, ScreeningResult.falls); the flag stays
+    # here for stored results.
     balance_first = inputs.falls_last_12_months > 0
-    if balance_first:
-        findings.reasons.append(
-            f"You fell {_times(inputs.falls_last_12_months)} in the last 12 months. Start with "
-            "strength and balance exercises before adding impact."
-        )
-        findings.doctor_points.append(
-            "I have fallen in the last year. Could I have a falls assessment?"
-        )
     if not findings.reasons:
         findings.reasons.append(
             "Nothing in your answers suggests your bones need special care: running is a good "

@@ -6,8 +6,10 @@ level), :mod:`stridewise.science.fracture_history` (adult broken bones, the word
 show), :mod:`stridewise.science.fracture_risk` (OST, Garvan) and
 :mod:`stridewise.science.triad` (Female Athlete Triad).
 
-The effective level combines both screens: the bone-health level, but never running, and no
-new plan at all, until readiness is ``cleared`` or ``cleared_start_slowly``.
+The effective level combines three answers: the bone-health level, lowered to
+``balance_first`` at high falls risk (:mod:`stridewise.science.falls`, a separate answer from
+bone fragility), and never running, and no new plan at all, until readiness is ``cleared`` or
+``cleared_start_slowly``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from stridewise.science.bone_health import BoneHealthResult, BoneInputs, ImpactLevel, screen_bone
+from stridewise.science.falls import (
+    FALLS_LABELS,
+    FallsResult,
+    FallsRisk,
+    falls_from_legacy,
+    screen_falls,
+)
 from stridewise.science.fracture_history import (
     LOW_TRAUMA_HINT,
     MAX_FRACTURES_PER_SITE,
@@ -41,6 +50,7 @@ from stridewise.science.parq import (
 from stridewise.science.triad import EnergyAvailability, TriadInputs
 
 __all__ = [
+    "FALLS_LABELS",
     "IMPACT_LABELS",
     "LOW_TRAUMA_HINT",
     "MAX_FRACTURES_PER_SITE",
@@ -52,6 +62,8 @@ __all__ = [
     "BoneInputs",
     "EnergyAvailability",
     "Ethnicity",
+    "FallsResult",
+    "FallsRisk",
     "Fracture",
     "FractureSite",
     "GarvanRisk",
@@ -79,6 +91,15 @@ _CLEARED_TO_START = frozenset({Readiness.CLEARED, Readiness.CLEARED_START_SLOWLY
 class ScreeningResult:
     readiness: ReadinessResult
     bone: BoneHealthResult
+    #: None only for results built by hand from the two older parts; read as the bone
+    #: result's legacy flag (any fall: extra balance work, no cap).
+    falls: FallsResult | None = None
+
+    @property
+    def falls_result(self) -> FallsResult:
+        if self.falls is not None:
+            return self.falls
+        return falls_from_legacy(1 if self.bone.balance_first else 0)
 
     @property
     def can_start(self) -> bool:
@@ -88,6 +109,8 @@ class ScreeningResult:
     @property
     def permitted_impact(self) -> ImpactLevel:
         """The bone-health level, or up to brisk walking until readiness clears."""
+        if self.falls_result.risk is FallsRisk.HIGH:
+            return ImpactLevel.BALANCE_FIRST
         if not self.can_start:
             return ImpactLevel.UP_TO_BRISK_WALKING
         return self.bone.impact_level
@@ -97,19 +120,23 @@ class ScreeningResult:
         return self.permitted_impact is ImpactLevel.RUNNING
 
     def to_dict(self) -> dict[str, Any]:
-        return {"readiness": self.readiness.to_dict(), "bone": self.bone.to_dict()}
+        return {"readiness": self.readiness.to_dict(), "bone": self.bone.to_dict(),
+                "falls": self.falls_result.to_dict()}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScreeningResult:
-        return cls(
-            ReadinessResult.from_dict(data["readiness"]),
-            BoneHealthResult.from_dict(data["bone"]),
-        )
+        """Stored results without ``falls`` (before the falls questions) keep their old
+        meaning: any fall meant extra balance work, with the bone level unchanged."""
+        bone = BoneHealthResult.from_dict(data["bone"])
+        falls = (FallsResult.from_dict(data["falls"]) if data.get("falls")
+                 else FallsResult(FallsRisk.INTERMEDIATE if bone.balance_first
+                                  else FallsRisk.LOW, (), ()))
+        return cls(ReadinessResult.from_dict(data["readiness"]), bone, falls)
 
 
 def screen(answers: ParqAnswers, bone: BoneInputs) -> ScreeningResult:
     """Run both screens. The effective level is :attr:`ScreeningResult.permitted_impact`."""
-    return ScreeningResult(screen_readiness(answers), screen_bone(bone))
+    return ScreeningResult(screen_readiness(answers), screen_bone(bone), screen_falls(bone.falls))
 
 
 #: Plain words for each readiness outcome, shared by the CLI, the web pages and the summary.
@@ -128,4 +155,6 @@ IMPACT_LABELS: Mapping[ImpactLevel, str] = {
     "gentle jogging is right for you",
     ImpactLevel.UP_TO_BRISK_WALKING: "Impact up to brisk walking, plus strength and balance "
     "exercises; no running",
+    ImpactLevel.BALANCE_FIRST: "Balance and strength first: nothing harder than brisk walking "
+    "until you answer the questions again with no high-risk answer about falls",
 }

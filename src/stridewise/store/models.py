@@ -199,6 +199,8 @@ class CheckIn(Base):
     pain_timing: Mapped[str | None] = mapped_column(String(16))
     pain_localised_bone: Mapped[bool | None]
     fell: Mapped[bool | None]
+    #: A doctor has checked the pain and cleared the person: ends a pain stop (issue 10).
+    doctor_cleared: Mapped[bool | None]
     sleep_hours: Mapped[float | None]
     sleep_quality: Mapped[int | None]
     who5: Mapped[list[Any] | None]

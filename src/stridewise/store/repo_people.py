@@ -36,6 +36,8 @@ class CheckInInput:
     pain_timing: str | None = None
     pain_localised_bone: bool | None = None
     fell: bool | None = None
+    #: A doctor has checked the pain and cleared the person (ends a pain stop).
+    doctor_cleared: bool | None = None
     sleep_hours: float | None = None
     sleep_quality: int | None = None
     who5: tuple[int, int, int, int, int] | None = None
@@ -224,6 +226,7 @@ class PeopleRepo:
             pain_timing=checkin.pain_timing,
             pain_localised_bone=checkin.pain_localised_bone,
             fell=checkin.fell,
+            doctor_cleared=checkin.doctor_cleared,
             sleep_hours=checkin.sleep_hours,
             sleep_quality=checkin.sleep_quality,
             who5=list(checkin.who5) if checkin.who5 is not None else None,

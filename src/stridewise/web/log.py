@@ -18,6 +18,7 @@ from stridewise.activity import ManualSession
 from stridewise.core.validation import check_moment
 from stridewise.monitor import Warning, zone_of
 from stridewise.present.format import MI_M
+from stridewise.science import questionnaires as q
 from stridewise.science.pain import PainAction, PainDecision
 from stridewise.store import CheckInInput
 from stridewise.web.deps import athlete_id_of, context_of, core_of, form_number, store_of, units_of
@@ -31,17 +32,12 @@ SESSION_KINDS = (("run", "Run"), ("walk", "Walk"), ("strength", "Strength exerci
 RPE_WORDS = ((0, "0: rest"), (1, "1: very, very easy"), (2, "2: easy"), (3, "3: moderate"),
              (4, "4: somewhat hard"), (5, "5: hard"), (6, "6"), (7, "7: very hard"), (8, "8"),
              (9, "9"), (10, "10: as hard as I could"))
-PAIN_SITES = ("Left foot", "Right foot", "Left ankle", "Right ankle", "Left shin", "Right shin",
-              "Left calf", "Right calf", "Left knee", "Right knee", "Left thigh", "Right thigh",
-              "Left hip", "Right hip", "Lower back", "Other")
-PAIN_TIMINGS = (("during", "During the activity"), ("after", "After the activity"),
-                ("next_morning", "The next morning"), ("at_rest", "At rest"),
-                ("at_night", "At night"))
-WHO5_ITEMS = ("I have felt cheerful and in good spirits", "I have felt calm and relaxed",
-              "I have felt active and vigorous", "I woke up feeling fresh and rested",
-              "My daily life has been filled with things that interest me")
-WHO5_CHOICES = ((5, "All of the time"), (4, "Most of the time"), (3, "More than half the time"),
-                (2, "Less than half the time"), (1, "Some of the time"), (0, "At no time"))
+#: The one body-wide list of pain sites and the check-in questions (science/questionnaires.py,
+#: shared with the CLI); shown as "Left hip", which the body map's data-pain-site names.
+PAIN_SITES = tuple(site.words[:1].upper() + site.words[1:] for site in q.PAIN_SITES)
+PAIN_TIMINGS = q.PAIN_TIMINGS
+WHO5_ITEMS = q.WHO5_ITEMS
+WHO5_CHOICES = q.WHO5_CHOICES
 #: A start time as the form takes it, 0:00 to 23:59; the browser anchors it to the whole value.
 TIME_PATTERN = "([01]?[0-9]|2[0-3]):[0-5][0-9]"
 
@@ -97,10 +93,10 @@ def checkin_from_form(form: FormData, zone: ZoneInfo) -> CheckInInput:
         raise ValueError("Please answer all five wellbeing questions, or none of them.")
     pain_score = _whole(form, "pain_score")
     site = str(form.get("pain_site") or "").strip() or None
-    if site:
-        # Sites are offered as "Left shin"; stored as "left shin" so sentences read "your left
-        # shin pain".
-        site = site[:1].lower() + site[1:]
+    if site and pain_score:
+        # Sites come from the one list; stored in its words ("left shin") so sentences read
+        # "your left shin pain", whichever face logged it.
+        site = q.pain_site(site).words
     yes_no = {"yes": True, "no": False}
     return CheckInInput(
         at_utc=_when(form, zone),
@@ -110,6 +106,7 @@ def checkin_from_form(form: FormData, zone: ZoneInfo) -> CheckInInput:
         pain_localised_bone=yes_no.get(str(form.get("pain_localised_bone"))) if pain_score
         else None,
         fell=yes_no.get(str(form.get("fell"))),
+        doctor_cleared=True if form.get("doctor_cleared") == "yes" else None,
         sleep_hours=form_number(form, "sleep_hours", "Hours of sleep"),
         sleep_quality=_whole(form, "sleep_quality"),
         who5=(who5_answers[0], who5_answers[1], who5_answers[2], who5_answers[3],
@@ -127,7 +124,9 @@ def _log_page(request: Request, **context: Any) -> HTMLResponse:
     context.setdefault("pain", None)
     return page(request, "log.html", title="Log", active="log_page", kinds=SESSION_KINDS,
                 rpe_words=RPE_WORDS, pain_sites=PAIN_SITES, pain_timings=PAIN_TIMINGS,
-                who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES, today=clock.today(_zone(request)),
+                who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES,
+                doctor_cleared_question=q.DOCTOR_CLEARED_QUESTION,
+                today=clock.today(_zone(request)),
                 time_pattern=TIME_PATTERN, units=units_of(request), **context)
 
 

@@ -17,7 +17,14 @@ from stridewise import clock
 from stridewise.monitor import zone_of
 from stridewise.present.screening_words import explain
 from stridewise.report.doctor import doctor_summary_html
+from stridewise.science.falls import FALLS_COUNT_QUESTION, FALLS_QUESTIONS
+from stridewise.science.fracture_history import FRACTURE_DATES_QUESTION
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS
+from stridewise.science.questionnaires import (
+    BONE_YES_NO,
+    WALKING_DAYS_QUESTION,
+    WALKING_MINUTES_QUESTION,
+)
 from stridewise.science.screening import (
     LOW_TRAUMA_HINT,
     MAX_FRACTURES_PER_SITE,
@@ -123,6 +130,11 @@ def _bone_page(request: Request, parq_json: str, form: FormData | None,
                  fracture_question=low_trauma_question(age_years),
                  max_per_site=MAX_FRACTURES_PER_SITE,
                  low_trauma_hint=LOW_TRAUMA_HINT, since_50_hint=SINCE_50_HINT,
+                 fracture_dates_question=FRACTURE_DATES_QUESTION,
+                 falls_count_question=FALLS_COUNT_QUESTION, falls_questions=FALLS_QUESTIONS,
+                 bone_yes_no=BONE_YES_NO,
+                 walking_days_question=WALKING_DAYS_QUESTION,
+                 walking_minutes_question=WALKING_MINUTES_QUESTION,
                  ask_since_50=asks_since_50(age_years),
                  spine_question=sf.SPINE_BIGGER_ACCIDENT, ethnicities=list(Ethnicity),
                  show_triad=athlete is not None and athlete.sex == "female",

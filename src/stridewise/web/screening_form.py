@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from stridewise.science.fracture_history import parse_fracture_dates
 from stridewise.science.parq import PARQ_QUESTIONS
 from stridewise.science.screening import (
     MAX_FRACTURES_PER_SITE,
@@ -159,11 +160,34 @@ def fractures_from_form(form: Mapping[str, Any], age_years: int) -> tuple[Fractu
         if count > MAX_FRACTURES_PER_SITE:
             raise ValueError(f"Please give at most {MAX_FRACTURES_PER_SITE} broken bones "
                              f"({words.lower()}).")
-        since_50 = _since_50(form, site, count) if count and asks_since_50(age_years) else 0
-        fractures += fractures_at(site, count, since_age_50=since_50)
+        try:
+            dates = parse_fracture_dates(str(form.get(f"fracture_{site.value}_years") or ""),
+                                         count)
+        except ValueError as error:
+            raise ValueError(f"{words}: {error}") from error
+        # Dated breaks need no since-50 answer: it is worked out from the year.
+        since_50 = (_since_50(form, site, count)
+                    if count and asks_since_50(age_years) and len(dates) < count else 0)
+        fractures += fractures_at(site, count, since_age_50=since_50, dates=dates)
     if _yes(form, SPINE_BIGGER_ACCIDENT.id):
         fractures.append(Fracture(FractureSite.VERTEBRAL, low_trauma=False, since_age_50=False))
     return tuple(fractures)
+
+
+def _yes_or_no(form: Mapping[str, Any], name: str) -> bool:
+    """A falls question (science/falls.py FALLS_QUESTIONS): the page asks them all; an
+    answer left out (an older form) reads as no."""
+    return form.get(name) == "yes"
+
+
+def _optional_whole(form: Mapping[str, Any], name: str, high: int) -> int | None:
+    raw = str(form.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > high:
+        raise ValueError(f"Please give a whole number from 0 to {high} for "
+                         f"{name.replace('_', ' ')}.")
+    return int(raw)
 
 
 def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
@@ -183,5 +207,14 @@ def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
         falls_last_12_months=falls,
         glucocorticoids_over_3_months=_yes(form, "glucocorticoids_over_3_months"),
         past_bone_stress_injury=_yes(form, "past_bone_stress_injury"),
+        # The falls questions (science/falls.py): the page asks them all; an answer left out
+        # (an older form) reads as no, and the follow-ups only count after a fall.
+        fall_injury=_yes_or_no(form, "fall_injury"),
+        fall_could_not_get_up=_yes_or_no(form, "fall_could_not_get_up"),
+        fall_blackout=_yes_or_no(form, "fall_blackout"),
+        unsteady=_yes_or_no(form, "unsteady"),
+        fear_of_falling=_yes_or_no(form, "fear_of_falling"),
+        walking_days_per_week=_optional_whole(form, "walking_days_per_week", 7),
+        walking_minutes_per_day=_optional_whole(form, "walking_minutes_per_day", 600),
         triad=triad_from_form(form, body_mass_kg) if sex == Sex.FEMALE.value else None,
     )

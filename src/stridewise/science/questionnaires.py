@@ -1,0 +1,157 @@
+"""The check-in and bone-health questions as data, so every face asks the same words and maps
+the answers the same way (PAR-Q+ is data in :mod:`stridewise.science.parq`; the falls questions
+in :mod:`stridewise.science.falls`; the fracture questions in
+:mod:`stridewise.science.fracture_history`).
+
+The pain sites are one list for the whole body. Each site belongs to a body region, which the
+pain rules use to decide which sessions load it (docs/science/pain.md): a check-in can only
+name a site from this list, on the CLI (``--pain-site left_hip`` or ``"left hip"``) and on the
+web form alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class BodyRegion(StrEnum):
+    """Where a pain site is, as the pain rules group them."""
+
+    LOWER_LIMB = "lower_limb"
+    PELVIS = "pelvis"
+    SPINE = "spine"
+    UPPER_LIMB = "upper_limb"
+    TRUNK = "trunk"  # chest and ribs
+
+
+@dataclass(frozen=True)
+class PainSite:
+    """``id`` is what is stored (``left_shin``); ``words`` what is shown (``left shin``)."""
+
+    id: str
+    words: str
+    region: BodyRegion
+
+
+def _sides(part: str, region: BodyRegion) -> tuple[PainSite, ...]:
+    return tuple(PainSite(f"{side}_{part.replace(' ', '_')}", f"{side} {part}", region)
+                 for side in ("left", "right"))
+
+
+#: Every pain site a check-in may name, head to foot.
+PAIN_SITES: tuple[PainSite, ...] = (
+    PainSite("neck", "neck", BodyRegion.SPINE),
+    *_sides("shoulder", BodyRegion.UPPER_LIMB),
+    *_sides("upper arm", BodyRegion.UPPER_LIMB),
+    *_sides("elbow", BodyRegion.UPPER_LIMB),
+    *_sides("forearm", BodyRegion.UPPER_LIMB),
+    *_sides("wrist", BodyRegion.UPPER_LIMB),
+    *_sides("hand", BodyRegion.UPPER_LIMB),
+    PainSite("chest_or_ribs", "chest or ribs", BodyRegion.TRUNK),
+    PainSite("upper_back", "upper back", BodyRegion.SPINE),
+    PainSite("lower_back", "lower back", BodyRegion.SPINE),
+    PainSite("pelvis", "pelvis", BodyRegion.PELVIS),
+    *_sides("hip", BodyRegion.PELVIS),
+    *_sides("groin", BodyRegion.PELVIS),
+    *_sides("thigh", BodyRegion.LOWER_LIMB),
+    *_sides("knee", BodyRegion.LOWER_LIMB),
+    *_sides("shin", BodyRegion.LOWER_LIMB),
+    *_sides("calf", BodyRegion.LOWER_LIMB),
+    *_sides("ankle", BodyRegion.LOWER_LIMB),
+    *_sides("heel", BodyRegion.LOWER_LIMB),
+    *_sides("foot", BodyRegion.LOWER_LIMB),
+)
+_BY_KEY: Mapping[str, PainSite] = {
+    **{site.id: site for site in PAIN_SITES},
+    **{site.words: site for site in PAIN_SITES},
+}
+
+
+def pain_site(text: str) -> PainSite:
+    """The site named by ``text`` (its id or its words, any case); ValueError naming the list
+    otherwise."""
+    key = " ".join(text.strip().lower().replace("-", " ").split())
+    site = _BY_KEY.get(key) or _BY_KEY.get(key.replace(" ", "_"))
+    if site is None:
+        raise ValueError(f"pain site {text!r} is not one of the listed sites: "
+                         + ", ".join(s.id for s in PAIN_SITES))
+    return site
+
+
+def region_of(site: str | None) -> BodyRegion | None:
+    """The region of a stored site (ids, words, or free text stored before the list); None
+    when the site is not on the list, which the pain rules read cautiously."""
+    if not site:
+        return None
+    try:
+        return pain_site(site).region
+    except ValueError:
+        return None
+
+
+# Check-in questions -----------------------------------------------------------------------------
+
+PAIN_SCORE_QUESTION = "How bad is the pain, from 0 (none) to 10 (the worst you can imagine)?"
+PAIN_SITE_QUESTION = "Where does it hurt?"
+#: When the pain was felt: stored value and the words shown.
+PAIN_TIMINGS: tuple[tuple[str, str], ...] = (
+    ("during", "During the activity"), ("after", "After the activity"),
+    ("next_morning", "The next morning"), ("at_rest", "At rest"), ("at_night", "At night"))
+BONE_TENDER_QUESTION = ("Does it hurt when you press on one spot of the bone?")
+FELL_QUESTION = "Have you had a fall since your last check-in?"
+#: Recorded the same way on every face: ends a pain stop, as answering the screening does.
+DOCTOR_CLEARED_QUESTION = ("A doctor has checked the pain that stopped my sessions and says I "
+                           "may exercise again")
+
+#: WHO-5 Well-Being Index items (WHO 1998; Topp et al., Psychother Psychosom 2015;84:167 [V]),
+#: each answered for the last two weeks on the six-point scale below.
+WHO5_ITEMS: tuple[str, ...] = (
+    "I have felt cheerful and in good spirits", "I have felt calm and relaxed",
+    "I have felt active and vigorous", "I woke up feeling fresh and rested",
+    "My daily life has been filled with things that interest me")
+WHO5_CHOICES: tuple[tuple[int, str], ...] = (
+    (5, "All of the time"), (4, "Most of the time"), (3, "More than half the time"),
+    (2, "Less than half the time"), (1, "Some of the time"), (0, "At no time"))
+
+# Bone-health questions (the parts not in fracture_history or falls) -----------------------------
+
+SEX_QUESTION = "Sex"
+BODY_MASS_QUESTION = "Body weight in kg (leave empty to skip)"
+ETHNICITY_QUESTION = "Background (used only to pick the right OST cut-off)"
+RECENT_FRACTURE_QUESTION = "Have you broken any bone in the last 12 months?"
+OSTEOPOROSIS_QUESTION = "Has a doctor told you that you have osteoporosis?"
+T_SCORE_QUESTION = ("Your hip (femoral neck) T-score from a bone density scan (leave empty if "
+                    "not known)")
+STEROIDS_QUESTION = ("Have you taken steroid tablets (such as prednisolone) for more than 3 "
+                     "months?")
+STRESS_INJURY_QUESTION = "Have you ever had a stress fracture or bone stress injury?"
+OSTEOPOROSIS_HINT = ("Osteopenia (bones a little thinner than average) is not osteoporosis: "
+                     "answer no.")
+STEROIDS_HINT = "Inhalers and creams do not count."
+
+
+@dataclass(frozen=True)
+class YesNoQuestion:
+    """A yes/no question of the bone step: ``id`` is the BoneInputs field it fills."""
+
+    id: str
+    text: str
+    hint: str = ""
+
+
+#: The bone step's other yes/no questions, in the order both faces ask them.
+BONE_YES_NO: tuple[YesNoQuestion, ...] = (
+    YesNoQuestion("fracture_last_12_months", RECENT_FRACTURE_QUESTION,
+                  "Give the year of each break above too: it is worked out from the year."),
+    YesNoQuestion("osteoporosis_diagnosed", OSTEOPOROSIS_QUESTION, OSTEOPOROSIS_HINT),
+    YesNoQuestion("glucocorticoids_over_3_months", STEROIDS_QUESTION, STEROIDS_HINT),
+    YesNoQuestion("past_bone_stress_injury", STRESS_INJURY_QUESTION),
+)
+TRIAD_QUESTION = "Do you train hard for a sport (questions about eating, periods and bone)?"
+#: What the person already walks, in the IPAQ short form's terms (Craig et al., Med Sci Sports
+#: Exerc 2003;35:1381 [S]): days with a walk of at least 10 minutes, and a usual day's minutes.
+WALKING_DAYS_QUESTION = ("In a usual week, on how many days do you walk for at least 10 minutes "
+                         "at a time?")
+WALKING_MINUTES_QUESTION = "On those days, how many minutes do you usually walk in all?"
