@@ -32,6 +32,20 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 
+@pytest.fixture(autouse=True)
+def _testserver_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TestClient sends ``Host: testserver``; allow it as a configured host would be."""
+    monkeypatch.setenv("STRIDEWISE_ALLOWED_HOSTS", "testserver")
+
+
+def same_origin(test_client: TestClient) -> TestClient:
+    """A client that behaves like the dashboard's own pages: it holds the token cookie and
+    repeats it in the ``X-CSRF-Token`` header, as the forms repeat it in a field."""
+    test_client.get("/static/stridewise.css")
+    test_client.headers["X-CSRF-Token"] = test_client.cookies["stridewise_csrf"]
+    return test_client
+
+
 @pytest.fixture()
 def app(tmp_path: Path) -> FastAPI:
     from stridewise.web import create_app
@@ -42,7 +56,7 @@ def app(tmp_path: Path) -> FastAPI:
 @pytest.fixture()
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
-        yield test_client
+        yield same_origin(test_client)
 
 
 def _free_port() -> int:

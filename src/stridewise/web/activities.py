@@ -21,7 +21,7 @@ from stridewise.science.bone import (
 from stridewise.series.sessions import DEFAULT_CADENCE_SPM
 from stridewise.store import models as m
 from stridewise.web.charts import COLOURS, Chart, base_layout, line_trace
-from stridewise.web.deps import athlete_id_of, store_of, units_of
+from stridewise.web.deps import athlete_id_of, existing_id, store_of, units_of
 from stridewise.web.render import MI_M, format_pace, page
 
 router = APIRouter()
@@ -141,6 +141,7 @@ def activities_page(request: Request, page_number: int = 1) -> HTMLResponse:
 
 @router.get("/activities/{activity_id}", response_class=HTMLResponse, name="activity_page")
 def activity_page(request: Request, activity_id: int) -> HTMLResponse:
+    existing_id(activity_id, "activity")
     with store_of(request).transaction() as tx:
         activity = tx.get_activity(activity_id)
         if activity is None or activity.athlete_id != athlete_id_of(request):

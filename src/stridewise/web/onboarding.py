@@ -30,7 +30,7 @@ from stridewise.science.screening import (
     low_trauma_question,
 )
 from stridewise.web import screening_form as sf
-from stridewise.web.deps import athlete_id_of, form_number, store_of
+from stridewise.web.deps import athlete_id_of, existing_id, form_number, store_of
 from stridewise.web.render import page
 
 router = APIRouter(prefix="/onboarding")
@@ -165,6 +165,7 @@ async def onboarding_bone(request: Request) -> Response:
 
 @router.get("/result/{screening_id}", response_class=HTMLResponse, name="onboarding_result")
 def onboarding_result(request: Request, screening_id: int) -> Response:
+    existing_id(screening_id, "screening")
     with store_of(request).transaction() as tx:
         row = tx.get_screening(screening_id)
         plan = tx.active_plan(athlete_id_of(request))
@@ -178,6 +179,7 @@ def onboarding_result(request: Request, screening_id: int) -> Response:
 @router.get("/doctor-summary/{screening_id}", response_class=HTMLResponse, name="doctor_summary")
 def doctor_summary(request: Request, screening_id: int) -> HTMLResponse:
     """The printable summary to take to a doctor (a page of its own, print-ready)."""
+    existing_id(screening_id, "screening")
     with store_of(request).transaction() as tx:
         row = tx.get_screening(screening_id)
     if row is None or row.athlete_id != athlete_id_of(request):

@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from stridewise.web.charts import chart_figure
+from stridewise.web.security import csrf_input
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -73,6 +74,8 @@ def _make_templates() -> Jinja2Templates:
     env.filters["pace"] = format_pace
     env.filters["day"] = format_day
     env.globals["chart"] = chart_figure
+    # {{ csrf_input(request) }} in every form that posts (stridewise.web.security).
+    env.globals["csrf_input"] = csrf_input
     return templates
 
 
