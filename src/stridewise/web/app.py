@@ -16,7 +16,6 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from stridewise import __version__
 from stridewise.store import Store
@@ -109,7 +108,7 @@ def create_app(
     app.add_middleware(security.BodyLimitMiddleware, max_body_bytes=max_body_bytes,
                        max_upload_bytes=max_upload_bytes)
     app.add_middleware(security.CsrfMiddleware, tokens=tokens, trusted_origins=public_urls)
-    app.add_middleware(TrustedHostMiddleware, www_redirect=False,
+    app.add_middleware(security.HostAllowListMiddleware,
                        allowed_hosts=security.allowed_hosts([*allowed_hosts, *public_urls]))
     app.add_exception_handler(StarletteHTTPException, _error_shape)
 

@@ -29,6 +29,7 @@ from stridewise.science.screening import (
     asks_since_50,
     low_trauma_question,
 )
+from stridewise.core.validation import check_heart_rates, check_range
 from stridewise.web import screening_form as sf
 from stridewise.web.deps import athlete_id_of, existing_id, form_number, store_of
 from stridewise.web.render import page
@@ -74,9 +75,13 @@ async def onboarding_profile(request: Request) -> Response:
         birth_year_raw = str(form.get("birth_year") or "").strip()
         if not birth_year_raw.isdigit():
             raise ValueError("Please give your year of birth, for example 1957.")
+        check_range("birth_year", int(birth_year_raw), label="year of birth")
         mass_kg = form_number(form, "body_mass_kg", "Body weight")
+        if mass_kg is not None:
+            check_range("body_mass_kg", mass_kg, label="body weight")
         resting = form_number(form, "resting_hr_bpm", "Resting heart rate")
         max_hr = form_number(form, "max_hr_bpm", "Maximum heart rate")
+        check_heart_rates(resting, max_hr)
         with store_of(request).write_transaction() as tx:
             tx.update_athlete(
                 athlete_id_of(request), sex=sex, birth_year=int(birth_year_raw),

@@ -38,6 +38,7 @@ from fastapi import HTTPException, Request
 from markupsafe import Markup, escape
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stridewise.ingest import MAX_FILE_BYTES
@@ -56,6 +57,7 @@ CSRF_FIELD = "csrf_token"
 #: Where the middleware leaves the request's token (templates read it) and the form flag.
 TOKEN_SCOPE_KEY = "stridewise.csrf_token"
 FORM_CHECK_SCOPE_KEY = "stridewise.csrf_check_form"
+HOST_OK_SCOPE_KEY = "stridewise.host_ok"
 FORM_TYPES: frozenset[str] = frozenset({"application/x-www-form-urlencoded",
                                         "multipart/form-data"})
 
@@ -151,13 +153,11 @@ def secret_path(store_url: str) -> Path | None:
     return data_dir() / "csrf.key"
 
 
-async def _refuse(send: Send, status: int, detail: str,
-                  extra_headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _refuse(send: Send, status: int, detail: str) -> None:
     body = json.dumps({"detail": detail}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()),
-                            *(extra_headers or [])]})
+                            (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -237,6 +237,34 @@ def csrf_input(request: Request) -> Markup:
     """The hidden form field every state-changing form carries."""
     token = request.scope.get(TOKEN_SCOPE_KEY, "")
     return Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">')
+
+
+class HostAllowListMiddleware:
+    """Starlette's ``TrustedHostMiddleware`` deciding, with the refusal in the JSON error shape
+    every other error has (``{"detail": "Invalid host header"}``, 400)."""
+
+    def __init__(self, app: ASGIApp, *, allowed_hosts: list[str]) -> None:
+        self.app = app
+        self.check = TrustedHostMiddleware(self._allowed, allowed_hosts=allowed_hosts,
+                                           www_redirect=False)
+
+    async def _allowed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[HOST_OK_SCOPE_KEY] = True
+        await self.app(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+
+        async def refuse_or_pass(message: Message) -> None:
+            if scope.get(HOST_OK_SCOPE_KEY):
+                await send(message)
+            elif message["type"] == "http.response.start":
+                # The check refused the host: send our body instead of its plain text.
+                await _refuse(send, 400, "Invalid host header")
+
+        await self.check(scope, receive, refuse_or_pass)
 
 
 class BodyLimitMiddleware:
