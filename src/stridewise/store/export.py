@@ -8,6 +8,8 @@ athlete's display time zone (:func:`local_time`). The per-day export is
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -50,3 +52,31 @@ def activities_frame(store: Store, athlete_id: int | None = None) -> pd.DataFram
             )
             rows.append(row)
     return pd.DataFrame(rows, columns=list(ACTIVITY_COLUMNS))
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"):
+#: ``=HYPERLINK(...)`` in an activity name would otherwise run when the export is opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: Any) -> Any:
+    """A text cell starting with a formula character, prefixed with a single quote (OWASP CSV
+    injection rule) so spreadsheets show it as text; any other value unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell passed through :func:`neutralise_cell` (numbers, which
+    may be negative, are left as numbers)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise_cell)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """The one way stridewise writes a CSV export: text cells neutralised, no index."""
+    neutralised(frame).to_csv(path, index=False)
