@@ -10,7 +10,7 @@ import importlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -19,8 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stridewise import __version__
 from stridewise.store import Store
-from stridewise.web.charts import plotly_js_path
 from stridewise.web import security
+from stridewise.web.charts import plotly_js_path
 from stridewise.web.openapi_links import add_links
 from stridewise.web.render import STATIC_DIR
 
@@ -61,7 +61,7 @@ async def _error_shape(request: Request, exc: Exception) -> Response:
     ``{loc, msg, type}`` FastAPI documents (HTTPValidationError), never a bare string."""
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 422 and not isinstance(exc.detail, list):
-        exc = StarletteHTTPException(422, detail=[
+        exc = HTTPException(422, detail=[
             {"loc": ["body"], "msg": str(exc.detail), "type": "value_error"}], headers=exc.headers)
     return await http_exception_handler(request, exc)
 

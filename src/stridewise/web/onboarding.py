@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from stridewise import clock
+from stridewise.core.validation import check_heart_rates, check_range
 from stridewise.monitor import zone_of
 from stridewise.plan.service import record_screening
 from stridewise.report.doctor import doctor_summary_html
@@ -29,7 +30,6 @@ from stridewise.science.screening import (
     asks_since_50,
     low_trauma_question,
 )
-from stridewise.core.validation import check_heart_rates, check_range
 from stridewise.web import screening_form as sf
 from stridewise.web.deps import athlete_id_of, existing_id, form_number, store_of
 from stridewise.web.render import page
