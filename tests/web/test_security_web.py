@@ -355,4 +355,5 @@ def test_a_huge_upload_is_refused_while_it_streams(tmp_path: Path) -> None:
         big = client.post("/api/checkins", json={"at_utc": "2024-05-01T07:00:00Z",
                                                  "notes": "x" * 2_000_000})
         assert big.status_code == 413
+        assert big.json() == {"detail": "Content Too Large"}
     assert row_counts(app)["activity"] == 0

@@ -273,16 +273,21 @@ class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, *, max_body_bytes: int = MAX_BODY_BYTES,
                  max_upload_bytes: int = MAX_UPLOAD_BYTES) -> None:
         self.app = app
+        self.limits = {True: max_upload_bytes, False: max_body_bytes}
         self.small = RequestBodyLimitMiddleware(app, max_body_size=max_body_bytes)
         self.upload = RequestBodyLimitMiddleware(app, max_body_size=max_upload_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
-        elif scope["path"] in UPLOAD_PATHS:
-            await self.upload(scope, receive, send)
-        else:
-            await self.small(scope, receive, send)
+            return
+        is_upload = scope["path"] in UPLOAD_PATHS
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.limits[is_upload]:
+            # Announced too large: refused before a byte of the body is read.
+            await _refuse(send, 413, "Content Too Large")
+            return
+        await (self.upload if is_upload else self.small)(scope, receive, send)
 
 
 def _cookie(headers: Headers, name: str) -> str | None:
