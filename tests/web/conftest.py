@@ -92,6 +92,12 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
+@pytest.fixture()
+def live_server_class() -> type[LiveServer]:
+    """The LiveServer class, for tests that serve an app of their own."""
+    return LiveServer
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     from stridewise.web import create_app

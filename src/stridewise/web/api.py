@@ -223,7 +223,7 @@ def _activity_out(row: Any) -> dict[str, Any]:
 
 @router.get("/activities", response_model=list[ActivityOut])
 def list_activities(request: Request, limit: int = Query(50, ge=1, le=1000),
-                    offset: int = Query(0, ge=0)) -> list[ActivityOut]:
+                    offset: int = Query(0, ge=0, le=10**9)) -> list[ActivityOut]:
     """Activities, newest first."""
     with store_of(request).transaction() as tx:
         rows = tx.list_activities(athlete_id_of(request), newest_first=True,

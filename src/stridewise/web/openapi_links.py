@@ -7,12 +7,18 @@ from typing import Any
 
 from fastapi import FastAPI
 
-#: (operation that creates, its status, link name, operation that reads, its id parameter)
-LINKS: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("/api/checkins", "post", "201", "GetCheckIn", "/api/checkins/{checkin_id}", "checkin_id"),
-    ("/api/sessions", "post", "201", "GetSession", "/api/sessions/{session_id}", "session_id"),
-    ("/api/screenings", "post", "201", "GetScreening", "/api/screenings/{screening_id}",
-     "screening_id"),
+#: (path, method, status, link name, target path, target method, parameter, value)
+LINKS: tuple[tuple[str, str, str, str, str, str, str, str], ...] = (
+    ("/api/checkins", "post", "201", "GetCheckIn", "/api/checkins/{checkin_id}", "get",
+     "checkin_id", "$response.body#/id"),
+    ("/api/sessions", "post", "201", "GetSession", "/api/sessions/{session_id}", "get",
+     "session_id", "$response.body#/id"),
+    ("/api/screenings", "post", "201", "GetScreening", "/api/screenings/{screening_id}", "get",
+     "screening_id", "$response.body#/id"),
+    ("/api/activities", "get", "200", "GetActivity", "/api/activities/{activity_id}", "get",
+     "activity_id", "$response.body#/0/id"),
+    ("/api/plan", "get", "200", "MarkPlannedSession", "/api/plan/sessions/{session_id}",
+     "post", "session_id", "$response.body#/weeks/0/sessions/0/id"),
 )
 
 
@@ -25,14 +31,14 @@ def add_links(app: FastAPI) -> None:
             return app.openapi_schema
         schema = build()
         paths = schema.get("paths", {})
-        for path, method, status, name, target, parameter in LINKS:
+        for path, method, status, name, target, target_method, parameter, value in LINKS:
             if path not in paths or target not in paths:
                 continue
-            operation_id = paths[target]["get"]["operationId"]
+            operation_id = paths[target][target_method]["operationId"]
             response = paths[path][method]["responses"][status]
             response.setdefault("links", {})[name] = {
                 "operationId": operation_id,
-                "parameters": {parameter: "$response.body#/id"},
+                "parameters": {parameter: value},
             }
         app.openapi_schema = schema
         return schema
