@@ -45,7 +45,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     with live_server_class(app) as server:
         run = subprocess.run(
             [sys.executable, "-c", "from schemathesis.cli import schemathesis; schemathesis()",
-             "--config-file", str(config), "run", f"{server.url}/api/openapi.json", "--phases", "fuzzing,stateful",
+             "--config-file", str(config), "run", f"{server.url}/api/openapi.json",
+             "--phases", "fuzzing,stateful",
              "--max-examples", "30", "--seed", "20261202", "--workers", "1",
              "--generation-database", "none", "--no-color",
              "-H", f"Cookie: stridewise_csrf={token}", "-H", f"X-CSRF-Token: {token}",

@@ -357,3 +357,13 @@ def test_a_huge_upload_is_refused_while_it_streams(tmp_path: Path) -> None:
         assert big.status_code == 413
         assert big.json() == {"detail": "Content Too Large"}
     assert row_counts(app)["activity"] == 0
+
+
+def test_processes_creating_the_secret_at_once_agree(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    key = tmp_path / "db-csrf.key"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        secrets = list(pool.map(lambda _: load_secret(key), range(32)))
+    assert len(set(secrets)) == 1 and len(secrets[0]) == 32
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db-csrf.key"]

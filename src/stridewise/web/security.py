@@ -24,11 +24,13 @@ Why each rule exists:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import secrets
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -117,25 +119,23 @@ class CsrfTokens:
 
 
 def load_secret(path: Path | None) -> bytes:
-    """The token secret stored at ``path`` (created, readable by the owner only, on first
-    use; several processes creating it at once agree on the first one written). ``None``
-    (an in-memory database) gives a secret for this process only."""
+    """The token secret stored at ``path``, created (readable by the owner only) on first use.
+    It is written to a temporary file and hard-linked into place, so a process never reads a
+    half-written secret and, when several create it at once, all use the first one linked.
+    ``None`` (an in-memory database) gives a secret for this process only."""
     if path is None:
         return secrets.token_bytes(32)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        secret = path.read_bytes()
-        if len(secret) >= 32:
-            return secret
-        # A half-written file from a crash: replace it (readers retry through this branch).
-        path.unlink(missing_ok=True)
-        return load_secret(path)
-    with os.fdopen(fd, "wb") as out:
-        secret = secrets.token_bytes(32)
-        out.write(secret)
-    return secret
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".csrf-")  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(secrets.token_bytes(32))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    return path.read_bytes()
 
 
 def secret_path(store_url: str) -> Path | None:
