@@ -171,8 +171,8 @@ def test_processes_on_one_database_share_the_token_secret(tmp_path: Path) -> Non
     with TestClient(create_app(url)) as first, TestClient(create_app(url)) as second:
         first.get("/log")
         token = first.cookies["stridewise_csrf"]
-        response = second.post("/log/session", cookies={"stridewise_csrf": token},
-                               data={"kind": "walk", "date": "2024-05-01",
+        second.cookies.set("stridewise_csrf", token)
+        response = second.post("/log/session", data={"kind": "walk", "date": "2024-05-01",
                                      "duration_min": "20", "csrf_token": token})
         assert response.status_code == 200
     assert key.stat().st_mode & 0o077 == 0
