@@ -240,18 +240,21 @@ def test_resting_heart_rate_above_the_maximum_is_refused(client: TestClient, app
     assert masses == []
 
 
-def test_one_bad_stored_row_does_not_brick_the_dashboard(client: TestClient, app: FastAPI
-                                                        ) -> None:
-    """Written straight into the database, as an older version or another tool might."""
+@pytest.mark.parametrize("zone", ["America/Los_Angeles", "UTC", "Asia/Tokyo"])
+def test_one_bad_stored_row_does_not_brick_the_dashboard(client: TestClient, app: FastAPI,
+                                                        zone: str) -> None:
+    """Written straight into the database, as an older version or another tool might; in a
+    zone west of UTC year 1 has no local time, east of it 9999-12-31 has none."""
+    athlete_id = app.state.athlete_id
     with app.state.store.write_transaction() as tx:
-        tx.session.add(m.CheckIn(athlete_id=app.state.athlete_id,
-                                 at_utc=datetime(1, 1, 1, tzinfo=UTC), pain_score=3,
-                                 pain_site="shin", sleep_hours=7.0))
-        tx.session.add(m.ManualSession(athlete_id=app.state.athlete_id, kind="run",
-                                       start_time_utc=datetime(1, 1, 1, tzinfo=UTC),
-                                       duration_s=600.0, rpe=5.0))
+        tx.update_athlete(athlete_id, time_zone=zone)
+        for at in (datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, tzinfo=UTC)):
+            tx.session.add(m.CheckIn(athlete_id=athlete_id, at_utc=at, pain_score=3,
+                                     pain_site="shin", sleep_hours=7.0))
+            tx.session.add(m.ManualSession(athlete_id=athlete_id, kind="run",
+                                           start_time_utc=at, duration_s=600.0, rpe=5.0))
     with app.state.store.transaction() as tx:
-        assert tx.session.scalar(select(func.count()).select_from(m.CheckIn)) == 1
+        assert tx.session.scalar(select(func.count()).select_from(m.CheckIn)) == 2
     for path in ("/today", "/trends", "/plan", "/log", "/activities", "/api/today",
                  "/api/series", "/api/series?since=0001-01-01", "/api/series/weekly",
                  "/api/checkins", "/api/sessions"):

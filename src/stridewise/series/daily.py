@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from stridewise import clock
+from stridewise.core.validation import DATE_FLOORS
 from stridewise.science import acwr, bone, fitness, spike
 from stridewise.science.benefits import Intensity
 from stridewise.science.load import daily_load, daily_longest_run_m
@@ -24,6 +25,8 @@ from .sessions import sessions_frame
 
 #: Days shown before the first session, so a new user's chronic windows start empty.
 LEAD_IN_D = 0
+#: The earliest day any source may carry (core.validation.DATE_FLOORS).
+EARLIEST_DAY = min(floor for floor, _ in DATE_FLOORS.values())
 
 DAILY_SERIES_COLUMNS = (
     "date", "sessions", "duration_min", "distance_m", "run_distance_m", "longest_run_m",
@@ -107,7 +110,9 @@ def daily_series(
         through = clock.today(athlete.time_zone if athlete is not None else None)
     sessions = sessions_frame(store, athlete_id, today=through)
     first = start or (min(sessions["date"]) if len(sessions) else through - timedelta(days=27))
-    first = min(first, through)
+    # No stored day can predate the earliest date floor; a bad row from before dates were
+    # checked (year 1) would otherwise stretch the series over two thousand years.
+    first = min(max(first, EARLIEST_DAY), through)
     n_days = (through - first).days + 1
     dates = [first + timedelta(days=i) for i in range(n_days)]
     if len(sessions):

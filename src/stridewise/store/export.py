@@ -7,7 +7,7 @@ athlete's display time zone (:func:`local_time`). The per-day export is
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,10 +26,17 @@ ACTIVITY_COLUMNS = (
 
 
 def local_time(start_utc: datetime, utc_offset_s: int | None, time_zone: str) -> datetime:
-    """Naive local wall-clock time of an instant (the file's offset first, else the zone)."""
-    if utc_offset_s is not None:
-        return (start_utc + timedelta(seconds=utc_offset_s)).replace(tzinfo=None)
-    return start_utc.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
+    """Naive local wall-clock time of an instant (the file's offset first, else the zone).
+
+    An instant so close to year 1 or 9999 that its local time falls off the calendar (a bad
+    row written before dates were checked) keeps its UTC wall time, so one such row cannot
+    break every page that lists days (issue 11)."""
+    try:
+        if utc_offset_s is not None:
+            return (start_utc + timedelta(seconds=utc_offset_s)).replace(tzinfo=None)
+        return start_utc.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
+    except OverflowError:
+        return start_utc.astimezone(UTC).replace(tzinfo=None)
 
 
 def _athletes(store: Store, athlete_id: int | None) -> list[m.Athlete]:
