@@ -38,11 +38,20 @@ def _testserver_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STRIDEWISE_ALLOWED_HOSTS", "testserver")
 
 
+def csrf_cookie(test_client: TestClient) -> str:
+    """The value of the token cookie the dashboard gave this client (its name ends with an id
+    of the database's secret)."""
+    values = [cookie.value for cookie in test_client.cookies.jar
+              if cookie.name.startswith("stridewise_csrf_") and cookie.value]
+    assert len(values) == 1, values
+    return str(values[0])
+
+
 def same_origin(test_client: TestClient) -> TestClient:
     """A client that behaves like the dashboard's own pages: it holds the token cookie and
     repeats it in the ``X-CSRF-Token`` header, as the forms repeat it in a field."""
     test_client.get("/static/stridewise.css")
-    test_client.headers["X-CSRF-Token"] = test_client.cookies["stridewise_csrf"]
+    test_client.headers["X-CSRF-Token"] = csrf_cookie(test_client)
     return test_client
 
 

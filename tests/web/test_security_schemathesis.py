@@ -37,7 +37,8 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     url = f"sqlite:///{tmp_path / 'fuzz.db'}"
     app = create_app(url)
     # A script holding the dashboard's token, so multipart /api/import is fuzzed too.
-    token = CsrfTokens(load_secret(secret_path(url))).new()
+    tokens = CsrfTokens(load_secret(secret_path(url)))
+    token = tokens.new()
     har = tmp_path / "run.har"
     # A multipart file part is bytes: JSON sent as a file's content is a valid (if useless)
     # file, so "schema-violating request accepted" cannot apply to the upload.
@@ -53,7 +54,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
              "--phases", "fuzzing,stateful",
              "--max-examples", "30", "--seed", "20261202", "--workers", "1",
              "--generation-database", "none", "--no-color",
-             "-H", f"Cookie: stridewise_csrf={token}", "-H", f"X-CSRF-Token: {token}",
+             "-H", f"Cookie: {tokens.cookie_name}={token}", "-H", f"X-CSRF-Token: {token}",
              "--report", "json,har", "--report-json-path", str(tmp_path / "run.json"),
              "--report-har-path", str(har)],
             capture_output=True, text=True, timeout=240, cwd=tmp_path)

@@ -31,6 +31,13 @@ PARQ_NO: dict[str, Any] = {
 BONE: dict[str, Any] = {"sex": "female", "age_years": 45, "body_mass_kg": 60.0}
 
 
+def csrf_cookie(client: TestClient) -> str:
+    """The value of the token cookie the dashboard gave ``client``."""
+    values = [c.value for c in client.cookies.jar if c.name.startswith("stridewise_csrf_")]
+    assert len(values) == 1, values
+    return str(values[0])
+
+
 def concrete(path: str, value: str = "1") -> str:
     return re.sub(r"\{[^}]+\}", value, path)
 
@@ -130,7 +137,7 @@ def test_every_state_changing_route_refuses_another_website(
 
 def test_forms_and_uploads_need_the_signed_token(app: FastAPI, stranger: TestClient) -> None:
     stranger.get("/log")
-    cookie = stranger.cookies["stridewise_csrf"]
+    cookie = csrf_cookie(stranger)
     form = {"kind": "walk", "date": "2024-05-01", "duration_min": "30"}
     forged = CsrfTokens(b"another secret" * 3).new()
     for token in (None, "", forged, cookie + "0"):
@@ -154,7 +161,7 @@ def test_forms_and_uploads_need_the_signed_token(app: FastAPI, stranger: TestCli
 
 
 def test_every_posting_form_carries_the_token(planned: TestClient) -> None:
-    cookie = planned.cookies["stridewise_csrf"]
+    cookie = csrf_cookie(planned)
     seen = 0
     for path in ("/log", "/import", "/plan", "/onboarding", "/onboarding/readiness"):
         html = planned.get(path).text
@@ -170,10 +177,12 @@ def test_processes_on_one_database_share_the_token_secret(tmp_path: Path) -> Non
     assert key == tmp_path / "shared-csrf.key"
     with TestClient(create_app(url)) as first, TestClient(create_app(url)) as second:
         first.get("/log")
-        token = first.cookies["stridewise_csrf"]
-        second.cookies.set("stridewise_csrf", token)
+        token = csrf_cookie(first)
+        name = CsrfTokens(load_secret(key)).cookie_name
+        second.cookies.set(name, token)
         response = second.post("/log/session", data={"kind": "walk", "date": "2024-05-01",
-                                     "duration_min": "20", "csrf_token": token})
+                                                     "duration_min": "20",
+                                                     "csrf_token": token})
         assert response.status_code == 200
     assert key.stat().st_mode & 0o077 == 0
     assert CsrfTokens(load_secret(key)).is_valid(token)
@@ -328,7 +337,8 @@ def test_a_huge_upload_is_refused_while_it_streams(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'up.db'}"
     limit, chunk_bytes = 64 * 1024, 4096
     app = create_app(url, max_upload_bytes=limit)
-    token = CsrfTokens(load_secret(secret_path(url))).new()
+    tokens = CsrfTokens(load_secret(secret_path(url)))
+    token = tokens.new()
     head = (b'--b0undary\r\nContent-Disposition: form-data; name="files"; filename="big.gpx"'
             b"\r\nContent-Type: application/gpx+xml\r\n\r\n")
 
@@ -337,7 +347,7 @@ def test_a_huge_upload_is_refused_while_it_streams(tmp_path: Path) -> None:
         for _ in range(10_000):
             yield b"x" * chunk_bytes
 
-    headers = {"host": "127.0.0.1:8765", "cookie": f"stridewise_csrf={token}",
+    headers = {"host": "127.0.0.1:8765", "cookie": f"{tokens.cookie_name}={token}",
                "x-csrf-token": token, "content-type": "multipart/form-data; boundary=b0undary"}
     status, pulled = _asgi_post(app, "/api/import", body(), headers)
     assert status == 413
@@ -350,7 +360,7 @@ def test_a_huge_upload_is_refused_while_it_streams(tmp_path: Path) -> None:
         client.get("/log")
         over = (b"x" * 1024 for _ in range(limit // 1024 + 8))  # a bit over, chunked
         response = client.post("/api/import", content=over, headers={
-            "X-CSRF-Token": client.cookies["stridewise_csrf"],
+            "X-CSRF-Token": csrf_cookie(client),
             "Content-Type": "multipart/form-data; boundary=b0undary"})
         assert response.status_code == 413
         assert response.json() == {"detail": "Content Too Large"}
@@ -370,3 +380,15 @@ def test_processes_creating_the_secret_at_once_agree(tmp_path: Path) -> None:
         secrets = list(pool.map(lambda _: load_secret(key), range(32)))
     assert len(set(secrets)) == 1 and len(secrets[0]) == 32
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db-csrf.key"]
+
+
+def test_two_dashboards_on_one_computer_keep_their_own_token(tmp_path: Path) -> None:
+    """Cookies ignore ports: a second dashboard (another database) must not overwrite the
+    first one's token cookie."""
+    first = create_app(f"sqlite:///{tmp_path / 'one.db'}")
+    second = create_app(f"sqlite:///{tmp_path / 'two.db'}")
+    with TestClient(first) as one, TestClient(second) as two:
+        one.get("/log")
+        two.get("/log")
+        names = {cookie.name for client in (one, two) for cookie in client.cookies.jar}
+        assert len(names) == 2

@@ -13,7 +13,7 @@ Why each rule exists:
   (``Content-Type: application/json``) cannot be sent cross-site without a CORS preflight,
   which this server never grants, so JSON without ``Origin`` (curl, scripts) is accepted.
   Anything else (HTML forms, multipart uploads, bodiless posts) must carry the signed
-  double-submit token: the ``stridewise_csrf`` cookie, repeated in the ``csrf_token`` form
+  double-submit token: the ``stridewise_csrf_<id>`` cookie, repeated in the ``csrf_token`` form
   field or the ``X-CSRF-Token`` header. The token is ``nonce.HMAC-SHA256(secret, nonce)``; the
   secret lives in a file beside the database, so several server processes agree and a cookie
   planted by another program on localhost (cookies ignore ports) cannot be forged.
@@ -53,6 +53,8 @@ LOOPBACK_ADDRESSES: frozenset[str] = frozenset({"127.0.0.1", "localhost", "::1"}
 ALLOWED_HOSTS_ENV = "STRIDEWISE_ALLOWED_HOSTS"
 
 UNSAFE_METHODS: frozenset[str] = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: The token cookie's name starts so; the rest is derived from the secret, because cookies ignore
+#: ports: two dashboards on one computer (two databases) must not overwrite each other's token.
 CSRF_COOKIE = "stridewise_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
@@ -103,6 +105,8 @@ class CsrfTokens:
 
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
+        tag = hashlib.sha256(b"stridewise cookie name\0" + secret).hexdigest()[:8]
+        self.cookie_name = f"{CSRF_COOKIE}_{tag}"
 
     def new(self) -> str:
         nonce = secrets.token_hex(16)
@@ -176,11 +180,12 @@ class CsrfMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        cookie = _cookie(headers, CSRF_COOKIE)
+        cookie = _cookie(headers, self.tokens.cookie_name)
         cookie_token = cookie if self.tokens.is_valid(cookie) else None
         token = cookie_token or self.tokens.new()
         scope[TOKEN_SCOPE_KEY] = token
-        set_cookie = None if cookie_token else _cookie_header(token, scope["scheme"] == "https")
+        set_cookie = None if cookie_token else _cookie_header(
+            self.tokens.cookie_name, token, secure=scope["scheme"] == "https")
 
         async def send_with_cookie(message: Message) -> None:
             if set_cookie and message["type"] == "http.response.start":
@@ -299,10 +304,10 @@ def _cookie(headers: Headers, name: str) -> str | None:
     return None
 
 
-def _cookie_header(token: str, secure: bool) -> str:
+def _cookie_header(name: str, token: str, *, secure: bool) -> str:
     # HttpOnly: pages get the token from the HTML, scripts never need the cookie.
     # SameSite=Strict: a cross-site request does not even carry it.
-    return (f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
+    return (f"{name}={token}; Path=/; HttpOnly; SameSite=Strict"
             + ("; Secure" if secure else ""))
 
 
