@@ -38,6 +38,10 @@ def csrf_cookie(client: TestClient) -> str:
     return str(values[0])
 
 
+def csrf_cookie_name(app: FastAPI) -> str:
+    return CsrfTokens(load_secret(secret_path(app.state.store.url))).cookie_name
+
+
 def concrete(path: str, value: str = "1") -> str:
     return re.sub(r"\{[^}]+\}", value, path)
 
@@ -146,6 +150,15 @@ def test_forms_and_uploads_need_the_signed_token(app: FastAPI, stranger: TestCli
     upload = [("files", ("walk.gpx", b"<gpx/>", "application/gpx+xml"))]
     assert stranger.post("/api/import", files=upload).status_code == 403
     assert stranger.post("/plan/adapt").status_code == 403  # no body, no token
+    # Tokens of any characters are refused, not a crash.
+    assert stranger.post("/log/session", data={**form, "csrf_token": "é.ü"}).status_code == 403
+    assert stranger.post("/plan/adapt", headers={"X-CSRF-Token": "é".encode()}
+                         ).status_code == 403
+    with TestClient(app) as fresh:
+        odd_cookie = f"{csrf_cookie_name(app)}=".encode() + "é.ü".encode()
+        response = fresh.post("/log/session", headers={"Cookie": odd_cookie},
+                              data={**form, "csrf_token": "é.ü"})
+        assert response.status_code == 403
     assert stranger.post("/api/sessions", content=b'{"kind": "walk"}',
                          headers={"Content-Type": "text/plain"}).status_code == 403
     assert row_counts(app)["manual_session"] == 0

@@ -100,6 +100,13 @@ def origin_of(url: str) -> str:
     return f"{parsed.scheme.lower()}://{parsed.netloc.lower()}"
 
 
+def same_text(given: str, expected: str) -> bool:
+    """Constant-time comparison of two strings of any characters (``hmac.compare_digest``
+    refuses non-ASCII ``str``, which a header or form field can hold: that would be a 500)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
+                               expected.encode("utf-8", "surrogatepass"))
+
+
 class CsrfTokens:
     """Signed double-submit tokens: ``nonce.HMAC-SHA256(secret, nonce)`` (hex)."""
 
@@ -116,7 +123,7 @@ class CsrfTokens:
         if not token or token.count(".") != 1:
             return False
         nonce, signature = token.split(".")
-        return hmac.compare_digest(signature, self._sign(nonce))
+        return same_text(signature, self._sign(nonce))
 
     def _sign(self, nonce: str) -> str:
         return hmac.new(self._secret, nonce.encode(), hashlib.sha256).hexdigest()
@@ -213,7 +220,7 @@ class CsrfMiddleware:
             return None
         header_token = headers.get(CSRF_HEADER)
         if header_token is not None:
-            if cookie_token and hmac.compare_digest(header_token, cookie_token):
+            if cookie_token and same_text(header_token, cookie_token):
                 return None
             return "Refused: the form token is missing or out of date; reload the page."
         if content_type in FORM_TYPES:
@@ -233,7 +240,7 @@ async def require_form_token(request: Request) -> None:
     form = await request.form()
     submitted = form.get(CSRF_FIELD)
     if not (cookie_token and isinstance(submitted, str)
-            and hmac.compare_digest(submitted, cookie_token)):
+            and same_text(submitted, cookie_token)):
         raise HTTPException(status_code=403, detail="Refused: the form token is missing or out "
                                                     "of date; reload the page and try again.")
 
