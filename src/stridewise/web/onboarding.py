@@ -7,6 +7,7 @@ missing or out of range.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -44,6 +45,21 @@ def _profile(request: Request) -> Any:
         athlete = tx.get_athlete(athlete_id_of(request))
         mass = tx.latest_body_mass(athlete_id_of(request))
     return athlete, (mass.mass_kg if mass is not None else None)
+
+
+#: A time zone name as the tz database writes them (Europe/Paris, America/Argentina/Salta).
+ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]{1,30}(/[A-Za-z0-9_+\-]{1,30}){0,2}")
+
+
+def _zone_name(raw: str) -> str | None:
+    """A plausible zone name, None when empty; anything else is refused here, before it is
+    looked up as a file name."""
+    name = raw.strip()
+    if not name:
+        return None
+    if not ZONE_NAME.fullmatch(name):
+        raise ValueError("Time zone should be a name like Europe/Paris.")
+    return name
 
 
 def _age(birth_year: int | None) -> int | None:
@@ -87,7 +103,7 @@ async def onboarding_profile(request: Request) -> Response:
                 athlete_id_of(request), sex=sex, birth_year=int(birth_year_raw),
                 resting_hr_bpm=resting, max_hr_bpm=max_hr,
                 units=str(form.get("units") or "km"),
-                time_zone=str(form.get("time_zone") or "").strip() or None,
+                time_zone=_zone_name(str(form.get("time_zone") or "")),
             )
             if mass_kg is not None:
                 athlete_now = tx.get_athlete(athlete_id_of(request))
@@ -144,10 +160,14 @@ async def onboarding_readiness_post(request: Request) -> Response:
 
 
 @router.post("/follow-ups", response_class=HTMLResponse, name="onboarding_follow_ups")
-async def onboarding_follow_ups(request: Request) -> HTMLResponse:
+async def onboarding_follow_ups(request: Request) -> Response:
     form = await request.form()
-    answers = sf.with_follow_ups(sf.decode(str(form.get("parq") or "{}")),
-                                 [str(v) for v in form.getlist("follow_up")])
+    try:
+        answers = sf.with_follow_ups(sf.decode(str(form.get("parq") or "{}")),
+                                     [str(v) for v in form.getlist("follow_up")])
+    except ValueError:
+        # Answers lost or altered: ask the health questions again rather than guess them.
+        return RedirectResponse(request.url_for("onboarding_readiness"), status_code=303)
     return _bone_page(request, sf.encode(answers), None, None)
 
 
@@ -158,6 +178,9 @@ async def onboarding_bone(request: Request) -> Response:
     athlete, mass_kg = _profile(request)
     try:
         answers = sf.decode(parq_json)
+    except sf.LostAnswers:
+        return RedirectResponse(request.url_for("onboarding_readiness"), status_code=303)
+    try:
         bone = sf.bone_from_form(form, sex=athlete.sex, age_years=_age(athlete.birth_year) or 0,
                                  body_mass_kg=mass_kg)
     except ValueError as error:
