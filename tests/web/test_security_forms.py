@@ -68,3 +68,14 @@ def test_odd_form_values_never_cause_a_server_error(app: FastAPI, client: TestCl
         assert high is None or high <= "2100-01-01"
     for path in ("/today", "/trends", "/plan", "/log", "/api/today", "/api/series"):
         assert client.get(path).status_code == 200, path
+
+
+def test_odd_query_values_never_cause_a_server_error(client: TestClient) -> None:
+    templates = ("/activities?page_number={}", "/trends?range={}", "/plan?error={}",
+                 "/evidence/{}", "/api/activities?limit={}", "/api/activities?offset={}",
+                 "/api/series?since={}", "/activities/{}", "/onboarding/result/{}",
+                 "/onboarding/doctor-summary/{}", "/plan/sessions/{}/workout.fit")
+    for template in templates:
+        for value in ODD:
+            path = template.format(value.replace("\x00", "%00"))
+            assert client.get(path).status_code < 500, path

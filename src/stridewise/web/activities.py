@@ -127,13 +127,14 @@ def activity_charts(records: dict[str, np.ndarray], units: str) -> list[Chart]:
 
 @router.get("/activities", response_class=HTMLResponse, name="activities_page")
 def activities_page(request: Request, page_number: int = 1) -> HTMLResponse:
-    page_number = max(1, page_number)
     with store_of(request).transaction() as tx:
         total = tx.count_activities(athlete_id_of(request))
+        pages = max(1, math.ceil(total / PAGE_SIZE))
+        # A page past the last shows the last (a huge number would overflow the query).
+        page_number = min(max(1, page_number), pages)
         rows = tx.list_activities(athlete_id_of(request), newest_first=True,
                                   limit=PAGE_SIZE * page_number)[PAGE_SIZE * (page_number - 1):]
         manual = tx.list_manual_sessions(athlete_id_of(request))[-20:][::-1]
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     return page(request, "activities.html", title="Activities", active="activities_page",
                 activities=rows, manual=manual, total=total, page_number=page_number,
                 pages=pages, units=units_of(request))
