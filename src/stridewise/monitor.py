@@ -56,8 +56,14 @@ def _as_checks(rows: Any, zone: ZoneInfo) -> list[PainCheck]:
     for row in rows:
         if row.pain_score is None and not row.fell:
             continue
+        try:
+            day = row.at_utc.astimezone(zone).date()
+        except OverflowError:
+            # A moment off the calendar in this zone (year 1 or 9999: a bad row stored before
+            # dates were checked) is no pain report; skipping it keeps every page up.
+            continue
         checks.append(PainCheck(
-            day=row.at_utc.astimezone(zone).date(),
+            day=day,
             score=math.nan if row.pain_score is None else float(row.pain_score),
             timing=PainTiming(row.pain_timing or PainTiming.DURING.value),
             site=row.pain_site,

@@ -32,6 +32,29 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 
+@pytest.fixture(autouse=True)
+def _testserver_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TestClient sends ``Host: testserver``; allow it as a configured host would be."""
+    monkeypatch.setenv("STRIDEWISE_ALLOWED_HOSTS", "testserver")
+
+
+def csrf_cookie(test_client: TestClient) -> str:
+    """The value of the token cookie the dashboard gave this client (its name ends with an id
+    of the database's secret)."""
+    values = [cookie.value for cookie in test_client.cookies.jar
+              if cookie.name.startswith("stridewise_csrf_") and cookie.value]
+    assert len(values) == 1, values
+    return str(values[0])
+
+
+def same_origin(test_client: TestClient) -> TestClient:
+    """A client that behaves like the dashboard's own pages: it holds the token cookie and
+    repeats it in the ``X-CSRF-Token`` header, as the forms repeat it in a field."""
+    test_client.get("/static/stridewise.css")
+    test_client.headers["X-CSRF-Token"] = csrf_cookie(test_client)
+    return test_client
+
+
 @pytest.fixture()
 def app(tmp_path: Path) -> FastAPI:
     from stridewise.web import create_app
@@ -42,7 +65,7 @@ def app(tmp_path: Path) -> FastAPI:
 @pytest.fixture()
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
-        yield test_client
+        yield same_origin(test_client)
 
 
 def _free_port() -> int:
@@ -76,6 +99,12 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+@pytest.fixture()
+def live_server_class() -> type[LiveServer]:
+    """The LiveServer class, for tests that serve an app of their own."""
+    return LiveServer
 
 
 @pytest.fixture(scope="module")

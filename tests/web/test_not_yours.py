@@ -39,7 +39,6 @@ PARQ = ParqAnswers(
     told_supervised_activity_only=False, age_years=45, used_to_vigorous_effort=False,
 )
 BONE = BoneInputs(sex=Sex.MALE, age_years=45, body_mass_kg=80.0)
-CSRF_COOKIE = "stridewise_csrf"  # double-submit token, when the app sets one
 
 
 @dataclass(frozen=True)
@@ -91,10 +90,11 @@ def world(tmp_path: Path) -> Iterator[tuple[str, OwnerIds]]:
 
 
 def _csrf(client: TestClient) -> dict[str, str]:
-    """The token header a state-changing request carries, when the app hands one out."""
+    """The token header a state-changing request carries (the dashboard's own pages send it)."""
+    from conftest import csrf_cookie  # type: ignore[import-not-found]
+
     client.get("/static/stridewise.css")
-    token = client.cookies.get(CSRF_COOKIE)
-    return {"X-CSRF-Token": token} if token else {}
+    return {"X-CSRF-Token": csrf_cookie(client)}
 
 
 def _requests(ids: OwnerIds | None) -> dict[str, tuple[str, str, dict[str, Any]]]:

@@ -246,7 +246,7 @@ def export(
 ) -> None:
     """Export activities, or the daily series (every metric per day), as CSV or Parquet."""
     from stridewise.series import daily_series_all
-    from stridewise.store.export import activities_frame
+    from stridewise.store.export import activities_frame, write_csv
 
     if fmt not in ("csv", "parquet"):
         raise fail(f"--format must be csv or parquet, got {fmt!r}")
@@ -257,7 +257,7 @@ def export(
         frame = (activities_frame if what == "activities" else daily_series_all)(store, athlete_id)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        frame.to_csv(out_path, index=False)
+        write_csv(frame, out_path)
     else:
         frame.to_parquet(out_path, index=False)
     out.print(f"Wrote {len(frame)} rows to {out_path}")

@@ -20,6 +20,7 @@ from stridewise.cli.data import (
     opened,
     out,
 )
+from stridewise.core.validation import check_day, check_heart_rates
 from stridewise.science.questionnaires import DOCTOR_CLEARED_QUESTION
 
 
@@ -81,8 +82,11 @@ def profile_set(
     with opened(db) as store:
         athlete_id = athlete_id_for(store, athlete, create=True)
         try:
-            measured_on = (date.fromisoformat(mass_date) if mass_date
-                           else clock.today(time_zone or zone_of(store, athlete_id)))
+            today = clock.today(time_zone or zone_of(store, athlete_id))
+            # A weighing cannot be in the future nor before typed logs begin (issue 11).
+            measured_on = (check_day(date.fromisoformat(mass_date), field="mass_date",
+                                     today=today) if mass_date else today)
+            check_heart_rates(resting_hr, max_hr)
             with store.write_transaction() as tx:
                 tx.update_athlete(
                     athlete_id, sex=sex, birth_year=birth_year, resting_hr_bpm=resting_hr,

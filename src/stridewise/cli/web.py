@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import ipaddress
+import socket
 import sys
 import threading
 import webbrowser
@@ -25,15 +28,70 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def _is_loopback(host: str) -> bool:
+    """True for names and addresses only this computer can reach (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (uvicorn listens on it); OSError when taken."""
+    family, kind, proto, _, address = socket.getaddrinfo(
+        host.strip("[]"), port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    # As uvicorn does: reuse a port left in TIME_WAIT, while a live listener still refuses.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _free_port(host: str, busy: int) -> int:
+    """The next port after ``busy`` that can be bound on ``host`` (else one the system
+    picks), to suggest in the message."""
+    for candidate in [*range(busy + 1, min(busy + 20, 65535) + 1), 0]:
+        try:
+            with _bind(host, candidate) as sock:
+                return int(sock.getsockname()[1])
+        except OSError:
+            continue
+    return 0
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
         db: DbOption = None,
         athlete: AthleteOption = None,
         host: Annotated[str, typer.Option(
-            help="Address to listen on. The default keeps the dashboard private to this "
-                 "computer; use 0.0.0.0 only on a network you trust.")] = "127.0.0.1",
+            help="Address to listen on. The default, 127.0.0.1, keeps the dashboard private "
+                 "to this computer; any other address needs --allow-remote.")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8765,
+        allow_remote: Annotated[bool, typer.Option(
+            "--allow-remote",
+            help="Listen on an address other computers can reach. The dashboard has no login "
+                 "yet: anyone who reaches it can read and change your health data.")] = False,
+        allowed_host: Annotated[list[str] | None, typer.Option(
+            "--allowed-host",
+            help="Another name or address people use to reach the dashboard (repeatable). "
+                 "Requests naming any other host are refused (this stops DNS rebinding).")
+        ] = None,
+        public_url: Annotated[list[str] | None, typer.Option(
+            "--public-url",
+            help="The address people open when a reverse proxy serves the dashboard, e.g. "
+                 "https://run.example (repeatable): its host is allowed and its forms "
+                 "accepted.")] = None,
+        trusted_proxy: Annotated[list[str] | None, typer.Option(
+            "--trusted-proxy",
+            help="IP address of a reverse proxy whose X-Forwarded-For/-Proto headers are "
+                 "believed (repeatable); without it those headers are ignored.")] = None,
         open_browser: Annotated[bool, typer.Option(
             "--open/--no-open", help="Open the dashboard in your browser (default: when run "
                                      "from a terminal).")] = True,
@@ -43,16 +101,47 @@ def register(app: typer.Typer) -> None:
 
         from stridewise.web import create_app
 
+        remote = not _is_loopback(host)
+        if remote and not allow_remote:
+            raise typer.BadParameter(
+                f"{host} can be reached from other computers, and the dashboard has no login "
+                "yet. Leave --host out to keep it on this computer, or add --allow-remote if "
+                "you accept that anyone on that network can read and change your data.",
+                param_hint="--host")
         try:
-            application = create_app(db, athlete_name=athlete)
+            application = create_app(db, athlete_name=athlete,
+                                     allowed_hosts=allowed_host or (),
+                                     public_urls=public_url or ())
         except LookupError as error:
             raise typer.BadParameter(str(error), param_hint="--athlete") from error
-        url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-        typer.echo(f"stridewise dashboard at {url} (Ctrl-C to stop)")
+        # Bind before saying anything: a busy port is reported plainly, with no address.
+        try:
+            sock = _bind(host, port)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise typer.BadParameter(f"cannot listen on {host}:{port}: {error.strerror}",
+                                         param_hint="--host") from error
+            typer.echo(f"port {port} is in use; try --port {_free_port(host, port)}", err=True)
+            raise typer.Exit(1) from error
+        bound_host, bound_port = sock.getsockname()[:2]
+        shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+        if remote:
+            typer.echo(f"Warning: listening on {shown}:{bound_port}, reachable from other "
+                       "computers. There is no login: anyone who can reach this address can "
+                       "read and change your health data. Pass --allowed-host NAME for each "
+                       "name people use to reach it.", err=True)
+        local = "127.0.0.1" if bound_host == "0.0.0.0" else "[::1]" if bound_host == "::" \
+            else shown
+        url = f"http://{local}:{bound_port}/"
+        typer.echo(f"stridewise dashboard listening on {shown}:{bound_port}; open {url} "
+                   "(Ctrl-C to stop)")
         if open_browser and _interactive():
-            # Give uvicorn a moment to bind before the browser asks for the page.
+            # Give uvicorn a moment to start before the browser asks for the page.
             threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        config = uvicorn.Config(application, log_level="warning",
+                                proxy_headers=bool(trusted_proxy),
+                                forwarded_allow_ips=list(trusted_proxy or ()) or None)
+        uvicorn.Server(config).run(sockets=[sock])
 
     @app.command()
     def report(

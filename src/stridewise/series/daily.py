@@ -21,6 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from stridewise import clock
+from stridewise.core.validation import DATE_FLOORS
 from stridewise.science import benefits, bone
 from stridewise.science.benefits import Intensity
 from stridewise.science.daily import daily_load_metrics
@@ -31,6 +32,8 @@ from .frames import SeriesFrames
 from .sessions import sessions_frame
 
 FloatArray = NDArray[np.float64]
+#: The earliest day any source may carry (core.validation.DATE_FLOORS).
+EARLIEST_DAY = min(floor for floor, _ in DATE_FLOORS.values())
 
 DAILY_SERIES_COLUMNS = (
     "date", "sessions", "duration_min", "distance_m", "run_distance_m", "longest_run_m",
@@ -332,7 +335,9 @@ def daily_series(
         through = clock.today(frames.profile.time_zone)
     sessions = sessions_frame(frames, today=through)
     first = start or (min(sessions["date"]) if len(sessions) else through - timedelta(days=27))
-    first = min(first, through)
+    # No stored day can predate the earliest date floor; a bad row from before dates were
+    # checked (year 1) would otherwise stretch the series over two thousand years.
+    first = min(max(first, EARLIEST_DAY), through)
     n_days = (through - first).days + 1
     if len(sessions):
         offsets = np.array([(d - first).days for d in sessions["date"]], dtype=np.int64)

@@ -9,11 +9,12 @@ database, from another server, or generated for a cohort. This module is the onl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import select
 
+from stridewise.core.validation import DATE_FLOORS
 from stridewise.store import Store
 from stridewise.store import models as m
 
@@ -68,6 +69,16 @@ def profile_of(athlete: m.Athlete) -> SeriesProfile:
     )
 
 
+#: Rows dated outside these years cannot be entered any more (core.validation's date floors
+#: and no future), but one stored before those rules must not break every page: the series
+#: leaves it out rather than stretch over millennia or fail to place it on a calendar.
+CALENDAR_YEARS = (min(floor for floor, _ in DATE_FLOORS.values()).year, 2200)
+
+
+def _on_the_calendar(moment: datetime) -> bool:
+    return CALENDAR_YEARS[0] <= moment.year <= CALENDAR_YEARS[1]
+
+
 def load_frames(store: Store, athlete_id: int) -> SeriesFrames:
     """One athlete's activities, hand-logged sessions, check-ins and profile, in one
     transaction. Raises ``KeyError`` for an athlete that does not exist."""
@@ -86,16 +97,18 @@ def load_frames(store: Store, athlete_id: int) -> SeriesFrames:
         ).all()
         manual = [
             (s.id, s.start_time_utc, s.kind, s.duration_s, s.distance_m, s.rpe, s.notes)
-            for s in tx.list_manual_sessions(athlete_id)
+            for s in tx.list_manual_sessions(athlete_id) if _on_the_calendar(s.start_time_utc)
         ]
         checkins = [
             (c.at_utc, c.pain_score, c.sleep_hours, float(sum(c.who5)) if c.who5 else None)
-            for c in tx.list_checkins(athlete_id)
+            for c in tx.list_checkins(athlete_id) if _on_the_calendar(c.at_utc)
         ]
         profile = profile_of(athlete)
     return SeriesFrames(
         profile=profile,
-        activities=pd.DataFrame([tuple(a) for a in activities], columns=list(ACTIVITY_COLUMNS)),
+        activities=pd.DataFrame([tuple(a) for a in activities
+                                 if _on_the_calendar(a.start_time_utc)],
+                                columns=list(ACTIVITY_COLUMNS)),
         manual=pd.DataFrame(manual, columns=list(MANUAL_COLUMNS)),
         checkins=pd.DataFrame(checkins, columns=list(CHECKIN_COLUMNS)),
     )

@@ -16,7 +16,7 @@ from stridewise.present.format import MI_M, format_pace
 from stridewise.science.bone import FOOT_KINDS, session_bone_loading
 from stridewise.store import models as m
 from stridewise.summary import interval_weights_s, weighted_mean
-from stridewise.web.deps import athlete_id_of, store_of, units_of
+from stridewise.web.deps import athlete_id_of, existing_id, store_of, units_of
 from stridewise.web.render import page
 
 router = APIRouter()
@@ -121,13 +121,14 @@ def activity_charts(records: dict[str, np.ndarray], units: str) -> list[Chart]:
 
 @router.get("/activities", response_class=HTMLResponse, name="activities_page")
 def activities_page(request: Request, page_number: int = 1) -> HTMLResponse:
-    page_number = max(1, page_number)
     with store_of(request).transaction() as tx:
         total = tx.count_activities(athlete_id_of(request))
+        pages = max(1, math.ceil(total / PAGE_SIZE))
+        # A page past the last shows the last (a huge number would overflow the query).
+        page_number = min(max(1, page_number), pages)
         rows = tx.list_activities(athlete_id_of(request), newest_first=True,
                                   limit=PAGE_SIZE * page_number)[PAGE_SIZE * (page_number - 1):]
         manual = tx.list_manual_sessions(athlete_id_of(request))[-20:][::-1]
-    pages = max(1, math.ceil(total / PAGE_SIZE))
     return page(request, "activities.html", title="Activities", active="activities_page",
                 activities=rows, manual=manual, total=total, page_number=page_number,
                 pages=pages, units=units_of(request))
@@ -135,6 +136,7 @@ def activities_page(request: Request, page_number: int = 1) -> HTMLResponse:
 
 @router.get("/activities/{activity_id}", response_class=HTMLResponse, name="activity_page")
 def activity_page(request: Request, activity_id: int) -> HTMLResponse:
+    existing_id(activity_id, "activity")
     with store_of(request).transaction() as tx:
         activity = tx.get_activity(athlete_id_of(request), activity_id)
         if activity is None:

@@ -7,12 +7,22 @@ disagree. Plan and Today endpoints live beside their pages in :mod:`stridewise.w
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
-from pydantic import BaseModel, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 from stridewise.activity import ManualSession
 from stridewise.present.trend_charts import weekly
@@ -20,11 +30,33 @@ from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResul
 from stridewise.store import CheckInInput
 from stridewise.web.activities import bone_stimulus
 from stridewise.web.api_inputs import ScreeningIn
-from stridewise.web.deps import athlete_id_of, context_of, core_of, store_of
+from stridewise.web.deps import (
+    ERROR_RESPONSES,
+    athlete_id_of,
+    context_of,
+    core_of,
+    existing_id,
+    invalid_value,
+    store_of,
+)
 from stridewise.web.evidence import evidence_sections
 from stridewise.web.imports import display_name, import_uploads
 
-router = APIRouter(prefix="/api", tags=["data"])
+router = APIRouter(prefix="/api", tags=["data"], responses=ERROR_RESPONSES)
+
+#: A finite JSON number (NaN and infinity are not numbers a person types).
+Number = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+Who5Answer = Annotated[StrictInt, Field(ge=0, le=5)]
+
+
+def _iso_day(value: Any) -> Any:
+    # Lax parsing would read "0" as 1970-01-01 (a Unix time); a day is written YYYY-MM-DD.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class ProfileOut(BaseModel):
@@ -81,28 +113,56 @@ class ScreeningOut(BaseModel):
     result: dict[str, Any]
 
 
+# Types are strict (issue 11): "5" is not 5 and "yes" is not true; the bounds repeat
+# stridewise.activity.ManualSession and stridewise.store.CheckInInput, which check them again.
 class SessionIn(BaseModel):
-    kind: str = Field(description="run, walk, strength, balance, impact or other")
+    kind: Literal["run", "walk", "strength", "balance", "impact", "other"]
+    start_time_utc: AwareDatetime = Field(description="Not in the future, not before 1950")
+    duration_s: Number = Field(gt=0, le=24 * 3600)
+    distance_m: Number | None = Field(None, ge=0, le=300_000)
+    rpe: Number | None = Field(None, ge=0, le=10, description="CR-10 effort, 0 to 10")
+    notes: StrictStr | None = Field(None, max_length=2000)
+
+
+class SessionOut(BaseModel):
+    id: int
+    kind: str
     start_time_utc: datetime
     duration_s: float
-    distance_m: float | None = None
-    rpe: float | None = Field(None, description="CR-10 effort, 0 to 10")
-    notes: str | None = None
+    distance_m: float | None
+    rpe: float | None
+    notes: str | None
 
 
 class CheckInIn(BaseModel):
+    at_utc: AwareDatetime = Field(description="Not in the future, not before 1950")
+    pain_site: StrictStr | None = Field(None, max_length=200,
+                                        description="Where it hurts; needed with pain above 0")
+    pain_score: StrictInt | None = Field(None, ge=0, le=10, description="0 to 10")
+    pain_timing: Literal["during", "after", "next_morning", "at_rest", "at_night"] | None = None
+    pain_localised_bone: StrictBool | None = None
+    fell: StrictBool | None = None
+    sleep_hours: Number | None = Field(None, ge=0, le=24)
+    sleep_quality: StrictInt | None = Field(None, ge=1, le=5, description="1 to 5")
+    who5: tuple[Who5Answer, Who5Answer, Who5Answer, Who5Answer, Who5Answer] | None = Field(
+        None, description="five answers, 0-5")
+    energy: StrictInt | None = Field(None, ge=1, le=5, description="1 to 5")
+    notes: StrictStr | None = Field(None, max_length=2000)
+
+
+class CheckInOut(BaseModel):
+    id: int
     at_utc: datetime
-    pain_site: str | None = None
-    pain_score: int | None = Field(None, description="0 to 10")
-    pain_timing: str | None = Field(None, description="during, after, next_morning, at_rest, "
-                                                      "at_night")
-    pain_localised_bone: bool | None = None
-    fell: bool | None = None
-    sleep_hours: float | None = None
-    sleep_quality: int | None = Field(None, description="1 to 5")
-    who5: tuple[int, int, int, int, int] | None = Field(None, description="five answers, 0-5")
-    energy: int | None = Field(None, description="1 to 5")
-    notes: str | None = None
+    pain_site: str | None
+    pain_score: int | None
+    pain_timing: str | None
+    pain_localised_bone: bool | None
+    fell: bool | None
+    sleep_hours: float | None
+    sleep_quality: int | None
+    who5: list[int] | None
+    energy: int | None
+    notes: str | None
 
 
 class CreatedOut(BaseModel):
@@ -160,7 +220,7 @@ def _activity_out(row: Any) -> dict[str, Any]:
 
 @router.get("/activities", response_model=list[ActivityOut])
 def list_activities(request: Request, limit: int = Query(50, ge=1, le=1000),
-                    offset: int = Query(0, ge=0)) -> list[ActivityOut]:
+                    offset: int = Query(0, ge=0, le=10**9)) -> list[ActivityOut]:
     """Activities, newest first."""
     with store_of(request).transaction() as tx:
         rows = tx.list_activities(athlete_id_of(request), newest_first=True,
@@ -170,6 +230,7 @@ def list_activities(request: Request, limit: int = Query(50, ge=1, le=1000),
 
 @router.get("/activities/{activity_id}", response_model=ActivityDetailOut)
 def get_activity(request: Request, activity_id: int) -> ActivityDetailOut:
+    existing_id(activity_id, "activity")
     with store_of(request).transaction() as tx:
         row = tx.get_activity(athlete_id_of(request), activity_id)
     if row is None:
@@ -185,6 +246,7 @@ def get_activity(request: Request, activity_id: int) -> ActivityDetailOut:
 
 @router.get("/activities/{activity_id}/stream", response_model=StreamOut)
 def get_activity_stream(request: Request, activity_id: int) -> StreamOut:
+    existing_id(activity_id, "activity")
     with store_of(request).transaction() as tx:
         row = tx.get_activity(athlete_id_of(request), activity_id)
         if row is None:
@@ -197,12 +259,14 @@ def get_activity_stream(request: Request, activity_id: int) -> StreamOut:
 
 
 @router.get("/series")
-def get_series(request: Request, since: date | None = None) -> list[dict[str, Any]]:
+def get_series(request: Request, since: IsoDay | None = None) -> list[dict[str, Any]]:
     """The daily series (one object per day): load, fitness/fatigue/form, ACWR, monotony,
-    strain, bone stimulus, WHO minutes, MET-minutes, pain. NaN is returned as null."""
+    strain, bone stimulus, WHO minutes, MET-minutes, pain. NaN is returned as null.
+    ``since`` is a day (YYYY-MM-DD)."""
     series = core_of(request).series(context_of(request))
     if since is not None and not series.empty:
-        series = series[pd.to_datetime(series["date"]) >= pd.Timestamp(since)]
+        # Compared as days: pandas timestamps stop at 1677, a requested day need not.
+        series = series[pd.to_datetime(series["date"]).dt.date >= since]
     return _records(series)
 
 
@@ -218,13 +282,47 @@ def get_weekly(request: Request) -> list[dict[str, Any]]:
     return _records(weekly(series, columns))
 
 
-@router.get("/checkins")
-def list_checkins(request: Request) -> list[dict[str, Any]]:
+def _checkin_out(row: Any) -> CheckInOut:
+    return CheckInOut(**{f: getattr(row, f) for f in CheckInOut.model_fields})
+
+
+@router.get("/checkins", response_model=list[CheckInOut])
+def list_checkins(request: Request) -> list[CheckInOut]:
     with store_of(request).transaction() as tx:
         rows = tx.list_checkins(athlete_id_of(request))
-    fields = ("id", "at_utc", "pain_site", "pain_score", "pain_timing", "pain_localised_bone",
-              "fell", "sleep_hours", "sleep_quality", "who5", "energy", "notes")
-    return [{f: getattr(r, f) for f in fields} for r in rows]
+    return [_checkin_out(r) for r in rows]
+
+
+@router.get("/checkins/{checkin_id}", response_model=CheckInOut)
+def get_checkin(request: Request, checkin_id: int) -> CheckInOut:
+    existing_id(checkin_id, "check-in")
+    with store_of(request).transaction() as tx:
+        row = tx.get_checkin(athlete_id_of(request), checkin_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail="No such check-in.")
+    return _checkin_out(row)
+
+
+def _session_out(row: Any) -> SessionOut:
+    return SessionOut(**{f: getattr(row, f) for f in SessionOut.model_fields})
+
+
+@router.get("/sessions", response_model=list[SessionOut])
+def list_sessions(request: Request) -> list[SessionOut]:
+    """Sessions logged by hand (or from a CSV log), oldest first."""
+    with store_of(request).transaction() as tx:
+        rows = tx.list_manual_sessions(athlete_id_of(request))
+    return [_session_out(r) for r in rows]
+
+
+@router.get("/sessions/{session_id}", response_model=SessionOut)
+def get_session(request: Request, session_id: int) -> SessionOut:
+    existing_id(session_id, "session")
+    with store_of(request).transaction() as tx:
+        row = tx.get_manual_session(athlete_id_of(request), session_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail="No such session.")
+    return _session_out(row)
 
 
 class CheckInCreatedOut(BaseModel):
@@ -244,7 +342,7 @@ def create_checkin(request: Request, body: CheckInIn) -> CheckInCreatedOut:
         checkin = CheckInInput(**body.model_dump())
         outcome = core_of(request).record_checkin(context_of(request), checkin)
     except ValueError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from error
+        raise invalid_value(error) from error
     decision = outcome.decision
     return CheckInCreatedOut(id=outcome.row.id,
                              pain_action=decision.action.value if decision else "continue",
@@ -259,7 +357,7 @@ def create_session(request: Request, body: SessionIn) -> CreatedOut:
         entry = ManualSession(**body.model_dump())
         row = core_of(request).log_session(context_of(request), entry)
     except ValueError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from error
+        raise invalid_value(error) from error
     return CreatedOut(id=row.id)
 
 
@@ -275,6 +373,16 @@ def list_screenings(request: Request) -> list[ScreeningOut]:
     with store_of(request).transaction() as tx:
         rows = tx.list_screenings(athlete_id_of(request))
     return [_screening_out(r) for r in rows]
+
+
+@router.get("/screenings/{screening_id}", response_model=ScreeningOut)
+def get_screening(request: Request, screening_id: int) -> ScreeningOut:
+    existing_id(screening_id, "screening")
+    with store_of(request).transaction() as tx:
+        row = tx.get_screening(athlete_id_of(request), screening_id)
+    if row is None:
+        raise HTTPException(status_code=404, detail="No such screening.")
+    return _screening_out(row)
 
 
 class ScreeningCreatedOut(ScreeningOut):

@@ -7,19 +7,23 @@ Everything the browser loads comes from this package (or, for Plotly.js, from th
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stridewise import __version__
 from stridewise.core.app import Core
 from stridewise.present.assets import STATIC_DIR
 from stridewise.present.charts import plotly_js_path
 from stridewise.store import Store
+from stridewise.web import security
+from stridewise.web.openapi_links import add_links
 
 #: Routers, in the order their routes are matched. Each module exposes ``router`` (and, for
 #: JSON routes that live beside their page, ``api_router``).
@@ -53,10 +57,33 @@ def athlete_id_by_name(store: Store, name: str | None) -> int:
     return athlete.id
 
 
-def create_app(store_url: str | None = None, *, athlete_name: str | None = None) -> FastAPI:
+async def _error_shape(request: Request, exc: Exception) -> Response:
+    """Every error body is ``{"detail": ...}``; a 422's ``detail`` is always the list of
+    ``{loc, msg, type}`` FastAPI documents (HTTPValidationError), never a bare string."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 422 and not isinstance(exc.detail, list):
+        exc = HTTPException(422, detail=[
+            {"loc": ["body"], "msg": str(exc.detail), "type": "value_error"}], headers=exc.headers)
+    return await http_exception_handler(request, exc)
+
+
+def create_app(
+    store_url: str | None = None,
+    *,
+    athlete_name: str | None = None,
+    allowed_hosts: Sequence[str] = (),
+    public_urls: Sequence[str] = (),
+    max_body_bytes: int = security.MAX_BODY_BYTES,
+    max_upload_bytes: int = security.MAX_UPLOAD_BYTES,
+) -> FastAPI:
     """The dashboard for the store at ``store_url`` (else ``$STRIDEWISE_DB``, else the default
     SQLite file), showing the athlete called ``athlete_name`` (default: the single local user).
-    The store is opened (and migrated) here; a missing named athlete is a LookupError."""
+    The store is opened (and migrated) here; a missing named athlete is a LookupError.
+
+    Requests are served only for loopback host names plus ``allowed_hosts`` and the hosts of
+    ``public_urls`` (whose origins are also trusted for form posts); bodies are limited to
+    ``max_body_bytes`` (``max_upload_bytes`` on the import paths). See
+    :mod:`stridewise.web.security`."""
     from stridewise.store import open_store
 
     @asynccontextmanager
@@ -72,10 +99,21 @@ def create_app(store_url: str | None = None, *, athlete_name: str | None = None)
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
+        dependencies=security.csrf_dependencies(),
     )
     app.state.store = open_store(store_url)
     app.state.athlete_id = athlete_id_by_name(app.state.store, athlete_name)
     app.state.core = Core(app.state.store)
+    tokens = security.CsrfTokens(security.load_secret(security.secret_path(app.state.store.url)))
+    # Added innermost first: the Host check runs before anything else, then CSRF, then the
+    # body limit (so a refused request's body is never read).
+    app.add_middleware(security.BodyLimitMiddleware, max_body_bytes=max_body_bytes,
+                       max_upload_bytes=max_upload_bytes)
+    app.add_middleware(security.CsrfMiddleware, tokens=tokens, trusted_origins=public_urls)
+    app.add_middleware(security.HostAllowListMiddleware,
+                       allowed_hosts=security.allowed_hosts([*allowed_hosts, *public_urls]))
+    app.add_exception_handler(StarletteHTTPException, _error_shape)
+
     @app.get("/static/plotly.min.js", include_in_schema=False, name="plotly_js")
     def plotly_js() -> FileResponse:
         return FileResponse(plotly_js_path(), media_type="text/javascript",
@@ -108,4 +146,5 @@ def create_app(store_url: str | None = None, *, athlete_name: str | None = None)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # FastAPI includes routers lazily, so the page names are collected from the routers.
     app.state.route_names = frozenset(page_names)
+    add_links(app)
     return app

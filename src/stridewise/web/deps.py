@@ -3,7 +3,11 @@ form numbers are read."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.datastructures import FormData
 
 from stridewise.core.app import AthleteContext, Core
@@ -48,3 +52,42 @@ def form_number(form: FormData, name: str, what: str) -> float | None:
         return float(raw)
     except ValueError as exc:
         raise ValueError(f"{what} should be a number.") from exc
+
+
+#: The largest id a database row can have (SQLite and PostgreSQL BIGINT: 2**63 - 1).
+MAX_DB_ID = 2**63 - 1
+
+
+def existing_id(value: int, what: str = "item") -> int:
+    """``value`` if a row could have it, else a 404: an id outside 1..2**63-1 names nothing,
+    and handing it to the database would overflow its integer (a 500)."""
+    if not 1 <= value <= MAX_DB_ID:
+        raise HTTPException(status_code=404, detail=f"No such {what}.")
+    return value
+
+
+def invalid_value(error: ValueError, *, where: str = "body") -> RequestValidationError:
+    """A refused value as the 422 FastAPI documents (``detail`` a list naming the field):
+    :class:`~stridewise.core.validation.InvalidValue` names its field; other errors are the
+    body's."""
+    field = getattr(error, "field", None)
+    loc: tuple[str, ...] = (where, field) if field else (where,)
+    message = getattr(error, "message", None) or str(error)
+    return RequestValidationError([{"type": "value_error", "loc": loc, "msg": message,
+                                    "input": None}])
+
+
+class ErrorOut(BaseModel):
+    """Every error but a 422: ``{"detail": "what went wrong, in plain words"}``."""
+
+    detail: str
+
+
+#: Documented on every JSON route (422 is FastAPI's HTTPValidationError: ``detail`` a list).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Host header not allowed (DNS-rebinding guard)"},
+    403: {"model": ErrorOut, "description": "Refused: cross-site request or missing form "
+                                            "token"},
+    404: {"model": ErrorOut, "description": "No such item"},
+    413: {"model": ErrorOut, "description": "Request body too large"},
+}

@@ -7,6 +7,7 @@ missing or out of range.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -14,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from stridewise import clock
+from stridewise.core.validation import check_heart_rates, check_range
 from stridewise.monitor import zone_of
 from stridewise.present.screening_words import explain
 from stridewise.report.doctor import doctor_summary_html
@@ -37,7 +39,14 @@ from stridewise.science.screening import (
     low_trauma_question,
 )
 from stridewise.web import screening_form as sf
-from stridewise.web.deps import athlete_id_of, context_of, core_of, form_number, store_of
+from stridewise.web.deps import (
+    athlete_id_of,
+    context_of,
+    core_of,
+    existing_id,
+    form_number,
+    store_of,
+)
 from stridewise.web.render import page
 
 router = APIRouter(prefix="/onboarding")
@@ -50,6 +59,21 @@ def _profile(request: Request) -> Any:
         athlete = tx.get_athlete(athlete_id_of(request))
         mass = tx.latest_body_mass(athlete_id_of(request))
     return athlete, (mass.mass_kg if mass is not None else None)
+
+
+#: A time zone name as the tz database writes them (Europe/Paris, America/Argentina/Salta).
+ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]{1,30}(/[A-Za-z0-9_+\-]{1,30}){0,2}")
+
+
+def _zone_name(raw: str) -> str | None:
+    """A plausible zone name, None when empty; anything else is refused here, before it is
+    looked up as a file name."""
+    name = raw.strip()
+    if not name:
+        return None
+    if not ZONE_NAME.fullmatch(name):
+        raise ValueError("Time zone should be a name like Europe/Paris.")
+    return name
 
 
 def _age(request: Request) -> int:
@@ -86,15 +110,19 @@ async def onboarding_profile(request: Request) -> Response:
         birth_year_raw = str(form.get("birth_year") or "").strip()
         if not birth_year_raw.isdigit():
             raise ValueError("Please give your year of birth, for example 1957.")
+        check_range("birth_year", int(birth_year_raw), label="year of birth")
         mass_kg = form_number(form, "body_mass_kg", "Body weight")
+        if mass_kg is not None:
+            check_range("body_mass_kg", mass_kg, label="body weight")
         resting = form_number(form, "resting_hr_bpm", "Resting heart rate")
         max_hr = form_number(form, "max_hr_bpm", "Maximum heart rate")
+        check_heart_rates(resting, max_hr)
         with store_of(request).write_transaction() as tx:
             tx.update_athlete(
                 athlete_id_of(request), sex=sex, birth_year=int(birth_year_raw),
                 resting_hr_bpm=resting, max_hr_bpm=max_hr,
                 units=str(form.get("units") or "km"),
-                time_zone=str(form.get("time_zone") or "").strip() or None,
+                time_zone=_zone_name(str(form.get("time_zone") or "")),
             )
             if mass_kg is not None:
                 athlete_now = tx.get_athlete(athlete_id_of(request))
@@ -158,10 +186,14 @@ async def onboarding_readiness_post(request: Request) -> Response:
 
 
 @router.post("/follow-ups", response_class=HTMLResponse, name="onboarding_follow_ups")
-async def onboarding_follow_ups(request: Request) -> HTMLResponse:
+async def onboarding_follow_ups(request: Request) -> Response:
     form = await request.form()
-    answers = sf.with_follow_ups(sf.decode(str(form.get("parq") or "{}")),
-                                 [str(v) for v in form.getlist("follow_up")])
+    try:
+        answers = sf.with_follow_ups(sf.decode(str(form.get("parq") or "{}")),
+                                     [str(v) for v in form.getlist("follow_up")])
+    except ValueError:
+        # Answers lost or altered: ask the health questions again rather than guess them.
+        return RedirectResponse(request.url_for("onboarding_readiness"), status_code=303)
     return _bone_page(request, sf.encode(answers), None, None)
 
 
@@ -174,6 +206,9 @@ async def onboarding_bone(request: Request) -> Response:
         return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
     try:
         answers = sf.decode(parq_json)
+    except sf.LostAnswers:
+        return RedirectResponse(request.url_for("onboarding_readiness"), status_code=303)
+    try:
         bone = sf.bone_from_form(form, sex=athlete.sex, age_years=_age(request),
                                  body_mass_kg=mass_kg)
     except ValueError as error:
@@ -185,6 +220,7 @@ async def onboarding_bone(request: Request) -> Response:
 
 @router.get("/result/{screening_id}", response_class=HTMLResponse, name="onboarding_result")
 def onboarding_result(request: Request, screening_id: int) -> Response:
+    existing_id(screening_id, "screening")
     with store_of(request).transaction() as tx:
         row = tx.get_screening(athlete_id_of(request), screening_id)
         plan = tx.active_plan(athlete_id_of(request))
@@ -198,6 +234,7 @@ def onboarding_result(request: Request, screening_id: int) -> Response:
 @router.get("/doctor-summary/{screening_id}", response_class=HTMLResponse, name="doctor_summary")
 def doctor_summary(request: Request, screening_id: int) -> HTMLResponse:
     """The printable summary to take to a doctor (a page of its own, print-ready)."""
+    existing_id(screening_id, "screening")
     with store_of(request).transaction() as tx:
         row = tx.get_screening(athlete_id_of(request), screening_id)
     if row is None:

@@ -17,6 +17,7 @@ from stridewise.present.format import (
     format_duration,
     format_pace,
 )
+from stridewise.web.security import csrf_input
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -40,6 +41,8 @@ def _make_templates() -> Jinja2Templates:
     env.filters["pace"] = format_pace
     env.filters["day"] = format_day
     env.globals["chart"] = chart_figure
+    # {{ csrf_input(request) }} in every form that posts (stridewise.web.security).
+    env.globals["csrf_input"] = csrf_input
     return templates
 
 

@@ -89,8 +89,18 @@ def encode(answers: ParqAnswers) -> str:
     return json.dumps(answers.to_dict())
 
 
+class LostAnswers(ValueError):
+    """The hidden field carrying the earlier steps' answers is missing or was altered."""
+
+
 def decode(value: str) -> ParqAnswers:
-    return ParqAnswers.from_dict(json.loads(value))
+    """The answers from :func:`encode`'s hidden field; :class:`LostAnswers` when it is not
+    what encode wrote (a stale page, or a hand-made request)."""
+    try:
+        return ParqAnswers.from_dict(json.loads(value))
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise LostAnswers("The health questions' answers were lost; please answer them "
+                          "again.") from error
 
 
 def _optional_float(form: Mapping[str, Any], name: str) -> float | None:

@@ -4,7 +4,7 @@ or missed; re-plan; ICS and FIT downloads), as pages and under /api."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,7 +15,16 @@ from stridewise.monitor import zone_of
 from stridewise.plan import PlanUnavailableError, downloads, service
 from stridewise.plan.today import SEE_DOCTOR_HEADLINE
 from stridewise.present.plan_view import GOAL_WORDS, active_plan_view, session_view
-from stridewise.web.deps import athlete_id_of, context_of, core_of, store_of, units_of
+from stridewise.web.deps import (
+    ERROR_RESPONSES,
+    athlete_id_of,
+    context_of,
+    core_of,
+    existing_id,
+    invalid_value,
+    store_of,
+    units_of,
+)
 from stridewise.web.render import page
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -23,7 +32,7 @@ DEFAULT_WEEKDAYS = (0, 2, 4, 5)
 DEFAULT_MINUTES = 45
 
 router = APIRouter()
-api_router = APIRouter(prefix="/api", tags=["plan"])
+api_router = APIRouter(prefix="/api", tags=["plan"], responses=ERROR_RESPONSES)
 
 
 def local_today(request: Request) -> date:
@@ -96,6 +105,7 @@ def plan_adapt(request: Request) -> Response:
 
 @router.post("/plan/sessions/{session_id}", response_class=HTMLResponse, name="plan_mark")
 async def plan_mark(request: Request, session_id: int) -> Response:
+    existing_id(session_id, "planned session")
     form = await request.form()
     try:
         row = service.mark_session(store_of(request), athlete_id_of(request), session_id,
@@ -121,6 +131,7 @@ def plan_ics(request: Request) -> Response:
 
 @router.get("/plan/sessions/{session_id}/workout.fit", name="plan_fit")
 def plan_fit(request: Request, session_id: int) -> Response:
+    existing_id(session_id, "planned session")
     found = downloads.session_fit(store_of(request), athlete_id_of(request), session_id,
                                   local_today(request))
     if found is None:
@@ -174,19 +185,20 @@ def api_plan(request: Request) -> dict[str, Any]:
 
 
 class MarkIn(BaseModel):
-    status: str = Field(description="done or missed")
+    status: Literal["done", "missed"]
 
 
 @api_router.post("/plan/sessions/{session_id}")
 def api_mark(request: Request, session_id: int, body: MarkIn) -> dict[str, Any]:
     """Mark a planned session done or missed."""
+    existing_id(session_id, "planned session")
     try:
         row = service.mark_session(store_of(request), athlete_id_of(request), session_id,
                                    body.status)
     except LookupError as error:
         raise HTTPException(status_code=404, detail=str(error)) from error
     except ValueError as error:
-        raise HTTPException(status_code=422, detail=str(error)) from error
+        raise invalid_value(error) from error
     return vars(session_view(row))
 
 
