@@ -14,13 +14,14 @@ from stridewise.store import engine as engine_setup
 from stridewise.store import models as m
 from stridewise.store.raw import RawFileStore
 from stridewise.store.repo_activity import ActivityRepo
+from stridewise.store.repo_daily import DailyRepo
 from stridewise.store.repo_people import PeopleRepo
 from stridewise.store.repo_plan import PlanRepo
 
 DEFAULT_ATHLETE = "default"
 
 
-class Tx(PeopleRepo, ActivityRepo, PlanRepo):
+class Tx(PeopleRepo, ActivityRepo, PlanRepo, DailyRepo):
     """The repository API inside one transaction (see :meth:`Store.transaction`).
 
     Objects returned stay readable after the transaction ends (no expiry on commit).
