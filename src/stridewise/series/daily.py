@@ -20,6 +20,7 @@ from stridewise.science.load import daily_load, daily_longest_run_m
 from stridewise.store import Store
 from stridewise.store.export import local_time
 
+from .measures import with_measures
 from .sessions import sessions_frame
 
 #: Days shown before the first session, so a new user's chronic windows start empty.
@@ -165,7 +166,7 @@ def daily_series(
     checkins = _checkins_by_day(store, athlete_id, first, n_days)
     for column in ("pain_max", "sleep_hours", "who5_pct"):
         out[column] = checkins[column].to_numpy(dtype=np.float64)
-    return out[list(DAILY_SERIES_COLUMNS)]
+    return with_measures(out[list(DAILY_SERIES_COLUMNS)], store, athlete_id)  # phone exports
 
 
 def daily_series_all(store: Store, athlete_id: int | None = None) -> pd.DataFrame:
