@@ -128,3 +128,6 @@ def test_committed_fixture() -> None:
     assert night.sleep_in_bed_s == pytest.approx(8 * 3600)
     assert [a.sport for a in out.activities] == ["walk", "run"]
     assert out.activities[1].summary.distance_m == pytest.approx(5000)
+    # The blood-pressure Records inside the Correlation are copies of top-level ones: 2 not 4.
+    assert out.notes == ["not read: 2 records of 2 other types (BloodPressureSystolic 1, "
+                         "BloodPressureDiastolic 1, ...)"]

@@ -580,8 +580,11 @@ def read_export(
         for _, element in context:
             seen_root = True
             if element.tag == "Record":
-                # A Record inside a Correlation (blood pressure, food) is read on its own.
-                reader.record(element.attrib)
+                parent = element.getparent()
+                # Apple's DTD: "Records that appear as children of a correlation also appear
+                # as top-level records", so the child copy is skipped, never counted twice.
+                if parent is None or parent.tag != "Correlation":
+                    reader.record(element.attrib)
             else:
                 reader.workout(element)
             element.clear()
