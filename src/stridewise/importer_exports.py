@@ -21,7 +21,8 @@ cut short) is counted and named in the report's warnings.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -39,6 +40,10 @@ NOTHING_NEW = "everything in this export is already stored"
 
 def _digest(source: ExportSource) -> str:
     sha = hashlib.sha256()
+    if source.names:
+        for member in source.names:
+            sha.update(member.encode() + b"\0" + (source.route(member) or b""))
+        return sha.hexdigest()
     with source.open() as stream:
         while chunk := stream.read(_HASH_CHUNK_BYTES):
             sha.update(chunk)
@@ -46,7 +51,7 @@ def _digest(source: ExportSource) -> str:
 
 
 def _read(source: ExportSource, checks: Checks, busy: list[tuple[float, float]],
-          progress: Progress | None) -> ExportData:
+          progress: Progress | None, zone: tzinfo) -> ExportData:
     on_bytes = getattr(progress, "on_bytes", None)
     if source.kind == "apple_health":
         from stridewise.ingest.apple_health import read_export
@@ -55,6 +60,15 @@ def _read(source: ExportSource, checks: Checks, busy: list[tuple[float, float]],
             return read_export(stream, source_name=source.name, checks=checks,
                                total_bytes=source.size_bytes, route=source.route,
                                on_bytes=on_bytes, busy=busy)
+    if source.kind == "garmin":
+        from stridewise.ingest.platform_exports import read_garmin
+
+        return read_garmin(list(source.names), source.route, checks=checks)
+    if source.kind == "fitbit":
+        from stridewise.ingest.platform_exports import read_fitbit
+
+        return read_fitbit(list(source.names), source.route, checks=checks, zone=zone,
+                           busy=busy)
     raise IngestError(f"has no reader for exports of kind {source.kind!r}", source=source.name)
 
 
@@ -72,7 +86,9 @@ def import_export(store: Store, athlete_id: int, source: ExportSource, checks: C
             if tx.is_done_hash(athlete_id, digest):
                 return FileResult(name, "duplicate", SAME_EXPORT, digest)
             busy = tx.activity_spans_s(athlete_id)
-        data = _read(source, checks, busy, progress)
+            athlete = tx.get_athlete(athlete_id)
+        zone = _zone(athlete.time_zone if athlete is not None else None)
+        data = _read(source, checks, busy, progress, zone)
     except IngestError as exc:
         return _failed(store, athlete_id, FileResult(name, "failed", exc.reason), source)
     except Exception as exc:  # a damaged archive or stream: this export fails, not the batch
@@ -94,6 +110,13 @@ def import_export(store: Store, athlete_id: int, source: ExportSource, checks: C
         return _failed(store, athlete_id, FileResult(
             name, "failed", f"could not be saved to the database ({detail})", digest), source)
     return result
+
+
+def _zone(name: str | None) -> tzinfo:
+    try:
+        return ZoneInfo(name) if name else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 def _store(tx: Tx, athlete_id: int, data: ExportData, result: FileResult) -> None:

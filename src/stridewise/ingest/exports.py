@@ -34,10 +34,14 @@ class ExportSource:
     name: str
     size_bytes: int
     kind: str
-    opener: Callable[[], IO[bytes]] = field(repr=False, compare=False)
+    opener: Callable[[], IO[bytes]] | None = field(repr=False, compare=False)
     route: Callable[[str], bytes | None] = field(repr=False, compare=False)
+    #: The member files a JSON export (Garmin, Fitbit) is read from, via ``route``.
+    names: tuple[str, ...] = ()
 
     def open(self) -> IO[bytes]:
+        if self.opener is None:
+            raise IngestError("is read file by file, not as one stream", source=self.name)
         return self.opener()
 
     def read(self) -> bytes:
@@ -90,6 +94,42 @@ def apple_in_zip(archive: zipfile.ZipFile, display: str,
                 "could be imported (export again from the Health app)",
                 source=f"{display}!apple_health_export/{APPLE_XML}"))
     return found, skip
+
+
+def platform_in_zip(archive: zipfile.ZipFile, display: str) -> list[ExportSource]:
+    """Garmin's and Fitbit's daily-data JSON inside ``archive``, one source per platform."""
+    from stridewise.ingest.platform_exports import fitbit_members, garmin_members
+
+    infos = {i.filename: i for i in archive.infolist() if not i.is_dir()}
+    found = []
+    for kind, members in (("garmin", garmin_members(infos)), ("fitbit", fitbit_members(infos))):
+        if members:
+            found.append(ExportSource(
+                name=f"{display}!{kind} daily data", kind=kind, opener=None,
+                size_bytes=sum(infos[n].file_size for n in members),
+                route=_zip_route(archive, ""), names=tuple(members)))
+    return found
+
+
+def platform_in_folder(folder: Path) -> list[ExportSource]:
+    """The same for an unzipped export folder."""
+    from stridewise.ingest.platform_exports import fitbit_members, garmin_members
+
+    files = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*.json") if p.is_file()}
+    found = []
+    for kind, members in (("garmin", garmin_members(files)), ("fitbit", fitbit_members(files))):
+        if members:
+            def route(name: str, files: dict[str, Path] = files) -> bytes | None:
+                path = files.get(name)
+                if path is None or path.stat().st_size > MAX_ROUTE_BYTES:
+                    return None
+                return path.read_bytes()
+
+            found.append(ExportSource(
+                name=f"{folder}!{kind} daily data", kind=kind, opener=None,
+                size_bytes=sum(files[n].stat().st_size for n in members),
+                route=route, names=tuple(members)))
+    return found
 
 
 def _zip_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:

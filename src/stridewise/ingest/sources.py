@@ -52,7 +52,13 @@ from stridewise.ingest import MAX_FILE_BYTES
 from stridewise.ingest.csvlog import is_session_log_header
 from stridewise.ingest.exportindex import SourceMeta as SourceMeta
 from stridewise.ingest.exportindex import garmin_metadata, strava_metadata
-from stridewise.ingest.exports import ExportSource, apple_file, apple_in_zip
+from stridewise.ingest.exports import (
+    ExportSource,
+    apple_file,
+    apple_in_zip,
+    platform_in_folder,
+    platform_in_zip,
+)
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 MAX_ZIP_DEPTH = 2
@@ -108,6 +114,7 @@ def iter_sources(paths: Iterable[Path]) -> Iterator[Source | ExportSource]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
+            yield from platform_in_folder(path)
             yield from _walk_folder(path)
         elif path.is_file():
             yield from _from_file(path)
@@ -314,7 +321,7 @@ def _walk_zip(archive: zipfile.ZipFile, display: str, depth: int, budget: _Budge
     metadata = {**(inherited or {}), **own}
     exports, joined = apple_in_zip(
         archive, display, lambda info, shown: _member_problem(info, shown, budget, True))
-    for found in exports:
+    for found in [*exports, *platform_in_zip(archive, display)]:
         if isinstance(found, ExportSource):
             budget.remaining -= found.size_bytes
             yield found
