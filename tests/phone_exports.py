@@ -111,15 +111,18 @@ def route_gpx(start_utc: datetime, minutes: int) -> bytes:
     for s in range(0, minutes * 60 + 1, 5):
         t = start_utc + timedelta(seconds=s)
         lat = 51.5 + s * 1.375 / 111_320.0  # 1.375 m/s due north: the workout's distance
+        # Apple's route points carry speed, course and accuracies as extensions.
         points.append(f'<trkpt lon="-0.1" lat="{lat:.7f}"><ele>20</ele>'
-                      f'<time>{t:%Y-%m-%dT%H:%M:%SZ}</time></trkpt>')
+                      f'<time>{t:%Y-%m-%dT%H:%M:%SZ}</time><extensions><speed>1.375</speed>'
+                      '<course>0.0</course><hAcc>3.1</hAcc><vAcc>2.4</vAcc></extensions>'
+                      '</trkpt>')
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="Apple Health '
             'Export" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>Route</name><trkseg>'
             + "".join(points) + "</trkseg></trk></gpx>").encode()
 
 
 def write_export(out: IO[str], first: date, n_days: int, *, noise: bool = True,
-                 background_hr_every_s: int = 0) -> Truth:
+                 background_hr_every_s: int = 0, background_energy_every_s: int = 0) -> Truth:
     """Write ``export.xml`` text to ``out``; return the truth it was built from.
 
     Records are grouped by type as Apple writes them (all steps, then distance, ...), then
@@ -170,6 +173,12 @@ def write_export(out: IO[str], first: date, n_days: int, *, noise: bool = True,
                 if i % 2 == 0 and at(day, 7) <= t < at(day, 7, 30):
                     continue
                 out.write(_record(HR, WATCH, "count/min", 72 + s % 7, t, t, off))
+    if background_energy_every_s:  # the bulk of a real export: active energy samples
+        for day, off in days:
+            for s in range(6 * 3600, 23 * 3600, background_energy_every_s):
+                t = at(day, 0) + timedelta(seconds=s)
+                out.write(_record("HKQuantityTypeIdentifierActiveEnergyBurned", WATCH, "kcal",
+                                  0.25 + s % 5 / 10, t, t + timedelta(seconds=60), off))
     for i, (day, off) in enumerate(days):
         rhr = 55 + i % 5
         out.write(_record("HKQuantityTypeIdentifierRestingHeartRate", WATCH, "count/min", rhr,

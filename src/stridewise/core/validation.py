@@ -141,6 +141,17 @@ class MeasureChecks:
         floor_s = datetime(floor.year, floor.month, floor.day, tzinfo=UTC).timestamp()
         return floor_s <= at_utc_s <= (clock.now_utc() + CLOCK_SKEW).timestamp()
 
+    def value_bounds(self, field: str) -> tuple[float, float]:
+        """``(low, high)`` of ``RANGES[field]``, for readers that check millions of values."""
+        rule = RANGES[field]
+        return rule.low, rule.high
+
+    def moment_bounds(self, source: str = "phone") -> tuple[float, float]:
+        """UTC seconds ``(floor, now + skew)`` of :meth:`moment_ok`, read once per file."""
+        floor, _ = DATE_FLOORS[source]
+        floor_s = datetime(floor.year, floor.month, floor.day, tzinfo=UTC).timestamp()
+        return floor_s, (clock.now_utc() + CLOCK_SKEW).timestamp()
+
     def describe(self, field: str) -> str:
         rule = RANGES[field]
         return f"{_num(rule.low)}-{_num(rule.high)} {rule.unit}"

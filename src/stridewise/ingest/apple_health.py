@@ -36,6 +36,8 @@ type being read when it ended.
 from __future__ import annotations
 
 import math
+import zipfile
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable
@@ -56,6 +58,8 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 #: Heart-rate samples further than this from a route point are not joined to it.
 HR_JOIN_S = 15.0
 _PROGRESS_EVERY_BYTES = 8 * 1024 * 1024
+_CHUNK_BYTES = 1024 * 1024
+_WORKOUT_CHILDREN = frozenset({"WorkoutStatistics", "WorkoutEvent", "FileReference"})
 _MAX_NAMED_UNKNOWN = 20
 
 _STEPS = "HKQuantityTypeIdentifierStepCount"
@@ -108,9 +112,21 @@ class _Moments:
     def __init__(self) -> None:
         self._days: dict[str, int] = {}
         self._offsets: dict[str, int] = {}
+        self._hours: dict[str, tuple[float, int, int, int]] = {}
 
     def parse(self, text: str) -> tuple[float, int, int, int]:
         """UTC seconds, UTC offset seconds, local days since 1970-01-01, local hour."""
+        # Date, hour and offset repeat for an hour of samples: one lookup, two int()s.
+        key = text[:13] + text[19:]
+        hit = self._hours.get(key)
+        if hit is not None and text[16:17] == ":":
+            return hit[0] + int(text[14:16]) * 60 + int(text[17:19]), hit[1], hit[2], hit[3]
+        utc, offset, days, hour = self._parse(text)
+        minutes_s = int(text[14:16]) * 60 + int(text[17:19])
+        self._hours[key] = (utc - minutes_s, offset, days, hour)
+        return utc, offset, days, hour
+
+    def _parse(self, text: str) -> tuple[float, int, int, int]:
         day_text = text[:10]
         days = self._days.get(day_text)
         if days is None:
@@ -149,27 +165,57 @@ class _Workout:
     pauses: list[tuple[float, float]] = field(default_factory=list)
 
 
-class _Counting:
-    """A read-only stream that reports the bytes read so far (the progress bar's source)."""
+class _StreamBroken(Exception):
+    """The stream under the parser failed (a damaged zip member, a disk error)."""
 
-    def __init__(self, raw: IO[bytes], total: int,
-                 on_bytes: Callable[[int, int], None] | None) -> None:
-        self.raw, self.total, self.on_bytes = raw, total, on_bytes
-        self.done = 0
-        self._next = _PROGRESS_EVERY_BYTES
 
-    def read(self, size: int = -1) -> bytes:
-        chunk = self.raw.read(size)
-        self.done += len(chunk)
-        if self.on_bytes is not None and self.done >= self._next:
-            self._next = self.done + _PROGRESS_EVERY_BYTES
-            self.on_bytes(self.done, self.total)
-        return chunk
+class _Target:
+    """lxml parser target: Records at the top level, Workouts with their children's
+    attributes; Records inside a Correlation are skipped, as Apple's DTD notes that they
+    also appear as top-level records."""
+
+    def __init__(self, reader: _Reader) -> None:
+        self.reader = reader
+        self.depth = 0
+        self.seen_root = False
+        self.workout: dict[str, str] | None = None
+        self.children: list[tuple[str, dict[str, str]]] = []
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth == 1:
+            self.seen_root = tag == "HealthData"
+            if not self.seen_root:
+                raise etree.XMLSyntaxError(f"the root element is <{tag}>, not <HealthData>",
+                                           0, 0, 0)
+        elif self.depth == 2:
+            if tag == "Record":
+                self.reader.record(attrib)
+            elif tag == "Workout":
+                self.workout = dict(attrib)
+                self.children = []
+        elif self.workout is not None and tag in _WORKOUT_CHILDREN:
+            self.children.append((tag, dict(attrib)))
+
+    def end(self, tag: str) -> None:
+        if self.depth == 2 and tag == "Workout" and self.workout is not None:
+            self.reader.workout(self.workout, self.children)
+            self.workout, self.children = None, []
+        self.depth -= 1
+
+    def data(self, text: str) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 class _Reader:
     def __init__(self, checks: Checks) -> None:
         self.checks = checks
+        # The core's rules, read once: a 4 GB export holds tens of millions of values.
+        self.first_s, self.last_s = checks.moment_bounds("phone")
+        self.bounds = {kind: checks.value_bounds(f) for kind, f in _FIELDS.items()}
         self.out = ExportData(source=SOURCE)
         self.moments = _Moments()
         self.sources: dict[str, int] = {}
@@ -199,7 +245,7 @@ class _Reader:
         self.out.problems[f"{_LABELS.get(kind, kind)} records {why}"] += 1
 
     # -- records ----------------------------------------------------------------------------
-    def record(self, attrib: etree._Attrib) -> None:
+    def record(self, attrib: dict[str, str]) -> None:
         kind = attrib.get("type") or ""
         if kind not in _FIELDS:
             if kind.startswith("HK"):
@@ -218,7 +264,7 @@ class _Reader:
         except (ValueError, IndexError):
             self.refuse(kind, "with an unreadable date")
             return
-        if not (self.checks.moment_ok(start_s) and self.checks.moment_ok(end_s)):
+        if not (self.first_s <= start_s and end_s <= self.last_s):
             self.refuse(kind, "dated before 2007 or in the future")
             return
         if end_s < start_s:
@@ -233,8 +279,10 @@ class _Reader:
             value = float(attrib.get("value") or "nan")
         except ValueError:
             value = math.nan
-        value = self.in_units(kind, value, attrib.get("unit") or "")
-        if not (math.isfinite(value) and self.checks.value_ok(_FIELDS[kind], value)):
+        if kind != _STEPS and kind != _HR:
+            value = self.in_units(kind, value, attrib.get("unit") or "")
+        low, high = self.bounds[kind]
+        if not low <= value <= high:  # NaN fails too
             self.refuse(kind, "with impossible values")
             return
         if kind in self.samples:
@@ -264,7 +312,7 @@ class _Reader:
             return value * 100.0 if value <= 1.0 else value
         return value
 
-    def sleep(self, attrib: etree._Attrib, kind: str, start_s: float, end_s: float,
+    def sleep(self, attrib: dict[str, str], kind: str, start_s: float, end_s: float,
               offset: int, source: int) -> None:
         stage = _SLEEP_VALUES.get(attrib.get("value") or "")
         if stage is None:
@@ -279,8 +327,8 @@ class _Reader:
         self.sleep_local_day.append(int((end_s + offset) // 86400))
 
     # -- workouts ---------------------------------------------------------------------------
-    def workout(self, element: etree._Element) -> None:
-        attrib = element.attrib
+    def workout(self, attrib: dict[str, str], children: list[tuple[str, dict[str, str]]]
+                ) -> None:
         try:
             start_s, offset, _, _ = self.moments.parse(attrib.get("startDate") or "")
             end_s = self.moments.parse(attrib.get("endDate") or "")[0]
@@ -303,8 +351,8 @@ class _Reader:
         pause_at: float | None = None
         pauses: list[tuple[float, float]] = []
         stats_distance = 0.0
-        for child in element.iter("WorkoutStatistics", "WorkoutEvent", "FileReference"):
-            if child.tag == "WorkoutStatistics":
+        for tag, child in children:
+            if tag == "WorkoutStatistics":
                 # Newer exports: distance in statistics, per workout and per WorkoutActivity;
                 # the workout's own statistics and its activities' are the same metres, so
                 # the largest total is taken rather than their sum.
@@ -314,7 +362,7 @@ class _Reader:
                         child.get("unit") or "km", math.nan)
                     if math.isfinite(metres):
                         stats_distance = max(stats_distance, metres)
-            elif child.tag == "WorkoutEvent":
+            elif tag == "WorkoutEvent":
                 event = child.get("type") or ""
                 try:
                     at = self.moments.parse(child.get("date") or "")[0]
@@ -325,7 +373,7 @@ class _Reader:
                 elif event.endswith("Resume") and pause_at is not None:
                     pauses.append((pause_at, at))
                     pause_at = None
-            elif route is None:
+            elif tag == "FileReference" and route is None:
                 route = child.get("path")
         if distance is None and stats_distance > 0:
             distance = stats_distance
@@ -569,37 +617,35 @@ def read_export(
     result, and a file cut short is marked ``truncated``.
     """
     reader = _Reader(checks)
-    counting = _Counting(stream, total_bytes, on_bytes)
-    context = etree.iterparse(
-        counting, events=("end",), tag=("Record", "Workout"),
-        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-        remove_comments=True, remove_pis=True,
-    )
-    seen_root = False
+    target = _Target(reader)
+    # A target parser builds no tree at all: memory stays bounded whatever the file's size.
+    parser = etree.XMLParser(target=target, resolve_entities=False, load_dtd=False,
+                             no_network=True, huge_tree=False, remove_comments=True,
+                             remove_pis=True)
+    done = 0
+    next_report = _PROGRESS_EVERY_BYTES
     try:
-        for _, element in context:
-            seen_root = True
-            if element.tag == "Record":
-                parent = element.getparent()
-                # Apple's DTD: "Records that appear as children of a correlation also appear
-                # as top-level records", so the child copy is skipped, never counted twice.
-                if parent is None or parent.tag != "Correlation":
-                    reader.record(element.attrib)
-            else:
-                reader.workout(element)
-            element.clear()
-            parent = element.getparent()
-            if parent is not None:
-                while element.getprevious() is not None:
-                    del parent[0]
-    except etree.XMLSyntaxError as exc:
-        if not seen_root and not reader.workouts and not reader.sources:
+        while True:
+            try:
+                chunk = stream.read(_CHUNK_BYTES)
+            except (OSError, EOFError, ValueError, zlib.error, zipfile.BadZipFile) as exc:
+                raise _StreamBroken(str(exc)) from exc
+            if not chunk:
+                break
+            done += len(chunk)
+            parser.feed(chunk)
+            if on_bytes is not None and done >= next_report:
+                next_report = done + _PROGRESS_EVERY_BYTES
+                on_bytes(done, total_bytes)
+        parser.close()
+    except (etree.XMLSyntaxError, _StreamBroken) as exc:
+        if not target.seen_root:
             raise IngestError(f"is not a readable Apple Health export ({exc})",
                               source=source_name) from exc
         reader.out.truncated = (
-            f"export.xml could not be read past about {counting.done >> 20} MiB ({exc}); "
+            f"export.xml could not be read past about {done >> 20} MiB ({exc}); "
             "everything before is imported, the last incomplete day left out"
         )
     if on_bytes is not None:
-        on_bytes(counting.done, total_bytes or counting.done)
+        on_bytes(done, total_bytes or done)
     return reader.finish(route, busy or [], source_name)

@@ -28,6 +28,10 @@ class Checks(Protocol):
 
     def moment_ok(self, at_utc_s: float, source: str = "phone") -> bool: ...
 
+    def value_bounds(self, field: str) -> tuple[float, float]: ...
+
+    def moment_bounds(self, source: str = "phone") -> tuple[float, float]: ...
+
 
 @dataclass
 class DayMeasures:
