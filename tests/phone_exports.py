@@ -79,6 +79,7 @@ PHONE = "Jane's iPhone"
 STEPS = "HKQuantityTypeIdentifierStepCount"
 DIST = "HKQuantityTypeIdentifierDistanceWalkingRunning"
 HR = "HKQuantityTypeIdentifierHeartRate"
+SLEEP = "HKCategoryTypeIdentifierSleepAnalysis"
 STRIDE_M = 0.75
 
 
@@ -104,6 +105,12 @@ def _record(kind: str, source: str, unit: str, value: object, start: datetime,
     return (f' <Record type="{kind}" sourceName="{source}" sourceVersion="17.1" unit="{unit}"'
             f' creationDate="{_stamp(end, off)}" startDate="{_stamp(start, off)}"'
             f' endDate="{_stamp(end, off)}" value="{value}"/>\n')
+
+
+def _sleep_record(source: str, value: str, start: datetime, end: datetime, off: int) -> str:
+    """Sleep samples carry the time zone as metadata, as the Health app writes them."""
+    return _record(SLEEP, source, "", value, start, end, off).replace(
+        "/>\n", '>\n  <MetadataEntry key="HKTimeZone" value="Europe/Berlin"/>\n </Record>\n')
 
 
 def route_gpx(start_utc: datetime, minutes: int) -> bytes:
@@ -189,16 +196,14 @@ def write_export(out: IO[str], first: date, n_days: int, *, noise: bool = True,
         if i % 7 == 0:
             out.write(_record("HKQuantityTypeIdentifierBodyMass", PHONE, "kg", 68.5,
                               at(day, 8), at(day, 8), off))
-    sleep = "HKCategoryTypeIdentifierSleepAnalysis"
     for i, (day, off) in enumerate(days[1:], start=1):
         prev = days[i - 1][0]
-        out.write(_record(sleep, PHONE, "", "HKCategoryValueSleepAnalysisInBed",
-                          at(prev, 22, 30), at(day, 6, 45), off))
+        out.write(_sleep_record(PHONE, "HKCategoryValueSleepAnalysisInBed",
+                                at(prev, 22, 30), at(day, 6, 45), off))
         for value, s, e in (("AsleepCore", at(prev, 23), at(day, 3)),
                             ("AsleepDeep", at(day, 3), at(day, 4)),
                             ("AsleepREM", at(day, 4), at(day, 6, 30))):
-            out.write(_record(sleep, WATCH, "", f"HKCategoryValueSleepAnalysis{value}", s, e,
-                              off))
+            out.write(_sleep_record(WATCH, f"HKCategoryValueSleepAnalysis{value}", s, e, off))
         truth.asleep_h[day] = 7.5
         truth.in_bed_h[day] = 8.25
     if noise:
