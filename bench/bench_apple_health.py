@@ -48,7 +48,8 @@ from stridewise.store import open_store
 store = open_store("sqlite:///" + sys.argv[2])
 report = import_paths(store, [Path(sys.argv[1])], athlete_id=store.default_athlete_id(),
                       checks=MEASURE_CHECKS)
-print(report.files[0].status, report.files[0].reason, "|", "; ".join(report.files[0].warnings))
+print(report.files[0].status, report.files[0].reason or "", "|",
+      "; ".join(report.files[0].warnings))
 """
 
 _AHP = """
@@ -193,7 +194,8 @@ def run() -> str:
             lines.append(f"- {label}: {bound}**{m.cpu_s / ours.cpu_s:.1f}x** stridewise's CPU "
                          f"time ({bound}{m.wall_s / ours.wall_s:.1f}x its wall time)")
         else:
-            lines.append(f"- {label} did not complete the file (exit {m.code}) after "
+            capped = " at its memory cap" if m.rss_mib > 0.9 * PEER_MEMORY_CAP_BYTES / 2**20 else ""
+            lines.append(f"- {label} did not complete the file (exit {m.code}){capped} after "
                          f"{m.cpu_s:.0f} s of CPU time")
     if not peers:
         lines.append("- the peers could not be installed in this run (no package index)")
