@@ -50,6 +50,8 @@ from stridewise.import_report import (
     SourceMetaLike,
 )
 from stridewise.ingest import MAX_FILE_BYTES
+from stridewise.ingest.exports import ExportSource
+from stridewise.ingest.measures import Checks
 from stridewise.ingest.parallel import Decoded, DecodePool, Reader, decode
 from stridewise.store import Store, Tx, sha256_hex
 from stridewise.store import models as m
@@ -103,8 +105,12 @@ def import_paths(
     progress: Progress | None = None,
     reader: Reader | None = None,
     row_progress: RowProgress | None = None,
+    checks: Checks | None = None,
 ) -> ImportReport:
     """Import files, folders and archives; an unreadable path is reported, not raised.
+
+    ``checks`` are the core's plausibility rules
+    (:data:`stridewise.core.validation.MEASURE_CHECKS`), needed for phone exports.
 
     Sources are walked lazily, so an export with many nested archives is not held in memory
     at once; the progress callback then gets ``total=0`` (unknown). ``row_progress`` hears
@@ -112,7 +118,7 @@ def import_paths(
     """
     return import_sources(
         store, _walk(paths), athlete_id=athlete_id, workers=workers, progress=progress,
-        reader=reader, row_progress=row_progress,
+        reader=reader, row_progress=row_progress, checks=checks,
     )
 
 
@@ -150,6 +156,7 @@ def import_sources(
     progress: Progress | None = None,
     reader: Reader | None = None,
     row_progress: RowProgress | None = None,
+    checks: Checks | None = None,
 ) -> ImportReport:
     """Import already-listed sources (see the module docstring for the steps).
 
@@ -198,6 +205,16 @@ def import_sources(
             if pool is None and n_workers > 1 and index >= pool_from:
                 pool = DecodePool(decode_with, n_workers)
                 window = 4 * n_workers
+            if isinstance(source, ExportSource):
+                # A whole phone export is streamed on its own (see stridewise.import_exports).
+                while pending:
+                    finish(pending.popleft())
+                from stridewise.importer_exports import import_export
+
+                report.files.append(import_export(store, athlete_id, source, checks, progress))
+                if progress is not None:
+                    progress(report.files[-1], len(report.files), total)
+                continue
             job = _read_job(source)
             if job.data is not None:
                 job.sha256 = sha256_hex(job.data)

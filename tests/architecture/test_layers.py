@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "clock": 0, "errors": 0, "science": 0, "__init__": 0, "core.validation": 0,
     # 1: data: persistence, reading files, the daily series, pain and load monitoring, plans
     "fit": 1, "store": 1, "activity": 1, "summary": 1, "sanitise": 1, "ingest": 1, "importer": 1,
+    "importer_exports": 1,
     "import_report": 1, "series": 1, "monitor": 1, "plan": 1,
     # 2: the application core
     "core": 2,

@@ -87,16 +87,24 @@ def import_with_progress(
     with bar:
         task = bar.add_task("Importing", total=None)
 
-        def advance(result: FileResult, done: int, total: int) -> None:
-            bar.update(
-                task, completed=done, total=total or None, description=result.source_name[-40:]
-            )
+        class Advance:
+            def __call__(self, result: FileResult, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total or None,
+                           description=result.source_name[-40:])
+
+            def on_bytes(self, done: int, total: int) -> None:
+                """A phone export streamed: the bar follows its bytes."""
+                bar.update(task, completed=done, total=total or None,
+                           description=f"reading export {done >> 20} MiB")
+
+        from stridewise.core.validation import MEASURE_CHECKS
 
         def rows_read(name: str, rows: int) -> None:  # a big session CSV
             bar.update(task, description=f"{name[-30:]}: {rows:,} rows")
 
         return import_paths(store, paths, athlete_id=athlete_id, workers=workers,
-                            progress=advance, row_progress=rows_read)
+                            progress=Advance(), row_progress=rows_read,
+                            checks=MEASURE_CHECKS)
 
 
 def print_import_report(report: ImportReport, *, verbose: bool = False) -> None:

@@ -55,7 +55,9 @@ def profile_show(db: DbOption = None, athlete: AthleteOption = None) -> None:
     table.add_row(
         "body mass", f"{mass.mass_kg:.1f} kg on {mass.measured_on}" if mass else "not set"
     )
-    table.add_row("resting heart rate", hr(a.resting_hr_bpm, a.resting_hr_estimated))
+    source = a.resting_hr_source  # a device's (phone export), shown as where it came from
+    table.add_row("resting heart rate", hr(a.resting_hr_bpm, a.resting_hr_estimated)
+                  + (f" (from {source.replace('_', ' ')})" if source else ""))
     table.add_row("maximum heart rate", hr(a.max_hr_bpm, a.max_hr_estimated))
     table.add_row("units", a.units)
     table.add_row("time zone", a.time_zone)

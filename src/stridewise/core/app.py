@@ -165,6 +165,7 @@ class Core:
         from stridewise.importer import import_paths
 
         kwargs: dict[str, Any] = dict(options)
+        kwargs.setdefault("checks", validation.MEASURE_CHECKS)  # phone exports' values
         if progress is not None:
             kwargs["progress"] = progress
         return import_paths(self.store, list(paths), athlete_id=ctx.athlete_id, **kwargs)

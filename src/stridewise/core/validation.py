@@ -51,6 +51,15 @@ RANGES: dict[str, Range] = {
     "rpe": Range(0, 10, "CR-10", "Borg CR-10 scale"),
     "pain_score": Range(0, 10, "NRS", "0-10 numeric rating scale"),
     "who5_item": Range(0, 5, "points", "each WHO-5 item is scored 0-5"),
+    # Phone and platform exports (issue 13): one sample or one day of a measure.
+    "step_count": Range(0, 100_000, "steps", "no sample or day of walking exceeds 100,000 "
+                        "steps (a 100 km day at 1 m per step)"),
+    "walking_distance_m": Range(0, 200_000, "m", "no sample or day of walking and running "
+                                "exceeds 200 km"),
+    "walking_speed_mps": Range(0.1, 4.0, "m/s", "walking speeds outside 0.1-4 m/s are "
+                               "sensor errors"),
+    "walking_steadiness_pct": Range(0, 100, "%", "Apple's walking steadiness is a percentage"),
+    "sleep_interval_s": Range(0, 24 * 3600, "s", "one sleep interval lasts at most 24 hours"),
 }
 
 #: Clocks disagree by a few minutes; anything later than this past now is in the future.
@@ -114,6 +123,41 @@ def check_day(day: date, *, source: str = "typed", field: str = "date",
     if day > last:
         raise InvalidValue(field, "The date cannot be in the future.")
     return day
+
+
+class MeasureChecks:
+    """The rules above as yes/no questions, for readers of phone and platform exports that
+    count (and name) what they refuse instead of stopping at the first bad value. The
+    application core hands :data:`MEASURE_CHECKS` to the importer, since readers sit below
+    the core and cannot import it."""
+
+    def value_ok(self, field: str, value: float) -> bool:
+        rule = RANGES[field]
+        return rule.low <= value <= rule.high
+
+    def moment_ok(self, at_utc_s: float, source: str = "phone") -> bool:
+        """Neither in the future (beyond clock skew) nor before the source's floor."""
+        floor, _ = DATE_FLOORS[source]
+        floor_s = datetime(floor.year, floor.month, floor.day, tzinfo=UTC).timestamp()
+        return floor_s <= at_utc_s <= (clock.now_utc() + CLOCK_SKEW).timestamp()
+
+    def value_bounds(self, field: str) -> tuple[float, float]:
+        """``(low, high)`` of ``RANGES[field]``, for readers that check millions of values."""
+        rule = RANGES[field]
+        return rule.low, rule.high
+
+    def moment_bounds(self, source: str = "phone") -> tuple[float, float]:
+        """UTC seconds ``(floor, now + skew)`` of :meth:`moment_ok`, read once per file."""
+        floor, _ = DATE_FLOORS[source]
+        floor_s = datetime(floor.year, floor.month, floor.day, tzinfo=UTC).timestamp()
+        return floor_s, (clock.now_utc() + CLOCK_SKEW).timestamp()
+
+    def describe(self, field: str) -> str:
+        rule = RANGES[field]
+        return f"{_num(rule.low)}-{_num(rule.high)} {rule.unit}"
+
+
+MEASURE_CHECKS = MeasureChecks()
 
 
 def _num(value: float) -> str:

@@ -91,5 +91,14 @@ def garmin_metadata(raw: bytes) -> dict[str, SourceMeta]:
             out[f"id:{item['activityId']}"] = SourceMeta(
                 name=name if isinstance(name, str) and name.strip() else None,
                 sport=normalise_sport(kind) if isinstance(kind, str) else None,
+                rpe=_garmin_rpe(item.get("directWorkoutRpe", item.get("workoutRpe"))),
             )
     return out
+
+
+def _garmin_rpe(value: object) -> float | None:
+    """Garmin stores the perceived effort asked after a workout as 10-100 (10 per step of
+    its 1-10 scale); CR-10 is that over 10."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return _rpe(str(value / 10.0 if value > 10 else value))

@@ -52,6 +52,13 @@ from stridewise.ingest import MAX_FILE_BYTES
 from stridewise.ingest.csvlog import is_session_log_header
 from stridewise.ingest.exportindex import SourceMeta as SourceMeta
 from stridewise.ingest.exportindex import garmin_metadata, strava_metadata
+from stridewise.ingest.exports import (
+    ExportSource,
+    apple_file,
+    apple_in_zip,
+    platform_in_folder,
+    platform_in_zip,
+)
 
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 MAX_ZIP_DEPTH = 2
@@ -102,11 +109,12 @@ def _is_activity_name(name: str) -> bool:
     return name.lower().endswith(ACTIVITY_SUFFIXES)
 
 
-def iter_sources(paths: Iterable[Path]) -> Iterator[Source]:
+def iter_sources(paths: Iterable[Path]) -> Iterator[Source | ExportSource]:
     """Yield one :class:`Source` per activity file under ``paths`` (files, folders, zips)."""
     for path in paths:
         path = Path(path)
         if path.is_dir():
+            yield from platform_in_folder(path)
             yield from _walk_folder(path)
         elif path.is_file():
             yield from _from_file(path)
@@ -114,9 +122,14 @@ def iter_sources(paths: Iterable[Path]) -> Iterator[Source]:
             yield _refused(str(path), IngestError("no such file or folder", source=str(path)))
 
 
-def _walk_folder(folder: Path) -> Iterator[Source]:
+def _walk_folder(folder: Path) -> Iterator[Source | ExportSource]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not _is_junk(d))
+        apple = apple_file(Path(root) / "export.xml") if "export.xml" in files else None
+        if apple is not None:
+            # The unzipped Apple Health folder: its routes are joined to its workouts.
+            yield apple
+            dirs[:] = [d for d in dirs if d != "workout-routes"]
         for file_name in sorted(files):
             if _is_junk(file_name):
                 continue
@@ -152,8 +165,12 @@ def _looks_like_zip(path: Path) -> bool:
         return handle.read(4) == b"PK\x03\x04"
 
 
-def _from_file(path: Path) -> Iterator[Source]:
+def _from_file(path: Path) -> Iterator[Source | ExportSource]:
     display = str(path)
+    apple = apple_file(path)
+    if apple is not None:
+        yield apple
+        return
     if _looks_like_zip(path):
         try:
             archive = zipfile.ZipFile(path)
@@ -291,7 +308,8 @@ def _read_capped(stream: IO[bytes], limit: int) -> bytes:
 
 
 def _walk_zip(archive: zipfile.ZipFile, display: str, depth: int, budget: _Budget,
-              inherited: dict[str, SourceMeta] | None = None) -> Iterator[Source]:
+              inherited: dict[str, SourceMeta] | None = None,
+              ) -> Iterator[Source | ExportSource]:
     infos = archive.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
         yield _refused(display, FileTooLargeError(
@@ -301,8 +319,17 @@ def _walk_zip(archive: zipfile.ZipFile, display: str, depth: int, budget: _Budge
     # A Garmin export's JSON sits in the outer zip, its FIT files in the nested ones.
     own, problems = _export_metadata(archive, infos, display, budget)
     metadata = {**(inherited or {}), **own}
+    exports, joined = apple_in_zip(
+        archive, display, lambda info, shown: _member_problem(info, shown, budget, True))
+    for found in [*exports, *platform_in_zip(archive, display)]:
+        if isinstance(found, ExportSource):
+            budget.remaining -= found.size_bytes
+            yield found
+        else:
+            yield _refused(found.source or display, found)
     for info in infos:
-        if info.is_dir() or any(_is_junk(p) for p in info.filename.split("/")):
+        if (info.is_dir() or info.filename in joined
+                or any(_is_junk(p) for p in info.filename.split("/"))):
             continue
         is_zip = info.filename.lower().endswith(".zip")
         is_csv = info.filename.lower().endswith(".csv")
@@ -333,7 +360,7 @@ def _walk_zip(archive: zipfile.ZipFile, display: str, depth: int, budget: _Budge
 
 def _walk_nested_zip(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str,
                      depth: int, budget: _Budget,
-                     metadata: dict[str, SourceMeta]) -> Iterator[Source]:
+                     metadata: dict[str, SourceMeta]) -> Iterator[Source | ExportSource]:
     try:
         inner = zipfile.ZipFile(_spool_member(archive, info, shown))
     except IngestError as exc:

@@ -29,6 +29,7 @@ from stridewise.science.load import daily_load, daily_longest_run_m
 from stridewise.store.export import local_time
 
 from .frames import SeriesFrames
+from .measures import with_measures
 from .sessions import sessions_frame
 
 FloatArray = NDArray[np.float64]
@@ -351,7 +352,7 @@ def daily_series(
     checkins = _checkins_by_day(frames, first, n_days)
     for column in ("pain_max", "sleep_hours", "who5_pct"):
         out[column] = checkins[column].to_numpy(dtype=np.float64)
-    return out[list(DAILY_SERIES_COLUMNS)]
+    return with_measures(out[list(DAILY_SERIES_COLUMNS)], frames.measures)  # phone exports
 
 
 def weekly_summary(daily: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from stridewise.core.validation import DATE_FLOORS
+from stridewise.series.measures import empty_measures, measures_frame
 from stridewise.store import Store
 from stridewise.store import models as m
 
@@ -58,6 +59,8 @@ class SeriesFrames:
     activities: pd.DataFrame = field(default_factory=lambda: _empty(ACTIVITY_COLUMNS))
     manual: pd.DataFrame = field(default_factory=lambda: _empty(MANUAL_COLUMNS))
     checkins: pd.DataFrame = field(default_factory=lambda: _empty(CHECKIN_COLUMNS))
+    #: Per-day measures from phone and platform exports (series.measures.measures_frame).
+    measures: pd.DataFrame = field(default_factory=empty_measures)
 
 
 def profile_of(athlete: m.Athlete) -> SeriesProfile:
@@ -111,6 +114,7 @@ def load_frames(store: Store, athlete_id: int) -> SeriesFrames:
                                 columns=list(ACTIVITY_COLUMNS)),
         manual=pd.DataFrame(manual, columns=list(MANUAL_COLUMNS)),
         checkins=pd.DataFrame(checkins, columns=list(CHECKIN_COLUMNS)),
+        measures=measures_frame(store, athlete_id),
     )
 
 

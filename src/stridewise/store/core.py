@@ -14,13 +14,14 @@ from stridewise.store import engine as engine_setup
 from stridewise.store import models as m
 from stridewise.store.raw import RawFileStore, RawRepo
 from stridewise.store.repo_activity import ActivityRepo
+from stridewise.store.repo_daily import DailyRepo
 from stridewise.store.repo_people import PeopleRepo
 from stridewise.store.repo_plan import PlanRepo
 
 DEFAULT_ATHLETE = "default"
 
 
-class Tx(PeopleRepo, ActivityRepo, PlanRepo, RawRepo):
+class Tx(PeopleRepo, ActivityRepo, PlanRepo, RawRepo, DailyRepo):
     """The repository API inside one transaction (see :meth:`Store.transaction`). Every method
     on an athlete's data takes the athlete id and never reads or changes another athlete's rows.
 

@@ -96,6 +96,9 @@ class Athlete(Base):
     birth_year: Mapped[int | None]
     resting_hr_bpm: Mapped[float | None]
     resting_hr_estimated: Mapped[bool] = mapped_column(default=False)
+    #: The platform a measured resting HR came from (e.g. "apple_health"); None when typed or
+    #: estimated. Typed beats a device's, which beats an estimate (migration 0003).
+    resting_hr_source: Mapped[str | None] = mapped_column(String(32))
     max_hr_bpm: Mapped[float | None]
     max_hr_estimated: Mapped[bool] = mapped_column(default=False)
     units: Mapped[str] = mapped_column(String(2), default="km")
@@ -272,3 +275,53 @@ class PlanChange(Base):
     at_utc: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+SLEEP_STAGES = ("in_bed", "asleep", "core", "deep", "rem", "awake")
+
+
+class DailyMeasure(Base):
+    """One local day of one source's measures (Apple Health, Garmin, Fitbit): the key is
+    (athlete, day, source), so a newer export of the same account updates its days in place
+    and another platform's days sit beside them (the series picks one per day)."""
+
+    __tablename__ = "daily_measure"
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "day", "source", name="uq_daily_measure_athlete_day_src"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(32))
+    steps: Mapped[float | None]
+    walking_distance_m: Mapped[float | None]
+    resting_hr_bpm: Mapped[float | None]
+    walking_speed_mps: Mapped[float | None]
+    walking_steadiness_pct: Mapped[float | None]
+    body_mass_kg: Mapped[float | None]
+    sleep_asleep_s: Mapped[float | None]
+    sleep_in_bed_s: Mapped[float | None]
+    steps_moderate_min: Mapped[float | None]
+    steps_vigorous_min: Mapped[float | None]
+    device_moderate_min: Mapped[float | None]
+    device_vigorous_min: Mapped[float | None]
+
+
+class SleepInterval(Base):
+    """One interval of a night as the device recorded it: in bed, asleep (or a stage), awake.
+    Time in bed and time asleep are separate rows and never added together."""
+
+    __tablename__ = "sleep_interval"
+    __table_args__ = (
+        CheckConstraint(_one_of("stage", SLEEP_STAGES), name="stage"),
+        UniqueConstraint("athlete_id", "source", "device", "start_utc", "stage",
+                         name="uq_sleep_interval_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(32))
+    device: Mapped[str] = mapped_column(String(200), default="")
+    start_utc: Mapped[datetime]
+    end_utc: Mapped[datetime]
+    stage: Mapped[str] = mapped_column(String(8))
+    utc_offset_s: Mapped[int] = mapped_column(default=0)

@@ -155,6 +155,7 @@ class PeopleRepo:
         if resting_hr_bpm is not None:
             athlete.resting_hr_bpm = resting_hr_bpm
             athlete.resting_hr_estimated = resting_hr_estimated
+            athlete.resting_hr_source = None  # typed or estimated, not a device's
         if max_hr_bpm is not None:
             athlete.max_hr_bpm = max_hr_bpm
             athlete.max_hr_estimated = max_hr_estimated

@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
+from stridewise.core.validation import MEASURE_CHECKS
 from stridewise.importer import ImportReport, import_paths
 from stridewise.web.deps import athlete_id_of, store_of
 from stridewise.web.render import page
@@ -88,7 +89,7 @@ def import_uploads(request: Request, uploads: list[UploadFile]) -> ImportReport:
                     out.write(chunk)
             paths.append(target)
         return import_paths(store_of(request), paths, athlete_id=athlete_id_of(request),
-                            workers=1)
+                            workers=1, checks=MEASURE_CHECKS)
 
 
 @router.get("/import", response_class=HTMLResponse, name="import_page")
