@@ -48,6 +48,9 @@ def _running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.skipif("faketime" in os.environ.get("LD_PRELOAD", ""),
+                    reason="libfaketime stalls the timed waits of the forkserver and the "
+                    "watchdog; this is about processes, not dates, and runs in `make test`")
 def test_kill_9_of_an_import_leaves_no_decoder_process_alive(tmp_path: Path) -> None:
     script, pids = tmp_path / "run_import.py", tmp_path / "pids"
     script.write_text(SCRIPT)
