@@ -108,6 +108,8 @@ def test_log_session_and_checkin_validate_values(db: str) -> None:
 
 
 def test_export_activities_and_daily(db: str, folder: Path, tmp_path: Path) -> None:
+    # The files' days are UTC days; the athlete's zone must not follow the machine's.
+    runner.invoke(app, ["profile", "set", "--db", db, "--time-zone", "UTC"])
     runner.invoke(app, ["import", str(folder / "a.gpx"), str(folder / "b.gpx"), "--db", db])
     runner.invoke(
         app,

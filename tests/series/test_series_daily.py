@@ -53,6 +53,8 @@ def test_session_rpe_load_and_who_minutes(store: Store) -> None:
 
 def test_bone_sessions_close_together_merge(store: Store) -> None:
     aid = store.default_athlete_id()
+    with store.write_transaction() as tx:  # the hours below are UTC: so is the athlete's day
+        tx.update_athlete(aid, time_zone="UTC")
     with store.transaction() as tx:
         # Two 30-min walks 2 h apart on day 0; the same two walks 10 h apart on day 1.
         for day, hours in ((0, (8, 10)), (1, (7, 17))):

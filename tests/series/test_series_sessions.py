@@ -156,6 +156,8 @@ def test_slow_and_fast_walks_get_compendium_mets(store: Store) -> None:
 
 def test_walking_comparison_merges_like_the_bone_stimulus(store: Store) -> None:
     aid = store.default_athlete_id()
+    with store.write_transaction() as tx:  # the hours below are UTC: so is the athlete's day
+        tx.update_athlete(aid, time_zone="UTC")
     with store.transaction() as tx:
         # Two 30-min runs 2 h apart on day 0; the same two runs 10 h apart on day 1.
         for day, hours in ((0, (8, 10)), (1, (7, 17))):
