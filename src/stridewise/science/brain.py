@@ -410,3 +410,103 @@ ALCOHOL_NOTE = (
     "drinking for your brain. Drinking more than 21 units a week is a risk.")
 UNSCORED_NOTE = ("The Lancet Commission (2024) also names these; LIBRA does not score them, "
                  "but they are worth acting on:")
+
+
+# -- Wellbeing advice (said once, through the core's one voice) -------------------------------
+
+def wellbeing_text(percent: float) -> str | None:
+    """The sentence for the current two-week WHO-5 window, or None when it is 50 or more
+    (Topp 2015 cut-offs [V]). Kind, specific, with a next step; never a diagnosis."""
+    band = who5_band(percent)
+    if band == "very_low":
+        return (f"Your wellbeing answers for the last two weeks add up to {percent:.0f} out "
+                "of 100. A score this low is a good reason to see your doctor soon, in the "
+                "next week or so, and tell them how you have been feeling; they can help. If "
+                "you ever feel unsafe, call your local emergency number straight away.")
+    if band == "poor":
+        return (f"Your wellbeing answers for the last two weeks add up to {percent:.0f} out "
+                "of 100, below 50. That often means a hard stretch; it is worth talking to "
+                "your doctor about how you have been feeling.")
+    return None
+
+
+# -- The profile -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactorRow:
+    """One question as the profile shows it: ``status`` present / absent / unknown (for
+    alcohol: ``present`` means more than 21 units a week, the Lancet factor); ``weight`` the
+    LIBRA points it adds now (None: unscored); ``source`` answer or data."""
+
+    id: str
+    words: str
+    question: str
+    answer: str
+    status: str
+    weight: float | None
+    scored: bool
+    lancet: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class BrainProfile:
+    answered_on: date | None
+    answers: dict[str, str]
+    inactivity: Inactivity
+    libra: LibraScore
+    factors: tuple[FactorRow, ...]
+    who5: tuple[Who5Window, ...]
+    sleep: SleepSummary
+    about: str = LIBRA_ABOUT
+    alcohol_note: str = ALCOHOL_NOTE
+
+
+#: WHO-5 windows shown: 6 two-week windows, about 12 weeks [U our choice].
+WHO5_WINDOWS_SHOWN = 6
+
+
+def brain_profile(answers: Mapping[str, str], *, answered_on: date | None,
+                  who_equivalent_min: ArrayLike, recorded_days: int,
+                  days: Sequence[date], who5_pct: ArrayLike, sleep_hours: ArrayLike,
+                  age_years: int | None, today: date) -> BrainProfile:
+    """The whole brain-health picture from the answers and the daily series (arrays aligned
+    with ``days``): LIBRA with inactivity from the data once 4 weeks are recorded, every
+    question's row, WHO-5 per two-week window, and the last 14 nights of sleep."""
+    checked = check_answers(answers)
+    inactivity = physical_inactivity(who_equivalent_min, recorded_days,
+                                     checked["physical_inactivity"])
+    present = libra_present(checked)
+    present["physical_inactivity"] = inactivity.inactive
+    libra = libra_score(present)
+    choice_words = {q.id: dict(q.choices) for q in BRAIN_QUESTIONS}
+    rows: list[FactorRow] = []
+    for q in BRAIN_QUESTIONS:
+        value = checked[q.id]
+        answer = choice_words[q.id][value]
+        source = "answer"
+        if q.id == "alcohol":
+            status = ("unknown" if value == "unknown"
+                      else "present" if value == ALCOHOL_EXCESSIVE else "absent")
+        elif q.id == "physical_inactivity" and inactivity.source == "data":
+            status = "present" if inactivity.inactive else "absent"
+            answer = f"{inactivity.weekly_min:.0f} minutes a week (your last 4 weeks)"
+            source = "data"
+        else:
+            status = {"yes": "present", "no": "absent"}.get(value, "unknown")
+        weight = None
+        if q.libra is not None:
+            factor = LIBRA_BY_ID[q.libra]
+            weight = factor.weight if present.get(q.libra) else 0.0
+        rows.append(FactorRow(q.id, q.lancet or LIBRA_BY_ID[str(q.libra)].words, q.text,
+                              answer, status, weight, q.libra is not None,
+                              q.lancet is not None, source))
+    sleep_days = np.asarray(sleep_hours, dtype=np.float64)
+    recent = np.array([(today - d).days < WHO5_WINDOW_D for d in days], dtype=bool)
+    return BrainProfile(
+        answered_on=answered_on, answers=checked, inactivity=inactivity, libra=libra,
+        factors=tuple(rows),
+        who5=tuple(who5_windows(days, who5_pct, today, WHO5_WINDOWS_SHOWN)),
+        sleep=sleep_summary(sleep_days[recent] if recent.size else sleep_days, age_years),
+    )
