@@ -499,7 +499,8 @@ def brain_profile(answers: Mapping[str, str], *, answered_on: date | None,
         if q.libra is not None:
             factor = LIBRA_BY_ID[q.libra]
             weight = factor.weight if present.get(q.libra) else 0.0
-        rows.append(FactorRow(q.id, q.lancet or LIBRA_BY_ID[str(q.libra)].words, q.text,
+        rows.append(FactorRow(q.id, LIBRA_BY_ID[q.libra].words if q.libra else str(q.lancet),
+                              q.text,
                               answer, status, weight, q.libra is not None,
                               q.lancet is not None, source))
     sleep_days = np.asarray(sleep_hours, dtype=np.float64)
