@@ -62,7 +62,8 @@ def brain_show(db: DbOption = None, athlete: AthleteOption = None,
     for f in view.unscored:
         out.print(f"  {f.words}: {f.answer}")
     who5 = Table(title="Wellbeing (WHO-5), two weeks at a time")
-    for column in ("Two weeks", "Score", "What it means"):
+    out.print(view.who5_meaning)
+    for column in ("Two weeks", "Score", "Band"):
         who5.add_column(column)
     for w in view.who5:
         who5.add_row(w.period, w.score, w.meaning)

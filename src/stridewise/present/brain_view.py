@@ -16,8 +16,12 @@ from stridewise.science.brain import (
     BrainProfile,
 )
 
-_BAND_WORDS = {"ok": "50 or more", "poor": "below 50: worth talking to your doctor",
-               "very_low": "28 or below: see your doctor soon", "none": "no answers"}
+_BAND_WORDS = {"ok": "50 or more", "poor": "below 50", "very_low": "28 or below",
+               "none": "no answers"}
+#: What the WHO-5 cut-offs mean (Topp 2015), said once above the table.
+WHO5_MEANING = ("The WHO-5 asks about the last two weeks, so there is one score for each two "
+                "weeks, out of 100. Below 50 is a reason to talk to your doctor about how you "
+                "feel; 28 or below, a reason to see them soon. It is a check, not a diagnosis.")
 _STATUS_WORDS = {"present": "Yes", "absent": "No", "unknown": "Not answered"}
 
 
@@ -50,6 +54,7 @@ class BrainView:
     inactivity: str
     who5: tuple[Who5Line, ...]
     sleep: str
+    who5_meaning: str = WHO5_MEANING
 
 
 def _points(weight: float | None) -> str:
@@ -98,9 +103,11 @@ def brain_view(profile: BrainProfile) -> BrainView:
         points = "-" if row.scored and row.status == "unknown" else _points(row.weight)
         line = FactorLine(row.words, answer, points,
                           "your data" if row.source == "data" else "your answer")
+        if row.source == "data":
+            line = FactorLine(row.words, f"{answer} (from your records)", points, line.source)
         (scored if row.scored else unscored).append(line)
     who5 = tuple(
-        Who5Line(f"{format_day(w.start)} to {format_day(w.end)}",
+        Who5Line(f"{w.start:%-d %b} to {w.end:%-d %b}",
                  "-" if math.isnan(w.percent) else f"{w.percent:.0f}", _BAND_WORDS[w.band])
         for w in profile.who5)
     answered = (f"Your answers from {format_day(profile.answered_on)}."
