@@ -103,8 +103,6 @@ def brain_view(profile: BrainProfile) -> BrainView:
         points = "-" if row.scored and row.status == "unknown" else _points(row.weight)
         line = FactorLine(row.words, answer, points,
                           "your data" if row.source == "data" else "your answer")
-        if row.source == "data":
-            line = FactorLine(row.words, f"{answer} (from your records)", points, line.source)
         (scored if row.scored else unscored).append(line)
     who5 = tuple(
         Who5Line(f"{w.start:%-d %b} to {w.end:%-d %b}",

@@ -491,7 +491,7 @@ def brain_profile(answers: Mapping[str, str], *, answered_on: date | None,
                       else "present" if value == ALCOHOL_EXCESSIVE else "absent")
         elif q.id == "physical_inactivity" and inactivity.source == "data":
             status = "present" if inactivity.inactive else "absent"
-            answer = f"{inactivity.weekly_min:.0f} minutes a week (your last 4 weeks)"
+            answer = f"{inactivity.weekly_min:.0f} min a week, from your last 4 weeks"
             source = "data"
         else:
             status = {"yes": "present", "no": "absent"}.get(value, "unknown")
