@@ -4,6 +4,7 @@ the section; the CLI prints the same score."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -62,3 +63,24 @@ def test_report_has_the_brain_section(tmp_path: Path) -> None:
     finally:
         store.close()
     assert 'id="brain-title"' in html and "Room for improvement (LIBRA)" in html
+
+
+def test_cli_asks_the_questions_one_by_one(tmp_path: Path) -> None:
+    from stridewise.science.brain import BRAIN_QUESTIONS
+
+    db = f"sqlite:///{tmp_path / 'ask.db'}"
+    # Smoking yes, every other question left at its default ("unknown").
+    replies = ["yes" if q.id == "smoking" else "" for q in BRAIN_QUESTIONS]
+    asked = CliRunner().invoke(cli_app, ["brain", "answer", "--db", db],
+                               input="\n".join(replies) + "\n")
+    assert asked.exit_code == 0, asked.output
+    shown = CliRunner().invoke(cli_app, ["brain", "show", "--json", "--db", db])
+    body = json.loads(shown.output)
+    assert body["libra"]["score"] == 1.5 and body["answers"]["diabetes"] == "unknown"
+
+
+def test_evidence_page_has_the_brain_notes(client: TestClient) -> None:
+    page = client.get("/evidence/brain")
+    assert page.status_code == 200
+    assert "10.1016/j.cell.2025.06.001" in page.text and "TBK1" in page.text
+    assert "checked with the publisher" in page.text
