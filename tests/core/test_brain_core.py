@@ -120,3 +120,13 @@ def test_good_or_old_answers_say_nothing(store: Store) -> None:
     assert not [w for w in core.advice(ctx).warnings if w.id == "wellbeing"]
     windows = core.brain(ctx).who5
     assert windows[-1].percent == 60.0 and windows[-2].percent == 20.0
+
+
+def test_wellbeing_answers_from_before_the_first_session_are_shown(store: Store) -> None:
+    core = Core(store)
+    ctx = core.context()
+    _who5(core, 40, (2, 2, 2, 2, 2))  # 40, in the window of days 28-41 ago
+    _runs(core, weeks=1, per_week=1, minutes=20)  # first session yesterday
+    windows = core.brain(ctx).who5
+    assert [w.percent for w in windows if w.percent == w.percent] == [40.0]
+    assert windows[-3].percent == 40.0 and windows[-3].band == "poor"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -156,6 +156,14 @@ class Core:
         answers = dict(row.answers) if row is not None else {}
         answered_on = row.taken_at_utc.astimezone(ctx.zone).date() if row is not None else None
         series = self.series(ctx)
+        # The series starts at the first session; WHO-5 answers and sleep from before it
+        # still belong in the windows shown.
+        shown_from = ctx.today - timedelta(days=brain_science.WHO5_WINDOW_D
+                                           * brain_science.WHO5_WINDOWS_SHOWN - 1)
+        if series.empty or series["date"].iloc[0] > shown_from:
+            from stridewise.series import daily_series
+
+            series = daily_series(self.frames(ctx), through=ctx.today, start=shown_from)
         days = list(series["date"])
         minutes = series["who_equivalent_min"].to_numpy(dtype=float)
         active = [d for d, m in zip(days, minutes, strict=True) if m > 0]
