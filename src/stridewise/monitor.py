@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from stridewise.science.acwr import ACWR_FLAG_RATIO, CHRONIC_WINDOW_D
+from stridewise.science.brain import WHO5_WINDOW_D, wellbeing_text
 from stridewise.science.fitness import MONOTONY_HIGH
 from stridewise.science.load import ENTRY_WEEK_LOAD_AU
 from stridewise.science.pain import PainAction, PainCheck, PainDecision, PainTiming, evaluate_pain
@@ -202,3 +203,19 @@ def zone_of(store: Store, athlete_id: int) -> ZoneInfo:
         return ZoneInfo(athlete.time_zone if athlete is not None else "UTC")
     except (KeyError, ValueError):
         return ZoneInfo("UTC")
+
+
+def wellbeing_warnings(series: pd.DataFrame, today: date) -> list[Warning]:
+    """The WHO-5 item for the current two-week window (the 14 days up to ``today``): none at
+    50 or more, a kind suggestion to talk to a doctor below 50, to see one soon at 28 or
+    below (Topp 2015, :mod:`stridewise.science.brain`). One item, id ``wellbeing``; it ends
+    when the window holds no low answer."""
+    if series.empty or "who5_pct" not in series:
+        return []
+    start = today - timedelta(days=WHO5_WINDOW_D - 1)
+    inside = [(start <= d <= today) for d in series["date"]]
+    values = series.loc[inside, "who5_pct"].dropna()
+    if values.empty:
+        return []
+    text = wellbeing_text(float(values.mean()))
+    return [Warning("warn", text, "wellbeing")] if text else []

@@ -92,12 +92,20 @@ def _missed_week(store: Store, athlete_id: int) -> None:
         core.make_plan(core.context(athlete_id), "start", range(7), 45)
 
 
+def _low_wellbeing(store: Store, athlete_id: int) -> None:
+    """...and WHO-5 answers yesterday adding up to 24 of 100 (28 or below, Topp 2015)."""
+    _new_walker(store, athlete_id, _parq())
+    with store.write_transaction() as tx:
+        tx.add_checkin(athlete_id, CheckInInput(NOW - timedelta(days=1), who5=(1, 1, 2, 1, 1)))
+
+
 SITUATIONS: dict[str, Callable[[Store, int], None]] = {
     "new walker": lambda store, a: _new_walker(store, a, _parq()),
     "pain stop": lambda store, a: (_new_walker(store, a, _parq()), _pain_stop(store, a)),
     "needs a doctor": lambda store, a: _new_walker(store, a, _parq(chest_pain=True)),
     "single-run spike": _spike,
     "missed week": _missed_week,
+    "low wellbeing": _low_wellbeing,
 }
 
 
@@ -174,3 +182,5 @@ def test_every_face_says_the_same(tmp_path: Path, fixed_clock: None, situation: 
         assert ids[:1] == ["single-run-spike"] and "30% longer" in texts
     if situation == "missed week":
         assert "single-run-spike" not in ids and "pain" not in ids
+    if situation == "low wellbeing":
+        assert ids.count("wellbeing") == 1 and "see your doctor soon" in texts

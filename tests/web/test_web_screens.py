@@ -21,7 +21,7 @@ LiveServer = OfflinePage = Any  # fixtures' types (conftest.py); tests are not a
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 PAGES = ("/today", "/plan", "/log", "/import", "/activities", "/activities/1", "/trends",
-         "/onboarding", "/evidence", "/evidence/load")
+         "/onboarding", "/evidence", "/evidence/load", "/brain")
 WIDTHS = (360, 1280)
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 

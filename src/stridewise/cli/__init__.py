@@ -10,7 +10,8 @@ import importlib
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = ("demo", "screen", "data", "person", "plan", "web")
+COMMAND_MODULES: tuple[str, ...] = ("demo", "screen", "data", "person", "plan", "web",
+                                     "brain")
 
 app = typer.Typer(
     name="stridewise",

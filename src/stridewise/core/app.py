@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +28,7 @@ from stridewise.core import validation
 from stridewise.core.series_cache import cached_series
 from stridewise.monitor import zone_of
 from stridewise.plan import service
+from stridewise.science import brain as brain_science
 from stridewise.science.pain import PainDecision
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
 from stridewise.series.frames import SeriesFrames, load_frames
@@ -144,6 +145,50 @@ class Core:
         row, result, changes = service.record_screening(self.store, ctx.athlete_id, parq, bone,
                                                         today=ctx.today)
         return ScreeningOutcome(row, result, tuple(changes))
+
+    # -- brain health (issue 14) -----------------------------------------------------------
+    def brain(self, ctx: AthleteContext) -> brain_science.BrainProfile:
+        """The brain-health profile: the latest questionnaire answers, LIBRA with physical
+        inactivity from the person's own last 4 weeks once 4 weeks are recorded, WHO-5 per
+        two-week window and the last 14 nights' sleep against the range for their age."""
+        with self.store.transaction() as tx:
+            row = tx.latest_brain_answers(ctx.athlete_id)
+        answers = dict(row.answers) if row is not None else {}
+        answered_on = row.taken_at_utc.astimezone(ctx.zone).date() if row is not None else None
+        series = self.series(ctx)
+        # The series starts at the first session; WHO-5 answers and sleep from before it
+        # still belong in the windows shown.
+        shown_from = ctx.today - timedelta(days=brain_science.WHO5_WINDOW_D
+                                           * brain_science.WHO5_WINDOWS_SHOWN - 1)
+        if series.empty or series["date"].iloc[0] > shown_from:
+            from stridewise.series import daily_series
+
+            series = daily_series(self.frames(ctx), through=ctx.today, start=shown_from)
+        days = list(series["date"])
+        minutes = series["who_equivalent_min"].to_numpy(dtype=float)
+        active = [d for d, m in zip(days, minutes, strict=True) if m > 0]
+        recorded_days = (ctx.today - active[0]).days + 1 if active else 0
+        return brain_science.brain_profile(
+            answers, answered_on=answered_on, who_equivalent_min=minutes,
+            recorded_days=recorded_days, days=days,
+            who5_pct=series["who5_pct"].to_numpy(dtype=float),
+            sleep_hours=series["sleep_hours"].to_numpy(dtype=float),
+            age_years=self.age(ctx), today=ctx.today)
+
+    def answer_brain(self, ctx: AthleteContext, answers: dict[str, str]) -> Any:
+        """Store the brain-health answers after checking every one (InvalidValue naming the
+        question; nothing stored then). Questions left out are stored as "unknown"."""
+        for key, value in answers.items():
+            question = brain_science.QUESTIONS_BY_ID.get(key)
+            if question is None:
+                raise validation.InvalidValue(
+                    key, f"{key!r} is not a brain-health question; the questions are: "
+                    + ", ".join(brain_science.QUESTIONS_BY_ID))
+            validation.check_choice(key, value, [c for c, _ in question.choices],
+                                    label=f"the answer to {key.replace('_', ' ')}")
+        checked = brain_science.check_answers(answers)
+        with self.store.write_transaction(ctx.athlete_id) as tx:
+            return tx.add_brain_answers(ctx.athlete_id, checked)
 
     # -- the plan -------------------------------------------------------------------------
     def make_plan(self, ctx: AthleteContext, goal: str, weekdays: Iterable[int],

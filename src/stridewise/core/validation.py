@@ -11,6 +11,7 @@ they keep typing slips and corrupt files out of the database, nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -83,6 +84,17 @@ def check_range(field: str, value: float, *, label: str | None = None) -> float:
         name = label or field.replace("_", " ")
         raise InvalidValue(field, f"{name} must be between {_num(rule.low)} and "
                                   f"{_num(rule.high)} {rule.unit}, not {_num(value)}")
+    return value
+
+
+def check_choice(field: str, value: str, allowed: Iterable[str], *,
+                 label: str | None = None) -> str:
+    """``value`` if it is one of ``allowed``, else :class:`InvalidValue` naming the field and
+    the choices."""
+    options = list(allowed)
+    if value not in options:
+        name = label or field.replace("_", " ")
+        raise InvalidValue(field, f"{name} must be one of {', '.join(options)}, not {value!r}")
     return value
 
 

@@ -26,7 +26,14 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from stridewise import clock
-from stridewise.monitor import Warning, current_warnings, load_warnings, pain_decision, zone_of
+from stridewise.monitor import (
+    Warning,
+    current_warnings,
+    load_warnings,
+    pain_decision,
+    wellbeing_warnings,
+    zone_of,
+)
 from stridewise.plan import persist
 from stridewise.plan.adapt import (
     PainSignal,
@@ -280,6 +287,7 @@ def day_answer(store: Store, athlete_id: int, day: date, series: pd.DataFrame, *
         if not any(k.startswith(text[:60]) for k in known):
             warnings.append(Warning(tone, text, "screening" if text in screening else "plan"))
             known.append(text)
+    warnings.extend(wellbeing_warnings(series, day))  # WHO-5 cut-offs (issue 14)
     ranked = sorted(warnings, key=lambda w: {"stop": 0, "warn": 1}.get(w.tone, 2))
     return replace(answer, warnings=tuple(ranked))
 

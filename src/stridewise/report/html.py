@@ -17,6 +17,7 @@ from markupsafe import Markup
 from stridewise import __version__, clock
 from stridewise.core.app import Core
 from stridewise.present.assets import SHARED_TEMPLATES_DIR, STATIC_DIR
+from stridewise.present.brain_view import brain_view
 from stridewise.present.charts import chart_figure, plotly_js_source
 from stridewise.present.format import format_day, format_distance, format_duration
 from stridewise.present.plan_view import active_plan_view
@@ -69,6 +70,7 @@ def build_report(store: Store, athlete_id: int | None = None, *, today: date | N
         warnings=list(answer.warnings),
         plan=active_plan_view(store, ctx.athlete_id, since=day, weeks=PLAN_WEEKS_SHOWN),
         charts=charts,
+        brain=brain_view(core.brain(ctx)),
         css=Markup((STATIC_DIR / "stridewise.css").read_text(encoding="utf-8")),
         plotly_js=Markup(plotly_js_source()) if charts else Markup(""),
     )

@@ -325,3 +325,15 @@ class SleepInterval(Base):
     end_utc: Mapped[datetime]
     stage: Mapped[str] = mapped_column(String(8))
     utc_offset_s: Mapped[int] = mapped_column(default=0)
+
+
+class BrainAnswers(Base):
+    """One filling-in of the brain-health questionnaire (issue 14): the answers as JSON,
+    question id -> choice (science.brain.BRAIN_QUESTIONS), checked before they are stored.
+    The latest row is the person's current answers; older rows keep the history."""
+
+    __tablename__ = "brain_answers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    taken_at_utc: Mapped[datetime] = mapped_column(default=utcnow)
+    answers: Mapped[dict[str, Any]]

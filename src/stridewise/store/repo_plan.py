@@ -34,6 +34,21 @@ class PlanRepo:
         self.session.flush()
         return row
 
+    # -- brain-health answers (issue 14) --------------------------------------------------------
+    def add_brain_answers(self, athlete_id: int, answers: dict[str, Any],
+                          taken_at_utc: datetime | None = None) -> m.BrainAnswers:
+        row = m.BrainAnswers(athlete_id=athlete_id, answers=answers)
+        if taken_at_utc is not None:
+            row.taken_at_utc = taken_at_utc
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def latest_brain_answers(self, athlete_id: int) -> m.BrainAnswers | None:
+        q = (select(m.BrainAnswers).where(m.BrainAnswers.athlete_id == athlete_id)
+             .order_by(m.BrainAnswers.taken_at_utc.desc(), m.BrainAnswers.id.desc()).limit(1))
+        return self.session.scalars(q).first()
+
     def get_screening(self, athlete_id: int, screening_id: int) -> m.Screening | None:
         """The athlete's screening (which the doctor summary is made from); None when missing
         or another athlete's."""

@@ -35,6 +35,7 @@ ROUTER_MODULES: tuple[str, ...] = (
     "stridewise.web.imports",
     "stridewise.web.activities",
     "stridewise.web.trends",
+    "stridewise.web.brain",
     "stridewise.web.evidence",
 )
 

@@ -24,6 +24,7 @@ SCIENCE_MODULES: tuple[str, ...] = (
     "stridewise.science.bone",
     "stridewise.science.benefits",
     "stridewise.science.pain",
+    "stridewise.science.brain",
 )
 
 # src/stridewise/web/evidence.py -> repository root (present in a checkout, absent when installed).

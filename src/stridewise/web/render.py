@@ -29,6 +29,7 @@ NAV_ITEMS: tuple[tuple[str, str], ...] = (
     ("import_page", "Import"),
     ("activities_page", "Activities"),
     ("trends_page", "Trends"),
+    ("brain_page", "Brain"),
     ("onboarding_page", "Screening"),
     ("evidence_page", "Evidence"),
 )
