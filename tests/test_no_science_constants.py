@@ -25,6 +25,7 @@ ALLOWED: dict[str, str] = {
     "ingest/csvlog.py:METRES_PER_MILE": "unit definition (international mile)",
     "plan/model.py:MILE_M": "unit definition (international mile)",
     "present/format.py:MI_M": "unit definition (international mile)",
+    "present/trend_charts.py:PARTIAL_OPACITY": "display: how light the unfinished week's bar is",
     "summary.py:EARTH_RADIUS_M": "geodesy constant (mean Earth radius) for GPS distances",
     "fit/encode.py:PROTOCOL_VERSION": "FIT file-format protocol number",
     "fit/encode.py:PROFILE_VERSION": "FIT file-format profile number",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from icalendar import Calendar
 from typer.testing import CliRunner
 
+from stridewise import clock
 from stridewise.cli import app
 from stridewise.science.screening import BoneInputs, ParqAnswers, Sex, screen
 from stridewise.store import open_store
@@ -42,3 +45,28 @@ def test_plan_new_show_export_today(tmp_path: Path) -> None:
     today = runner.invoke(app, ["today", "--date", "2026-03-02", "--db", url])
     assert today.exit_code == 0, today.output
     assert today.output.startswith("Today (Monday 02 March): Run/walk")
+
+
+def test_export_says_why_a_walking_plan_has_no_fit_workouts(tmp_path: Path) -> None:
+    # Osteoporosis with a fracture in the last 12 months: no running, a walking plan.
+    url = f"sqlite:///{tmp_path / 'sw.db'}"
+    answers = replace(PARQ, age_years=68)
+    result = screen(answers, BoneInputs(sex=Sex.FEMALE, age_years=68, body_mass_kg=55.0,
+                                        osteoporosis_diagnosed=True, fracture_last_12_months=True))
+    with open_store(url, raw_dir=tmp_path / "raw") as store:
+        athlete_id = store.default_athlete_id()
+        with store.transaction() as tx:
+            tx.add_screening(athlete_id, {}, result.to_dict())
+    runner = CliRunner()
+    with clock.use_clock(clock.FixedClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))):
+        made = runner.invoke(app, ["plan", "new", "--goal", "bone", "--start", "2026-03-02",
+                                   "--db", url])
+        assert made.exit_code == 0, made.output
+        assert "brisk walk" in made.output and "run/walk" not in made.output
+        exported = runner.invoke(app, ["plan", "export", "--fit", str(tmp_path / "fit"),
+                                       "--db", url])
+    assert exported.exit_code == 0, exported.output
+    assert exported.output.strip() == ("No FIT workouts written: they are made for running "
+                                       "sessions only, and this plan has no running sessions "
+                                       "from today on.")
+    assert list((tmp_path / "fit").iterdir()) == []

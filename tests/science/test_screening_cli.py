@@ -52,13 +52,13 @@ def test_bad_answers_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_interactive_screen_is_stored(tmp_path: Path) -> None:
-    # age, 7 × no, vigorous yes, illness no, pregnant no, changed no,
-    # sex, weight, background, broken a bone in a minor fall no, spine in an accident no,
+    # age, sex, weight, 7 × no, vigorous yes, illness no, changed no (no pregnancy question
+    # at 62), background, broken a bone in a minor fall no, spine in an accident no,
     # recent no, osteoporosis no, T-score empty, falls 0, unsteady no, worried no,
-    # steroids no, stress injury no, walking days 5, minutes 30, athlete no.
-    keys = ["62"] + ["n"] * 7 + ["y", "n", "n", "n"]
-    keys += ["female", "60", "white", "n", "n", "n", "n", "", "0", "n", "n", "n", "n", "5",
-             "30", "n"]
+    # steroids no, stress injury no, walking days 5, minutes 30, athlete no; save to the
+    # profile no.
+    keys = ["62", "female", "60"] + ["n"] * 7 + ["y", "n", "n"]
+    keys += ["white", "n", "n", "n", "n", "", "0", "n", "n", "n", "n", "5", "30", "n", "n"]
     db_url = f"sqlite:///{tmp_path / 'screen.db'}"
     result = runner.invoke(app, ["screen", "--db", db_url], input="\n".join(keys) + "\n")
     assert result.exit_code == 0, result.output
@@ -80,9 +80,9 @@ def test_interactive_fractures_and_triad_questions(tmp_path: Path) -> None:
     # Woman, 55: chest pain yes → follow-ups (all categories no); then bone questions with one
     # spine fracture from a minor fall since 50 (counts: spine 1, since 50 1, hip, wrist, upper
     # arm, other 0; no spine fracture in an accident), and the athlete (Triad) questions.
-    keys = ["55", "n", "y"] + ["n"] * 5 + ["n"] * 10 + ["n", "n", "n", "n"]
+    keys = ["55", "female", "", "n", "y"] + ["n"] * 5 + ["n"] * 10 + ["n", "n", "n", "n"]
     # (the spine break's year left empty, so the since-50 count is asked)
-    keys += ["female", "", "other", "y", "1", "", "1", "0", "0", "0", "0", "n"]
+    keys += ["other", "y", "1", "", "1", "0", "0", "0", "0", "n"]
     keys += ["n", "n", "-1.5", "0", "n", "n", "n"]  # ... falls 0, unsteady, worried, steroids
     keys += ["y", "0", "y", "restricted_or_disordered", "17", "", "4", "-2.1", "1", "y"]
     result = runner.invoke(
@@ -131,9 +131,9 @@ def test_answers_file_in_the_old_fractures_since_50_shape_still_works(tmp_path: 
 def test_interactive_45_year_old_is_asked_about_a_spine_fracture(tmp_path: Path) -> None:
     # Age 45, all readiness no; bone: a spine fracture from a minor fall (counts: spine 1, then
     # 0 for hip, wrist, upper arm, other; no "since 50" question at 45), the rest no.
-    keys = ["45"] + ["n"] * 7 + ["y", "n", "n", "n"]
-    keys += ["male", "80", "other", "y", "1", "", "0", "0", "0", "0", "n"]
-    keys += ["n", "n", "", "0", "n", "n", "n", "n", "0"]
+    keys = ["45", "male", "80"] + ["n"] * 7 + ["y", "n", "n"]
+    keys += ["other", "y", "1", "", "0", "0", "0", "0", "n"]
+    keys += ["n", "n", "", "0", "n", "n", "n", "n", "0", "n"]
     db_url = f"sqlite:///{tmp_path / 'screen.db'}"
     result = runner.invoke(app, ["screen", "--db", db_url], input="\n".join(keys) + "\n")
     assert result.exit_code == 0, result.output

@@ -84,3 +84,9 @@ def test_cli_reads_plainly(demo_db: str, fixed: None, command: list[str]) -> Non
     assert result.exit_code == 0, result.output
     assert _problems(result.output, NEVER) == []
     assert "…" not in result.output, "a cell was cut at 80 columns"
+
+
+def test_the_activity_page_says_what_its_average_pace_is(demo_db: str, fixed: None) -> None:
+    with TestClient(create_app(demo_db)) as client:
+        text = _visible_text(client.get("/activities/1").text)
+    assert "(the whole distance divided by the moving time)" in text

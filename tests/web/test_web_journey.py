@@ -40,10 +40,20 @@ def onboard(client: TestClient, **bone_answers: str) -> str:
 
 
 def test_unanswered_readiness_questions_are_named(client: TestClient) -> None:
-    client.post("/onboarding/profile", data={"sex": "male", "birth_year": "1950"})
+    client.post("/onboarding/profile", data={"sex": "female", "birth_year": "1995"})
     page = client.post("/onboarding/readiness", data={"chest_pain": "no"}).text
     assert "Please answer the 10 questions marked below" in page
     assert 'id="q-pregnant-missing"' in page
+
+
+@pytest.mark.parametrize("sex", ["male", "female"])
+def test_pregnancy_is_not_asked_of_a_man_nor_of_a_woman_of_68(client: TestClient,
+                                                               sex: str) -> None:
+    client.post("/onboarding/profile", data={"sex": sex, "birth_year": "1958"})
+    assert "Are you pregnant?" not in client.get("/onboarding/readiness").text
+    page = client.post("/onboarding/readiness", data={"chest_pain": "no"}).text
+    assert "Please answer the 9 questions marked below" in page
+    assert "pregnant" not in page
 
 
 def test_a_yes_leads_to_the_follow_up_questions(client: TestClient) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from stridewise import clock
+from stridewise.present.format import plural
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DB_HELP = "Database URL (default: $STRIDEWISE_DB or the local database)."
@@ -107,7 +108,12 @@ def register(app: typer.Typer) -> None:
             fit.mkdir(parents=True, exist_ok=True)
             for name, data in workouts:
                 (fit / name).write_bytes(data)
-            typer.echo(f"{len(workouts)} FIT workouts written to {fit}")
+            if workouts:
+                typer.echo(f"{plural(len(workouts), 'FIT workout')} written to {fit}")
+            else:
+                # A walking or strength plan is not a failure: say why the folder is empty.
+                typer.echo("No FIT workouts written: they are made for running sessions only, "
+                           "and this plan has no running sessions from today on.")
 
     @app.command("today")
     def today(

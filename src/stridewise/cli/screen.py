@@ -74,46 +74,80 @@ def _ask_count(text: str, low: int, high: int, default: int | None = None) -> in
         typer.echo(f"Please give a number from {low} to {high}.")
 
 
-def ask_parq(console: Console) -> ParqAnswers:
-    """Ask the seven PAR-Q+ questions, the follow-ups when any answer is yes, and the context."""
-    console.print("[bold]Health questions[/bold] (answer y or n)")
-    age_years = _ask_count("How old are you (years)?", 10, 120)
+def _confirm(text: str, hint: str = "") -> bool:
+    """A yes/no question with its hint on the line under it, just before ``[y/N]``: the hint
+    is read with its question, never before it."""
+    return typer.confirm(f"{text}\n  ({hint})" if hint else text, default=False)
+
+
+@dataclasses.dataclass(frozen=True)
+class AboutYou:
+    """Asked first, because later questions depend on them (pregnancy on sex and age, the
+    fracture questions on age)."""
+
+    age_years: int
+    sex: Sex
+    body_mass_kg: float | None
+
+
+def ask_about_you(console: Console) -> AboutYou:
+    console.print("[bold]About you[/bold]")
+    age_years = _ask_count(q.AGE_QUESTION, 10, 120)
+    sex = Sex(typer.prompt(q.SEX_QUESTION, type=Sex))
+    body_mass_kg = _ask_optional_number(q.BODY_MASS_QUESTION, 20, 400)
+    return AboutYou(age_years, sex, body_mass_kg)
+
+
+def ask_parq(console: Console, about: AboutYou,
+             asked_follow_ups: set[str] | None = None) -> ParqAnswers:
+    """Ask the seven PAR-Q+ questions, the follow-ups when any answer is yes, and the four
+    questions on health now (pregnancy only of women of an age where it applies).
+    ``asked_follow_ups`` collects the ids of the follow-up questions asked, so a later step
+    does not ask the same thing again."""
+    console.print("\n[bold]Health questions[/bold] (answer y or n)")
     main: dict[str, bool] = {}
     for question in PARQ_QUESTIONS:
-        if question.hint:
-            console.print(f"[dim]{question.hint}[/dim]")
-        main[question.id] = typer.confirm(question.text, default=False)
+        main[question.id] = _confirm(question.text, question.hint)
     follow_up_yes: set[str] = set()
     if any(main.values()):
         console.print("\n[bold]A few follow-up questions[/bold], because you answered yes above.")
         for category in FOLLOW_UP_CATEGORIES:
             if typer.confirm(category.condition, default=False):
-                follow_up_yes.update(
-                    item.id for item in category.items if typer.confirm(item.text, default=False)
-                )
+                for item in category.items:
+                    if asked_follow_ups is not None:
+                        asked_follow_ups.add(item.id)
+                    if typer.confirm(item.text, default=False):
+                        follow_up_yes.add(item.id)
     return ParqAnswers(
         **main,
-        age_years=age_years,
+        age_years=about.age_years,
         used_to_vigorous_effort=typer.confirm(
             "Are you used to hard exercise that makes you breathe very hard?", default=False
         ),
         temporary_illness=typer.confirm(
             "Are you unwell at the moment (a cold, flu, ...)?", default=False
         ),
-        pregnant=typer.confirm("Are you pregnant?", default=False),
+        pregnant=(typer.confirm(q.PREGNANCY_QUESTION, default=False)
+                  if q.asks_pregnancy(about.sex.value, about.age_years) else False),
         health_changed=typer.confirm("Has your health changed recently?", default=False),
         follow_up_yes=frozenset(follow_up_yes),
     )
+
+
+#: The PAR-Q+ follow-up that already asks about steroid tablets or injections for more than
+#: 3 months (bone and joint page, item c): its answer is the bone step's steroid answer.
+STEROIDS_FOLLOW_UP = "bone_joint_c"
 
 
 def _ask_fractures(console: Console, age_years: int) -> tuple[Fracture, ...]:
     """Every adult broken bone from a minor fall or less, by site, at any age."""
     fractures: list[Fracture] = []
     if typer.confirm(broke_a_bone_question(age_years), default=False):
-        console.print(LOW_TRAUMA_HINT, markup=False, highlight=False)
-        if asks_since_50(age_years):
-            console.print(SINCE_50_HINT, markup=False, highlight=False)
+        # The question first, then what counts: a hint is read with its question.
         console.print(low_trauma_question(age_years), markup=False, highlight=False)
+        console.print(f"  ({LOW_TRAUMA_HINT})", markup=False, highlight=False, style="dim")
+        if asks_since_50(age_years):
+            console.print(f"  ({SINCE_50_HINT})", markup=False, highlight=False, style="dim")
         for site, words in SITE_WORDS.items():
             count = _ask_count(f"  {words}", 0, MAX_FRACTURES_PER_SITE, 0)
             dates = _ask_dates(count)
@@ -139,12 +173,10 @@ def _ask_dates(count: int) -> list[tuple[int, int | None]]:
 
 
 def _ask_triad(console: Console) -> TriadInputs:
-    console.print(
-        "adequate = you eat enough for your training; restricted_or_disordered = you cut back "
-        "on food or have had disordered eating; eating_disorder = diagnosed by a doctor."
-    )
     energy = typer.prompt(
-        "How do you eat compared with what your training needs?",
+        "How do you eat compared with what your training needs?\n  (adequate = you eat enough "
+        "for your training; restricted_or_disordered = you cut back on food or have had "
+        "disordered eating; eating_disorder = diagnosed by a doctor)",
         type=EnergyAvailability,
         default=EnergyAvailability.ADEQUATE.value,
     )
@@ -187,22 +219,25 @@ def _ask_falls(console: Console) -> dict[str, Any]:
     return answers
 
 
-def ask_bone(console: Console, age_years: int) -> BoneInputs:
+def ask_bone(console: Console, about: AboutYou, parq: ParqAnswers | None = None,
+             asked_follow_ups: frozenset[str] | set[str] = frozenset()) -> BoneInputs:
     """Ask the bone-health, falls and walking questions (the words of science/questionnaires,
-    falls and fracture_history, as on the web form)."""
+    falls and fracture_history, as on the web form). Sex, age and weight come from
+    :func:`ask_about_you`; the steroid question is skipped when the PAR-Q+ follow-ups asked
+    it already."""
     console.print("\n[bold]Bone health questions[/bold]")
-    sex = Sex(typer.prompt(q.SEX_QUESTION, type=Sex))
-    body_mass_kg = _ask_optional_number(q.BODY_MASS_QUESTION, 20, 400)
+    age_years, sex, body_mass_kg = about.age_years, about.sex, about.body_mass_kg
     ethnicity = typer.prompt(q.ETHNICITY_QUESTION, type=Ethnicity,
-                             default=Ethnicity.OTHER.value)
+                             default=Ethnicity.OTHER.value, show_choices=False)
     fractures = _ask_fractures(console, age_years)
     recent = typer.confirm(q.RECENT_FRACTURE_QUESTION, default=False)
-    console.print(q.OSTEOPOROSIS_HINT, markup=False, highlight=False, style="dim")
-    osteoporosis = typer.confirm(q.OSTEOPOROSIS_QUESTION, default=False)
+    osteoporosis = _confirm(q.OSTEOPOROSIS_QUESTION, q.OSTEOPOROSIS_HINT)
     t_score = _ask_optional_number(q.T_SCORE_QUESTION, -6, 4)
     falls = _ask_falls(console)
-    console.print(q.STEROIDS_HINT, markup=False, highlight=False, style="dim")
-    steroids = typer.confirm(q.STEROIDS_QUESTION, default=False)
+    if STEROIDS_FOLLOW_UP in asked_follow_ups and parq is not None:
+        steroids = STEROIDS_FOLLOW_UP in parq.follow_up_yes
+    else:
+        steroids = _confirm(q.STEROIDS_QUESTION, q.STEROIDS_HINT)
     stress_injury = typer.confirm(q.STRESS_INJURY_QUESTION, default=False)
     walking_days = _ask_count(q.WALKING_DAYS_QUESTION, 0, 7, 0)
     walking_minutes = _ask_count(q.WALKING_MINUTES_QUESTION, 0, 600, 0) if walking_days else 0
@@ -295,6 +330,10 @@ def register(app: typer.Typer) -> None:
             None, "--db", help="Database URL (default: $STRIDEWISE_DB or the local database)."
         ),
         save: bool = typer.Option(True, "--save/--no-save", help="Store the result."),
+        save_profile: bool = typer.Option(
+            False, "--save-profile",
+            help="Also put the sex, age (as a birth year) and weight you gave into your "
+                 "profile, without asking."),
         schema: bool = typer.Option(
             False, "--schema", help="Print the JSON Schema of the --answers file and stop."),
     ) -> None:
@@ -306,8 +345,10 @@ def register(app: typer.Typer) -> None:
         if answers is not None:
             parq, bone = load_answers(answers)
         else:
-            parq = ask_parq(console)
-            bone = ask_bone(console, parq.age_years)
+            about = ask_about_you(console)
+            asked: set[str] = set()
+            parq = ask_parq(console, about, asked)
+            bone = ask_bone(console, about, parq, asked)
         # Dated fractures are read against the screening day (record_screening does the same
         # with the profile's birth year when the result is saved).
         bone = dataclasses.replace(bone, screened_on=bone.screened_on or _today(db))
@@ -327,8 +368,21 @@ def register(app: typer.Typer) -> None:
 
             with open_store(db) as store:
                 core = Core(store)
-                outcome = core.submit_screening(core.context(), parq, bone)
+                ctx = core.context()
+                fill = core.screening_profile_fill(ctx, bone)
+                # What the screening learned goes into the profile only with a yes (or the
+                # flag, for an answers file), so it is not asked again.
+                if fill and answers is None and not save_profile:
+                    save_profile = typer.confirm(
+                        f"Save these to your profile ({fill.words()})?", default=True)
+                outcome = core.submit_screening(ctx, parq, bone, fill_profile=save_profile)
             console.print("Saved.")
+            if outcome.profile_filled:
+                console.print(f"Your profile now has: {outcome.profile_filled.words()}.",
+                              markup=False, highlight=False)
+            elif fill and answers is not None:
+                console.print(f"Add --save-profile to keep {fill.words()} in your profile.",
+                              markup=False, highlight=False)
             for reason in outcome.changes:
                 console.print(f"Plan changed: {reason}")
 

@@ -52,10 +52,60 @@ class CheckInOutcome:
 
 
 @dataclass(frozen=True)
+class ProfileFill:
+    """What a screening's answers add to the profile: only what the profile lacks (sex, birth
+    year) or a body weight that differs from the latest weighing. None means nothing to add."""
+
+    sex: str | None = None
+    birth_year: int | None = None
+    body_mass_kg: float | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.sex, self.birth_year, self.body_mass_kg))
+
+    def words(self) -> str:
+        """``sex female, birth year 1958, weight 55 kg``."""
+        parts = []
+        if self.sex is not None:
+            parts.append(f"sex {self.sex}")
+        if self.birth_year is not None:
+            parts.append(f"birth year {self.birth_year}")
+        if self.body_mass_kg is not None:
+            parts.append(f"weight {self.body_mass_kg:g} kg")
+        return ", ".join(parts)
+
+
+def profile_fill(bone: BoneInputs, today: date, *, sex: str | None, birth_year: int | None,
+                 latest_mass_kg: float | None) -> ProfileFill:
+    """The rule "what the screening learned fills the profile" (issue 17), as a pure function.
+
+    Sex and birth year fill only an empty profile field: the profile keeps no birthday, so a
+    year worked out from an age (``today.year - age``, the inverse of :func:`age_on`) may be a
+    year off and must not replace one the person typed. A weight is a new weighing today when
+    it differs from the latest. A value outside the validation ranges is left out, not stored.
+    """
+    new_sex = str(bone.sex.value) if sex is None and bone.sex is not None else None
+    new_year: int | None = None
+    if birth_year is None and bone.age_years:
+        try:
+            new_year = int(validation.check_range("birth_year", today.year - bone.age_years))
+        except validation.InvalidValue:
+            new_year = None
+    new_mass: float | None = None
+    if bone.body_mass_kg is not None and bone.body_mass_kg != latest_mass_kg:
+        try:
+            new_mass = validation.check_range("body_mass_kg", bone.body_mass_kg)
+        except validation.InvalidValue:
+            new_mass = None
+    return ProfileFill(new_sex, new_year, new_mass)
+
+
+@dataclass(frozen=True)
 class ScreeningOutcome:
     row: Any
     result: ScreeningResult
     changes: tuple[str, ...]
+    profile_filled: ProfileFill = ProfileFill()
 
 
 def age_on(birth_year: int | None, day: date) -> int | None:
@@ -139,12 +189,32 @@ class Core:
                                                         ctx.today)
         return CheckInOutcome(row, decision, tuple(changes))
 
-    def submit_screening(self, ctx: AthleteContext, parq: ParqAnswers,
-                         bone: BoneInputs) -> ScreeningOutcome:
-        """Screen the answers, store them with the result, and re-plan from today."""
+    def screening_profile_fill(self, ctx: AthleteContext, bone: BoneInputs) -> ProfileFill:
+        """What these screening answers would add to the profile (see :func:`profile_fill`):
+        the faces show it and ask the person before :meth:`submit_screening` saves it."""
+        with self.store.transaction() as tx:
+            athlete = tx.get_athlete(ctx.athlete_id)
+            mass = tx.latest_body_mass(ctx.athlete_id)
+        return profile_fill(bone, ctx.today,
+                            sex=athlete.sex if athlete is not None else None,
+                            birth_year=athlete.birth_year if athlete is not None else None,
+                            latest_mass_kg=mass.mass_kg if mass is not None else None)
+
+    def submit_screening(self, ctx: AthleteContext, parq: ParqAnswers, bone: BoneInputs, *,
+                         fill_profile: bool = False) -> ScreeningOutcome:
+        """Screen the answers, store them with the result, and re-plan from today. With
+        ``fill_profile`` (the person said yes), what the screening learned (sex, birth year,
+        weight) fills the profile first, so it is not asked again and the dated fractures are
+        read against the birth year."""
+        filled = self.screening_profile_fill(ctx, bone) if fill_profile else ProfileFill()
+        if filled:
+            with self.store.write_transaction(ctx.athlete_id) as tx:
+                tx.update_athlete(ctx.athlete_id, sex=filled.sex, birth_year=filled.birth_year)
+                if filled.body_mass_kg is not None:
+                    tx.add_body_mass(ctx.athlete_id, ctx.today, filled.body_mass_kg)
         row, result, changes = service.record_screening(self.store, ctx.athlete_id, parq, bone,
                                                         today=ctx.today)
-        return ScreeningOutcome(row, result, tuple(changes))
+        return ScreeningOutcome(row, result, tuple(changes), filled)
 
     # -- brain health (issue 14) -----------------------------------------------------------
     def brain(self, ctx: AthleteContext) -> brain_science.BrainProfile:

@@ -98,47 +98,88 @@ def _last(series: pd.Series) -> float | None:
     return None if valid.empty else float(valid.iloc[-1])
 
 
-def _weekly_minutes_chart(weeks: pd.DataFrame) -> Chart | None:
+PARTIAL_OPACITY = 0.4  # the unfinished week's bar: lighter, so it does not read as a full week
+
+
+def _complete(weeks: pd.DataFrame, days_so_far: int | None) -> pd.DataFrame:
+    """The finished weeks: summaries never compare the unfinished week as if it were full."""
+    return weeks.iloc[:-1] if days_so_far is not None and len(weeks) else weeks
+
+
+def _mark_partial(trace: dict[str, Any], n_weeks: int, days_so_far: int | None) -> dict[str, Any]:
+    """Draws the unfinished (last) week's bar lighter."""
+    if days_so_far is None or n_weeks == 0:
+        return trace
+    opacity = [1.0] * n_weeks
+    opacity[-1] = PARTIAL_OPACITY
+    return {**trace, "marker": {**trace["marker"], "opacity": opacity}}
+
+
+def _so_far(days_so_far: int | None, amount: str) -> str:
+    """``The last, lighter bar is this week so far (3 days): 40 minutes.`` (or nothing)."""
+    if days_so_far is None:
+        return ""
+    return (f" The last, lighter bar is this week so far ({plural(days_so_far, 'day')}): "
+            f"{amount}.")
+
+
+def _weekly_minutes_chart(weeks: pd.DataFrame, days_so_far: int | None) -> Chart | None:
     if "who_equivalent_min" not in weeks:
         return None
     minutes = weeks["who_equivalent_min"]
-    recent = minutes.tail(12)
+    finished = _complete(weeks, days_so_far)["who_equivalent_min"]
+    recent = finished.tail(12)
     met = int((recent >= WHO_WEEKLY_MIN[0]).sum())
-    average = float(minutes.tail(4).mean()) if len(minutes) else 0.0
+    if len(finished):
+        average = float(finished.tail(4).mean())
+        shown = min(4, len(finished))
+        words = (f"Over the last {plural(shown, 'full week')} you averaged {average:.0f} active "
+                 f"minutes a week. You reached 150 minutes in {met} of the last "
+                 f"{plural(len(recent), 'full week')}. ")
+    else:
+        words = "No full week recorded yet. "
+    so_far = _so_far(days_so_far, f"{float(minutes.iloc[-1]):.0f} minutes") if len(minutes) else ""
     layout = base_layout("minutes per week")
     layout["shapes"] = [band_shape(*WHO_WEEKLY_MIN)]
     return Chart(
         chart_id="weekly-minutes",
         title="Weekly active minutes against the WHO guideline",
-        summary=(
-            f"Over the last 4 weeks you averaged {average:.0f} active minutes a week. "
-            f"You reached 150 minutes in {met} of the last {len(recent)} weeks. "
-            "The shaded band is the WHO range of 150 to 300 minutes a week."
-        ),
+        summary=(words + "The shaded band is the WHO range of 150 to 300 minutes a week."
+                 + so_far),
         convention="Vigorous minutes count double (WHO 2020: 75 vigorous = 150 moderate).",
-        figure={"data": [bar_trace(_dates(weeks), _values(minutes), "Active minutes",
-                                   COLOURS["primary"])], "layout": layout},
+        figure={"data": [_mark_partial(bar_trace(_dates(weeks), _values(minutes),
+                                                 "Active minutes", COLOURS["primary"]),
+                                       len(weeks), days_so_far)], "layout": layout},
     )
 
 
-def _weekly_distance_chart(weeks: pd.DataFrame, units: str) -> Chart | None:
+def _weekly_distance_chart(weeks: pd.DataFrame, units: str,
+                           days_so_far: int | None) -> Chart | None:
     cols = [c for c in ("distance_m", "run_distance_m") if c in weeks]
-    if not cols:
+    # No distance at all (strength, swimming without GPS, walks logged by time): no empty
+    # 0-1 km plot.
+    if not cols or not (weeks[cols].to_numpy(dtype=float) > 0).any():
         return None
     scale = MI_M if units == "mi" else 1000.0
     traces = []
     if "distance_m" in weeks:
-        traces.append(bar_trace(_dates(weeks), _values(weeks["distance_m"] / scale),
-                                "All distance", COLOURS["secondary"]))
+        traces.append(_mark_partial(bar_trace(_dates(weeks), _values(weeks["distance_m"] / scale),
+                                              "All distance", COLOURS["secondary"]),
+                                    len(weeks), days_so_far))
     if "run_distance_m" in weeks:
         traces.append(line_trace(_dates(weeks), _values(weeks["run_distance_m"] / scale),
                                  "Running", COLOURS["accent"]))
-    total = float(weeks[cols[0]].tail(4).sum()) / scale
+    finished = _complete(weeks, days_so_far)
+    shown = min(4, len(finished))
+    total = float(finished[cols[0]].tail(4).sum()) / scale
+    words = (f"In the last {plural(shown, 'full week')} you covered {total:.1f} {units} in total."
+             if shown else "No full week recorded yet.")
+    words += _so_far(days_so_far, f"{float(weeks[cols[0]].iloc[-1]) / scale:.1f} {units}")
     layout = base_layout(f"{units} per week")
     return Chart(
         chart_id="weekly-distance",
         title="Distance per week",
-        summary=f"In the last 4 weeks you covered {total:.1f} {units} in total.",
+        summary=words,
         figure={"data": traces, "layout": layout},
     )
 
@@ -222,7 +263,8 @@ def _monotony_chart(window: pd.DataFrame, enough_history: bool) -> Chart | None:
     )
 
 
-def _bone_charts(weeks: pd.DataFrame, window: pd.DataFrame) -> list[Chart]:
+def _bone_charts(weeks: pd.DataFrame, window: pd.DataFrame,
+                 days_so_far: int | None) -> list[Chart]:
     if "bone_stimulus" not in weeks:
         return []
     has_walk = "walking_equivalent_stimulus" in weeks
@@ -232,13 +274,15 @@ def _bone_charts(weeks: pd.DataFrame, window: pd.DataFrame) -> list[Chart]:
     if has_walk:
         daily.append(line_trace(x, _values(window["walking_equivalent_stimulus"]),
                                 "Same time spent walking", COLOURS["grey"], dash="dot"))
-    weekly_traces: list[dict[str, Any]] = [bar_trace(_dates(weeks), _values(weeks["bone_stimulus"]),
-                                                     "Your bone stimulus", COLOURS["primary"])]
+    weekly_traces: list[dict[str, Any]] = [_mark_partial(
+        bar_trace(_dates(weeks), _values(weeks["bone_stimulus"]), "Your bone stimulus",
+                  COLOURS["primary"]), len(weeks), days_so_far)]
     if has_walk:
         weekly_traces.append(line_trace(_dates(weeks),
                                         _values(weeks["walking_equivalent_stimulus"]),
                                         "Same time spent walking", COLOURS["grey"], dash="dot"))
-    last4 = weeks.tail(4)
+    finished = _complete(weeks, days_so_far)
+    last4 = finished.tail(4)
     you = float(last4["bone_stimulus"].sum())
     ratio_words = ""
     if has_walk and float(last4["walking_equivalent_stimulus"].sum()) > 0:
@@ -256,7 +300,11 @@ def _bone_charts(weeks: pd.DataFrame, window: pd.DataFrame) -> list[Chart]:
               figure={"data": daily, "layout": daily_layout(
                   window, "stimulus", values=window["bone_stimulus"], min_span=10.0)}),
         Chart(chart_id="bone-weekly", title="Bone stimulus per week, against walking",
-              summary=f"Over the last 4 weeks your bone stimulus totalled {you:.0f}.{ratio_words}",
+              summary=((f"Over the last {plural(len(last4), 'full week')} your bone stimulus "
+                        f"totalled {you:.0f}.{ratio_words}" if len(last4)
+                        else "No full week recorded yet.")
+                       + (_so_far(days_so_far, f"{float(weeks['bone_stimulus'].iloc[-1]):.0f}")
+                          if len(weeks) else "")),
               figure={"data": weekly_traces, "layout": base_layout("stimulus per week")}),
     ]
 
@@ -300,13 +348,15 @@ def trend_charts(series: pd.DataFrame, *, units: str = "km", days: int | None = 
     first_day = pd.Timestamp(pd.to_datetime(window["date"]).iloc[0])
     weeks = weeks[weeks["date"] >= first_day - pd.Timedelta(days=first_day.weekday())]
     weeks = weeks.assign(**{ISO_DATE: _dates(weeks)})
+    # The series runs through today: a last day before Sunday means this week is not over yet.
+    days_so_far = None if last_day.weekday() == 6 else last_day.weekday() + 1
     builders = [
-        _weekly_minutes_chart(weeks),
-        _weekly_distance_chart(weeks, units),
+        _weekly_minutes_chart(weeks, days_so_far),
+        _weekly_distance_chart(weeks, units, days_so_far),
         _fitness_chart(window),
         _acwr_chart(window, enough_history),
         _monotony_chart(window, enough_history),
-        *_bone_charts(weeks, window),
+        *_bone_charts(weeks, window, days_so_far),
         _pain_chart(window),
     ]
     return [chart for chart in builders if chart is not None]

@@ -117,9 +117,21 @@ WHO5_CHOICES: tuple[tuple[int, str], ...] = (
 
 # Bone-health questions (the parts not in fracture_history or falls) -----------------------------
 
-SEX_QUESTION = "Sex"
+SEX_QUESTION = "Your sex (the bone-health scores differ for women and men)"
+AGE_QUESTION = "How old are you (years)?"
 BODY_MASS_QUESTION = "Body weight in kg (leave empty to skip)"
-ETHNICITY_QUESTION = "Background (used only to pick the right OST cut-off)"
+ETHNICITY_QUESTION = ("Your background: asian, white or other? (it changes where the bone-risk "
+                      "score starts to count as high)")
+PREGNANCY_QUESTION = "Are you pregnant?"
+#: The pregnancy question is asked of women up to this age: natural conception after 55 is
+#: vanishingly rare (mean age at menopause ~51; Gold, Am J Epidemiol 2013;178:70 [S]); asking
+#: a 68-year-old reads as not listening. An app judgement on that evidence [U].
+PREGNANCY_ASKED_UP_TO_AGE = 55
+
+
+def asks_pregnancy(sex: str, age_years: int) -> bool:
+    """Whether the screening asks about pregnancy: women of an age where it applies."""
+    return sex == "female" and age_years <= PREGNANCY_ASKED_UP_TO_AGE
 RECENT_FRACTURE_QUESTION = "Have you broken any bone in the last 12 months?"
 OSTEOPOROSIS_QUESTION = "Has a doctor told you that you have osteoporosis?"
 T_SCORE_QUESTION = ("Your hip (femoral neck) T-score from a bone density scan (leave empty if "

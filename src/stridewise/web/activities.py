@@ -67,8 +67,13 @@ def _clean(values: np.ndarray) -> list[float | None]:
     return [None if not math.isfinite(v) else round(float(v), 3) for v in values]
 
 
-def activity_charts(records: dict[str, np.ndarray], units: str) -> list[Chart]:
-    """Pace, heart rate and elevation plots for the records that exist."""
+def activity_charts(records: dict[str, np.ndarray], units: str,
+                    average_speed_mps: float | None = None) -> list[Chart]:
+    """Pace, heart rate and elevation plots for the records that exist.
+
+    The pace chart's words give the typical (median) pace while moving and, when
+    ``average_speed_mps`` is known, say why the summary's average pace (distance / moving time)
+    differs: slow stretches weigh more in an average of time than in a middle value."""
     if "time_s" not in records or len(records["time_s"]) < 2:
         return []
     step = _thin(len(records["time_s"]))
@@ -79,17 +84,25 @@ def activity_charts(records: dict[str, np.ndarray], units: str) -> list[Chart]:
     if speed is None and "distance_m" in records:
         with np.errstate(invalid="ignore", divide="ignore"):
             speed = np.gradient(records["distance_m"], records["time_s"])
-    if speed is not None and np.isfinite(speed).any():
+    # Smooth over ~30 records so GPS jitter does not hide the shape.
+    smooth = (np.convolve(np.nan_to_num(speed), np.ones(30) / 30, mode="same")
+              if speed is not None else np.zeros(0))
+    # No movement recorded (no distance, or a device standing still): no empty pace plot.
+    if (smooth > 0.5).any():
         unit_m = MI_M if units == "mi" else 1000.0
-        # Smooth over ~30 records so GPS jitter does not hide the shape.
-        smooth = np.convolve(np.nan_to_num(speed), np.ones(30) / 30, mode="same")
         with np.errstate(divide="ignore"):
             pace_min = np.where(smooth > 0.5, unit_m / smooth / 60.0, np.nan)
         layout = base_layout(f"minutes per {units}", "minutes from the start")
         layout["yaxis"] = {**layout["yaxis"], "autorange": "reversed", "rangemode": "normal"}
-        median = float(np.nanmedian(smooth[smooth > 0.5])) if (smooth > 0.5).any() else math.nan
-        charts.append(Chart("pace", "Pace", f"Your typical pace was {format_pace(median, units)}."
-                            " Faster is higher on the chart.",
+        median = float(np.median(smooth[smooth > 0.5]))
+        words = (f"Your typical pace while moving was {format_pace(median, units)}: about half "
+                 "the time you were faster than this, half the time slower.")
+        if average_speed_mps and format_pace(average_speed_mps, units) != format_pace(median,
+                                                                                     units):
+            words += (f" The average pace above ({format_pace(average_speed_mps, units)}) is the"
+                      " whole distance divided by the moving time, so slow stretches count for"
+                      " more in it.")
+        charts.append(Chart("pace", "Pace", words + " Faster is higher on the chart.",
                             {"data": [line_trace(x, _clean(pace_min[step]), "Pace",
                                                  COLOURS["primary"])], "layout": layout}))
     heart = records.get("heart_rate_bpm")
@@ -145,5 +158,6 @@ def activity_page(request: Request, activity_id: int) -> HTMLResponse:
     units = units_of(request)
     return page(request, "activity.html", title=activity.name or "Activity",
                 active="activities_page", activity=activity, units=units,
-                charts=activity_charts(records, units), bone=bone_stimulus(activity),
+                charts=activity_charts(records, units, activity.avg_speed_mps),
+                bone=bone_stimulus(activity),
                 needs_plotly=True)

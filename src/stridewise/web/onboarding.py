@@ -136,9 +136,15 @@ async def onboarding_profile(request: Request) -> Response:
     return RedirectResponse(request.url_for("onboarding_readiness"), status_code=303)
 
 
+def _context_questions(request: Request) -> tuple[sf.YesNo, ...]:
+    athlete, _mass = _profile(request)
+    return sf.context_questions(athlete.sex if athlete is not None else None, _age(request))
+
+
 def _readiness_page(request: Request, form: FormData | None, missing: list[str]) -> HTMLResponse:
     return _step(request, "onboarding_readiness.html", 1, questions=PARQ_QUESTIONS,
-                 context_questions=sf.CONTEXT_QUESTIONS, form=form or {}, missing=missing)
+                 context_questions=_context_questions(request), form=form or {},
+                 missing=missing)
 
 
 @router.get("/readiness", response_class=HTMLResponse, name="onboarding_readiness")
@@ -172,13 +178,14 @@ def _bone_page(request: Request, parq_json: str, form: FormData | None,
 @router.post("/readiness", response_class=HTMLResponse, name="onboarding_readiness_post")
 async def onboarding_readiness_post(request: Request) -> Response:
     form = await request.form()
-    missing = sf.missing_answers(form)
-    if missing:
-        return _readiness_page(request, form, missing)
     athlete, _mass = _profile(request)
     if athlete is None or athlete.birth_year is None or athlete.sex is None:
         return RedirectResponse(request.url_for("onboarding_page"), status_code=303)
-    answers = sf.parq_from_form(form, _age(request))
+    context = _context_questions(request)
+    missing = sf.missing_answers(form, context)
+    if missing:
+        return _readiness_page(request, form, missing)
+    answers = sf.parq_from_form(form, _age(request), context)
     if answers.main_yes:
         return _step(request, "onboarding_follow_ups.html", 1, parq_json=sf.encode(answers),
                      categories=FOLLOW_UP_CATEGORIES)

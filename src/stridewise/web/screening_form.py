@@ -13,6 +13,7 @@ from typing import Any
 
 from stridewise.science.fracture_history import parse_fracture_dates
 from stridewise.science.parq import PARQ_QUESTIONS
+from stridewise.science.questionnaires import asks_pregnancy
 from stridewise.science.screening import (
     MAX_FRACTURES_PER_SITE,
     SITE_WORDS,
@@ -65,16 +66,26 @@ def _yes(form: Mapping[str, Any], name: str) -> bool:
     return value == "yes"
 
 
-def missing_answers(form: Mapping[str, Any]) -> list[str]:
+def context_questions(sex: str | None, age_years: int) -> tuple[YesNo, ...]:
+    """The context questions this person is asked: pregnancy only of women of an age where
+    it applies (:func:`stridewise.science.questionnaires.asks_pregnancy`), as in the CLI."""
+    return tuple(q for q in CONTEXT_QUESTIONS
+                 if q.id != "pregnant" or asks_pregnancy(sex or "", age_years))
+
+
+def missing_answers(form: Mapping[str, Any],
+                    context: tuple[YesNo, ...] = CONTEXT_QUESTIONS) -> list[str]:
     """Ids of the yes/no readiness questions left unanswered."""
-    ids = [q.id for q in PARQ_QUESTIONS] + [q.id for q in CONTEXT_QUESTIONS]
+    ids = [q.id for q in PARQ_QUESTIONS] + [q.id for q in context]
     return [qid for qid in ids if form.get(qid) not in ("yes", "no")]
 
 
-def parq_from_form(form: Mapping[str, Any], age_years: int) -> ParqAnswers:
-    """ParqAnswers from the readiness form (follow-ups empty; they come in the next step)."""
+def parq_from_form(form: Mapping[str, Any], age_years: int,
+                   context: tuple[YesNo, ...] = CONTEXT_QUESTIONS) -> ParqAnswers:
+    """ParqAnswers from the readiness form (follow-ups empty; they come in the next step); a
+    context question not asked is a no."""
     values: dict[str, Any] = {q.id: _yes(form, q.id) for q in PARQ_QUESTIONS}
-    values.update({q.id: _yes(form, q.id) for q in CONTEXT_QUESTIONS})
+    values.update({q.id: _yes(form, q.id) for q in context})
     return ParqAnswers(age_years=age_years, **values)
 
 
