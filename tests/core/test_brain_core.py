@@ -130,3 +130,16 @@ def test_wellbeing_answers_from_before_the_first_session_are_shown(store: Store)
     windows = core.brain(ctx).who5
     assert [w.percent for w in windows if w.percent == w.percent] == [40.0]
     assert windows[-3].percent == 40.0 and windows[-3].band == "poor"
+
+
+def test_low_wellbeing_from_before_the_first_session_is_still_said(store: Store) -> None:
+    """The series starts at the first session; a low WHO-5 answered a few days before it is
+    in the current two-week window, so the one voice must still say it (and the Brain page
+    show it in the latest window)."""
+    core = Core(store)
+    ctx = core.context()
+    _who5(core, 6, (1, 1, 2, 1, 1))  # 24, six days ago
+    _runs(core, weeks=1, per_week=1, minutes=20)  # first session yesterday
+    items = [w for w in core.advice(ctx).warnings if w.id == "wellbeing"]
+    assert len(items) == 1 and "24 out of 100" in items[0].text
+    assert core.brain(ctx).who5[-1].percent == 24.0

@@ -166,8 +166,22 @@ class Core:
         only). Every face shows this and nothing else as advice."""
         day = day or ctx.today
         series = self.series(ctx, through=day)
+        # The WHO-5 item reads the last two weeks, which may begin before the first session.
+        wellbeing = self._series_covering(
+            ctx, series, day - timedelta(days=brain_science.WHO5_WINDOW_D - 1), day)
         return service.day_answer(self.store, ctx.athlete_id, day, series,
-                                  advice_only=day != ctx.today)
+                                  advice_only=day != ctx.today, wellbeing_series=wellbeing)
+
+    def _series_covering(self, ctx: AthleteContext, series: pd.DataFrame, start: date,
+                         through: date) -> pd.DataFrame:
+        """``series`` when it already reaches back to ``start``; else the daily series from
+        ``start`` to ``through``. The series begins at the first session, but check-ins
+        (WHO-5, sleep) from before it still belong in the windows that read them."""
+        if not series.empty and series["date"].iloc[0] <= start:
+            return series
+        from stridewise.series import daily_series
+
+        return daily_series(self.frames(ctx), through=through, start=start)
 
     # -- what the person tells us --------------------------------------------------------
     def log_session(self, ctx: AthleteContext, session: ManualSession) -> Any:
@@ -225,15 +239,9 @@ class Core:
             row = tx.latest_brain_answers(ctx.athlete_id)
         answers = dict(row.answers) if row is not None else {}
         answered_on = row.taken_at_utc.astimezone(ctx.zone).date() if row is not None else None
-        series = self.series(ctx)
-        # The series starts at the first session; WHO-5 answers and sleep from before it
-        # still belong in the windows shown.
         shown_from = ctx.today - timedelta(days=brain_science.WHO5_WINDOW_D
                                            * brain_science.WHO5_WINDOWS_SHOWN - 1)
-        if series.empty or series["date"].iloc[0] > shown_from:
-            from stridewise.series import daily_series
-
-            series = daily_series(self.frames(ctx), through=ctx.today, start=shown_from)
+        series = self._series_covering(ctx, self.series(ctx), shown_from, ctx.today)
         days = list(series["date"])
         minutes = series["who_equivalent_min"].to_numpy(dtype=float)
         active = [d for d, m in zip(days, minutes, strict=True) if m > 0]

@@ -268,10 +268,13 @@ def today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ..
 
 
 def day_answer(store: Store, athlete_id: int, day: date, series: pd.DataFrame, *,
-               advice_only: bool = False) -> TodayAnswer:
+               advice_only: bool = False,
+               wellbeing_series: pd.DataFrame | None = None) -> TodayAnswer:
     """:func:`today` with every warning that applies (monitor.current_warnings: pain and load,
     then the advice's own, such as the readiness reasons), so the CLI, the Today page and the
-    API show the same answer. ``series`` is the athlete's daily series."""
+    API show the same answer. ``series`` is the athlete's daily series; ``wellbeing_series``
+    (default ``series``) one that covers the last two weeks for the WHO-5 item, which may
+    reach back before the first session."""
     zone = zone_of(store, athlete_id)
     flags = tuple(w.text for w in load_warnings(series, day))
     answer = today(store, athlete_id, day, flags, advice_only=advice_only)
@@ -287,7 +290,8 @@ def day_answer(store: Store, athlete_id: int, day: date, series: pd.DataFrame, *
         if not any(k.startswith(text[:60]) for k in known):
             warnings.append(Warning(tone, text, "screening" if text in screening else "plan"))
             known.append(text)
-    warnings.extend(wellbeing_warnings(series, day))  # WHO-5 cut-offs (issue 14)
+    warnings.extend(wellbeing_warnings(series if wellbeing_series is None
+                                       else wellbeing_series, day))  # WHO-5 cut-offs (issue 14)
     ranked = sorted(warnings, key=lambda w: {"stop": 0, "warn": 1}.get(w.tone, 2))
     return replace(answer, warnings=tuple(ranked))
 
