@@ -84,3 +84,41 @@ def test_evidence_page_has_the_brain_notes(client: TestClient) -> None:
     assert page.status_code == 200
     assert "10.1016/j.cell.2025.06.001" in page.text and "TBK1" in page.text
     assert "checked with the publisher" in page.text
+
+
+def test_api_takes_the_answers_and_returns_the_profile(client: TestClient) -> None:
+    saved = client.post("/api/brain", json={"hypertension": "yes", "smoking": "yes",
+                                            "alcohol": "none"})
+    assert saved.status_code == 201, saved.text
+    body = saved.json()
+    assert body["libra"]["score"] == 2.1  # 1.6 + 1.5 - 1.0
+    assert body["answers"]["diabetes"] == "unknown"
+    assert client.get("/api/brain").json() == body
+    page = client.get("/brain")
+    assert "Your LIBRA score: +2.1" in page.text  # the same numbers on the page
+
+
+def test_api_refuses_bad_answers_naming_the_field_and_saves_nothing(
+        client: TestClient) -> None:
+    for body, field in (({"smoking": "sometimes"}, "smoking"),
+                        ({"alcohol": "lots"}, "alcohol"),
+                        ({"coffee": "yes"}, "coffee"),
+                        ({"smoking": True}, "smoking")):
+        refused = client.post("/api/brain", json=body)
+        assert refused.status_code == 422, (body, refused.text)
+        detail = refused.json()["detail"]
+        assert any(field in err["loc"] for err in detail), detail
+    assert client.post("/api/brain", content=b"[1]",
+                       headers={"content-type": "application/json"}).status_code == 422
+    assert client.get("/api/brain").json()["answered_on"] is None
+
+
+def test_api_brain_is_documented(client: TestClient) -> None:
+    schema = client.get("/api/openapi.json").json()
+    post = schema["paths"]["/api/brain"]["post"]
+    assert "201" in post["responses"] and "422" in post["responses"]
+    ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    body = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert body["additionalProperties"] is False
+    assert "over_21" in str(body["properties"]["alcohol"])
+    assert "BrainOut" in str(schema["paths"]["/api/brain"]["get"]["responses"]["200"])
