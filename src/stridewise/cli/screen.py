@@ -23,7 +23,11 @@ from rich.panel import Panel
 from stridewise import clock
 from stridewise.science import questionnaires as q
 from stridewise.science.falls import FALLS_COUNT_QUESTION, FALLS_QUESTIONS
-from stridewise.science.fracture_history import FRACTURE_DATES_QUESTION, parse_fracture_dates
+from stridewise.science.fracture_history import (
+    FRACTURE_DATES_QUESTION,
+    SINCE_50_QUESTION,
+    parse_fracture_dates,
+)
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS, ParqAnswers
 from stridewise.science.screening import (
     FALLS_LABELS,
@@ -118,25 +122,14 @@ def ask_parq(console: Console, about: AboutYou,
                         asked_follow_ups.add(item.id)
                     if typer.confirm(item.text, default=False):
                         follow_up_yes.add(item.id)
-    return ParqAnswers(
-        **main,
-        age_years=about.age_years,
-        used_to_vigorous_effort=typer.confirm(
-            "Are you used to hard exercise that makes you breathe very hard?", default=False
-        ),
-        temporary_illness=typer.confirm(
-            "Are you unwell at the moment (a cold, flu, ...)?", default=False
-        ),
-        pregnant=(typer.confirm(q.PREGNANCY_QUESTION, default=False)
-                  if q.asks_pregnancy(about.sex.value, about.age_years) else False),
-        health_changed=typer.confirm("Has your health changed recently?", default=False),
-        follow_up_yes=frozenset(follow_up_yes),
-    )
-
-
-#: The PAR-Q+ follow-up that already asks about steroid tablets or injections for more than
-#: 3 months (bone and joint page, item c): its answer is the bone step's steroid answer.
-STEROIDS_FOLLOW_UP = "bone_joint_c"
+    context = {question.id: _confirm(question.text, question.hint)
+               for question in q.context_questions(about.sex.value, about.age_years)}
+    return ParqAnswers(**main, age_years=about.age_years,
+                       used_to_vigorous_effort=context["used_to_vigorous_effort"],
+                       temporary_illness=context["temporary_illness"],
+                       pregnant=context.get("pregnant", False),
+                       health_changed=context["health_changed"],
+                       follow_up_yes=frozenset(follow_up_yes))
 
 
 def _ask_fractures(console: Console, age_years: int) -> tuple[Fracture, ...]:
@@ -153,7 +146,7 @@ def _ask_fractures(console: Console, age_years: int) -> tuple[Fracture, ...]:
             dates = _ask_dates(count)
             since_50 = 0
             if count and asks_since_50(age_years) and len(dates) < count:
-                since_50 = _ask_count("    How many of those since you turned 50?", 0, count, count)
+                since_50 = _ask_count(f"    {SINCE_50_QUESTION}", 0, count, count)
             fractures += fractures_at(site, count, since_age_50=since_50, dates=dates)
     if typer.confirm(SPINE_BIGGER_ACCIDENT_QUESTION, default=False):
         fractures.append(Fracture(FractureSite.VERTEBRAL, low_trauma=False, since_age_50=False))
@@ -173,29 +166,24 @@ def _ask_dates(count: int) -> list[tuple[int, int | None]]:
 
 
 def _ask_triad(console: Console) -> TriadInputs:
+    """The Female Athlete Triad questions, in the words of the web page
+    (science/questionnaires.py); the height gives the body-mass index with the weight."""
+    choices = "; ".join(f"{value} = {words.lower()}" for value, words in q.TRIAD_ENERGY_CHOICES)
     energy = typer.prompt(
-        "How do you eat compared with what your training needs?\n  (adequate = you eat enough "
-        "for your training; restricted_or_disordered = you cut back on food or have had "
-        "disordered eating; eating_disorder = diagnosed by a doctor)",
+        f"{q.TRIAD_ENERGY_QUESTION}\n  ({choices})",
         type=EnergyAvailability,
         default=EnergyAvailability.ADEQUATE.value,
     )
     bmi_kg_m2 = None
     while bmi_kg_m2 is None:
-        bmi_kg_m2 = _ask_optional_number("Your body mass index (BMI, kg/m²)?", 8, 80)
-    menarche = _ask_optional_number(
-        "At what age did your periods start? (leave empty if they have not started)", 8, 25
-    )
-    menses = _ask_count("How many periods have you had in the last 12 months?", 0, 20)
-    z_score = _ask_optional_number(
-        "Bone density Z-score, if you have had a scan (leave empty if not)", -6, 4
-    )
-    injuries = _ask_count(
-        "How many stress fractures or bone stress injuries have you had?", 0, 20, 0
-    )
-    trabecular = injuries > 0 and typer.confirm(
-        "Was any of them in the hip, pelvis, spine or heel bone?", default=False
-    )
+        bmi_kg_m2 = _ask_optional_number(q.TRIAD_BMI_QUESTION, 8, 80)
+    menarche = _ask_optional_number(f"{q.TRIAD_MENARCHE_QUESTION}\n  ({q.TRIAD_MENARCHE_HINT})",
+                                    8, 25)
+    menses = _ask_count(q.TRIAD_MENSES_QUESTION, 0, 20)
+    z_score = _ask_optional_number(f"{q.TRIAD_Z_SCORE_QUESTION}\n  ({q.TRIAD_Z_SCORE_HINT})",
+                                   -6, 4)
+    injuries = _ask_count(q.TRIAD_INJURIES_QUESTION, 0, 20, 0)
+    trabecular = injuries > 0 and typer.confirm(q.TRIAD_TRABECULAR_QUESTION, default=False)
     return TriadInputs(
         energy_availability=EnergyAvailability(energy),
         bmi_kg_m2=bmi_kg_m2,
@@ -227,17 +215,16 @@ def ask_bone(console: Console, about: AboutYou, parq: ParqAnswers | None = None,
     it already."""
     console.print("\n[bold]Bone health questions[/bold]")
     age_years, sex, body_mass_kg = about.age_years, about.sex, about.body_mass_kg
-    ethnicity = typer.prompt(q.ETHNICITY_QUESTION, type=Ethnicity,
+    ethnicity = typer.prompt(f"{q.ETHNICITY_QUESTION}\n  ({q.ETHNICITY_HINT})", type=Ethnicity,
                              default=Ethnicity.OTHER.value, show_choices=False)
     fractures = _ask_fractures(console, age_years)
     recent = typer.confirm(q.RECENT_FRACTURE_QUESTION, default=False)
     osteoporosis = _confirm(q.OSTEOPOROSIS_QUESTION, q.OSTEOPOROSIS_HINT)
-    t_score = _ask_optional_number(q.T_SCORE_QUESTION, -6, 4)
+    t_score = _ask_optional_number(f"{q.T_SCORE_QUESTION}\n  ({q.T_SCORE_HINT})", -6, 4)
     falls = _ask_falls(console)
-    if STEROIDS_FOLLOW_UP in asked_follow_ups and parq is not None:
-        steroids = STEROIDS_FOLLOW_UP in parq.follow_up_yes
-    else:
-        steroids = _confirm(q.STEROIDS_QUESTION, q.STEROIDS_HINT)
+    known = (q.steroids_from_follow_ups(parq.follow_up_yes, asked_follow_ups)
+             if parq is not None else None)
+    steroids = _confirm(q.STEROIDS_QUESTION, q.STEROIDS_HINT) if known is None else known
     stress_injury = typer.confirm(q.STRESS_INJURY_QUESTION, default=False)
     walking_days = _ask_count(q.WALKING_DAYS_QUESTION, 0, 7, 0)
     walking_minutes = _ask_count(q.WALKING_MINUTES_QUESTION, 0, 600, 0) if walking_days else 0

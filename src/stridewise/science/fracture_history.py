@@ -69,10 +69,12 @@ SPINE_BIGGER_ACCIDENT_QUESTION = (
     "a car crash or a fall from a height?"
 )
 
+#: How many of the breaks counted were since age 50 (asked when a break has no year).
+SINCE_50_QUESTION = "How many of those broke since you turned 50?"
 #: Why the forms ask which breaks were since age 50.
 SINCE_50_HINT = (
-    "One fracture-risk score (Garvan) counts only breaks since age 50, and a break from a "
-    "minor fall since 50 changes the advice."
+    "Breaks since you turned 50 matter most: one of the bone-risk scores used here counts "
+    "only those, and a break from a minor fall since 50 changes the advice."
 )
 
 

@@ -385,20 +385,49 @@ def get_screening(request: Request, screening_id: int) -> ScreeningOut:
     return _screening_out(row)
 
 
+class ProfileFillOut(BaseModel):
+    """What a screening's answers add to the profile: only what it lacks (sex, birth year)
+    or a weight that differs from the latest weighing; null fields add nothing."""
+
+    sex: str | None
+    birth_year: int | None
+    body_mass_kg: float | None
+
+
 class ScreeningCreatedOut(ScreeningOut):
     plan_changes: list[str] = Field(description="Changes made to the plan, each with its "
                                                 "reason")
+    profile_filled: ProfileFillOut | None = Field(
+        description="What was saved to the profile (with save_profile=true); null if nothing")
+    profile_could_fill: ProfileFillOut | None = Field(
+        description="What save_profile=true would have saved; null if nothing or saved")
+
+
+def _fill_out(fill: Any) -> ProfileFillOut | None:
+    return ProfileFillOut(sex=fill.sex, birth_year=fill.birth_year,
+                          body_mass_kg=fill.body_mass_kg) if fill else None
 
 
 @router.post("/screenings", response_model=ScreeningCreatedOut, status_code=201)
-def create_screening(request: Request, body: ScreeningIn) -> ScreeningCreatedOut:
+def create_screening(
+        request: Request, body: ScreeningIn,
+        save_profile: Annotated[bool, Query(description=(
+            "Also put the sex, age (as a birth year) and weight given into the profile, so "
+            "they are not asked again, as the CLI does after a yes (Core.submit_screening)."
+        ))] = False) -> ScreeningCreatedOut:
     """Run the readiness and bone-health screens on the answers, store the result and re-plan
-    (a result that needs a doctor first cancels the rest of the plan)."""
+    (a result that needs a doctor first cancels the rest of the plan). With
+    ``save_profile=true`` what the answers tell (sex, birth year, weight) fills the profile
+    where it lacks them; without it, ``profile_could_fill`` says what it would add."""
+    core, ctx = core_of(request), context_of(request)
     answers = ParqAnswers.from_dict(body.parq.model_dump())
     bone = BoneInputs.from_dict(body.bone.model_dump(mode="json"))
-    outcome = core_of(request).submit_screening(context_of(request), answers, bone)
+    could = core.screening_profile_fill(ctx, bone) if not save_profile else None
+    outcome = core.submit_screening(ctx, answers, bone, fill_profile=save_profile)
     return ScreeningCreatedOut(**_screening_out(outcome.row).model_dump(),
-                               plan_changes=list(outcome.changes))
+                               plan_changes=list(outcome.changes),
+                               profile_filled=_fill_out(outcome.profile_filled),
+                               profile_could_fill=_fill_out(could))
 
 
 @router.post("/import", response_model=list[FileResultOut])

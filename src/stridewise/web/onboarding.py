@@ -19,14 +19,10 @@ from stridewise.core.validation import check_heart_rates, check_range
 from stridewise.monitor import zone_of
 from stridewise.present.screening_words import explain
 from stridewise.report.doctor import doctor_summary_html
+from stridewise.science import questionnaires as qs
 from stridewise.science.falls import FALLS_COUNT_QUESTION, FALLS_QUESTIONS
-from stridewise.science.fracture_history import FRACTURE_DATES_QUESTION
+from stridewise.science.fracture_history import FRACTURE_DATES_QUESTION, SINCE_50_QUESTION
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS
-from stridewise.science.questionnaires import (
-    BONE_YES_NO,
-    WALKING_DAYS_QUESTION,
-    WALKING_MINUTES_QUESTION,
-)
 from stridewise.science.screening import (
     LOW_TRAUMA_HINT,
     MAX_FRACTURES_PER_SITE,
@@ -138,7 +134,7 @@ async def onboarding_profile(request: Request) -> Response:
 
 def _context_questions(request: Request) -> tuple[sf.YesNo, ...]:
     athlete, _mass = _profile(request)
-    return sf.context_questions(athlete.sex if athlete is not None else None, _age(request))
+    return qs.context_questions(athlete.sex if athlete is not None else None, _age(request))
 
 
 def _readiness_page(request: Request, form: FormData | None, missing: list[str]) -> HTMLResponse:
@@ -159,16 +155,20 @@ def _bone_page(request: Request, parq_json: str, form: FormData | None,
                error: str | None) -> HTMLResponse:
     athlete, _mass = _profile(request)
     age_years = _age(request) if athlete is not None and athlete.birth_year else 0
+    try:
+        steroids = sf.steroids_answered(sf.decode(parq_json))
+    except sf.LostAnswers:
+        steroids = None
     return _step(request, "onboarding_bone.html", 2, parq_json=parq_json, form=form or {},
                  error=error, fracture_sites=sf.FRACTURE_SITES,
                  fracture_question=low_trauma_question(age_years),
                  max_per_site=MAX_FRACTURES_PER_SITE,
                  low_trauma_hint=LOW_TRAUMA_HINT, since_50_hint=SINCE_50_HINT,
+                 since_50_question=SINCE_50_QUESTION,
                  fracture_dates_question=FRACTURE_DATES_QUESTION,
                  falls_count_question=FALLS_COUNT_QUESTION, falls_questions=FALLS_QUESTIONS,
-                 bone_yes_no=BONE_YES_NO,
-                 walking_days_question=WALKING_DAYS_QUESTION,
-                 walking_minutes_question=WALKING_MINUTES_QUESTION,
+                 bone_yes_no=qs.bone_yes_no(steroids_known=steroids is not None),
+                 qs=qs,
                  ask_since_50=asks_since_50(age_years),
                  spine_question=sf.SPINE_BIGGER_ACCIDENT, ethnicities=list(Ethnicity),
                  show_triad=athlete is not None and athlete.sex == "female",
@@ -217,7 +217,7 @@ async def onboarding_bone(request: Request) -> Response:
         return RedirectResponse(request.url_for("onboarding_readiness"), status_code=303)
     try:
         bone = sf.bone_from_form(form, sex=athlete.sex, age_years=_age(request),
-                                 body_mass_kg=mass_kg)
+                                 body_mass_kg=mass_kg, steroids=sf.steroids_answered(answers))
     except ValueError as error:
         return _bone_page(request, parq_json, form, str(error))
     outcome = core_of(request).submit_screening(context_of(request), answers, bone)

@@ -1,19 +1,20 @@
-"""Turning the onboarding forms into screening inputs, and screening results into plain words.
+"""Turning the onboarding forms into screening inputs.
 
-The question wording comes from :mod:`stridewise.science.parq` (data, shared with the CLI and
-the doctor summary); this module only maps form fields to those ids and back.
+The question wording comes from :mod:`stridewise.science.parq` and
+:mod:`stridewise.science.questionnaires` (data, shared with ``stridewise screen`` and the
+doctor summary); this module only maps form fields to those ids and back.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from stridewise.science import questionnaires as qs
 from stridewise.science.fracture_history import parse_fracture_dates
 from stridewise.science.parq import PARQ_QUESTIONS
-from stridewise.science.questionnaires import asks_pregnancy
+from stridewise.science.questionnaires import CONTEXT_QUESTIONS, YesNoQuestion
 from stridewise.science.screening import (
     MAX_FRACTURES_PER_SITE,
     SITE_WORDS,
@@ -30,25 +31,8 @@ from stridewise.science.screening import (
     fractures_at,
 )
 
-
-@dataclass(frozen=True)
-class YesNo:
-    """A context question asked beside the seven PAR-Q+ questions (field of ParqAnswers)."""
-
-    id: str
-    text: str
-    hint: str = ""
-
-
-CONTEXT_QUESTIONS: tuple[YesNo, ...] = (
-    YesNo("used_to_vigorous_effort", "Are you used to hard exercise that makes you breathe hard "
-          "and sweat, at least once a week?"),
-    YesNo("temporary_illness", "Are you unwell at the moment, for example with a cold or a "
-          "fever?"),
-    YesNo("pregnant", "Are you pregnant?"),
-    YesNo("health_changed", "Has your health changed recently, for example a new diagnosis or "
-          "new medicine?"),
-)
+#: A yes/no question on a page (the questionnaires' type).
+YesNo = YesNoQuestion
 
 #: Fracture sites asked about, with the words shown (the same words as the CLI).
 FRACTURE_SITES: tuple[tuple[FractureSite, str], ...] = tuple(SITE_WORDS.items())
@@ -64,13 +48,6 @@ def _yes(form: Mapping[str, Any], name: str) -> bool:
     if value not in ("yes", "no"):
         raise ValueError("Please answer every yes-or-no question.")
     return value == "yes"
-
-
-def context_questions(sex: str | None, age_years: int) -> tuple[YesNo, ...]:
-    """The context questions this person is asked: pregnancy only of women of an age where
-    it applies (:func:`stridewise.science.questionnaires.asks_pregnancy`), as in the CLI."""
-    return tuple(q for q in CONTEXT_QUESTIONS
-                 if q.id != "pregnant" or asks_pregnancy(sex or "", age_years))
 
 
 def missing_answers(form: Mapping[str, Any],
@@ -119,13 +96,8 @@ def _optional_float(form: Mapping[str, Any], name: str) -> float | None:
     return float(raw) if raw else None
 
 
-TRIAD_ENERGY_CHOICES: tuple[tuple[str, str], ...] = (
-    ("", "Skip these questions"),
-    (EnergyAvailability.ADEQUATE.value, "I eat enough for my training"),
-    (EnergyAvailability.RESTRICTED_OR_DISORDERED.value,
-     "I cut back on food, or have had disordered eating"),
-    (EnergyAvailability.EATING_DISORDER.value, "A doctor has diagnosed an eating disorder"),
-)
+TRIAD_ENERGY_CHOICES: tuple[tuple[str, str], ...] = (("", "Skip these questions"),
+                                                     *qs.TRIAD_ENERGY_CHOICES)
 
 
 def _whole_number(form: Mapping[str, Any], name: str, what: str) -> int:
@@ -211,9 +183,17 @@ def _optional_whole(form: Mapping[str, Any], name: str, high: int) -> int | None
     return int(raw)
 
 
+def steroids_answered(answers: ParqAnswers) -> bool | None:
+    """The steroid answer the follow-up page already gave (a tick in the arthritis,
+    osteoporosis or back problems box), or None when the bone page must ask it."""
+    return qs.steroids_from_follow_ups(answers.follow_up_yes,
+                                       qs.follow_ups_answered(answers.follow_up_yes))
+
+
 def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
-                   body_mass_kg: float | None) -> BoneInputs:
-    """BoneInputs from the bone-health form; raises ValueError with a plain message."""
+                   body_mass_kg: float | None, steroids: bool | None = None) -> BoneInputs:
+    """BoneInputs from the bone-health form; raises ValueError with a plain message.
+    ``steroids`` is the steroid answer the follow-ups gave (the page then does not ask it)."""
     fractures = fractures_from_form(form, age_years)
     falls = _whole_number(form, "falls_last_12_months", "the number of falls")
     return BoneInputs(
@@ -226,7 +206,8 @@ def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
         osteoporosis_diagnosed=_yes(form, "osteoporosis_diagnosed"),
         femoral_neck_t_score=_optional_float(form, "femoral_neck_t_score"),
         falls_last_12_months=falls,
-        glucocorticoids_over_3_months=_yes(form, "glucocorticoids_over_3_months"),
+        glucocorticoids_over_3_months=(_yes(form, "glucocorticoids_over_3_months")
+                                       if steroids is None else steroids),
         past_bone_stress_injury=_yes(form, "past_bone_stress_injury"),
         # The falls questions (science/falls.py): the page asks them all; an answer left out
         # (an older form) reads as no, and the follow-ups only count after a fall.
