@@ -1,5 +1,5 @@
 """Brain health (science/brain.py) against the published values: LIBRA weights and range
-(Deckers 2015; Schiepers 2018; Heger 2021 Table 1), the worked examples of
+(Deckers 2015; Schiepers 2018; Vrijsen 2021 Table 1), the worked examples of
 docs/science/brain.md (computed by hand), WHO-5 scoring and cut-offs (Topp 2015), sleep
 ranges (Hirshkowitz 2015) and inactivity from the person's data."""
 
@@ -12,8 +12,9 @@ import pytest
 
 from stridewise.science import brain
 
-#: Transcribed from Heger et al., Neurology 2021;97:e1300, Table 1 (PMC8689157), with
-#: cognitive activity from Deckers 2015 / Schiepers 2018.
+#: Transcribed from Vrijsen et al., BMJ Open 2021;11:e049918, Table 1 (PMC8689157; the
+#: table lists each weight with its definition), with cognitive activity, not in that table,
+#: from Deckers 2015 / Schiepers 2018 [S].
 PAPER_WEIGHTS = {
     "healthy_diet": -1.7, "low_alcohol": -1.0, "heart_disease": 1.0,
     "physical_inactivity": 1.1, "kidney_disease": 1.1, "diabetes": 1.3,

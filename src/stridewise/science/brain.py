@@ -3,29 +3,34 @@ pure functions. Nothing here predicts anyone's future or diagnoses anything: a L
 "room for improvement" on factors a person can change, the WHO-5 is a screen for low
 wellbeing, and a sleep range is a population recommendation (docs/science/brain.md).
 
-Evidence grades: **[V]** checked against the paper's abstract, publisher page or a published
-table; **[S]** from a secondary source only; **[U]** not verified, or our own choice.
+Evidence grades: **[V]** checked against the paper's abstract, publisher page, PubMed record
+or a published table; **[S]** from secondary sources only (for a DOI: given the same way by
+independent citations, not checked with the publisher); **[U]** not verified, or our own
+choice. docs/science/brain.md lists how each reference was checked.
 
 Sources
 -------
 * LIBRA: Deckers K, van Boxtel MPJ, Schiepers OJG et al. Target risk factors for dementia
   prevention: a systematic review and Delphi consensus study on the evidence from
-  observational studies. *Int J Geriatr Psychiatry* 2015;30:234-246, doi:10.1002/gps.4245;
-  validated by Schiepers OJG, Köhler S, Deckers K et al. Lifestyle for Brain Health (LIBRA):
-  a new model for dementia prevention. *Int J Geriatr Psychiatry* 2018;33:167-175,
-  doi:10.1002/gps.4700 (one LIBRA point: 19% higher dementia risk in the Maastricht Ageing
-  Study, 949 people aged 50-81) [V abstract]. Weights as tabulated by Heger et al.,
-  *Neurology* 2021;97:e1300 (Table 1, PMC8689157) [V table], cognitive activity (-3.2) from
-  Deckers 2015 / Schiepers 2018 [S].
+  observational studies. *Int J Geriatr Psychiatry* 2015;30:234-246, doi:10.1002/gps.4245
+  [V PubMed]; validated by Schiepers OJG, Köhler S, Deckers K et al. Lifestyle for Brain
+  Health (LIBRA): a new model for dementia prevention. *Int J Geriatr Psychiatry*
+  2018;33:167-175 (one LIBRA point: 19% higher dementia risk in the Maastricht Ageing
+  Study, 949 people aged 50-81) [V abstract], doi:10.1002/gps.4700 [S]. Weights as
+  tabulated by Vrijsen J, Abu-Hanna A, de Rooij SE, Smidt N, *BMJ Open* 2021;11:e049918,
+  doi:10.1136/bmjopen-2021-049918, Table 1 (PMC8689157) [V table]; cognitive activity
+  (-3.2), not in that table, from Deckers 2015 / Schiepers 2018 [S].
 * Lancet Commission: Livingston G, Huntley J, Liu KY et al. Dementia prevention,
   intervention, and care: 2024 report of the Lancet standing Commission. *Lancet*
-  2024;404:572-628, doi:10.1016/S0140-6736(24)01296-0 [S]: 14 modifiable factors.
+  2024;404(10452):572-628 [V library record]: 14 modifiable factors, excessive alcohol
+  being more than 21 UK units a week [V abstract]; doi:10.1016/S0140-6736(24)01296-0 [S].
 * WHO-5: Topp CW, Østergaard SD, Søndergaard S, Bech P. The WHO-5 Well-Being Index: a
   systematic review of the literature. *Psychother Psychosom* 2015;84:167-176,
-  doi:10.1159/000376585 [V abstract].
+  doi:10.1159/000376585 [V paper]; cut-offs [S] (see :data:`WHO5_POOR_BELOW_PCT`).
 * Sleep: Hirshkowitz M, Whiton K, Albert SM et al. National Sleep Foundation's sleep time
   duration recommendations: methodology and results summary. *Sleep Health* 2015;1:40-43,
-  doi:10.1016/j.sleh.2014.12.010 [S].
+  doi:10.1016/j.sleh.2014.12.010 [V PubMed]: 7-9 h for adults, 7-8 h for older adults
+  [V abstract]; the "may be appropriate" ranges [S].
 """
 
 from __future__ import annotations
@@ -53,7 +58,7 @@ class LibraFactor:
     grade: str
 
 
-#: The 12 LIBRA factors and weights (Deckers 2015; Schiepers 2018; table in Heger 2021).
+#: The 12 LIBRA factors and weights (Deckers 2015; Schiepers 2018; table in Vrijsen 2021).
 #: Risk factors add points when present; protective factors subtract points when present.
 LIBRA_FACTORS: tuple[LibraFactor, ...] = (
     LibraFactor("depression", "Depression", 2.1,
@@ -79,8 +84,9 @@ LIBRA_FACTORS: tuple[LibraFactor, ...] = (
                 "high cognitive activity (reading, learning, puzzles, demanding work)", "S"),
 )
 LIBRA_BY_ID: Mapping[str, LibraFactor] = {f.id: f for f in LIBRA_FACTORS}
-#: The published range of the score: every protective factor and no risk factor gives -5.9;
-#: every risk factor and no protective factor gives +12.7 (Schiepers 2018) [V].
+#: The range of the score, summed from the weights: every protective factor and no risk
+#: factor gives -5.9; every risk factor and no protective factor gives +12.7 [V arithmetic;
+#: the -3.2 in it is S].
 LIBRA_MIN = -5.9
 LIBRA_MAX = 12.7
 #: Schiepers 2018: one LIBRA point went with 19% higher dementia risk (hazard ratio 1.19) in
@@ -103,7 +109,7 @@ def libra_score(present: Mapping[str, bool | None]) -> LibraScore:
 
     ``present`` maps a factor id to True (present), False (absent) or None / missing
     (unknown, counted 0 and listed). Higher is more room for improvement; range -5.9 to
-    +12.7. Deckers 2015; Schiepers 2018 [V]. "Room for improvement" lists the risk factors
+    +12.7. Deckers 2015; Schiepers 2018; weights [V] but cognitive activity [S]. "Room for improvement" lists the risk factors
     present and the protective factors absent, except alcohol: not drinking scores the same
     as light drinking, so starting to drink is never an improvement.
     """
@@ -148,7 +154,7 @@ class BrainQuestion:
 
 YES_NO: tuple[tuple[str, str], ...] = (("no", "No"), ("yes", "Yes"), ("unknown", "Not sure"))
 #: Alcohol in UK units a week. "None" and "up to 7" (a unit a day) both count as LIBRA's
-#: protective "no to low/moderate" drinking (Heger 2021 Table 1); over 21 is the Lancet
+#: protective "no to low/moderate" drinking (Vrijsen 2021 Table 1); over 21 is the Lancet
 #: Commission's excessive drinking.
 ALCOHOL_CHOICES: tuple[tuple[str, str], ...] = (
     ("none", "I do not drink alcohol"), ("up_to_7", "Up to 7 units a week"),
@@ -271,7 +277,7 @@ def weekly_moderate_equivalent_min(who_equivalent_min: ArrayLike) -> float:
 def physical_inactivity(who_equivalent_min: ArrayLike, recorded_days: int,
                         answer: str) -> Inactivity:
     """Inactive when weekly moderate-equivalent minutes over the last 4 weeks are below
-    WHO's 150 (Bull et al. 2020 [V]; LIBRA's definition, Heger 2021 [V]), once
+    WHO's 150 (Bull et al. 2020 [V]; LIBRA's definition, Vrijsen 2021 Table 1 [V]), once
     ``recorded_days`` (days since the first recorded activity, today included) reach 28;
     before that, the person's answer ("yes" = inactive)."""
     if recorded_days >= 7 * INACTIVITY_DATA_WEEKS:
@@ -286,9 +292,11 @@ def physical_inactivity(who_equivalent_min: ArrayLike, recorded_days: int,
 
 #: WHO-5: raw score 0-25 (five items 0-5) x 4 = percentage 0-100 (Topp 2015) [V].
 WHO5_RAW_TO_PERCENT = 4.0
-#: Below 50: poor wellbeing, a reason to talk to a doctor (Topp 2015) [V].
+#: Below 50: poor wellbeing, a reason to talk to a doctor (Topp 2015) [S]. Secondary
+#: sources quote the review as using 50 or below (below 51) for depression screening, so a
+#: score of exactly 50 says nothing here; an open question for the next review.
 WHO5_POOR_BELOW_PCT = 50.0
-#: 28 or below: likely depression, a reason to see a doctor soon (Topp 2015) [V].
+#: 28 or below: likely depression, a reason to see a doctor soon (Topp 2015) [S].
 WHO5_VERY_LOW_AT_OR_BELOW_PCT = 28.0
 #: The WHO-5 asks about the last two weeks: one point per 14-day window [V].
 WHO5_WINDOW_D = 14
@@ -416,7 +424,7 @@ UNSCORED_NOTE = ("The Lancet Commission (2024) also names these; LIBRA does not 
 
 def wellbeing_text(percent: float) -> str | None:
     """The sentence for the current two-week WHO-5 window, or None when it is 50 or more
-    (Topp 2015 cut-offs [V]). Kind, specific, with a next step; never a diagnosis."""
+    (Topp 2015 cut-offs [S]). Kind, specific, with a next step; never a diagnosis."""
     band = who5_band(percent)
     if band == "very_low":
         return (f"Your wellbeing answers for the last two weeks add up to {percent:.0f} out "
