@@ -83,7 +83,7 @@ def test_evidence_page_has_the_brain_notes(client: TestClient) -> None:
     page = client.get("/evidence/brain")
     assert page.status_code == 200
     assert "10.1016/j.cell.2025.06.001" in page.text and "TBK1" in page.text
-    assert "not verified with the publisher" in page.text
+    assert "not verified" in page.text and "how each was checked" in page.text
 
 
 def test_api_takes_the_answers_and_returns_the_profile(client: TestClient) -> None:
