@@ -122,3 +122,21 @@ def test_api_brain_is_documented(client: TestClient) -> None:
     assert body["additionalProperties"] is False
     assert "over_21" in str(body["properties"]["alcohol"])
     assert "BrainOut" in str(schema["paths"]["/api/brain"]["get"]["responses"]["200"])
+
+
+def test_the_profile_reads_plainly_with_a_next_step(client: TestClient) -> None:
+    """Read as a 68-year-old would: each thing to work on said as something to do, one next
+    step with when to see a doctor, the 'not a test' said once, no author names on the
+    first read, and no diagnosis words."""
+    client.post("/onboarding/profile", data={"sex": "female", "birth_year": "1958"})
+    client.post("/api/brain", json={"hypertension": "yes", "hearing_loss": "yes",
+                                    "healthy_diet": "no"})
+    page = client.get("/brain").text
+    profile = page.split('id="profile-title"')[1].split('id="questions-title"')[0]
+    assert "Things you could work on: your blood pressure; eating more like a " \
+           "Mediterranean diet." in profile
+    assert "talk to your doctor: stridewise cannot check memory" in profile
+    assert "Worth trying: a hearing test" in profile
+    assert page.count("not a test") == 1
+    for word in ("Hirshkowitz", "Topp", "you have dementia", "your risk of dementia is"):
+        assert word not in profile, word

@@ -46,10 +46,11 @@ def brain_show(db: DbOption = None, athlete: AthleteOption = None,
         return
     view = brain_view(profile)
     out.print(view.answered)
-    out.print(f"[bold]LIBRA score {view.score}[/] ({view.range_words})")
+    out.print(f"[bold]LIBRA score {view.score}[/], on a scale from {view.range_words}.")
     out.print(view.about)
     if view.room:
-        out.print("Things you could work on: " + ", ".join(view.room) + ".")
+        out.print("Things you could work on: " + "; ".join(view.room) + ".")
+    out.print(view.next_step)
     table = Table(title="LIBRA factors")
     for column in ("Factor", "You", "Points", "From"):
         table.add_column(column)

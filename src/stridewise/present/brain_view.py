@@ -23,6 +23,31 @@ WHO5_MEANING = ("The WHO-5 asks about the last two weeks, so there is one score 
                 "weeks, out of 100. Below 50 is a reason to talk to your doctor about how you "
                 "feel; 28 or below, a reason to see them soon. It is a check, not a diagnosis.")
 _STATUS_WORDS = {"present": "Yes", "absent": "No", "unknown": "Not answered"}
+#: What to work on, said as something a person can do (the factors' ids, science.brain).
+_ROOM_WORDS = {
+    "depression": "getting help with low mood", "hypertension": "your blood pressure",
+    "obesity": "your weight", "smoking": "stopping smoking",
+    "high_cholesterol": "your cholesterol", "diabetes": "keeping diabetes well controlled",
+    "physical_inactivity": "moving more, towards 150 minutes a week",
+    "kidney_disease": "your kidney health, with your doctor",
+    "heart_disease": "your heart health, with your doctor",
+    "healthy_diet": "eating more like a Mediterranean diet",
+    "low_alcohol": "drinking less alcohol",
+    "cognitive_activity": "doing things that make you think hard",
+}
+#: A next step for a Lancet factor answered yes that LIBRA does not score.
+_UNSCORED_STEP = {
+    "hearing_loss": "a hearing test; hearing aids, if you need them, may help",
+    "vision_loss": "an eye test; cataracts and many sight problems can be treated",
+    "social_isolation": "seeing or calling someone each week, or joining a local group",
+    "head_injury": "wearing a helmet for cycling and taking care against falls",
+    "air_pollution": "walking away from busy roads when you can",
+}
+#: The one next step for the profile, with when to see a doctor.
+NEXT_STEP = ("A good next step: pick one thing to work on. If your blood pressure or cholesterol "
+             "has not been checked in the last year, your doctor or pharmacist can check it. "
+             "If you or your family are worried about your memory, talk to your doctor: "
+             "stridewise cannot check memory.")
 
 
 @dataclass(frozen=True)
@@ -55,6 +80,7 @@ class BrainView:
     who5: tuple[Who5Line, ...]
     sleep: str
     who5_meaning: str = WHO5_MEANING
+    next_step: str = NEXT_STEP
 
 
 def _points(weight: float | None) -> str:
@@ -82,15 +108,24 @@ def _sleep(profile: BrainProfile) -> str:
     if band is None:
         return "No sleep range is given for your age."
     low, high = band.recommended_h
-    target = f"{low:.0f} to {high:.0f} hours a night is recommended for your age"
-    if sleep.mean_h is None:
-        return (f"{target.capitalize()} (Hirshkowitz 2015). Log your sleep in a check-in, or "
-                "import it from your phone, to see yours here.")
-    where = {"below": "a little under that", "above": "a little over that",
+    target = f"{low:.0f} to {high:.0f} hours a night is recommended at your age."
+    if sleep.mean_h is None or sleep.sd_h is None:
+        return (f"{target} Log your sleep in a check-in, or import it from your phone, to see "
+                "yours here.")
+    gap = (low - sleep.mean_h if sleep.verdict == "below"
+           else sleep.mean_h - high if sleep.verdict == "above" else 0.0)
+    size = "a little " if gap < 1.0 else ""
+    where = {"below": f"{size}less than that", "above": f"{size}more than that",
              "within": "within that"}[sleep.verdict]
-    return (f"Over the last 14 days you slept {sleep.mean_h:.1f} hours a night on average "
-            f"({sleep.nights} nights), {where}; {target} (Hirshkowitz 2015). Your nights "
-            f"varied by about {sleep.sd_h:.1f} hours; a steady rhythm helps.")
+    nights = "night" if sleep.nights == 1 else "nights"
+    text = (f"{target} Over the last 14 days you slept {sleep.mean_h:.1f} hours a night on "
+            f"average ({sleep.nights} {nights} recorded), {where}. From night to night it "
+            f"varied by about {sleep.sd_h:.1f} hours; going to bed and getting up at steady "
+            "times helps.")
+    if sleep.verdict != "within" and gap >= 1.0:
+        text += (" If you often sleep badly, or feel very sleepy in the day, tell your "
+                 "doctor.")
+    return text
 
 
 def brain_view(profile: BrainProfile) -> BrainView:
@@ -101,6 +136,8 @@ def brain_view(profile: BrainProfile) -> BrainView:
         answer = row.answer if row.source == "data" else (
             row.answer if row.id == "alcohol" else _STATUS_WORDS[row.status])
         points = "-" if row.scored and row.status == "unknown" else _points(row.weight)
+        if not row.scored and row.status == "present" and row.id in _UNSCORED_STEP:
+            answer = f"{answer}. Worth trying: {_UNSCORED_STEP[row.id]}."
         line = FactorLine(row.words, answer, points,
                           "your data" if row.source == "data" else "your answer")
         (scored if row.scored else unscored).append(line)
@@ -113,9 +150,10 @@ def brain_view(profile: BrainProfile) -> BrainView:
     return BrainView(
         answered=answered,
         score=f"{profile.libra.score:+.1f}",
-        range_words=f"from {LIBRA_MIN:+.1f} (least room) to {LIBRA_MAX:+.1f} (most room)",
+        range_words=f"{LIBRA_MIN:+.1f} (least room) to {LIBRA_MAX:+.1f} (most room)",
         about=profile.about,
-        room=tuple(LIBRA_BY_ID[f].words for f in profile.libra.room_for_improvement),
+        room=tuple(_ROOM_WORDS.get(f, LIBRA_BY_ID[f].words.lower())
+                   for f in profile.libra.room_for_improvement),
         scored=tuple(scored), unscored=tuple(unscored), unscored_note=UNSCORED_NOTE,
         alcohol_note=profile.alcohol_note, inactivity=_inactivity(profile), who5=who5,
         sleep=_sleep(profile),

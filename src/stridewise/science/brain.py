@@ -408,16 +408,16 @@ def sleep_summary(sleep_hours: ArrayLike, age_years: int | None) -> SleepSummary
 # -- What the score is, and is not -----------------------------------------------------------
 
 LIBRA_ABOUT = (
-    "LIBRA adds up 12 things linked with brain health that can be changed. It shows room for "
-    "improvement, not your chance of getting dementia: it is not a test and it cannot tell "
-    "what will happen to you. In a Dutch study of 949 people aged 50 to 81, each point went "
-    "with about 19% more dementia over the following years; other studies found weaker "
-    "links, and critics note it was built from studies that show association, not cause.")
+    "LIBRA adds up 12 things linked with brain health that you can change. It shows room for "
+    "improvement. It is not a test, and it cannot tell what will happen to you. In a Dutch "
+    "study of 949 people aged 50 to 81, each extra point went with about 19% more dementia "
+    "in the group over the following years; other studies found weaker links, and the "
+    "studies behind it show links, not causes.")
 ALCOHOL_NOTE = (
     "Not drinking counts the same as light drinking here: there is no reason to start "
     "drinking for your brain. Drinking more than 21 units a week is a risk.")
-UNSCORED_NOTE = ("The Lancet Commission (2024) also names these; LIBRA does not score them, "
-                 "but they are worth acting on:")
+UNSCORED_NOTE = ("A 2024 expert report (the Lancet Commission) also names these. LIBRA does not "
+                 "score them, but they are worth acting on:")
 
 
 # -- Wellbeing advice (said once, through the core's one voice) -------------------------------
