@@ -109,9 +109,10 @@ def libra_score(present: Mapping[str, bool | None]) -> LibraScore:
 
     ``present`` maps a factor id to True (present), False (absent) or None / missing
     (unknown, counted 0 and listed). Higher is more room for improvement; range -5.9 to
-    +12.7. Deckers 2015; Schiepers 2018; weights [V] but cognitive activity [S]. "Room for improvement" lists the risk factors
-    present and the protective factors absent, except alcohol: not drinking scores the same
-    as light drinking, so starting to drink is never an improvement.
+    +12.7. Deckers 2015; Schiepers 2018; weights [V] but cognitive activity [S]. "Room for
+    improvement" lists the risk factors present and the protective factors absent, except
+    alcohol: not drinking scores the same as light drinking, so starting to drink is never an
+    improvement.
     """
     unknown_ids = [k for k in present if k not in LIBRA_BY_ID]
     if unknown_ids:
