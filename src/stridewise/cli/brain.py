@@ -51,11 +51,11 @@ def brain_show(db: DbOption = None, athlete: AthleteOption = None,
     if view.room:
         out.print("Things you could work on: " + "; ".join(view.room) + ".")
     out.print(view.next_step)
-    table = Table(title="LIBRA factors")
-    for column in ("Factor", "You", "Points", "From"):
+    table = Table(title="The 12 LIBRA factors")
+    for column in ("Factor", "You", "Score"):
         table.add_column(column)
     for f in view.scored:
-        table.add_row(f.words, f.answer, f.points, f.source)
+        table.add_row(f.words, f.answer, f.points_words or "-")
     out.print(table)
     out.print("Physical activity: " + view.inactivity)
     out.print(view.alcohol_note)

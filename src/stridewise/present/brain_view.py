@@ -56,6 +56,8 @@ class FactorLine:
     answer: str
     points: str  # "+1.6", "0", or "not scored"
     source: str  # "your answer" / "your data"
+    points_words: str = ""  # "adds 1.6", "takes off 3.2", "adds nothing"; "" when unanswered
+
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,14 @@ class BrainView:
     next_step: str = NEXT_STEP
 
 
+def _points_words(weight: float | None, answered: bool) -> str:
+    if weight is None or not answered:
+        return ""
+    if weight == 0:
+        return "adds nothing"
+    return f"adds {weight:.1f}" if weight > 0 else f"takes off {-weight:.1f}"
+
+
 def _points(weight: float | None) -> str:
     if weight is None:
         return "not scored"
@@ -94,12 +104,14 @@ def _inactivity(profile: BrainProfile) -> str:
     if inactivity.source == "data":
         minutes = inactivity.weekly_min or 0.0
         verdict = "below" if inactivity.inactive else "at or above"
-        return (f"From your own records: {minutes:.0f} moderate-equivalent minutes a week over "
-                f"the last 4 weeks, {verdict} the WHO's 150. This changes as you train.")
+        return (f"your own records show about {minutes:.0f} minutes a week of moderate "
+                "activity over the last 4 weeks (vigorous minutes count double), "
+                f"{verdict} the 150 the WHO recommends. This changes as you train.")
     if inactivity.source == "answer":
-        return ("From your answer. Once you have 4 weeks of activity recorded, your own data "
-                "is used instead.")
-    return "Not answered yet; once you have 4 weeks of activity recorded, your data fills it."
+        return ("this comes from your answer. Once you have 4 weeks of activity recorded, "
+                "your own records are used instead.")
+    return ("not answered yet. Once you have 4 weeks of activity recorded, your own records "
+            "fill it in.")
 
 
 def _sleep(profile: BrainProfile) -> str:
@@ -133,13 +145,16 @@ def brain_view(profile: BrainProfile) -> BrainView:
     scored: list[FactorLine] = []
     unscored: list[FactorLine] = []
     for row in profile.factors:
-        answer = row.answer if row.source == "data" else (
-            row.answer if row.id == "alcohol" else _STATUS_WORDS[row.status])
+        if row.source == "data":  # the minutes; where they come from is said once, below
+            answer = f"{profile.inactivity.weekly_min or 0.0:.0f} min a week"
+        else:
+            answer = row.answer if row.id == "alcohol" else _STATUS_WORDS[row.status]
         points = "-" if row.scored and row.status == "unknown" else _points(row.weight)
         if not row.scored and row.status == "present" and row.id in _UNSCORED_STEP:
             answer = f"{answer}. Worth trying: {_UNSCORED_STEP[row.id]}."
         line = FactorLine(row.words, answer, points,
-                          "your data" if row.source == "data" else "your answer")
+                          "your data" if row.source == "data" else "your answer",
+                          _points_words(row.weight, row.status != "unknown"))
         (scored if row.scored else unscored).append(line)
     who5 = tuple(
         Who5Line(f"{w.start:%-d %b} to {w.end:%-d %b}",

@@ -417,7 +417,7 @@ LIBRA_ABOUT = (
 ALCOHOL_NOTE = (
     "Not drinking counts the same as light drinking here: there is no reason to start "
     "drinking for your brain. Drinking more than 21 units a week is a risk.")
-UNSCORED_NOTE = ("A 2024 expert report (the Lancet Commission) also names these. LIBRA does not "
+UNSCORED_NOTE = ("A 2024 expert report (the Lancet Commission) names these too. LIBRA does not "
                  "score them, but they are worth acting on:")
 
 

@@ -150,6 +150,8 @@ def within_12_months(fracture: Fracture, on: datetime.date) -> bool:
 
 
 #: How the forms ask when each break happened.
+#: The heading of the dates question on a page (the question itself is its first line below).
+FRACTURE_DATES_HEADING = "When did they break?"
 FRACTURE_DATES_QUESTION = ("In which year did each happen? Add the month if you know it, for "
                            "example 2019, 2024-03. Leave empty if you do not remember.")
 

@@ -21,7 +21,11 @@ from stridewise.present.screening_words import explain
 from stridewise.report.doctor import doctor_summary_html
 from stridewise.science import questionnaires as qs
 from stridewise.science.falls import FALLS_COUNT_QUESTION, FALLS_QUESTIONS
-from stridewise.science.fracture_history import FRACTURE_DATES_QUESTION, SINCE_50_QUESTION
+from stridewise.science.fracture_history import (
+    FRACTURE_DATES_HEADING,
+    FRACTURE_DATES_QUESTION,
+    SINCE_50_QUESTION,
+)
 from stridewise.science.parq import FOLLOW_UP_CATEGORIES, PARQ_QUESTIONS
 from stridewise.science.screening import (
     LOW_TRAUMA_HINT,
@@ -166,6 +170,7 @@ def _bone_page(request: Request, parq_json: str, form: FormData | None,
                  low_trauma_hint=LOW_TRAUMA_HINT, since_50_hint=SINCE_50_HINT,
                  since_50_question=SINCE_50_QUESTION,
                  fracture_dates_question=FRACTURE_DATES_QUESTION,
+                 fracture_dates_heading=FRACTURE_DATES_HEADING,
                  falls_count_question=FALLS_COUNT_QUESTION, falls_questions=FALLS_QUESTIONS,
                  bone_yes_no=qs.bone_yes_no(steroids_known=steroids is not None),
                  qs=qs,
