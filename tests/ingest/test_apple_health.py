@@ -42,9 +42,15 @@ def test_generated_export_matches_its_truth() -> None:
         # The Watch wins the hours both counted; the phone-only hour is added once.
         assert measures.steps == steps
         assert measures.walking_distance_m == pytest.approx(truth.distance_m[day])
-        # 20 brisk minutes at 105 steps/min; the recorded walk's minutes are not counted again.
-        assert measures.steps_moderate_min == pytest.approx(20.0)
+        # 20 brisk minutes at 105 steps/min, plus the recorded walk's 30 at 110 on walk
+        # days: the reader keeps them all, as spans with their times; the series takes out
+        # the recorded sessions (tests/importer: the import order does not matter).
+        walked = any(local.date() == day for local, _, _ in truth.walks)
+        assert measures.steps_moderate_min == pytest.approx(50.0 if walked else 20.0)
         assert measures.steps_vigorous_min == pytest.approx(0.0)
+        spans = out.brisk[day]
+        assert sum(e - s for s, e, _ in spans) == pytest.approx((50 if walked else 20) * 60)
+        assert not any(vigorous for _, _, vigorous in spans)
         assert measures.resting_hr_bpm == truth.resting_hr[day]
     for day, hours in truth.asleep_h.items():
         assert out.days[day].sleep_asleep_s == pytest.approx(hours * 3600)

@@ -15,7 +15,14 @@ import pandas as pd
 from sqlalchemy import select
 
 from stridewise.core.validation import DATE_FLOORS
-from stridewise.series.measures import empty_measures, measures_frame
+from stridewise.series.measures import (
+    brisk_frame,
+    busy_frame,
+    empty_brisk,
+    empty_busy,
+    empty_measures,
+    measures_frame,
+)
 from stridewise.store import Store
 from stridewise.store import models as m
 
@@ -61,6 +68,10 @@ class SeriesFrames:
     checkins: pd.DataFrame = field(default_factory=lambda: _empty(CHECKIN_COLUMNS))
     #: Per-day measures from phone and platform exports (series.measures.measures_frame).
     measures: pd.DataFrame = field(default_factory=empty_measures)
+    #: Brisk walking spans from step cadence (series.measures.brisk_frame) and the spans of
+    #: recorded sessions they must not count again (series.measures.busy_frame).
+    brisk: pd.DataFrame = field(default_factory=empty_brisk)
+    busy: pd.DataFrame = field(default_factory=empty_busy)
 
 
 def profile_of(athlete: m.Athlete) -> SeriesProfile:
@@ -107,6 +118,8 @@ def load_frames(store: Store, athlete_id: int) -> SeriesFrames:
             for c in tx.list_checkins(athlete_id) if _on_the_calendar(c.at_utc)
         ]
         profile = profile_of(athlete)
+        brisk = brisk_frame(tx, athlete_id)
+        busy = busy_frame(tx, athlete_id)
     return SeriesFrames(
         profile=profile,
         activities=pd.DataFrame([tuple(a) for a in activities
@@ -115,6 +128,8 @@ def load_frames(store: Store, athlete_id: int) -> SeriesFrames:
         manual=pd.DataFrame(manual, columns=list(MANUAL_COLUMNS)),
         checkins=pd.DataFrame(checkins, columns=list(CHECKIN_COLUMNS)),
         measures=measures_frame(store, athlete_id),
+        brisk=brisk,
+        busy=busy,
     )
 
 

@@ -6,9 +6,14 @@ else the first with a value. :func:`with_measures` adds its columns to the daily
 
 - ``steps``, ``walking_distance_device_m``, ``resting_hr_device_bpm``, ``measures_source``;
 - ``steps_moderate_min`` / ``steps_vigorous_min``: minutes of brisk walking from step cadence
-  (:mod:`stridewise.science.steps`), already outside recorded activities; where a source gives
-  no cadence minutes but its own intensity minutes (Garmin, Fitbit), those minus the day's
-  recorded session minutes (which they include), never below 0;
+  (:mod:`stridewise.science.steps`) outside recorded sessions. The brisk spans are stored
+  with their times (:func:`brisk_frame`); here, at series time, the seconds any recorded
+  activity or hand-logged session covers are taken out (:func:`~stridewise.science.steps.
+  seconds_outside`), so a walk logged or imported after the export is not counted twice and
+  the order of imports does not change the minutes. Days stored before the spans were kept
+  use their stored minutes (taken out at import then). Where a source gives no cadence
+  minutes but its own intensity minutes (Garmin, Fitbit), those minus the day's recorded
+  session minutes (which they include), never below 0;
 - these minutes are added to ``moderate_min``, ``vigorous_min`` and ``who_equivalent_min``;
 - ``sleep_hours`` from the device fills days without a check-in (what the person says wins);
   hours asleep only, never time in bed.
@@ -20,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from stridewise.science.benefits import who_equivalent_minutes
-from stridewise.store import Store
+from stridewise.science.steps import seconds_outside
+from stridewise.store import Store, Tx
 
 MEASURE_SERIES_COLUMNS = (
     "steps", "walking_distance_device_m", "resting_hr_device_bpm", "steps_moderate_min",
@@ -32,8 +38,59 @@ _FIELDS = (
 )
 
 
+#: Columns of :func:`brisk_frame`: local day, source, UTC seconds, and vigorous (bool).
+BRISK_COLUMNS = ("date", "source", "start_s", "end_s", "vigorous")
+#: Columns of :func:`busy_frame`: UTC seconds of recorded activities and logged sessions.
+BUSY_COLUMNS = ("start_s", "end_s")
+
+
 def empty_measures() -> pd.DataFrame:
     return pd.DataFrame(columns=["date", "source", *_FIELDS])
+
+
+def empty_brisk() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(BRISK_COLUMNS))
+
+
+def empty_busy() -> pd.DataFrame:
+    return pd.DataFrame(columns=list(BUSY_COLUMNS))
+
+
+def brisk_frame(tx: Tx, athlete_id: int) -> pd.DataFrame:
+    """The stored brisk spans (a loader, inside :func:`stridewise.series.frames.load_frames`'s
+    transaction)."""
+    rows = tx.list_brisk_intervals(athlete_id)
+    return pd.DataFrame([(r.day, r.source, r.start_utc.timestamp(), r.end_utc.timestamp(),
+                          r.intensity == "vigorous") for r in rows],
+                        columns=list(BRISK_COLUMNS))
+
+
+def busy_frame(tx: Tx, athlete_id: int) -> pd.DataFrame:
+    """(start, end) UTC seconds of every recorded activity and logged session (a loader)."""
+    return pd.DataFrame(tx.activity_spans_s(athlete_id), columns=list(BUSY_COLUMNS))
+
+
+def brisk_minutes_outside(brisk: pd.DataFrame, busy: pd.DataFrame,
+                          chosen: pd.DataFrame) -> pd.DataFrame:
+    """Per (date, source) of ``chosen`` (the day's one source) that has stored spans:
+    ``moderate`` and ``vigorous`` minutes of brisk walking outside the ``busy`` spans.
+    Pure; the one rule that keeps step minutes from counting a recorded session twice."""
+    if brisk is None or not len(brisk) or not len(chosen):
+        return pd.DataFrame(columns=["date", "source", "moderate", "vigorous"])
+    spans = brisk.merge(chosen[["date", "source"]], on=["date", "source"], how="inner")
+    if not len(spans):
+        return pd.DataFrame(columns=["date", "source", "moderate", "vigorous"])
+    busy_s = (busy["start_s"].to_numpy(dtype=np.float64) if busy is not None and len(busy)
+              else np.zeros(0))
+    busy_e = (busy["end_s"].to_numpy(dtype=np.float64) if busy is not None and len(busy)
+              else np.zeros(0))
+    outside_min = seconds_outside(spans["start_s"].to_numpy(dtype=np.float64),
+                                  spans["end_s"].to_numpy(dtype=np.float64),
+                                  busy_s, busy_e) / 60.0
+    vigorous = spans["vigorous"].to_numpy(dtype=bool)
+    spans = spans.assign(moderate=np.where(vigorous, 0.0, outside_min),
+                         vigorous=np.where(vigorous, outside_min, 0.0))
+    return spans.groupby(["date", "source"], as_index=False)[["moderate", "vigorous"]].sum()
 
 
 def measures_frame(store: Store, athlete_id: int) -> pd.DataFrame:
@@ -52,9 +109,12 @@ def measures_frame(store: Store, athlete_id: int) -> pd.DataFrame:
     return frame.drop_duplicates("date").drop(columns="_rank").reset_index(drop=True)
 
 
-def with_measures(daily: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+def with_measures(daily: pd.DataFrame, measures: pd.DataFrame,
+                  brisk: pd.DataFrame | None = None,
+                  busy: pd.DataFrame | None = None) -> pd.DataFrame:
     """``daily`` with the columns of the module docstring (NaN/0 where nothing is stored);
-    ``measures`` is :func:`measures_frame`'s table. Pure: no store."""
+    ``measures`` is :func:`measures_frame`'s table, ``brisk`` :func:`brisk_frame`'s and
+    ``busy`` :func:`busy_frame`'s. Pure: no store."""
     out = daily.copy()
     n = len(out)
     if len(measures) and n:
@@ -62,8 +122,21 @@ def with_measures(daily: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
     else:
         joined = pd.DataFrame({f: np.full(n, np.nan) for f in _FIELDS})
         joined["source"] = None
+        joined["date"] = out["date"].to_numpy()
     cadence_mod = joined["steps_moderate_min"].to_numpy(dtype=np.float64)
     cadence_vig = joined["steps_vigorous_min"].to_numpy(dtype=np.float64)
+    # Stored spans, where the day's source has them, replace its stored minutes: the
+    # recorded sessions are taken out now, whichever was imported first.
+    outside = brisk_minutes_outside(
+        brisk if brisk is not None else empty_brisk(), busy if busy is not None
+        else empty_busy(), joined[["date", "source"]].dropna())
+    if len(outside):
+        found = joined[["date", "source"]].merge(outside, on=["date", "source"], how="left")
+        has_spans = found["moderate"].notna().to_numpy()
+        cadence_mod = np.where(has_spans, found["moderate"].to_numpy(dtype=np.float64),
+                               cadence_mod)
+        cadence_vig = np.where(has_spans, found["vigorous"].to_numpy(dtype=np.float64),
+                               cadence_vig)
     has_cadence = np.isfinite(cadence_mod) | np.isfinite(cadence_vig)
     session_min = (out["moderate_min"].to_numpy(dtype=np.float64)
                    + out["vigorous_min"].to_numpy(dtype=np.float64))
