@@ -147,6 +147,8 @@ def _store(tx: Tx, athlete_id: int, data: ExportData, result: FileResult) -> Non
             result.warnings.append(
                 f"resting heart rate {bpm:.0f} bpm from {data.source} ({day:%Y-%m-%d}) is now "
                 "the profile's (a rate you type yourself always comes first)")
+    result.days_added, result.days_updated, result.sleep_added = (
+        new_days, changed_days, new_sleep)
     result.warnings.append(
         f"{len(result.activity_ids)} workout(s) added, {skipped} already stored; "
         f"{new_days} day(s) added, {changed_days} updated; {new_sleep} sleep interval(s) added")
