@@ -21,6 +21,8 @@ else the first with a value. :func:`with_measures` adds its columns to the daily
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -97,7 +99,12 @@ def measures_frame(store: Store, athlete_id: int) -> pd.DataFrame:
     """One row per day with stored measures: ``date``, ``source`` and the measure columns
     (a loader: :func:`stridewise.series.frames.load_frames` calls it)."""
     with store.transaction() as tx:
-        rows = tx.list_daily_measures(athlete_id)
+        return measures_rows(tx, athlete_id)
+
+
+def measures_rows(tx: Tx, athlete_id: int) -> pd.DataFrame:
+    """:func:`measures_frame` inside a transaction the caller holds."""
+    rows = tx.list_daily_measures(athlete_id)
     if not rows:
         return pd.DataFrame(columns=["date", "source", *_FIELDS])
     frame = pd.DataFrame([{"date": r.day, "source": r.source,
@@ -161,3 +168,18 @@ def with_measures(daily: pd.DataFrame, measures: pd.DataFrame,
     typed = out["sleep_hours"].to_numpy(dtype=np.float64)
     out["sleep_hours"] = np.where(np.isfinite(typed), typed, device_sleep_h)
     return out
+
+
+def device_walking_days(daily: pd.DataFrame) -> tuple[tuple[date, float], ...]:
+    """(day, brisk walking minutes outside recorded sessions) for every day of ``daily`` (a
+    daily series) on which a phone or platform export measured steps: what the planner's
+    walking baseline reads (:func:`stridewise.plan.inputs.walking_baseline`). A day with
+    steps but no brisk minute is (day, 0.0): the phone was there, she did not walk briskly.
+    """
+    if daily.empty or "steps" not in daily:
+        return ()
+    measured = np.isfinite(daily["steps"].to_numpy(dtype=np.float64))
+    minutes = (np.nan_to_num(daily["steps_moderate_min"].to_numpy(dtype=np.float64))
+               + np.nan_to_num(daily["steps_vigorous_min"].to_numpy(dtype=np.float64)))
+    days = daily["date"].to_numpy()
+    return tuple((days[i], float(minutes[i])) for i in np.flatnonzero(measured))
