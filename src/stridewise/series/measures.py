@@ -5,6 +5,8 @@ count the same steps, so they are never added): the source with the most steps t
 else the first with a value. :func:`with_measures` adds its columns to the daily series:
 
 - ``steps``, ``walking_distance_device_m``, ``resting_hr_device_bpm``, ``measures_source``;
+- ``walking_steadiness_pct``: Apple's walking steadiness of the week ending that day (from
+  whichever source has it; read by the monitor's steadiness prompt, science.steadiness);
 - ``steps_moderate_min`` / ``steps_vigorous_min``: minutes of brisk walking from step cadence
   (:mod:`stridewise.science.steps`) outside recorded sessions. The brisk spans are stored
   with their times (:func:`brisk_frame`); here, at series time, the seconds any recorded
@@ -32,11 +34,12 @@ from stridewise.store import Store, Tx
 
 MEASURE_SERIES_COLUMNS = (
     "steps", "walking_distance_device_m", "resting_hr_device_bpm", "steps_moderate_min",
-    "steps_vigorous_min", "measures_source",
+    "steps_vigorous_min", "measures_source", "walking_steadiness_pct",
 )
 _FIELDS = (
     "steps", "walking_distance_m", "resting_hr_bpm", "sleep_asleep_s", "steps_moderate_min",
     "steps_vigorous_min", "device_moderate_min", "device_vigorous_min",
+    "walking_steadiness_pct",
 )
 
 
@@ -112,8 +115,12 @@ def measures_rows(tx: Tx, athlete_id: int) -> pd.DataFrame:
     frame[list(_FIELDS)] = frame[list(_FIELDS)].astype(np.float64)
     # One source per day: the most steps, then any value at all (stable by source name).
     frame["_rank"] = frame["steps"].fillna(-1.0)
+    # Walking steadiness comes from one platform only (Apple): kept whichever source wins.
+    steadiness = frame.dropna(subset=["walking_steadiness_pct"]).drop_duplicates("date")
     frame = frame.sort_values(["date", "_rank", "source"], ascending=[True, False, True])
-    return frame.drop_duplicates("date").drop(columns="_rank").reset_index(drop=True)
+    frame = frame.drop_duplicates("date").drop(columns=["_rank", "walking_steadiness_pct"])
+    return frame.merge(steadiness[["date", "walking_steadiness_pct"]], on="date",
+                       how="left").reset_index(drop=True)
 
 
 def with_measures(daily: pd.DataFrame, measures: pd.DataFrame,
@@ -161,6 +168,7 @@ def with_measures(daily: pd.DataFrame, measures: pd.DataFrame,
     out["steps_moderate_min"] = extra_mod
     out["steps_vigorous_min"] = extra_vig
     out["measures_source"] = joined["source"].to_numpy(dtype=object)
+    out["walking_steadiness_pct"] = joined["walking_steadiness_pct"].to_numpy(dtype=np.float64)
     out["moderate_min"] = out["moderate_min"].to_numpy(dtype=np.float64) + extra_mod
     out["vigorous_min"] = out["vigorous_min"].to_numpy(dtype=np.float64) + extra_vig
     out["who_equivalent_min"] = who_equivalent_minutes(out["moderate_min"], out["vigorous_min"])
