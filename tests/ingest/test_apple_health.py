@@ -141,3 +141,20 @@ def test_committed_fixture() -> None:
     # The blood-pressure Records inside the Correlation are copies of top-level ones: 2 not 4.
     assert out.notes == ["not read: 2 records of 2 other types (BloodPressureSystolic 1, "
                          "BloodPressureDiastolic 1, ...)"]
+
+
+def test_older_and_newer_layouts_read_the_same() -> None:
+    """iOS 16+ exports put workout distance in <WorkoutStatistics> (also nested in a
+    <WorkoutActivity>) and give heart-rate records metadata; older ones use attributes: the
+    same truth either way (bench/bench_apple_formats.py measures the parse times)."""
+    outs = []
+    for layout in ("older", "newer"):
+        text, truth = export_text(date(2025, 3, 20), 8, layout=layout)
+        outs.append(_read(text, truth.routes))
+    older, newer = outs
+    assert older.days == newer.days
+    assert [a.summary.distance_m for a in older.activities] == pytest.approx(
+        [a.summary.distance_m for a in newer.activities])
+    assert len(newer.activities) == 4
+    assert all(a.summary.distance_m == pytest.approx(truth.walks[0][2], rel=0.02)
+               for a in newer.activities)

@@ -203,8 +203,8 @@ class _Target:
             self.workout, self.children = None, []
         self.depth -= 1
 
-    def data(self, text: str) -> None:
-        pass
+    # No ``data`` method: lxml then never calls back for text (the whitespace between
+    # elements, which a newer export's metadata children multiply).
 
     def close(self) -> None:
         pass
