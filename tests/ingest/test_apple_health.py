@@ -158,3 +158,22 @@ def test_older_and_newer_layouts_read_the_same() -> None:
     assert len(newer.activities) == 4
     assert all(a.summary.distance_m == pytest.approx(truth.walks[0][2], rel=0.02)
                for a in newer.activities)
+
+
+class _Trickle(io.BytesIO):
+    """A stream that returns at most 997 bytes a read: elements cut at every place."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(997)
+
+
+def test_children_cut_between_reads_are_still_read_whole() -> None:
+    text, truth = export_text(date(2025, 3, 20), 3, layout="newer")
+    data = text.encode()
+    whole = read_export(io.BytesIO(data), source_name="export.xml", checks=MEASURE_CHECKS,
+                        route=lambda p: truth.routes.get(p.lstrip("/")))
+    cut = read_export(_Trickle(data), source_name="export.xml", checks=MEASURE_CHECKS,
+                      route=lambda p: truth.routes.get(p.lstrip("/")))
+    assert cut.truncated is None and whole.truncated is None
+    assert cut.days == whole.days and len(cut.activities) == len(whole.activities) == 2
+    assert cut.problems == whole.problems
