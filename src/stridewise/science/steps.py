@@ -12,8 +12,10 @@ practical estimate of intensity in adults: a narrative review", Br J Sports Med 
 
 Only samples lasting at most ``max_sample_s`` (one minute by default) are graded: a longer
 sample's mean cadence can hide or invent a brisk bout (3 brisk minutes and 2 standing ones
-average to "5 moderate minutes"). Minutes inside a recorded activity are not graded at all,
-since the activity already counts them (a walk recorded on the watch is not counted twice).
+average to "5 moderate minutes"). Minutes inside a recorded activity do not count again, since
+the activity already counts them (a walk recorded on the watch is not counted twice): the
+readers keep the brisk time as spans (:func:`brisk_spans`) and the daily series takes out the
+recorded sessions (:func:`seconds_outside`), whichever was imported first.
 """
 
 from __future__ import annotations
