@@ -44,7 +44,8 @@ ClinicalRecord|Audiogram|VisionPrescription)*)>
   startDate     CDATA #REQUIRED
   endDate       CDATA #REQUIRED
 >
-<!ELEMENT Workout ((MetadataEntry|WorkoutEvent|WorkoutRoute|WorkoutStatistics)*)>
+<!ELEMENT Workout ((MetadataEntry|WorkoutEvent|WorkoutRoute|WorkoutStatistics|
+WorkoutActivity)*)>
 <!ATTLIST Workout
   workoutActivityType   CDATA #REQUIRED
   duration              CDATA #IMPLIED
@@ -62,6 +63,9 @@ ClinicalRecord|Audiogram|VisionPrescription)*)>
 >
 <!ELEMENT WorkoutEvent EMPTY>
 <!ATTLIST WorkoutEvent type CDATA #REQUIRED date CDATA #REQUIRED duration CDATA #IMPLIED>
+<!ELEMENT WorkoutActivity ((WorkoutEvent|WorkoutStatistics|MetadataEntry)*)>
+<!ATTLIST WorkoutActivity uuid CDATA #REQUIRED startDate CDATA #REQUIRED
+  endDate CDATA #IMPLIED duration CDATA #IMPLIED durationUnit CDATA #IMPLIED>
 <!ELEMENT WorkoutStatistics EMPTY>
 <!ATTLIST WorkoutStatistics type CDATA #REQUIRED startDate CDATA #REQUIRED
   endDate CDATA #REQUIRED average CDATA #IMPLIED minimum CDATA #IMPLIED
@@ -128,12 +132,31 @@ def route_gpx(start_utc: datetime, minutes: int) -> bytes:
             + "".join(points) + "</trkseg></trk></gpx>").encode()
 
 
+#: ``layout`` values of :func:`write_export`.
+LAYOUTS = ("mixed", "older", "newer")
+_MOTION = ('>\n  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="1"/>\n'
+           ' </Record>\n')
+
+
 def write_export(out: IO[str], first: date, n_days: int, *, noise: bool = True,
-                 background_hr_every_s: int = 0, background_energy_every_s: int = 0) -> Truth:
+                 background_hr_every_s: int = 0, background_energy_every_s: int = 0,
+                 layout: str = "mixed") -> Truth:
     """Write ``export.xml`` text to ``out``; return the truth it was built from.
 
     Records are grouped by type as Apple writes them (all steps, then distance, ...), then
-    the workouts."""
+    the workouts. ``layout``: ``older`` puts every workout's distance in attributes of
+    ``<Workout>`` (iOS up to 15); ``newer`` (iOS 16+) puts it in ``<WorkoutStatistics>``, at
+    the workout's level and inside a ``<WorkoutActivity>``, and gives heart-rate records
+    their motion-context ``<MetadataEntry>``; ``mixed`` (default) alternates workouts of both
+    (one in four newer)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}")
+    newer_hr = layout == "newer"
+
+    def hr(source: str, value: object, t: datetime, off: int) -> str:
+        text = _record(HR, source, "count/min", value, t, t, off)
+        return text.replace("/>\n", _MOTION) if newer_hr else text
+
     truth = Truth()
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + DTD)
     out.write('<HealthData locale="en_GB">\n <ExportDate value="2026-01-01 09:00:00 +0000"/>\n'
@@ -173,13 +196,13 @@ def write_export(out: IO[str], first: date, n_days: int, *, noise: bool = True,
         if i % 2 == 0:
             for s in range(0, 30 * 60, 5):
                 t = at(day, 7) + timedelta(seconds=s)
-                out.write(_record(HR, WATCH, "count/min", 110, t, t, off))
+                out.write(hr(WATCH, 110, t, off))
         if background_hr_every_s:
             for s in range(8 * 3600, 22 * 3600, background_hr_every_s):
                 t = at(day, 0) + timedelta(seconds=s)
                 if i % 2 == 0 and at(day, 7) <= t < at(day, 7, 30):
                     continue
-                out.write(_record(HR, WATCH, "count/min", 72 + s % 7, t, t, off))
+                out.write(hr(WATCH, 72 + s % 7, t, off))
     if background_energy_every_s:  # the bulk of a real export: active energy samples
         for day, off in days:
             for s in range(6 * 3600, 23 * 3600, background_energy_every_s):
@@ -227,7 +250,8 @@ def write_export(out: IO[str], first: date, n_days: int, *, noise: bool = True,
         name = f"route_{day:%Y-%m-%d}_7.00am.gpx"
         truth.routes[f"workout-routes/{name}"] = route_gpx(start_utc, 30)
         truth.walks.append((start, off, distance_km * 1000))
-        newer = i % 4 == 0  # newer exports: distance in WorkoutStatistics
+        # Newer exports: distance in WorkoutStatistics.
+        newer = layout == "newer" or (layout == "mixed" and i % 4 == 0)
         dist_attr = "" if newer else (f' totalDistance="{distance_km:.4f}" '
                                       'totalDistanceUnit="km"')
         out.write(f' <Workout workoutActivityType="HKWorkoutActivityTypeWalking" '
@@ -235,8 +259,13 @@ def write_export(out: IO[str], first: date, n_days: int, *, noise: bool = True,
                   f'sourceVersion="10.1" creationDate="{_stamp(end, off)}" '
                   f'startDate="{_stamp(start, off)}" endDate="{_stamp(end, off)}">\n')
         if newer:
-            out.write(f'  <WorkoutStatistics type="{DIST}" startDate="{_stamp(start, off)}" '
-                      f'endDate="{_stamp(end, off)}" sum="{distance_km:.4f}" unit="km"/>\n')
+            stats = (f'<WorkoutStatistics type="{DIST}" startDate="{_stamp(start, off)}" '
+                     f'endDate="{_stamp(end, off)}" sum="{distance_km:.4f}" unit="km"/>\n')
+            out.write("  " + stats)
+            if layout == "newer":
+                out.write(f'  <WorkoutActivity uuid="A{i:07d}" startDate="{_stamp(start, off)}"'
+                          f' endDate="{_stamp(end, off)}" duration="30" durationUnit="min">\n'
+                          "   " + stats + "  </WorkoutActivity>\n")
         out.write(f'  <WorkoutRoute sourceName="{WATCH}" sourceVersion="10.1" '
                   f'startDate="{_stamp(start, off)}" endDate="{_stamp(end, off)}">\n'
                   f'   <FileReference path="/workout-routes/{name}"/>\n  </WorkoutRoute>\n'

@@ -70,6 +70,10 @@ ALLOWED: dict[str, str] = {
     "plan/inputs.py:MIN_RECORDED_WALKS": "plan rule: recorded walks needed to trust them",
     "plan/inputs.py:DEFAULT_WALK_MIN": "plan rule: walk length when nothing is known",
     "plan/inputs.py:DEFAULT_WALKS_PER_WEEK": "plan rule: walks a week when nothing is known",
+    "plan/inputs.py:MIN_DEVICE_DAYS": "plan rule: days a phone counted steps before they are "
+                                      "trusted for the walking baseline",
+    "plan/inputs.py:WALKING_DAY_MIN": "plan rule: a walking day's minutes (the IPAQ short "
+                                      "form's 10-minute bout, as the screening asks)",
     "ingest/csvlog.py:MAX_ROWS": "app limit: rows in one session CSV (docs/design.md)",
     "ingest/csvlog.py:PROGRESS_EVERY": "how often the row progress is reported",
     "ingest/parallel.py:WATCHDOG_S": "how often a worker checks that its parent lives",

@@ -6,8 +6,9 @@ Called by :func:`stridewise.importer.import_sources` for each
 1. hash the export while reading it once (a 4 GB ``export.xml`` is never held in memory); an
    export already imported is a "duplicate (same file)" without being parsed;
 2. parse it with its streaming reader (the progress callback's ``on_bytes(done, total)``, when
-   it has one, follows the bytes read), with the activities already stored as the minutes
-   step cadence must not count again;
+   it has one, follows the bytes read). Brisk minutes from step cadence are stored as spans
+   with their times: the daily series takes out whatever recorded session overlaps them
+   (series.measures), so the order of imports does not matter;
 3. store its workouts (the cross-format duplicate rule: a workout matching a stored one by
    start and duration is not stored again), its days (by local date and source: only new or
    changed days are written) and sleep intervals, and the device's latest resting heart rate
@@ -50,8 +51,8 @@ def _digest(source: ExportSource) -> str:
     return sha.hexdigest()
 
 
-def _read(source: ExportSource, checks: Checks, busy: list[tuple[float, float]],
-          progress: Progress | None, zone: tzinfo) -> ExportData:
+def _read(source: ExportSource, checks: Checks, progress: Progress | None,
+          zone: tzinfo) -> ExportData:
     on_bytes = getattr(progress, "on_bytes", None)
     if source.kind == "apple_health":
         from stridewise.ingest.apple_health import read_export
@@ -59,7 +60,7 @@ def _read(source: ExportSource, checks: Checks, busy: list[tuple[float, float]],
         with source.open() as stream:
             return read_export(stream, source_name=source.name, checks=checks,
                                total_bytes=source.size_bytes, route=source.route,
-                               on_bytes=on_bytes, busy=busy)
+                               on_bytes=on_bytes)
     if source.kind == "garmin":
         from stridewise.ingest.platform_exports import read_garmin
 
@@ -67,8 +68,7 @@ def _read(source: ExportSource, checks: Checks, busy: list[tuple[float, float]],
     if source.kind == "fitbit":
         from stridewise.ingest.platform_exports import read_fitbit
 
-        return read_fitbit(list(source.names), source.route, checks=checks, zone=zone,
-                           busy=busy)
+        return read_fitbit(list(source.names), source.route, checks=checks, zone=zone)
     raise IngestError(f"has no reader for exports of kind {source.kind!r}", source=source.name)
 
 
@@ -85,10 +85,9 @@ def import_export(store: Store, athlete_id: int, source: ExportSource, checks: C
         with store.transaction() as tx:
             if tx.is_done_hash(athlete_id, digest):
                 return FileResult(name, "duplicate", SAME_EXPORT, digest)
-            busy = tx.activity_spans_s(athlete_id)
             athlete = tx.get_athlete(athlete_id)
         zone = _zone(athlete.time_zone if athlete is not None else None)
-        data = _read(source, checks, busy, progress, zone)
+        data = _read(source, checks, progress, zone)
     except IngestError as exc:
         return _failed(store, athlete_id, FileResult(name, "failed", exc.reason), source)
     except Exception as exc:  # a damaged archive or stream: this export fails, not the batch
@@ -130,6 +129,11 @@ def _store(tx: Tx, athlete_id: int, data: ExportData, result: FileResult) -> Non
         result.activity_ids.append(added.id)
     days = {day: measures.as_dict() for day, measures in data.days.items()}
     new_days, changed_days = tx.upsert_days(athlete_id, data.source, days)
+    brisk_days = tx.put_brisk_intervals(athlete_id, data.source, {
+        day: [(datetime.fromtimestamp(s, UTC), datetime.fromtimestamp(e, UTC),
+               "vigorous" if vigorous else "moderate") for s, e, vigorous in spans]
+        for day, spans in data.brisk.items()
+        if day in data.days and data.days[day].steps is not None})
     new_sleep = tx.add_sleep_intervals(athlete_id, data.source, (
         (datetime.fromtimestamp(s.start_utc_s, UTC), datetime.fromtimestamp(s.end_utc_s, UTC),
          s.stage, s.device, s.utc_offset_s) for s in data.sleep))
@@ -143,6 +147,8 @@ def _store(tx: Tx, athlete_id: int, data: ExportData, result: FileResult) -> Non
             result.warnings.append(
                 f"resting heart rate {bpm:.0f} bpm from {data.source} ({day:%Y-%m-%d}) is now "
                 "the profile's (a rate you type yourself always comes first)")
+    result.days_added, result.days_updated, result.sleep_added = (
+        new_days, changed_days, new_sleep)
     result.warnings.append(
         f"{len(result.activity_ids)} workout(s) added, {skipped} already stored; "
         f"{new_days} day(s) added, {changed_days} updated; {new_sleep} sleep interval(s) added")
@@ -150,7 +156,7 @@ def _store(tx: Tx, athlete_id: int, data: ExportData, result: FileResult) -> Non
         result.warnings.append(data.truncated)
     result.warnings.extend(f"refused {line}" for line in data.problem_lines())
     result.warnings.extend(data.notes)
-    if result.activity_ids or new_days or changed_days or new_sleep or profile:
+    if result.activity_ids or new_days or changed_days or new_sleep or profile or brisk_days:
         result.status, result.reason = "imported", None
     else:
         result.status, result.reason = "duplicate", NOTHING_NEW

@@ -21,6 +21,11 @@ from stridewise.science.fitness import MONOTONY_HIGH
 from stridewise.science.load import ENTRY_WEEK_LOAD_AU
 from stridewise.science.pain import PainAction, PainCheck, PainDecision, PainTiming, evaluate_pain
 from stridewise.science.spike import SPIKE_FLAG_RATIO, spike_hazard_ratio
+from stridewise.science.steadiness import (
+    STEADINESS_RECENT_D,
+    steadiness_class,
+    steadiness_text,
+)
 from stridewise.store import Store
 
 RECENT_DAYS = 7
@@ -193,6 +198,7 @@ def current_warnings(store: Store, athlete_id: int, series: pd.DataFrame, today:
              if w is not None]
     found.extend(load_warnings(series, today))
     found.extend(load_notes(series, today))
+    found.extend(steadiness_warnings(store, athlete_id, series, today))
     return sorted(found, key=lambda w: {"stop": 0, "warn": 1}.get(w.tone, 2))
 
 
@@ -219,3 +225,39 @@ def wellbeing_warnings(series: pd.DataFrame, today: date) -> list[Warning]:
         return []
     text = wellbeing_text(float(values.mean()))
     return [Warning("warn", text, "wellbeing")] if text else []
+
+
+def steadiness_warnings(store: Store, athlete_id: int, series: pd.DataFrame,
+                        today: date) -> list[Warning]:
+    """Apple's walking steadiness, when the latest reading of the last 28 days is Low or Very
+    Low (:mod:`stridewise.science.steadiness`): one kind item, id ``walking-steadiness``,
+    suggesting the screening's falls questions again and a word with a doctor. It never
+    changes the falls risk or the plan by itself; it goes quiet once the person has screened
+    again after the low readings began (until steadiness is OK again and then drops)."""
+    if series.empty or "walking_steadiness_pct" not in series:
+        return []
+    start = today - timedelta(days=STEADINESS_RECENT_D - 1)
+    dates = list(series["date"])
+    values = series["walking_steadiness_pct"].to_numpy(dtype=float)
+    readings = [(d, v) for d, v in zip(dates, values, strict=True)
+                if start <= d <= today and math.isfinite(v)]
+    if not readings:
+        return []
+    every = [(d, v) for d, v in zip(dates, values, strict=True)
+             if d <= today and math.isfinite(v)]
+    levels = steadiness_class([v for _, v in every])
+    day, pct = readings[-1]
+    text = steadiness_text(str(levels[-1]), pct, f"{day.day} {day:%B}")
+    if text is None:
+        return []
+    low_since = day
+    for (d, _), level in zip(reversed(every), reversed(levels), strict=True):
+        if level == "ok":
+            break
+        low_since = d
+    with store.transaction() as tx:
+        screenings = tx.list_screenings(athlete_id)
+    zone = zone_of(store, athlete_id)
+    if screenings and screenings[-1].taken_at_utc.astimezone(zone).date() >= low_since:
+        return []
+    return [Warning("warn", text, "walking-steadiness")]

@@ -131,3 +131,47 @@ def test_without_the_core_rules_an_export_is_refused_not_stored(
     report = import_paths(store, [tmp_path / "export.zip"], athlete_id=athlete)
     assert report.files[0].status == "failed"
     assert _counts(store) == (0, 0, 0)
+
+
+def _log_walk(store: Store, athlete: int, at_utc: datetime) -> None:
+    from stridewise.activity import ManualSession
+
+    with store.write_transaction(athlete) as tx:
+        tx.add_manual_session(athlete, ManualSession(at_utc, "walk", 20 * 60.0))
+
+
+def _minutes(store: Store, athlete: int) -> dict[str, list[float]]:
+    from stridewise.series.frames import load_daily_series
+
+    daily = load_daily_series(store, athlete, start=date(2025, 3, 20),
+                              through=date(2025, 3, 27))
+    return {c: [round(float(v), 6) for v in daily[c]]
+            for c in ("steps_moderate_min", "moderate_min", "who_equivalent_min")}
+
+
+def test_a_logged_walk_is_not_counted_twice_whatever_the_import_order(tmp_path: Path) -> None:
+    """The brisk walk 17:00-17:20 local (UTC+1) on 21 March, in the phone's steps and logged
+    by hand: counted once, whether it was logged before or after the export came in; the
+    export's own workouts (07:00-07:30 on even days) are taken out of its steps as well."""
+    from stridewise.store import open_store
+
+    results = []
+    for first in (False, True):
+        store = open_store(f"sqlite:///{tmp_path / f'order-{first}.db'}")
+        athlete = store.default_athlete_id()
+        write_zip(tmp_path / "export.zip", date(2025, 3, 20), 8)
+        walk_at = datetime(2025, 3, 21, 16, 0, tzinfo=UTC)
+        if first:
+            _log_walk(store, athlete, walk_at)
+            _import(store, tmp_path / "export.zip", athlete)
+        else:
+            _import(store, tmp_path / "export.zip", athlete)
+            _log_walk(store, athlete, walk_at)
+        results.append(_minutes(store, athlete))
+        store.close()
+    assert results[0] == results[1]
+    steps_min = results[0]["steps_moderate_min"]
+    # 21 March: the 20 brisk minutes are the logged walk's, not the steps' as well.
+    assert steps_min[1] == pytest.approx(0.0)
+    # Every other day: only the 17:00 walk from steps (the 07:00 workouts are recorded).
+    assert [v for i, v in enumerate(steps_min) if i != 1] == pytest.approx([20.0] * 7)

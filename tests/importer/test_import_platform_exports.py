@@ -45,3 +45,24 @@ def test_garmin_and_fitbit_days_sit_side_by_side(store: Store, tmp_path: Path) -
     assert profile is not None and profile.resting_hr_source in ("garmin", "fitbit")
     again = import_paths(store, [garmin, fitbit], athlete_id=athlete, checks=MEASURE_CHECKS)
     assert [f.status for f in again.files] == ["duplicate", "duplicate"]
+
+
+def test_the_summary_counts_days_of_an_export_without_workouts(store: Store,
+                                                                tmp_path: Path) -> None:
+    """An export that adds only days is imported, not "imported 0": the one report the CLI
+    and the web page show counts its days (and the web row does not call it replaced)."""
+    from stridewise.web.imports import report_rows
+
+    athlete = store.default_athlete_id()
+    garmin = _zip(PHONE / "garmin", tmp_path / "garmin.zip")
+    report = import_paths(store, [garmin], athlete_id=athlete, checks=MEASURE_CHECKS)
+    result = report.files[0]
+    assert result.days_added > 0 and not result.activity_ids
+    assert report.summary_line() == (
+        f"imported 1 (0 sessions, {result.days_added} days of daily measures), duplicate 0, "
+        "failed 0")
+    assert len(report.stored) == 1
+    [row] = report_rows(report)
+    assert row.status == "imported"
+    assert row.detail.startswith(f"{result.days_added} days of daily measures added")
+    assert "workout(s) added" not in row.detail

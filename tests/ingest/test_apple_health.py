@@ -42,9 +42,15 @@ def test_generated_export_matches_its_truth() -> None:
         # The Watch wins the hours both counted; the phone-only hour is added once.
         assert measures.steps == steps
         assert measures.walking_distance_m == pytest.approx(truth.distance_m[day])
-        # 20 brisk minutes at 105 steps/min; the recorded walk's minutes are not counted again.
-        assert measures.steps_moderate_min == pytest.approx(20.0)
+        # 20 brisk minutes at 105 steps/min, plus the recorded walk's 30 at 110 on walk
+        # days: the reader keeps them all, as spans with their times; the series takes out
+        # the recorded sessions (tests/importer: the import order does not matter).
+        walked = any(local.date() == day for local, _, _ in truth.walks)
+        assert measures.steps_moderate_min == pytest.approx(50.0 if walked else 20.0)
         assert measures.steps_vigorous_min == pytest.approx(0.0)
+        spans = out.brisk[day]
+        assert sum(e - s for s, e, _ in spans) == pytest.approx((50 if walked else 20) * 60)
+        assert not any(vigorous for _, _, vigorous in spans)
         assert measures.resting_hr_bpm == truth.resting_hr[day]
     for day, hours in truth.asleep_h.items():
         assert out.days[day].sleep_asleep_s == pytest.approx(hours * 3600)
@@ -135,3 +141,39 @@ def test_committed_fixture() -> None:
     # The blood-pressure Records inside the Correlation are copies of top-level ones: 2 not 4.
     assert out.notes == ["not read: 2 records of 2 other types (BloodPressureSystolic 1, "
                          "BloodPressureDiastolic 1, ...)"]
+
+
+def test_older_and_newer_layouts_read_the_same() -> None:
+    """iOS 16+ exports put workout distance in <WorkoutStatistics> (also nested in a
+    <WorkoutActivity>) and give heart-rate records metadata; older ones use attributes: the
+    same truth either way (bench/bench_apple_formats.py measures the parse times)."""
+    outs = []
+    for layout in ("older", "newer"):
+        text, truth = export_text(date(2025, 3, 20), 8, layout=layout)
+        outs.append(_read(text, truth.routes))
+    older, newer = outs
+    assert older.days == newer.days
+    assert [a.summary.distance_m for a in older.activities] == pytest.approx(
+        [a.summary.distance_m for a in newer.activities])
+    assert len(newer.activities) == 4
+    assert all(a.summary.distance_m == pytest.approx(truth.walks[0][2], rel=0.02)
+               for a in newer.activities)
+
+
+class _Trickle(io.BytesIO):
+    """A stream that returns at most 997 bytes a read: elements cut at every place."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        return super().read(997)
+
+
+def test_children_cut_between_reads_are_still_read_whole() -> None:
+    text, truth = export_text(date(2025, 3, 20), 3, layout="newer")
+    data = text.encode()
+    whole = read_export(io.BytesIO(data), source_name="export.xml", checks=MEASURE_CHECKS,
+                        route=lambda p: truth.routes.get(p.lstrip("/")))
+    cut = read_export(_Trickle(data), source_name="export.xml", checks=MEASURE_CHECKS,
+                      route=lambda p: truth.routes.get(p.lstrip("/")))
+    assert cut.truncated is None and whole.truncated is None
+    assert cut.days == whole.days and len(cut.activities) == len(whole.activities) == 2
+    assert cut.problems == whole.problems

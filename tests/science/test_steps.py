@@ -43,3 +43,24 @@ def test_minutes_inside_a_recorded_activity_are_not_counted_twice() -> None:
 def test_overlap_with_merged_busy_intervals(s: float, e: float, hit: bool) -> None:
     busy_s, busy_e = np.array([90.0, 15.0, 20.0]), np.array([200.0, 25.0, 30.0])
     assert overlaps_any(np.array([s]), np.array([e]), busy_s, busy_e).tolist() == [hit]
+
+
+def test_seconds_outside_takes_each_busy_second_out_once() -> None:
+    from stridewise.science.steps import seconds_outside
+
+    start, end = np.array([0.0, 100.0, 500.0, 1000.0]), np.array([60.0, 400.0, 600.0, 1100.0])
+    # Busy 50-150 and an overlapping 120-200 (merged: 50-200), and 550-2000.
+    busy_s, busy_e = np.array([120.0, 50.0, 550.0]), np.array([200.0, 150.0, 2000.0])
+    assert seconds_outside(start, end, busy_s, busy_e).tolist() == [50.0, 200.0, 50.0, 0.0]
+    assert seconds_outside(start, end, np.zeros(0), np.zeros(0)).tolist() == [
+        60.0, 300.0, 100.0, 100.0]
+
+
+def test_brisk_spans_merge_touching_minutes_of_one_intensity() -> None:
+    from stridewise.science.steps import brisk_spans
+
+    start = np.arange(6) * 60.0
+    steps = np.array([105.0, 110.0, 140.0, 90.0, 101.0, 102.0])
+    s, e, vigorous = brisk_spans(start, np.full(6, 60.0), steps)
+    spans = sorted(zip(s.tolist(), e.tolist(), vigorous.tolist(), strict=True))
+    assert spans == [(0.0, 120.0, False), (120.0, 180.0, True), (240.0, 360.0, False)]

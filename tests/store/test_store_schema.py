@@ -23,7 +23,7 @@ EXPECTED_TABLES = {
 def test_open_creates_every_table_at_head(store: Store) -> None:
     assert set(inspect(store.engine).get_table_names()) >= EXPECTED_TABLES
     with store.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0005"
+        assert MigrationContext.configure(conn).get_current_revision() == "0006b"
 
 
 def test_migrations_match_the_models(store: Store) -> None:

@@ -36,6 +36,7 @@ type being read when it ended.
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 import zlib
 from array import array
@@ -51,7 +52,7 @@ from lxml import etree
 from stridewise.activity import Activity, build_activity
 from stridewise.errors import IngestError
 from stridewise.ingest.measures import ASLEEP_STAGES, Checks, ExportData, SleepSpan
-from stridewise.science.steps import cadence_minutes
+from stridewise.science.steps import brisk_spans
 
 SOURCE = "apple_health"
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -61,6 +62,15 @@ _PROGRESS_EVERY_BYTES = 8 * 1024 * 1024
 _CHUNK_BYTES = 1024 * 1024
 _WORKOUT_CHILDREN = frozenset({"WorkoutStatistics", "WorkoutEvent", "FileReference"})
 _MAX_NAMED_UNKNOWN = 20
+#: Children no reader uses, removed from the byte stream before lxml sees them: newer exports
+#: (iOS 16+) give most heart-rate records a ``MetadataEntry`` (motion context), and HRV records
+#: carry ``InstantaneousBeatsPerMinute`` lists; each would cost two Python callbacks. Only
+#: complete empty elements in exactly Apple's form match (attribute values cannot hold ``"``
+#: or ``<``), so removing them never changes what else the document says or whether it is
+#: well-formed; any other form is left for lxml. Measured in bench/bench_apple_formats.py.
+_UNREAD_CHILDREN = re.compile(
+    rb'<MetadataEntry key="[^"<]*" value="[^"<]*"\s*/>'
+    rb'|<InstantaneousBeatsPerMinute bpm="[^"<]*" time="[^"<]*"\s*/>')
 
 _STEPS = "HKQuantityTypeIdentifierStepCount"
 _DISTANCE = "HKQuantityTypeIdentifierDistanceWalkingRunning"
@@ -203,8 +213,8 @@ class _Target:
             self.workout, self.children = None, []
         self.depth -= 1
 
-    def data(self, text: str) -> None:
-        pass
+    # No ``data`` method: lxml then never calls back for text (the whitespace between
+    # elements, which a newer export's metadata children multiply).
 
     def close(self) -> None:
         pass
@@ -391,7 +401,7 @@ class _Reader:
 
     # -- the end ----------------------------------------------------------------------------
     def finish(self, route: Callable[[str], bytes | None] | None,
-               busy: list[tuple[float, float]], source_name: str) -> ExportData:
+               source_name: str) -> ExportData:
         out = self.out
         if out.truncated and self.last is not None:
             self._drop_day(*self.last)
@@ -406,10 +416,8 @@ class _Reader:
             activity = self._activity(workout, hr_t, hr_v, route, source_name)
             if activity is not None:
                 out.activities.append(activity)
-        recorded = [(a.start_time_utc.timestamp(), a.end_time_utc.timestamp())
-                    for a in out.activities] + list(busy)
-        self._sums(_STEPS, recorded)
-        self._sums(_DISTANCE, recorded)
+        self._sums(_STEPS)
+        self._sums(_DISTANCE)
         self._per_day()
         self._nights()
         if self.not_read:
@@ -430,7 +438,7 @@ class _Reader:
             self.samples[kind] = tuple(array("d", (col[i] for i in keep)) for col in cols)
         self.daily.pop((day, kind), None)
 
-    def _sums(self, kind: str, recorded: list[tuple[float, float]]) -> None:
+    def _sums(self, kind: str) -> None:
         """The overlap rule: per local hour, the one source with the largest total."""
         cols = [np.frombuffer(c, dtype=np.float64) if len(c) else np.zeros(0)
                 for c in self.samples[kind]]
@@ -456,12 +464,8 @@ class _Reader:
         per_day = np.bincount(days - first_day, weights=value[kept])
         present = np.bincount(days - first_day) > 0
         if kind == _STEPS:
-            busy_s = np.array([b[0] for b in recorded])
-            busy_e = np.array([b[1] for b in recorded])
-            moderate, vigorous = cadence_minutes(start[kept], dur[kept], value[kept],
-                                                 busy_s, busy_e)
-            mod_day = np.bincount(days - first_day, weights=moderate, minlength=len(per_day))
-            vig_day = np.bincount(days - first_day, weights=vigorous, minlength=len(per_day))
+            mod_day, vig_day = self._brisk(start[kept], dur[kept], value[kept], days,
+                                           first_day, len(per_day))
         for i in np.flatnonzero(present):
             day = _day(first_day + int(i))
             total = float(per_day[i])
@@ -478,6 +482,26 @@ class _Reader:
                     self.out.problems["days with an impossible distance total"] += 1
                     continue
                 measures.walking_distance_m = total
+
+    def _brisk(self, start: np.ndarray, dur: np.ndarray, steps: np.ndarray, days: np.ndarray,
+               first_day: int, n_days: int) -> tuple[np.ndarray, np.ndarray]:
+        """Brisk spans of the kept step samples (science.steps.brisk_spans), each on the local
+        day of the sample it starts with, into ``out.brisk``; returns the day's moderate and
+        vigorous minutes (recorded sessions are taken out later, by the series)."""
+        order = np.argsort(start, kind="stable")
+        start, dur, steps, days = start[order], dur[order], steps[order], days[order]
+        span_s, span_e, vigorous = brisk_spans(start, dur, steps)
+        span_day = days[np.clip(np.searchsorted(start, span_s), 0, max(len(start) - 1, 0))]
+        minutes = (span_e - span_s) / 60.0
+        offsets = span_day - first_day
+        mod_day = np.bincount(offsets, weights=np.where(vigorous, 0.0, minutes),
+                              minlength=n_days)
+        vig_day = np.bincount(offsets, weights=np.where(vigorous, minutes, 0.0),
+                              minlength=n_days)
+        for s_, e_, v_, d_ in zip(span_s.tolist(), span_e.tolist(), vigorous.tolist(),
+                                  span_day.tolist(), strict=True):
+            self.out.brisk.setdefault(_day(int(d_)), []).append((s_, e_, bool(v_)))
+        return mod_day, vig_day
 
     def _per_day(self) -> None:
         for (day_number, kind), by_source in self.daily.items():
@@ -616,13 +640,11 @@ def read_export(
     total_bytes: int = 0,
     route: Callable[[str], bytes | None] | None = None,
     on_bytes: Callable[[int, int], None] | None = None,
-    busy: list[tuple[float, float]] | None = None,
 ) -> ExportData:
     """Read an Apple Health ``export.xml`` stream (see the module docstring).
 
     ``route(path)`` returns the bytes of a ``workout-routes`` GPX named in the export, or
-    None when it is missing; ``busy`` lists (start, end) UTC seconds of activities already
-    stored, whose minutes step cadence must not count again; ``on_bytes(done, total)`` is
+    None when it is missing; ``on_bytes(done, total)`` is
     called as the file is read. Never raises for bad content: problems are counted in the
     result, and a file cut short is marked ``truncated``.
     """
@@ -633,6 +655,7 @@ def read_export(
                              no_network=True, huge_tree=False, remove_comments=True,
                              remove_pis=True)
     done = 0
+    pending = b""
     next_report = _PROGRESS_EVERY_BYTES
     try:
         while True:
@@ -643,10 +666,20 @@ def read_export(
             if not chunk:
                 break
             done += len(chunk)
-            parser.feed(chunk)
+            chunk = pending + chunk
+            # A tag cut at the chunk's end waits for the next chunk, so the filter below only
+            # ever sees whole elements.
+            cut = chunk.rfind(b"<")
+            if cut >= 0 and chunk.find(b">", cut) < 0 and len(chunk) - cut < _CHUNK_BYTES:
+                chunk, pending = chunk[:cut], chunk[cut:]
+            else:
+                pending = b""
+            parser.feed(_UNREAD_CHILDREN.sub(b"", chunk))
             if on_bytes is not None and done >= next_report:
                 next_report = done + _PROGRESS_EVERY_BYTES
                 on_bytes(done, total_bytes)
+        if pending:
+            parser.feed(pending)
         parser.close()
     except (etree.XMLSyntaxError, _StreamBroken) as exc:
         if not target.seen_root:
@@ -658,4 +691,4 @@ def read_export(
         )
     if on_bytes is not None:
         on_bytes(done, total_bytes or done)
-    return reader.finish(route, busy or [], source_name)
+    return reader.finish(route, source_name)

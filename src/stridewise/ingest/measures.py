@@ -45,7 +45,8 @@ class DayMeasures:
     body_mass_kg: float | None = None
     sleep_asleep_s: float | None = None
     sleep_in_bed_s: float | None = None
-    #: WHO minutes from step cadence outside recorded activities (see science.steps).
+    #: Minutes of brisk walking from step cadence, all of them (science.steps); the series
+    #: takes out the recorded sessions, from :attr:`ExportData.brisk`.
     steps_moderate_min: float | None = None
     steps_vigorous_min: float | None = None
     #: Minutes the device itself reports as intense (Garmin/Fitbit); the series uses one
@@ -77,6 +78,8 @@ class ExportData:
     activities: list[Activity] = field(default_factory=list)
     days: dict[date, DayMeasures] = field(default_factory=dict)
     sleep: list[SleepSpan] = field(default_factory=list)
+    #: Brisk spans from step cadence by local day: (start UTC s, end UTC s, vigorous).
+    brisk: dict[date, list[tuple[float, float, bool]]] = field(default_factory=dict)
     #: What was refused or could not be read, by plain name -> count.
     problems: Counter[str] = field(default_factory=Counter)
     #: Plain remarks for the report (what was not read, which rule was used).

@@ -41,7 +41,7 @@ from datetime import UTC, date, datetime, tzinfo
 import numpy as np
 
 from stridewise.ingest.measures import Checks, DayMeasures, ExportData, SleepSpan
-from stridewise.science.steps import cadence_minutes
+from stridewise.science.steps import brisk_spans
 
 _GARMIN_UDS = re.compile(r"(^|/)DI-Connect-Aggregator/UDSFile_[^/]*\.json$", re.IGNORECASE)
 _GARMIN_SLEEP = re.compile(r"(^|/)DI-Connect-Wellness/[^/]*sleepData\.json$", re.IGNORECASE)
@@ -166,7 +166,7 @@ _FITBIT_TIME = "%m/%d/%y %H:%M:%S"
 
 
 def read_fitbit(names: list[str], read: Callable[[str], bytes | None], *, checks: Checks,
-                zone: tzinfo, busy: list[tuple[float, float]] | None = None) -> ExportData:
+                zone: tzinfo) -> ExportData:
     """Fitbit's per-minute steps, resting heart rate and sleep logs (module docstring)."""
     out = ExportData(source="fitbit")
     step_t: list[float] = []
@@ -198,17 +198,16 @@ def read_fitbit(names: list[str], read: Callable[[str], bytes | None], *, checks
     if step_t:
         t = np.array(step_t)
         n = np.array(step_n)
-        spans = busy or []
-        moderate, vigorous = cadence_minutes(
-            t, np.full(len(t), 60.0), n, np.array([s for s, _ in spans]),
-            np.array([e for _, e in spans]))
-        days = [datetime.fromtimestamp(x, zone).date() for x in t]
         totals: dict[date, list[float]] = {}
-        for day, steps, mod, vig in zip(days, n, moderate, vigorous, strict=True):
-            acc = totals.setdefault(day, [0.0, 0.0, 0.0])
+        for at, steps in zip(t.tolist(), n.tolist(), strict=True):
+            acc = totals.setdefault(datetime.fromtimestamp(at, zone).date(), [0.0, 0.0, 0.0])
             acc[0] += steps
-            acc[1] += mod
-            acc[2] += vig
+        # Brisk spans with their times: the series takes out recorded sessions (science.steps).
+        span_s, span_e, vigorous = brisk_spans(t, np.full(len(t), 60.0), n)
+        for s_, e_, v_ in zip(span_s.tolist(), span_e.tolist(), vigorous.tolist(), strict=True):
+            day = datetime.fromtimestamp(s_, zone).date()
+            out.brisk.setdefault(day, []).append((s_, e_, bool(v_)))
+            totals.setdefault(day, [0.0, 0.0, 0.0])[2 if v_ else 1] += (e_ - s_) / 60.0
         for day, (steps, mod, vig) in totals.items():
             measures = out.day(day)
             measures.steps = round(steps)

@@ -149,9 +149,12 @@ def initial_progress(goal: Goal, inputs: PlanInputs, facts: HistoryFacts) -> Pro
         CONTINUOUS_FROM_S, target_run)
     walking = walking_baseline(inputs.history, inputs.start,
                                days_per_week=inputs.screening.walking_days_per_week,
-                               minutes_per_day=inputs.screening.walking_minutes_per_day)
+                               minutes_per_day=inputs.screening.walking_minutes_per_day,
+                               device_days=inputs.device_walking)
     if goal == Goal.BONE and walking.source != "default":
-        where = "your recorded walks" if walking.source == "recorded" else "your answer"
+        where = {"recorded": "your recorded walks",
+                 "phone": "the brisk walking your phone or watch counted"}.get(
+            walking.source, "your answer")
         notes.append(f"Your walks start at about {walking.minutes_per_walk:.0f} minutes, "
                      f"what you already walk ({where}).")
     return Progress(

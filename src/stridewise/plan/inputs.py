@@ -124,6 +124,10 @@ class PlanInputs:
     #: Adaptation: loads a pain stop bars (science.pain.Load values) until a re-screen; no
     #: session that carries one is planned.
     barred_loads: frozenset[str] = frozenset()
+    #: (local day, brisk walking minutes outside recorded sessions) for each day of the 4
+    #: weeks before ``start`` that a phone or platform export measured steps (the daily
+    #: series' rule: series.measures.device_walking_days); read by :func:`walking_baseline`.
+    device_walking: tuple[tuple[date, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,8 @@ class HistoryFacts:
 @dataclass(frozen=True)
 class WalkingBaseline:
     """What the person already walks: a usual walk's minutes and walks a week, and where it
-    came from (``recorded``: walks of the last 4 weeks; ``answer``: their own answer;
+    came from (``recorded``: walks of the last 4 weeks; ``phone``: brisk minutes from the
+    steps a phone or watch counted, with any recorded walks; ``answer``: their own answer;
     ``default``: nothing known)."""
 
     minutes_per_walk: float
@@ -152,21 +157,43 @@ class WalkingBaseline:
 MIN_RECORDED_WALKS = 4
 DEFAULT_WALK_MIN = 20.0
 DEFAULT_WALKS_PER_WEEK = 3.0
+#: Days of the 4 weeks a phone must have counted steps on before its days are trusted: half
+#: of them, so a phone left in a drawer for two weeks does not halve a walker's volume.
+MIN_DEVICE_DAYS = 14
+#: A walking day holds at least 10 minutes of walking: the IPAQ short form's bout, the same
+#: terms as the screening's own question.
+WALKING_DAY_MIN = 10.0
 
 
 def walking_baseline(history: Sequence[PastSession], start: date, *,
                      days_per_week: int | None = None,
-                     minutes_per_day: int | None = None) -> WalkingBaseline:
+                     minutes_per_day: int | None = None,
+                     device_days: Sequence[tuple[date, float]] = ()) -> WalkingBaseline:
     """The one place that says how much a person already walks, for every plan: recorded
     walks of the 4 weeks before ``start`` first (median length, count / 4; imported phone
-    walks count once imported), then the person's own answer (screening: days a week with a
-    walk of 10 minutes or more, minutes on such a day, the IPAQ short form's terms), then a
-    gentle default (20 minutes, 3 times a week)."""
-    walks = [h for h in history if h.kind == SessionKind.WALK
-             and start - timedelta(weeks=4) <= h.day < start]
+    walks count once imported); then the days a phone or platform counted steps
+    (``device_days``: brisk minutes from step cadence outside recorded sessions, the daily
+    series' rule), when it did on at least 14 of the 28 days: a day's walking is its brisk
+    minutes plus its recorded walks, a walking day has 10 minutes or more, the usual walk is
+    the median walking day, walks a week = walking days per measured day x 7 (at least 4
+    walking days, else the phone says little and the next source is used); then the
+    person's own answer (screening: days a week with a walk of 10 minutes or more, minutes
+    on such a day, the IPAQ short form's terms), then a gentle default (20 minutes, 3 times
+    a week)."""
+    first = start - timedelta(weeks=4)
+    walks = [h for h in history if h.kind == SessionKind.WALK and first <= h.day < start]
     if len(walks) >= MIN_RECORDED_WALKS:
         return WalkingBaseline(statistics.median(w.duration_s for w in walks) / 60.0,
                                len(walks) / 4.0, "recorded")
+    measured = {day: minutes for day, minutes in device_days if first <= day < start}
+    if len(measured) >= MIN_DEVICE_DAYS:
+        for w in walks:
+            if w.day in measured:
+                measured[w.day] += w.duration_s / 60.0
+        walking = [m for m in measured.values() if m >= WALKING_DAY_MIN]
+        if len(walking) >= MIN_RECORDED_WALKS:
+            return WalkingBaseline(statistics.median(walking),
+                                   len(walking) / len(measured) * 7.0, "phone")
     if days_per_week and minutes_per_day:
         return WalkingBaseline(float(minutes_per_day), float(days_per_week), "answer")
     return WalkingBaseline(DEFAULT_WALK_MIN, DEFAULT_WALKS_PER_WEEK, "default")

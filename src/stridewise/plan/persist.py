@@ -46,6 +46,23 @@ def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[Pas
     return sorted(out, key=lambda p: p.day)
 
 
+def device_walking(tx: Any, athlete_id: int, since: date, until: date
+                   ) -> tuple[tuple[date, float], ...]:
+    """Brisk walking minutes a phone or platform export counted on local days ``since`` up to
+    ``until`` (exclusive), outside recorded sessions: the daily series' numbers
+    (series.measures.device_walking_days), for the walking baseline."""
+    from stridewise.series.daily import daily_series
+    from stridewise.series.frames import frames_in
+    from stridewise.series.measures import device_walking_days
+
+    # Most people have no phone export: one small query, not the whole history, says so.
+    if until <= since or not tx.list_daily_measures(athlete_id, since, until):
+        return ()
+    frames = frames_in(tx, athlete_id)
+    return device_walking_days(daily_series(frames, start=since,
+                                            through=until - timedelta(days=1)))
+
+
 def activity_loads(tx: Any, athlete_id: int, today: date) -> frozenset[Any]:
     """What the person actually does (science.pain.Load): the loads of their active plan from
     ``today`` on and of the sessions of the last 4 weeks, so a pain stop names those."""

@@ -89,6 +89,7 @@ def _inputs(tx: Any, athlete_id: int, params: dict[str, Any], start: date,
         start=start,
         goal=Goal(params["goal"]),
         weeks=params.get("weeks"),
+        device_walking=persist.device_walking(tx, athlete_id, start - timedelta(weeks=4), start),
     )
 
 

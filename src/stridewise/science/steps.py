@@ -12,8 +12,10 @@ practical estimate of intensity in adults: a narrative review", Br J Sports Med 
 
 Only samples lasting at most ``max_sample_s`` (one minute by default) are graded: a longer
 sample's mean cadence can hide or invent a brisk bout (3 brisk minutes and 2 standing ones
-average to "5 moderate minutes"). Minutes inside a recorded activity are not graded at all,
-since the activity already counts them (a walk recorded on the watch is not counted twice).
+average to "5 moderate minutes"). Minutes inside a recorded activity do not count again, since
+the activity already counts them (a walk recorded on the watch is not counted twice): the
+readers keep the brisk time as spans (:func:`brisk_spans`) and the daily series takes out the
+recorded sessions (:func:`seconds_outside`), whichever was imported first.
 """
 
 from __future__ import annotations
@@ -94,3 +96,57 @@ def cadence_minutes(
         minutes, 0.0,
     )
     return moderate, vigorous
+
+
+def brisk_spans(
+    start_s: FloatArray,
+    duration_s: FloatArray,
+    steps: FloatArray,
+    *,
+    max_sample_s: float = MAX_GRADED_SAMPLE_S,
+) -> tuple[FloatArray, FloatArray, np.ndarray]:
+    """The brisk time of step samples as merged spans: ``(start_s, end_s, vigorous)``.
+
+    Each sample is graded as in :func:`cadence_minutes` (no busy intervals: recorded
+    activities are taken out later, by whoever knows them); touching or overlapping graded
+    samples of the same intensity become one span, so a 20-minute brisk walk of per-minute
+    samples is one span of 1200 s. ``vigorous`` is a boolean array (False: moderate).
+    Sum of ``end_s - start_s`` over the spans equals the graded minutes x 60 when samples do
+    not overlap (overlapping samples are counted once here).
+    """
+    start = np.asarray(start_s, dtype=np.float64)
+    dur = np.asarray(duration_s, dtype=np.float64)
+    moderate, vigorous = cadence_minutes(start, dur, steps, max_sample_s=max_sample_s)
+    out_s: list[FloatArray] = []
+    out_e: list[FloatArray] = []
+    out_v: list[np.ndarray] = []
+    for minutes, is_vigorous in ((moderate, False), (vigorous, True)):
+        pick = minutes > 0
+        s, e = _merged(start[pick], start[pick] + dur[pick])
+        out_s.append(s)
+        out_e.append(e)
+        out_v.append(np.full(len(s), is_vigorous))
+    return np.concatenate(out_s), np.concatenate(out_e), np.concatenate(out_v)
+
+
+def seconds_outside(
+    start_s: FloatArray, end_s: FloatArray, busy_start_s: FloatArray, busy_end_s: FloatArray
+) -> FloatArray:
+    """Seconds of each ``[start_s, end_s)`` not covered by any busy interval (the busy
+    intervals may overlap one another; each second is taken out once). Vectorised with the
+    cumulative busy time C(t): the covered part of [s, e) is C(e) - C(s)."""
+    start = np.asarray(start_s, dtype=np.float64)
+    end = np.asarray(end_s, dtype=np.float64)
+    bs, be = _merged(np.asarray(busy_start_s, dtype=np.float64),
+                     np.asarray(busy_end_s, dtype=np.float64))
+    if len(bs) == 0:
+        return np.maximum(end - start, 0.0)
+    before = np.concatenate(([0.0], np.cumsum(be - bs)))  # busy seconds before interval i
+
+    def covered(t: FloatArray) -> FloatArray:
+        i = np.searchsorted(bs, t, side="right")  # busy intervals starting at or before t
+        last = np.maximum(i - 1, 0)
+        inside = np.where(i > 0, np.clip(t - bs[last], 0.0, be[last] - bs[last]), 0.0)
+        return before[np.maximum(i - 1, 0)] * (i > 0) + inside
+
+    return np.maximum((end - start) - (covered(end) - covered(start)), 0.0)

@@ -352,7 +352,8 @@ def daily_series(
     checkins = _checkins_by_day(frames, first, n_days)
     for column in ("pain_max", "sleep_hours", "who5_pct"):
         out[column] = checkins[column].to_numpy(dtype=np.float64)
-    return with_measures(out[list(DAILY_SERIES_COLUMNS)], frames.measures)  # phone exports
+    return with_measures(out[list(DAILY_SERIES_COLUMNS)], frames.measures,  # phone exports
+                         frames.brisk, frames.busy)
 
 
 def weekly_summary(daily: pd.DataFrame) -> pd.DataFrame:

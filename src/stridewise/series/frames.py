@@ -15,8 +15,15 @@ import pandas as pd
 from sqlalchemy import select
 
 from stridewise.core.validation import DATE_FLOORS
-from stridewise.series.measures import empty_measures, measures_frame
-from stridewise.store import Store
+from stridewise.series.measures import (
+    brisk_frame,
+    busy_frame,
+    empty_brisk,
+    empty_busy,
+    empty_measures,
+    measures_rows,
+)
+from stridewise.store import Store, Tx
 from stridewise.store import models as m
 
 #: Columns of :attr:`SeriesFrames.activities` (recorded activities, times in UTC).
@@ -61,6 +68,10 @@ class SeriesFrames:
     checkins: pd.DataFrame = field(default_factory=lambda: _empty(CHECKIN_COLUMNS))
     #: Per-day measures from phone and platform exports (series.measures.measures_frame).
     measures: pd.DataFrame = field(default_factory=empty_measures)
+    #: Brisk walking spans from step cadence (series.measures.brisk_frame) and the spans of
+    #: recorded sessions they must not count again (series.measures.busy_frame).
+    brisk: pd.DataFrame = field(default_factory=empty_brisk)
+    busy: pd.DataFrame = field(default_factory=empty_busy)
 
 
 def profile_of(athlete: m.Athlete) -> SeriesProfile:
@@ -86,27 +97,34 @@ def load_frames(store: Store, athlete_id: int) -> SeriesFrames:
     """One athlete's activities, hand-logged sessions, check-ins and profile, in one
     transaction. Raises ``KeyError`` for an athlete that does not exist."""
     with store.transaction() as tx:
-        athlete = tx.get_athlete(athlete_id)
-        if athlete is None:
-            raise KeyError(f"no athlete with id {athlete_id}")
-        activities = tx.session.execute(
-            select(
-                m.Activity.id, m.Activity.start_time_utc, m.Activity.utc_offset_s,
-                m.Activity.sport, m.Activity.moving_s, m.Activity.distance_m,
-                m.Activity.avg_speed_mps, m.Activity.avg_heart_rate_bpm,
-                m.Activity.max_heart_rate_bpm, m.Activity.steps,
-                m.Activity.avg_cadence_spm, m.Activity.rpe, m.Activity.name,
-            ).where(m.Activity.athlete_id == athlete_id)
-        ).all()
-        manual = [
-            (s.id, s.start_time_utc, s.kind, s.duration_s, s.distance_m, s.rpe, s.notes)
-            for s in tx.list_manual_sessions(athlete_id) if _on_the_calendar(s.start_time_utc)
-        ]
-        checkins = [
-            (c.at_utc, c.pain_score, c.sleep_hours, float(sum(c.who5)) if c.who5 else None)
-            for c in tx.list_checkins(athlete_id) if _on_the_calendar(c.at_utc)
-        ]
-        profile = profile_of(athlete)
+        return frames_in(tx, athlete_id)
+
+
+def frames_in(tx: Tx, athlete_id: int) -> SeriesFrames:
+    """:func:`load_frames` inside a transaction the caller holds (the planner's)."""
+    athlete = tx.get_athlete(athlete_id)
+    if athlete is None:
+        raise KeyError(f"no athlete with id {athlete_id}")
+    activities = tx.session.execute(
+        select(
+            m.Activity.id, m.Activity.start_time_utc, m.Activity.utc_offset_s,
+            m.Activity.sport, m.Activity.moving_s, m.Activity.distance_m,
+            m.Activity.avg_speed_mps, m.Activity.avg_heart_rate_bpm,
+            m.Activity.max_heart_rate_bpm, m.Activity.steps,
+            m.Activity.avg_cadence_spm, m.Activity.rpe, m.Activity.name,
+        ).where(m.Activity.athlete_id == athlete_id)
+    ).all()
+    manual = [
+        (s.id, s.start_time_utc, s.kind, s.duration_s, s.distance_m, s.rpe, s.notes)
+        for s in tx.list_manual_sessions(athlete_id) if _on_the_calendar(s.start_time_utc)
+    ]
+    checkins = [
+        (c.at_utc, c.pain_score, c.sleep_hours, float(sum(c.who5)) if c.who5 else None)
+        for c in tx.list_checkins(athlete_id) if _on_the_calendar(c.at_utc)
+    ]
+    profile = profile_of(athlete)
+    brisk = brisk_frame(tx, athlete_id)
+    busy = busy_frame(tx, athlete_id)
     return SeriesFrames(
         profile=profile,
         activities=pd.DataFrame([tuple(a) for a in activities
@@ -114,7 +132,9 @@ def load_frames(store: Store, athlete_id: int) -> SeriesFrames:
                                 columns=list(ACTIVITY_COLUMNS)),
         manual=pd.DataFrame(manual, columns=list(MANUAL_COLUMNS)),
         checkins=pd.DataFrame(checkins, columns=list(CHECKIN_COLUMNS)),
-        measures=measures_frame(store, athlete_id),
+        measures=measures_rows(tx, athlete_id),
+        brisk=brisk,
+        busy=busy,
     )
 
 

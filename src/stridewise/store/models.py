@@ -327,6 +327,30 @@ class SleepInterval(Base):
     utc_offset_s: Mapped[int] = mapped_column(default=0)
 
 
+BRISK_INTENSITIES = ("moderate", "vigorous")
+
+
+class BriskInterval(Base):
+    """A span of brisk walking graded from step cadence (science.steps.brisk_spans), kept
+    with its time so the daily series can take out whatever recorded session overlaps it,
+    whichever was imported first (series.measures). ``day`` is the local day of the source's
+    day row it belongs to."""
+
+    __tablename__ = "brisk_interval"
+    __table_args__ = (
+        CheckConstraint(_one_of("intensity", BRISK_INTENSITIES), name="intensity"),
+        UniqueConstraint("athlete_id", "source", "start_utc", "intensity",
+                         name="uq_brisk_interval_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(32))
+    day: Mapped[dt.date] = mapped_column(Date)
+    start_utc: Mapped[datetime]
+    end_utc: Mapped[datetime]
+    intensity: Mapped[str] = mapped_column(String(8))
+
+
 class BrainAnswers(Base):
     """One filling-in of the brain-health questionnaire (issue 14): the answers as JSON,
     question id -> choice (science.brain.BRAIN_QUESTIONS), checked before they are stored.

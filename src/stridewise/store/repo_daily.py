@@ -95,6 +95,45 @@ class DailyRepo:
         self.session.flush()
         return added
 
+    def put_brisk_intervals(
+        self, athlete_id: int, source: str,
+        by_day: Mapping[date, Iterable[tuple[datetime, datetime, str]]],
+    ) -> int:
+        """Store each day's brisk spans (start UTC, end UTC, 'moderate' or 'vigorous') from
+        ``source``: a day whose stored spans differ is replaced whole (a newer export may
+        extend the last span of a day), an identical day writes nothing. Returns the number
+        of days written."""
+        if not by_day:
+            return 0
+        q = select(m.BriskInterval).where(
+            m.BriskInterval.athlete_id == athlete_id, m.BriskInterval.source == source,
+            m.BriskInterval.day >= min(by_day), m.BriskInterval.day <= max(by_day),
+        )
+        stored: dict[date, list[m.BriskInterval]] = {}
+        for row in self.session.scalars(q):
+            stored.setdefault(row.day, []).append(row)
+        written = 0
+        for day, spans in sorted(by_day.items()):
+            want = {(s.astimezone(UTC), e.astimezone(UTC), k) for s, e, k in spans}
+            have = {(r.start_utc.astimezone(UTC), r.end_utc.astimezone(UTC), r.intensity)
+                    for r in stored.get(day, [])}
+            if want == have:
+                continue
+            for row in stored.get(day, []):
+                self.session.delete(row)
+            self.session.flush()
+            for start, end, intensity in sorted(want):
+                self.session.add(m.BriskInterval(
+                    athlete_id=athlete_id, source=source, day=day, start_utc=start,
+                    end_utc=end, intensity=intensity))
+            written += 1
+        self.session.flush()
+        return written
+
+    def list_brisk_intervals(self, athlete_id: int) -> list[m.BriskInterval]:
+        q = select(m.BriskInterval).where(m.BriskInterval.athlete_id == athlete_id)
+        return list(self.session.scalars(q.order_by(m.BriskInterval.start_utc)))
+
     def list_daily_measures(
         self, athlete_id: int, first: date | None = None, last: date | None = None
     ) -> list[m.DailyMeasure]:
@@ -110,10 +149,15 @@ class DailyRepo:
         return list(self.session.scalars(q.order_by(m.SleepInterval.start_utc)))
 
     def activity_spans_s(self, athlete_id: int) -> list[tuple[float, float]]:
-        """(start, end) UTC seconds of every stored activity: minutes already counted."""
+        """(start, end) UTC seconds of every stored activity and hand-logged session: the
+        minutes they already count, which brisk minutes from steps must not count again."""
         q = select(m.Activity.start_time_utc, m.Activity.elapsed_s).where(
             m.Activity.athlete_id == athlete_id)
-        return [(s.timestamp(), s.timestamp() + e) for s, e in self.session.execute(q)]
+        spans = [(s.timestamp(), s.timestamp() + e) for s, e in self.session.execute(q)]
+        manual = select(m.ManualSession.start_time_utc, m.ManualSession.duration_s).where(
+            m.ManualSession.athlete_id == athlete_id)
+        spans += [(s.timestamp(), s.timestamp() + d) for s, d in self.session.execute(manual)]
+        return spans
 
     def set_device_resting_hr(self, athlete_id: int, bpm: float, source: str) -> bool:
         """A device's resting heart rate for the profile, unless the person typed one:

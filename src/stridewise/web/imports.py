@@ -59,21 +59,7 @@ def report_rows(report: ImportReport) -> list[FileRow]:
     gone = set(report.replaced_ids)
     for result in report.files:
         name = display_name(result.source_name)
-        status = result.status
-        if status == "imported":
-            kept = [i for i in result.activity_ids if i not in gone]
-            count = len(kept) + len(result.manual_session_ids)
-            if count == 0:
-                status = "replaced"
-                detail = "; ".join(result.warnings[-1:])
-            else:
-                detail = f"{count} session{'s' if count != 1 else ''} added"
-                if result.replaced_ids:
-                    detail += ", replacing " + ", ".join(f"#{i}" for i in result.replaced_ids)
-                if result.warnings:
-                    detail += ". Note: " + "; ".join(result.warnings[:3])
-        else:
-            detail = result.reason or ""
+        status, detail = result.detail(gone)
         rows.append(FileRow(name, status, STATUS_WORDS.get(status, status), detail))
     return rows
 
