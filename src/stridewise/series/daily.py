@@ -205,8 +205,10 @@ def daily_columns(
     if order is not None:
         inputs = {name: values[order] for name, values in inputs.items()}
 
+    # Zeros cost nothing until written (the system hands out zeroed pages) and are what the
+    # compiled pass adds to.
     out: dict[str, NDArray[np.generic]] = {
-        name: np.empty((count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
+        name: np.zeros((count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
     }
     compiled = _compiled_kernels(fused, len(days))
     if compiled is not None:
@@ -401,7 +403,7 @@ def _block_columns_fused(
         """The flat result row block of ``name``, scratch when only needed, else empty."""
         if name in wanted:
             return out[name][rows].reshape(-1)  # a view: the rows are contiguous
-        return np.empty(size if needed else 0, dtype=dtype)
+        return np.zeros(size if needed else 0, dtype=dtype)
 
     def given(name: str, dtype: type) -> NDArray[Any]:
         return inputs[name] if name in inputs else np.empty(0, dtype=dtype)
@@ -447,7 +449,7 @@ def _block_columns_fused(
         days_at, first, per_day, order = _shared_days(positions, shared)
         bounds = np.append(first, len(order))
         start_hour = inputs["start_hour"][order]
-        duration_h = (minutes_z / 60.0)[order]
+        duration_h = minutes_z[order] / 60.0
         loadings = ((grf, cycles), walking)
         long_days = per_day > fused_kernels.MAX_SEQUENTIAL_SESSIONS
         # Days with many sessions: NumPy adds their terms pairwise, so NumPy does them.

@@ -62,21 +62,10 @@ def _scatter_py(  # noqa: PLR0913 - one argument per column keeps the kernel mon
 
     ``want`` flags, in order: duration, distance, run distance (and longest run), load,
     estimated, trimp, intensity minutes, MET minutes, strength, balance, bone. Arrays of
-    unwanted columns are never touched. Bone: days with one session get its osteogenic index
+    unwanted columns are never touched; the others must hold zeros (fresh ``np.zeros``, whose
+    pages the system zeroes as they are first written). Bone: days with one session get its osteogenic index
     (``oi_real``, ``oi_walk``); sessions of days with several are flagged in ``shared``."""
     n = positions.shape[0]
-    size = counts.shape[0]
-    for p in range(size):
-        counts[p] = 0
-    outs_f = (duration_out, distance_out, run_out, longest_out, load_out, trimp_out,
-              moderate_out, vigorous_out, met_out, bone_out, walk_out)
-    for out in outs_f:
-        for p in range(out.shape[0]):
-            out[p] = 0.0
-    outs_b = (estimated_out, strength_out, balance_out)
-    for out in outs_b:
-        for p in range(out.shape[0]):
-            out[p] = False
     for i in range(n):
         counts[positions[i]] += 1
     for i in range(n):
@@ -125,11 +114,19 @@ def _bout_terms_py(
     """The terms of :func:`stridewise.science.bone.daily_bone_stimulus` for each day
     ``bounds[k]:bounds[k + 1]`` of the given sessions, its steps repeated exactly: the day's
     gain is ``sum(grf_ranked * (log1p(bout_cycles) - log1p(before_cycles)))``, in order."""
+    widest = 0
+    for k in range(bounds.shape[0] - 1):
+        widest = max(widest, bounds[k + 1] - bounds[k])
+    valid = np.empty(widest, np.bool_)
+    key = np.empty(widest)
+    order = np.empty(widest, np.int64)
+    bout = np.empty(widest, np.int64)
+    g = np.empty(widest)
+    n = np.empty(widest)
+    rank = np.empty(widest, np.int64)
     for k in range(bounds.shape[0] - 1):
         lo, hi = bounds[k], bounds[k + 1]
         c = hi - lo
-        valid = np.empty(c, np.bool_)
-        key = np.empty(c)
         for j in range(c):
             i = lo + j
             ok = not (math.isnan(start[i]) or math.isnan(grf[i]) or math.isnan(cycles[i]))
@@ -137,7 +134,6 @@ def _bout_terms_py(
             valid[j] = ok
             key[j] = start[i] if ok else np.inf
         # Stable argsort of the start times (invalid sessions last), by insertion.
-        order = np.empty(c, np.int64)
         for j in range(c):
             v = key[j]
             t = j
@@ -145,9 +141,6 @@ def _bout_terms_py(
                 order[t] = order[t - 1]
                 t -= 1
             order[t] = j
-        bout = np.empty(c, np.int64)
-        g = np.empty(c)
-        n = np.empty(c)
         previous_end = -np.inf
         bout_id = 0
         for t in range(c):
@@ -168,7 +161,6 @@ def _bout_terms_py(
             if end > previous_end:
                 previous_end = end
         # Stable sort by (bout, -grf), as np.lexsort((-grf, bout)).
-        rank = np.empty(c, np.int64)
         for t in range(c):
             b, ng = bout[t], -g[t]
             u = t
