@@ -49,7 +49,7 @@ def _zero_nan(value: float) -> float:
     return 0.0 if math.isnan(value) else value
 
 
-def _scatter_py(  # noqa: PLR0913 - one argument per column keeps the kernel monomorphic
+def _scatter_py(
     positions: Any, want: Any, moderate_level: int, vigorous_level: int,
     minutes: Any, distance: Any, run: Any, load: Any, estimated: Any, trimp: Any,
     level: Any, met: Any, strength: Any, balance: Any, oi_real: Any, oi_walk: Any,
@@ -63,8 +63,9 @@ def _scatter_py(  # noqa: PLR0913 - one argument per column keeps the kernel mon
     ``want`` flags, in order: duration, distance, run distance (and longest run), load,
     estimated, trimp, intensity minutes, MET minutes, strength, balance, bone. Arrays of
     unwanted columns are never touched; the others must hold zeros (fresh ``np.zeros``, whose
-    pages the system zeroes as they are first written). Bone: days with one session get its osteogenic index
-    (``oi_real``, ``oi_walk``); sessions of days with several are flagged in ``shared``."""
+    pages the system zeroes as they are first written). Bone: days with one session get its
+    osteogenic index (``oi_real``, ``oi_walk``); sessions of days with several are flagged in
+    ``shared``."""
     n = positions.shape[0]
     for i in range(n):
         counts[positions[i]] += 1
