@@ -48,7 +48,7 @@ def _random_sessions(seed: int, n_athletes: int, n_days: int) -> tuple[pd.DataFr
         # Hours apart and close together, ties, and a few without a start time.
         "start_hour": with_nan(rng.choice([6.0, 7.0, 7.5, 9.0, 12.0, 15.5, 18.0, 22.0], n), 0.05),
         "met_min": with_nan(minutes * 4.0),
-        "intensity": rng.choice([-1, 0, 1, 2], n).astype(np.int64),
+        "intensity": rng.choice([-1, 0, 1, 2], n).astype(np.int8 if seed % 2 else np.int64),
     })
     shuffle = rng.permutation(n)
     return frame.iloc[shuffle].reset_index(drop=True), day[shuffle], athlete[shuffle]

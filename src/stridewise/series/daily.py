@@ -106,8 +106,10 @@ def _shared_days(positions: NDArray[np.int64], shared: NDArray[np.bool_]) -> tup
     ``order`` (session indices grouped by day, in their given order) and how many it has."""
     chosen = np.flatnonzero(shared)
     order = chosen[np.argsort(positions[chosen], kind="stable")]
-    days, first, counts = np.unique(positions[order], return_index=True, return_counts=True)
-    return days, first, counts, order
+    ordered = positions[order]
+    first = np.flatnonzero(np.diff(ordered, prepend=-1))  # where each day's sessions start
+    counts = np.diff(first, append=len(ordered))
+    return ordered[first], first, counts, order
 
 
 def _merged_days(
@@ -201,7 +203,11 @@ def daily_columns(
     for name in sorted(needed - {"run", "strength", "balance"}):
         dtype = bool if name == "rpe_estimated" else (
             np.int64 if name == "intensity" else np.float64)
-        inputs[name] = sessions[name].to_numpy(dtype)
+        values = sessions[name].to_numpy()
+        # Small integer levels stay as they are (a cohort's int8 would cost a big copy); the
+        # compiled pass widens one block at a time.
+        keep = name == "intensity" and np.issubdtype(values.dtype, np.signedinteger)
+        inputs[name] = values if keep else sessions[name].to_numpy(dtype)
     if order is not None:
         inputs = {name: values[order] for name, values in inputs.items()}
 
@@ -442,8 +448,9 @@ def _block_columns_fused(
         positions, want, int(Intensity.MODERATE), int(Intensity.VIGOROUS), minutes,
         given("distance_m", np.float64), given("run", np.bool_), given("load_srpe", np.float64),
         given("rpe_estimated", np.bool_), given("trimp", np.float64),
-        given("intensity", np.int64), given("met_min", np.float64), given("strength", np.bool_),
-        given("balance", np.bool_), oi_real, oi_walk, counts, *outputs.values(), shared,
+        given("intensity", np.int64).astype(np.int64, copy=False), given("met_min", np.float64),
+        given("strength", np.bool_), given("balance", np.bool_), oi_real, oi_walk, counts,
+        *outputs.values(), shared,
     )
     if bone_on and shared.any():
         days_at, first, per_day, order = _shared_days(positions, shared)
