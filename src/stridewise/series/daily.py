@@ -211,10 +211,10 @@ def daily_columns(
     if order is not None:
         inputs = {name: values[order] for name, values in inputs.items()}
 
-    # Zeros cost nothing until written (the system hands out zeroed pages) and are what the
-    # compiled pass adds to.
+    # Not np.zeros: on Linux its pages were much dearer to touch first (system time) in
+    # bench_series; the compiled pass zeroes each block's rows itself, in cache.
     out: dict[str, NDArray[np.generic]] = {
-        name: np.zeros((count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
+        name: np.empty((count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
     }
     compiled = _compiled_kernels(fused, len(days))
     if compiled is not None:
@@ -409,7 +409,7 @@ def _block_columns_fused(
         """The flat result row block of ``name``, scratch when only needed, else empty."""
         if name in wanted:
             return out[name][rows].reshape(-1)  # a view: the rows are contiguous
-        return np.zeros(size if needed else 0, dtype=dtype)
+        return np.empty(size if needed else 0, dtype=dtype)
 
     def given(name: str, dtype: type) -> NDArray[Any]:
         return inputs[name] if name in inputs else np.empty(0, dtype=dtype)
