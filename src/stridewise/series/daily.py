@@ -28,6 +28,7 @@ from stridewise.science.daily import daily_load_metrics
 from stridewise.science.load import daily_load, daily_longest_run_m
 from stridewise.store.export import local_time
 
+from . import fused as fused_kernels
 from .frames import SeriesFrames
 from .measures import with_measures
 from .sessions import sessions_frame
@@ -83,7 +84,7 @@ def _bone_by_day(
 
     A day with one session scores that session's F ln(1 + N), which is what
     ``daily_bone_stimulus`` gives for a single session; only days with several sessions go
-    through it, padded to the busiest day's count."""
+    through it (:func:`_merged_days`)."""
     shared = per_position[positions] > 1
     results = []
     for grf_bw, cycles_per_leg in loadings:
@@ -92,22 +93,50 @@ def _bone_by_day(
             np.float64, copy=False))
     if not shared.any():
         return results
+    days, first, counts, order = _shared_days(positions, shared)
+    merged = _merged_days(first, counts, order, start_hour, duration_h, loadings)
+    for result, values in zip(results, merged, strict=True):
+        result[days] = values
+    return results
+
+
+def _shared_days(positions: NDArray[np.int64], shared: NDArray[np.bool_]) -> tuple[
+        NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The positions of days with several sessions, where each day's sessions start in
+    ``order`` (session indices grouped by day, in their given order) and how many it has."""
     chosen = np.flatnonzero(shared)
     order = chosen[np.argsort(positions[chosen], kind="stable")]
     ordered = positions[order]
-    days, first, counts = np.unique(ordered, return_index=True, return_counts=True)
-    row = np.repeat(np.arange(len(days)), counts)
-    slot = np.arange(len(order)) - np.repeat(first, counts)
-    shape = (len(loadings), len(days), int(counts.max()))
-    start, grf, cycles, dur = (np.full(shape, np.nan) for _ in range(4))
-    start[:, row, slot] = start_hour[order]
-    dur[:, row, slot] = duration_h[order]
-    for i, (grf_bw, cycles_per_leg) in enumerate(loadings):
-        grf[i, row, slot] = grf_bw[order]
-        cycles[i, row, slot] = cycles_per_leg[order]
-    merged = _zero_nan(bone.daily_bone_stimulus(start, grf, cycles, session_duration_h=dur))
-    for result, values in zip(results, merged, strict=True):
-        result[days] = values
+    first = np.flatnonzero(np.diff(ordered, prepend=-1))  # where each day's sessions start
+    counts = np.diff(first, append=len(ordered))
+    return ordered[first], first, counts, order
+
+
+def _merged_days(
+    first: NDArray[np.int64],
+    counts: NDArray[np.int64],
+    order: NDArray[np.int64],
+    start_hour: FloatArray,
+    duration_h: FloatArray,
+    loadings: tuple[tuple[FloatArray, FloatArray], ...],
+) -> list[FloatArray]:
+    """``daily_bone_stimulus`` of each day ``order[first[k]:first[k] + counts[k]]``, for each
+    loading. Days are padded to no more than their own session count (one call per count), so
+    each day's value never depends on the other days passed with it."""
+    results = [np.empty(len(first)) for _ in loadings]
+    for width in np.unique(counts):
+        pick = np.flatnonzero(counts == width)
+        sessions = order[first[pick][:, np.newaxis] + np.arange(width)]
+        shape = (len(loadings), len(pick), int(width))
+        start, grf, cycles, dur = (np.empty(shape) for _ in range(4))
+        start[:] = start_hour[sessions]
+        dur[:] = duration_h[sessions]
+        for i, (grf_bw, cycles_per_leg) in enumerate(loadings):
+            grf[i] = grf_bw[sessions]
+            cycles[i] = cycles_per_leg[sessions]
+        merged = _zero_nan(bone.daily_bone_stimulus(start, grf, cycles, session_duration_h=dur))
+        for result, values in zip(results, merged, strict=True):
+            result[pick] = values
     return results
 
 
@@ -122,6 +151,7 @@ def daily_columns(
     tau_fitness_d: float = 42.0,
     tau_fatigue_d: float = 7.0,
     block_athletes: int = 128,
+    fused: bool | None = None,
 ) -> dict[str, NDArray[np.generic]]:
     """Session-derived daily columns (:data:`DAILY_SESSION_COLUMNS`, or those named in
     ``columns``) as arrays.
@@ -173,21 +203,34 @@ def daily_columns(
     for name in sorted(needed - {"run", "strength", "balance"}):
         dtype = bool if name == "rpe_estimated" else (
             np.int64 if name == "intensity" else np.float64)
-        inputs[name] = sessions[name].to_numpy(dtype)
+        values = sessions[name].to_numpy()
+        # Small integer levels stay as they are (a cohort's int8 would cost a big copy); the
+        # compiled pass widens one block at a time.
+        keep = name == "intensity" and np.issubdtype(values.dtype, np.signedinteger)
+        inputs[name] = values if keep else sessions[name].to_numpy(dtype)
     if order is not None:
         inputs = {name: values[order] for name, values in inputs.items()}
 
+    # Not np.zeros: on Linux its pages were much dearer to touch first (system time) in
+    # bench_series; the compiled pass zeroes each block's rows itself, in cache.
     out: dict[str, NDArray[np.generic]] = {
         name: np.empty((count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
     }
+    compiled = _compiled_kernels(fused, len(days))
+    if compiled is not None:
+        _check_non_negative(inputs)
     bounds = np.searchsorted(athletes, np.arange(0, count + block_athletes, block_athletes))
     for block, first in enumerate(range(0, count, block_athletes)):
         rows = slice(first, min(first + block_athletes, count))
         s = slice(int(bounds[block]), int(bounds[block + 1]))
-        _block_columns(
-            out, rows, rows.stop - rows.start, n_days, days[s], athletes[s] - first,
-            {name: values[s] for name, values in inputs.items()}, tau_fitness_d, tau_fatigue_d,
-        )
+        block_inputs = {name: values[s] for name, values in inputs.items()}
+        if compiled is None:
+            _block_columns(out, rows, rows.stop - rows.start, n_days, days[s],
+                           athletes[s] - first, block_inputs, tau_fitness_d, tau_fatigue_d)
+        else:
+            _block_columns_fused(compiled, out, rows, rows.stop - rows.start, n_days, days[s],
+                                 athletes[s] - first, block_inputs, tau_fitness_d,
+                                 tau_fatigue_d)
     return {name: out[name][0] if one_athlete else out[name] for name in wanted}
 
 
@@ -297,6 +340,149 @@ def _block_columns(
     for name in wanted:
         if name in block:
             out[name][rows] = block[name].reshape(shape)
+
+
+#: Sessions from which :func:`daily_columns` uses the compiled pass by default: below it
+#: (one athlete's whole history is a few thousand) loading numba costs more than it saves.
+FUSED_MIN_SESSIONS = 200_000
+
+
+def _compiled_kernels(fused: bool | None, n_sessions: int) -> tuple[Any, ...] | None:
+    if fused is False or (fused is None and n_sessions < FUSED_MIN_SESSIONS):
+        return None
+    kernels = fused_kernels.kernels()
+    if kernels is None and fused:
+        raise RuntimeError("the compiled daily series needs numba, which is not installed")
+    return kernels
+
+
+def _check_non_negative(inputs: dict[str, NDArray[Any]]) -> None:
+    """The input checks of ``daily_load`` and ``daily_longest_run_m``, which the compiled
+    pass replaces."""
+    if "load_srpe" in inputs and bool(np.any(inputs["load_srpe"] < 0)):
+        raise ValueError("session_load must be finite and >= 0")
+    if "run" in inputs and "distance_m" in inputs and bool(
+            np.any((inputs["distance_m"] < 0) & inputs["run"])):
+        raise ValueError("run_distance_m must be finite and >= 0")
+
+
+#: The switches of the compiled scatter (:func:`stridewise.series.fused._scatter_py`), in
+#: order, and the columns that turn each on.
+_SCATTER_SWITCHES: tuple[tuple[str, ...], ...] = (
+    ("duration_min",),
+    ("distance_m",),
+    ("run_distance_m", "longest_run_m", *_KERNEL_COLUMNS),
+    ("load_srpe", *_KERNEL_COLUMNS),
+    ("load_estimated",),
+    ("trimp",),
+    ("moderate_min", "vigorous_min", "who_equivalent_min"),
+    ("met_min",),
+    ("strength_session",),
+    ("balance_session",),
+    ("bone_stimulus", "walking_equivalent_stimulus"),
+)
+
+
+def _block_columns_fused(
+    compiled: tuple[Any, ...],
+    out: dict[str, NDArray[np.generic]],
+    rows: slice,
+    n_block: int,
+    n_days: int,
+    days: NDArray[np.int64],
+    athletes: NDArray[np.int64],
+    inputs: dict[str, NDArray[Any]],
+    tau_fitness_d: float,
+    tau_fatigue_d: float,
+) -> None:
+    """:func:`_block_columns` with the per-day sums of one compiled pass written straight
+    into the result rows, and the bout terms of days with several sessions compiled too."""
+    scatter, bout_terms, day_sums = compiled
+    size = n_block * n_days
+    shape = (n_block, n_days)
+    positions = athletes * n_days + days
+    wanted = out.keys()
+    want = np.array([any(name in wanted for name in names) for names in _SCATTER_SWITCHES])
+    n = len(positions)
+
+    def column(name: str, dtype: type, needed: bool) -> NDArray[Any]:
+        """The flat result row block of ``name``, scratch when only needed, else empty."""
+        if name in wanted:
+            return out[name][rows].reshape(-1)  # a view: the rows are contiguous
+        return np.empty(size if needed else 0, dtype=dtype)
+
+    def given(name: str, dtype: type) -> NDArray[Any]:
+        return inputs[name] if name in inputs else np.empty(0, dtype=dtype)
+
+    run_on, load_on, intensity_on, bone_on = bool(want[2]), bool(want[3]), bool(want[6]), bool(
+        want[10])
+    minutes = given("duration_min", np.float64)
+    oi_real = oi_walk = np.empty(0)
+    if bone_on:
+        grf, cycles = inputs["peak_grf_bw"], inputs["loading_cycles_per_leg"]
+        minutes_z = _zero_nan(minutes)
+        foot = np.isfinite(grf) & np.isfinite(cycles)
+        walking = bone.walking_equivalent_loading(np.where(foot, minutes_z, np.nan))
+        oi_real = bone.osteogenic_index(grf, cycles)
+        oi_walk = bone.osteogenic_index(*walking)
+    counts = column("sessions", np.int64, True)
+    outputs = {
+        "duration_min": column("duration_min", np.float64, False),
+        "distance_m": column("distance_m", np.float64, False),
+        "run_distance_m": column("run_distance_m", np.float64, run_on),
+        "longest_run_m": column("longest_run_m", np.float64, run_on),
+        "load_srpe": column("load_srpe", np.float64, load_on),
+        "load_estimated": column("load_estimated", np.bool_, False),
+        "trimp": column("trimp", np.float64, False),
+        "moderate_min": column("moderate_min", np.float64, intensity_on),
+        "vigorous_min": column("vigorous_min", np.float64, intensity_on),
+        "met_min": column("met_min", np.float64, False),
+        "strength_session": column("strength_session", np.bool_, False),
+        "balance_session": column("balance_session", np.bool_, False),
+        "bone_stimulus": column("bone_stimulus", np.float64, bone_on),
+        "walking_equivalent_stimulus": column("walking_equivalent_stimulus", np.float64,
+                                              bone_on),
+    }
+    shared = np.empty(n if bone_on else 0, dtype=np.bool_)
+    scatter(
+        positions, want, int(Intensity.MODERATE), int(Intensity.VIGOROUS), minutes,
+        given("distance_m", np.float64), given("run", np.bool_), given("load_srpe", np.float64),
+        given("rpe_estimated", np.bool_), given("trimp", np.float64),
+        given("intensity", np.int64).astype(np.int64, copy=False), given("met_min", np.float64),
+        given("strength", np.bool_), given("balance", np.bool_), oi_real, oi_walk, counts,
+        *outputs.values(), shared,
+    )
+    if bone_on and shared.any():
+        days_at, first, per_day, order = _shared_days(positions, shared)
+        bounds = np.append(first, len(order))
+        start_hour = inputs["start_hour"][order]
+        duration_h = minutes_z[order] / 60.0
+        loadings = ((grf, cycles), walking)
+        long_days = per_day > fused_kernels.MAX_SEQUENTIAL_SESSIONS
+        # Days with many sessions: NumPy adds their terms pairwise, so NumPy does them.
+        merged_long = _merged_days(first[long_days], per_day[long_days], order,
+                                   inputs["start_hour"], minutes_z / 60.0,
+                                   loadings) if long_days.any() else None
+        for i, ((grf_bw, cycles_per_leg), name) in enumerate(zip(
+                loadings, ("bone_stimulus", "walking_equivalent_stimulus"), strict=True)):
+            ranked, bout_cycles, before = (np.empty(len(order)) for _ in range(3))
+            bout_terms(bounds, start_hour, grf_bw[order], cycles_per_leg[order], duration_h,
+                       bone.BONE_RECOVERY_GAP_H, ranked, bout_cycles, before)
+            gain = ranked * (np.log1p(bout_cycles) - np.log1p(before))
+            day_sums(bounds, gain, days_at, outputs[name])
+            if merged_long is not None:
+                outputs[name][days_at[long_days]] = merged_long[i]
+    if load_on and any(name in wanted for name in _KERNEL_COLUMNS):
+        daily_load_metrics(
+            outputs["load_srpe"].reshape(shape), outputs["longest_run_m"].reshape(shape),
+            outputs["run_distance_m"].reshape(shape), tau_fitness_d, tau_fatigue_d,
+            block_athletes=n_block,
+            out={name: np.asarray(out[name][rows]) for name in _KERNEL_COLUMNS
+                 if name in wanted},
+        )
+    if "who_equivalent_min" in wanted:
+        out["who_equivalent_min"][rows] = benefits.who_equivalent_minutes(
+            outputs["moderate_min"].reshape(shape), outputs["vigorous_min"].reshape(shape))
 
 
 def _zero_nan(values: FloatArray) -> FloatArray:
