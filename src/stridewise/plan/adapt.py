@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from stridewise.plan.engine import MIN_RUN_S, build_plan
-from stridewise.plan.guards import longest_run_s
+from stridewise.plan.guards import longest_run_s, spike_clipped
 from stridewise.plan.inputs import WALKING, PlanInputs, ScreeningFacts
 from stridewise.plan.model import (
     RUN_KINDS,
@@ -128,7 +128,10 @@ def adjust_inputs(
         causes.append(f"sessions that load {where} are out of the plan: please see a doctor, "
                       "then answer the screening questions again")
         short_causes.append(f"it loads {where}, which a doctor should check first")
-    known = [*inputs.history, *done_runs]
+    # A run that spiked counts as no more than the spike rule allows; after a load flag, as
+    # the longest run before it ("keep your next runs no longer than that longest run").
+    known = spike_clipped([*inputs.history, *done_runs], inputs.settings,
+                          1.0 if load_flag else None)
     recent_run = (longest_run_s(known, day, 14) or longest_run_s(known, day)
                   or float(inputs.settings.first_run_base_s))
     cap_s: float | None = None
@@ -145,7 +148,7 @@ def adjust_inputs(
         causes.append(f"{missed_recent} planned {sessions} not done in the last two weeks, "
                       "so the plan restarts from what you actually did")
         # After a gap, the first week back stays below what was last done.
-        back_s = longest_run_s(inputs.history, day, 14) or max(
+        back_s = longest_run_s(known, day, 14) or max(
             float(MIN_RUN_S), MISSED_FRACTION * recent_run)
         cap_s = back_s if cap_s is None else min(cap_s, back_s)
     adjusted = replace(

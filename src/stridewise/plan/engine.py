@@ -34,6 +34,7 @@ from stridewise.plan.guards import (
     ewma_before,
     lighter_reference_au,
     spike_allowance_s,
+    spike_clipped,
     weekly_allowance_au,
     weekly_loads,
 )
@@ -78,6 +79,10 @@ class PlanGuardError(StridewiseError):
 
 
 def build_plan(inputs: PlanInputs) -> Plan:
+    # One long run is history, not a level: it counts as 10% over the month's longest for
+    # everything that comes next (guards.spike_clipped), as the spike rule's evidence says.
+    inputs = replace(inputs, history=spike_clipped(
+        (h for h in inputs.history if h.day < inputs.start), inputs.settings))
     facts = history_facts(inputs.history, inputs.start)
     goal, notes = resolve_goal(inputs, facts)
     beginner = goal == Goal.START or facts.beginner
