@@ -52,9 +52,10 @@ class PainSignal:
 
     @property
     def bars(self) -> frozenset[str]:
-        """What this signal bars: a stop's loads (everything when it names none)."""
+        """What this signal bars: a stop's loads (everything when it names none), or what an
+        ache that needs a doctor takes out (science.pain.LINGER_BARRED: the impact work)."""
         if self.action != "stop":
-            return frozenset()
+            return self.barred if self.see_doctor else frozenset()
         return self.barred or frozenset(str(load) for load in Load)
 
 
@@ -116,7 +117,9 @@ def adjust_inputs(
     causes: list[str] = []
     short_causes: list[str] = []
     barred: frozenset[str] = frozenset()
-    if pain is not None and pain.action == "stop":
+    if pain is not None and pain.bars:
+        # A stop, or an ache that needs a doctor: the same path, barring what the pain
+        # decision bars.
         barred = pain.bars
         if Load.RUNNING.value in barred:
             facts = replace(facts, may_run=False, limit_reason="your pain needs a doctor's check")
@@ -125,9 +128,14 @@ def adjust_inputs(
         # The full reason is the pain warning's; a change names it in one clause, so no face
         # says the same paragraph twice.
         where = f"your {pain.site}" if pain.site else "the painful spot"
-        causes.append(f"sessions that load {where} are out of the plan: please see a doctor, "
-                      "then answer the screening questions again")
-        short_causes.append(f"it loads {where}, which a doctor should check first")
+        if pain.action == "stop":
+            causes.append(f"sessions that load {where} are out of the plan: please see a "
+                          "doctor, then answer the screening questions again")
+            short_causes.append(f"it loads {where}, which a doctor should check first")
+        else:
+            causes.append(f"running and impact work are out of the plan until a doctor has "
+                          f"checked {where}")
+            short_causes.append(f"an ache in {where} needs a doctor's check first")
     # A run that spiked counts as no more than the spike rule allows; after a load flag, as
     # the longest run before it ("keep your next runs no longer than that longest run").
     known = spike_clipped([*inputs.history, *done_runs], inputs.settings,

@@ -146,6 +146,7 @@ def _state(pain: PainSignal | None, screening: Any, missed: int,
            load_flag: bool) -> dict[str, Any]:
     """What a plan last answered; a re-plan is due when the current state differs."""
     return {"pain": pain.action if pain else PainAction.CONTINUE.value,
+            "bars": sorted(pain.bars) if pain else [],
             "permitted": screening.permitted_impact if screening else None,
             "can_start": screening.can_start if screening else True,
             "missed": missed, "load_flag": load_flag}
@@ -195,6 +196,7 @@ def _needs_replan(state: dict[str, Any], previous: dict[str, Any]) -> bool:
         (state["pain"] != PainAction.CONTINUE.value and state["pain"] != previous.get("pain"))
         or (previous.get("pain") == PainAction.STOP.value
             and state["pain"] != PainAction.STOP.value)
+        or state.get("bars", []) != previous.get("bars", [])
         or state["permitted"] != previous.get("permitted")
         or state["can_start"] != previous.get("can_start", True)
         or (state["missed"] > 0 and state["missed"] != previous.get("missed", 0))

@@ -1,0 +1,91 @@
+"""Issue 10's follow-ups, each through the core so every face gets it: an ache that reaches a
+doctor takes out the impact work; one wording for a pain stop; falls wording; fracture years;
+strength doses; age from one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stridewise import clock
+from stridewise.cli import app
+from stridewise.core.app import Core
+from stridewise.plan import persist, service
+from stridewise.plan.model import IMPACT_KINDS, RUN_KINDS
+from stridewise.science.screening import BoneInputs, ParqAnswers, Sex
+from stridewise.store import Store, open_store
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a Monday morning in London
+MONDAY = date(2026, 11, 30)
+STEPPING = ("Step-up", "Supported lunge", "step-ups", "reverse lunges")
+
+
+def parq(age: int, **yes: bool) -> ParqAnswers:
+    answers = {"heart_condition_or_high_blood_pressure": False, "chest_pain": False,
+               "dizziness_or_fainting": False, "other_chronic_condition": False,
+               "medication_for_chronic_condition": False,
+               "bone_joint_or_soft_tissue_problem": False, "told_supervised_activity_only": False}
+    return ParqAnswers(**{**answers, **yes}, age_years=age, used_to_vigorous_effort=False)
+
+
+def screened(url: str, age: int, bone: BoneInputs, at: datetime) -> None:
+    with open_store(url) as store:
+        athlete_id = store.default_athlete_id()
+        with store.write_transaction() as tx:
+            tx.update_athlete(athlete_id, sex=bone.sex.value, birth_year=2026 - age,
+                              time_zone="Europe/London")
+        with clock.use_clock(clock.FixedClock(at)):
+            service.record_screening(store, athlete_id, parq(age), bone)
+
+
+def plan_from(store: Store, day: date) -> list:  # type: ignore[type-arg]
+    with store.transaction() as tx:
+        loaded = persist.load_plan(tx, store.default_athlete_id())
+    assert loaded is not None
+    return [s for s in loaded[1].sessions
+            if s.active and s.status == "planned" and s.day >= day]
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
+@pytest.fixture()
+def fixed() -> Iterator[None]:
+    with clock.use_clock(clock.FixedClock(NOW)):
+        yield
+
+
+# 2. An ache that reaches a doctor takes out the impact work ---------------------------------
+
+def test_a_lingering_ache_that_needs_a_doctor_takes_runs_hops_and_stepping_out(
+        tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sw.db'}"
+    start = NOW - timedelta(days=14)
+    screened(url, 45, BoneInputs(sex=Sex.MALE, age_years=45, body_mass_kg=80.0),
+             start - timedelta(days=1))
+    with clock.use_clock(clock.FixedClock(start)):
+        run("plan", "new", "--goal", "start", "--days", "mon,tue,wed,thu,fri,sat", "--db", url)
+    for day in range(14):
+        with clock.use_clock(clock.FixedClock(start + timedelta(days=day))):
+            run("log", "checkin", "--pain-site", "left shin", "--pain-score", "4",
+                "--pain-timing", "next_morning", "--db", url)
+    day = (start + timedelta(days=13)).date()
+    with clock.use_clock(clock.FixedClock(start + timedelta(days=13, hours=2))):
+        today = run("today", "--db", url)
+        with open_store(url) as store:
+            core = Core(store)
+            answer = core.advice(core.context())
+            future = plan_from(store, day)
+    assert "please see a doctor" in today and "No running or impact work today" in today
+    assert answer.advice.see_doctor
+    assert not [s for s in answer.advice.sessions if s.kind in IMPACT_KINDS]
+    assert future, "what spares the shin goes on"
+    assert not [s for s in future if s.kind in IMPACT_KINDS or s.kind in RUN_KINDS]
+    assert not [e for s in future for e in s.exercises if e.startswith(STEPPING)]
