@@ -89,3 +89,25 @@ def test_a_lingering_ache_that_needs_a_doctor_takes_runs_hops_and_stepping_out(
     assert future, "what spares the shin goes on"
     assert not [s for s in future if s.kind in IMPACT_KINDS or s.kind in RUN_KINDS]
     assert not [e for s in future for e in s.exercises if e.startswith(STEPPING)]
+
+
+# 3. One voice for a pain stop: the check-in says what Today says --------------------------
+
+OSTEOPENIA = BoneInputs(sex=Sex.FEMALE, age_years=68, body_mass_kg=62.0,
+                        femoral_neck_t_score=-1.8)
+
+
+def test_the_checkin_and_today_say_the_same_pain_stop_sentence(tmp_path: Path,
+                                                                fixed: None) -> None:
+    url = f"sqlite:///{tmp_path / 'sw.db'}"
+    screened(url, 68, OSTEOPENIA, NOW - timedelta(hours=12))
+    run("plan", "new", "--goal", "bone", "--days", "mon,tue,wed,thu,fri", "--db", url)
+    said = run("log", "checkin", "--pain-site", "left hip", "--pain-score", "6",
+               "--pain-timing", "at_night", "--bone-tender", "--db", url)
+    with open_store(url) as store:
+        core = Core(store)
+        warned = [" ".join(w.text.split())
+                  for w in core.advice(core.context()).warnings if w.id == "pain"]
+    assert len(warned) == 1 and said.count("About your pain:") == 1
+    assert f"About your pain: {warned[0]}" in said
+    assert "walking for exercise" in warned[0]  # what she does, named

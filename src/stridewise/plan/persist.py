@@ -58,6 +58,12 @@ def activity_loads(tx: Any, athlete_id: int, today: date) -> frozenset[Any]:
         for s in loaded[1].sessions:
             if s.day >= today and s.active:
                 loads |= session_loads(s)
+        # What a re-plan took out ('changed') is still what the person does: a pain stop
+        # names the same loads before and after it re-made the plan (one sentence on every
+        # face, at check-in and in Today alike).
+        for row in tx.list_planned_sessions(athlete_id, loaded[0], since=today):
+            if row.status == "changed" and row.details:
+                loads |= session_loads(PlannedSession.from_dict(row.details))
     for past in load_history(tx, athlete_id, today - timedelta(weeks=4), today + timedelta(1)):
         if past.kind in (SessionKind.EASY_RUN, SessionKind.RUN_WALK, SessionKind.LONG_RUN):
             loads.add(Load.RUNNING)

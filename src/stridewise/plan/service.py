@@ -302,8 +302,9 @@ def record_checkin(store: Store, athlete_id: int, checkin: CheckInInput, today: 
     zone = zone_of(store, athlete_id)
     with store.write_transaction(athlete_id) as tx:
         row = tx.add_checkin(athlete_id, checkin)
-        decision = _pain_decision(tx, athlete_id, today, zone)
         changes = _refresh(tx, athlete_id, today, zone)
+        # After the re-plan, as Today asks it: the same decision and words on every face.
+        decision = _pain_decision(tx, athlete_id, today, zone)
     return row, decision, changes
 
 
