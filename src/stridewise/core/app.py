@@ -200,12 +200,23 @@ class Core:
                             birth_year=athlete.birth_year if athlete is not None else None,
                             latest_mass_kg=mass.mass_kg if mass is not None else None)
 
+    def check_fracture_dates(self, ctx: AthleteContext, bone: BoneInputs) -> None:
+        """Every dated broken bone between birth and today (InvalidValue naming the problem,
+        nothing stored), read against the profile's birth year when the answers give none.
+        Faces call it before showing a result; :meth:`submit_screening` calls it again."""
+        athlete = self.profile(ctx)
+        born = bone.birth_year or (athlete.birth_year if athlete is not None else None)
+        validation.check_fracture_dates(
+            [(f.year, f.month) for f in bone.fractures], today=bone.screened_on or ctx.today,
+            birth_year=born, age_years=bone.age_years or None)
+
     def submit_screening(self, ctx: AthleteContext, parq: ParqAnswers, bone: BoneInputs, *,
                          fill_profile: bool = False) -> ScreeningOutcome:
         """Screen the answers, store them with the result, and re-plan from today. With
         ``fill_profile`` (the person said yes), what the screening learned (sex, birth year,
         weight) fills the profile first, so it is not asked again and the dated fractures are
         read against the birth year."""
+        self.check_fracture_dates(ctx, bone)
         filled = self.screening_profile_fill(ctx, bone) if fill_profile else ProfileFill()
         if filled:
             with self.store.write_transaction(ctx.athlete_id) as tx:

@@ -110,6 +110,8 @@ class ScreeningOut(BaseModel):
     permitted_impact: str
     may_run: bool
     can_start: bool
+    reasons: list[str] = Field(description="Why, in plain words: readiness, bones, falls, "
+                                           "worded for the whole result")
     result: dict[str, Any]
 
 
@@ -365,7 +367,8 @@ def _screening_out(row: Any) -> ScreeningOut:
     result = ScreeningResult.from_dict(row.result)
     return ScreeningOut(id=row.id, taken_at_utc=row.taken_at_utc,
                         permitted_impact=result.permitted_impact.value, may_run=result.may_run,
-                        can_start=result.can_start, result=row.result)
+                        can_start=result.can_start, reasons=list(result.reasons),
+                        result=row.result)
 
 
 @router.get("/screenings", response_model=list[ScreeningOut])
@@ -396,7 +399,10 @@ def create_screening(request: Request, body: ScreeningIn) -> ScreeningCreatedOut
     (a result that needs a doctor first cancels the rest of the plan)."""
     answers = ParqAnswers.from_dict(body.parq.model_dump())
     bone = BoneInputs.from_dict(body.bone.model_dump(mode="json"))
-    outcome = core_of(request).submit_screening(context_of(request), answers, bone)
+    try:
+        outcome = core_of(request).submit_screening(context_of(request), answers, bone)
+    except ValueError as error:  # a broken bone dated before the profile's birth year
+        raise invalid_value(error) from error
     return ScreeningCreatedOut(**_screening_out(outcome.row).model_dump(),
                                plan_changes=list(outcome.changes))
 
