@@ -111,3 +111,32 @@ def test_the_checkin_and_today_say_the_same_pain_stop_sentence(tmp_path: Path,
     assert len(warned) == 1 and said.count("About your pain:") == 1
     assert f"About your pain: {warned[0]}" in said
     assert "walking for exercise" in warned[0]  # what she does, named
+
+
+# 7. One place for age: no silent 50 ----------------------------------------------------------
+
+def test_without_a_birth_year_the_plan_uses_the_screened_age_not_50(tmp_path: Path,
+                                                                     fixed: None) -> None:
+    from stridewise.activity import ManualSession
+    from stridewise.plan.templates import RUNNER_STRENGTH_EXERCISES, STRENGTH_EXERCISES
+
+    url = f"sqlite:///{tmp_path / 'sw.db'}"
+    with open_store(url) as store:
+        athlete_id = store.default_athlete_id()
+        with store.write_transaction() as tx:  # no birth year in the profile
+            tx.update_athlete(athlete_id, sex="male", time_zone="Europe/London")
+            for days_ago in range(3, 40, 3):  # a runner: not a beginner
+                tx.add_manual_session(athlete_id, ManualSession(
+                    NOW - timedelta(days=days_ago), "run", 1800.0, 5000.0, 5.0))
+        with clock.use_clock(clock.FixedClock(NOW - timedelta(hours=12))):
+            service.record_screening(store, athlete_id, parq(68),
+                                     BoneInputs(sex=Sex.MALE, age_years=68, body_mass_kg=75.0))
+        core = Core(store)
+        ctx = core.context()
+        assert core.age(ctx) == 68
+        core.make_plan(ctx, "maintain", [0, 2, 4, 5], 60)
+        exercises = {e for s in plan_from(store, MONDAY) for e in s.exercises
+                     if s.kind.value == "strength"}
+    plain = {e for group in STRENGTH_EXERCISES for e in group}
+    runner = {e for group in RUNNER_STRENGTH_EXERCISES for e in group}
+    assert exercises and exercises <= plain and not exercises & runner  # 68, not 50

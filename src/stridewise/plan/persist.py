@@ -84,6 +84,34 @@ def _running_and_bout_s(tx: Any, athlete_id: int, activity_id: int
     return running_seconds(stream), longest_running_bout_s(stream)
 
 
+def age_on(birth_year: int | None, day: date) -> int | None:
+    """Age in whole years on ``day`` from a birth year alone (the profile keeps no birthday):
+    the age reached during that calendar year. None when the year is unknown; never 0 for a
+    missing year."""
+    if birth_year is None:
+        return None
+    return day.year - birth_year
+
+
+def athlete_age(tx: Any, athlete_id: int, today: date) -> int | None:
+    """The one age rule (``Core.age`` and the planner both read it): from the profile's birth
+    year; without one, the age the latest screening was answered with, plus the whole years
+    since (the screening asks the age, so a screened person always has one); None when
+    neither is known. Never a made-up default."""
+    athlete = tx.get_athlete(athlete_id)
+    age = age_on(athlete.birth_year if athlete is not None else None, today)
+    if age is not None:
+        return age
+    rows = tx.list_screenings(athlete_id)
+    answers = (rows[-1].answers or {}) if rows else {}
+    screened = (answers.get("bone") or {}).get("age_years") or (
+        answers.get("parq") or {}).get("age_years")
+    if not screened:
+        return None
+    taken = rows[-1].taken_at_utc.date()
+    return int(screened) + max(0, (today - taken).days // 365)
+
+
 def latest_screening(tx: Any, athlete_id: int) -> ScreeningFacts | None:
     from stridewise.science.screening import ScreeningResult
 

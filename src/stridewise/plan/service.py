@@ -65,7 +65,11 @@ class TodayAnswer:
 
 def _profile(tx: Any, athlete_id: int, today: date) -> Profile:
     athlete = tx.get_athlete(athlete_id)
-    age = today.year - athlete.birth_year if athlete and athlete.birth_year else 50
+    age = persist.athlete_age(tx, athlete_id, today)  # the one age rule, as Core.age
+    if age is None:
+        raise PlanUnavailableError(
+            "Please give your year of birth (stridewise profile set --birth-year, or the "
+            "Start page of the dashboard): a plan fits its exercises to your age.")
     return Profile(age_years=age, sex=(athlete.sex if athlete and athlete.sex else "other"),
                    units=athlete.units if athlete and athlete.units else "km")
 
