@@ -140,3 +140,20 @@ def test_a_spike_counts_as_ten_percent_over_the_months_longest() -> None:
     # A first run with nothing before it has no reference and stands as it is.
     alone = [PastSession(day, SessionKind.EASY_RUN, 7800.0)]
     assert spike_clipped(alone, GuardSettings())[0].running_s == 7800.0
+
+
+def test_a_replan_that_breaks_a_guard_never_takes_a_page_down(
+        url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from stridewise.plan import adapt
+    from stridewise.plan.engine import PlanGuardError
+    from stridewise.plan.service import NOT_REMADE
+
+    def broken(_inputs: object) -> None:
+        raise PlanGuardError("a bug")
+
+    monkeypatch.setattr(adapt, "build_plan", broken)
+    today = _cli("today", "--db", url)
+    assert " ".join(NOT_REMADE.split()[:6]) in " ".join(today.split())
+    with TestClient(create_app(url)) as client:
+        for path in ("/today", "/plan", "/api/today"):
+            assert client.get(path).status_code == 200, path

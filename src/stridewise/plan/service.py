@@ -42,7 +42,7 @@ from stridewise.plan.adapt import (
     match_done,
     replan,
 )
-from stridewise.plan.engine import build_plan
+from stridewise.plan.engine import PlanGuardError, build_plan
 from stridewise.plan.inputs import PlanInputs, PlanUnavailableError
 from stridewise.plan.model import Availability, Goal, Profile
 from stridewise.plan.today import TodayAdvice, today_advice
@@ -51,6 +51,11 @@ from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResul
 from stridewise.store import CheckInInput, Store
 
 MISSED_LOOKBACK_DAYS = 14
+#: Said when a re-plan could not be made safely (a PlanGuardError: a bug, never the person's
+#: doing): the page stays up, the plan stays as it was, and the person is told to go easy.
+NOT_REMADE = ("Your plan could not be re-made safely just now, so it shows what was planned "
+              "before your latest data. Keep today easy (a walk or rest), and please report "
+              "this so it can be fixed.")
 CHECKIN_NOTE = ("This plan takes your latest check-in into account: see Things to watch for "
                 "what it changed and why.")
 
@@ -260,9 +265,14 @@ def today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ..
     a plan is only ever re-made from the day it really is."""
     zone = zone_of(store, athlete_id)
     changes: list[str] = []
+    if not advice_only:
+        try:
+            with store.write_transaction(athlete_id) as tx:
+                changes = _refresh(tx, athlete_id, day, zone, load_warnings)
+        except PlanGuardError:
+            # Never a crashed page: the re-plan is rolled back and the answer says so.
+            load_warnings = (*load_warnings, NOT_REMADE)
     with store.write_transaction(athlete_id) as tx:
-        if not advice_only:
-            changes = _refresh(tx, athlete_id, day, zone, load_warnings)
         pain, screening, _state_now = _look(tx, athlete_id, day, zone, load_warnings)
         done = persist.load_history(tx, athlete_id, day, day + timedelta(days=1))
         if not advice_only:
