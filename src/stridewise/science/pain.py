@@ -17,7 +17,8 @@ the falls rules (science/falls.py).
 
 An ache that lasts escalates too (:data:`LINGER_SCORE`, :data:`LINGER_DAYS_PER_WEEK`): pain of
 3/10 or more at the same site on at least 4 of the 7 days in each of the last two weeks means
-"see a doctor", not an endless hold. The two weeks follow the NHS's advice for shin pain ("see
+"see a doctor", not an endless hold, and takes out the impact work (:data:`LINGER_BARRED`)
+until a doctor has checked it. The two weeks follow the NHS's advice for shin pain ("see
 a GP if the pain has not improved after 2 weeks of treating it yourself", nhs.uk, Shin splints
 [S]); "4 of 7 days at 3/10 or more" is our reading of "has not improved" [U].
 
