@@ -139,6 +139,8 @@ ALLOWED: dict[str, str] = {
     "plan/adapt.py:MAX_LISTED_CHANGES": "how many plan changes a message lists",
     "plan/engine.py:MIN_RUN_S": "plan rule: shortest run worth scheduling",
     "plan/engine.py:MIN_SESSION_S": "plan rule: shortest session worth scheduling",
+    "plan/engine.py:MIN_RUN_DAY_S": "plan rule: time a run day keeps for its run when a "
+    "strength or balance dose shares the day (docs/plans.md)",
     "plan/engine.py:LIGHTER_MARGIN": "plan rule: margin under the lighter-week cap",
     "plan/goals.py:DEFAULT_WEEKS": "plan rule: length of each programme",
     "plan/goals.py:BEGINNER_GROWTH_PER_RUN": "plan rule: progression step",

@@ -24,11 +24,13 @@ PARQ = ParqAnswers(
 
 def test_plan_new_show_export_today(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sw.db'}"
-    result = screen(PARQ, BoneInputs(sex=Sex.MALE, age_years=45, body_mass_kg=80.0))
+    bone = BoneInputs(sex=Sex.MALE, age_years=45, body_mass_kg=80.0)
+    result = screen(PARQ, bone)
     with open_store(url, raw_dir=tmp_path / "raw") as store:
         athlete_id = store.default_athlete_id()
-        with store.transaction() as tx:
-            tx.add_screening(athlete_id, {}, result.to_dict())
+        with store.transaction() as tx:  # the answers hold the age the plan reads
+            tx.add_screening(athlete_id, {"parq": PARQ.to_dict(), "bone": bone.to_dict()},
+                             result.to_dict())
     runner = CliRunner()
     made = runner.invoke(app, ["plan", "new", "--goal", "start", "--start", "2026-03-02",
                                "--days", "mon,wed,fri,sat", "--minutes", "45", "--db", url])
@@ -51,12 +53,14 @@ def test_export_says_why_a_walking_plan_has_no_fit_workouts(tmp_path: Path) -> N
     # Osteoporosis with a fracture in the last 12 months: no running, a walking plan.
     url = f"sqlite:///{tmp_path / 'sw.db'}"
     answers = replace(PARQ, age_years=68)
-    result = screen(answers, BoneInputs(sex=Sex.FEMALE, age_years=68, body_mass_kg=55.0,
-                                        osteoporosis_diagnosed=True, fracture_last_12_months=True))
+    bone = BoneInputs(sex=Sex.FEMALE, age_years=68, body_mass_kg=55.0,
+                      osteoporosis_diagnosed=True, fracture_last_12_months=True)
+    result = screen(answers, bone)
     with open_store(url, raw_dir=tmp_path / "raw") as store:
         athlete_id = store.default_athlete_id()
-        with store.transaction() as tx:
-            tx.add_screening(athlete_id, {}, result.to_dict())
+        with store.transaction() as tx:  # the answers hold the age the plan reads
+            tx.add_screening(athlete_id, {"parq": answers.to_dict(), "bone": bone.to_dict()},
+                             result.to_dict())
     runner = CliRunner()
     with clock.use_clock(clock.FixedClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))):
         made = runner.invoke(app, ["plan", "new", "--goal", "bone", "--start", "2026-03-02",

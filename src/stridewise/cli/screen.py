@@ -289,8 +289,7 @@ def print_result(console: Console, result: ScreeningResult) -> None:
     lines.append(f"[bold]Falls:[/bold] {FALLS_LABELS[result.falls_result.risk]}")
     console.print(Panel("\n".join(lines), title="Your screening", border_style=style))
     console.print("[bold]Why[/bold]")
-    for reason in (*result.readiness.reasons, *result.bone.reasons,
-                   *result.falls_result.reasons):
+    for reason in result.reasons:
         console.print(f" • {reason}", markup=False, highlight=False)
     points = (*result.bone.doctor_points, *result.falls_result.doctor_points)
     if points:
@@ -339,6 +338,7 @@ def register(app: typer.Typer) -> None:
         # Dated fractures are read against the screening day (record_screening does the same
         # with the profile's birth year when the result is saved).
         bone = dataclasses.replace(bone, screened_on=bone.screened_on or _today(db))
+        _check_fracture_dates(db, bone)
         result = screen(parq, bone)
         print_result(console, result)
         if summary is not None:
@@ -372,6 +372,21 @@ def register(app: typer.Typer) -> None:
                               markup=False, highlight=False)
             for reason in outcome.changes:
                 console.print(f"Plan changed: {reason}")
+
+
+def _check_fracture_dates(db: str | None, bone: BoneInputs) -> None:
+    """No broken bone dated in the future or before birth (the core's check, against the
+    profile's birth year too): a clear refusal, nothing screened or stored."""
+    from stridewise.core.app import Core
+    from stridewise.core.validation import InvalidValue
+    from stridewise.store import open_store
+
+    with open_store(db) as store:
+        core = Core(store)
+        try:
+            core.check_fracture_dates(core.context(), bone)
+        except InvalidValue as error:
+            raise typer.BadParameter(error.message, param_hint="fracture year") from error
 
 
 def _today(db: str | None) -> date:

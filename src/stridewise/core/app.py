@@ -28,6 +28,7 @@ from stridewise.core import validation
 from stridewise.core.series_cache import cached_series
 from stridewise.monitor import zone_of
 from stridewise.plan import service
+from stridewise.plan.persist import athlete_age
 from stridewise.science import brain as brain_science
 from stridewise.science.pain import PainDecision
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
@@ -80,9 +81,10 @@ def profile_fill(bone: BoneInputs, today: date, *, sex: str | None, birth_year: 
     """The rule "what the screening learned fills the profile" (issue 17), as a pure function.
 
     Sex and birth year fill only an empty profile field: the profile keeps no birthday, so a
-    year worked out from an age (``today.year - age``, the inverse of :func:`age_on`) may be a
-    year off and must not replace one the person typed. A weight is a new weighing today when
-    it differs from the latest. A value outside the validation ranges is left out, not stored.
+    year worked out from an age (``today.year - age``, the inverse of
+    :func:`stridewise.plan.persist.age_on`) may be a year off and must not replace one the
+    person typed. A weight is a new weighing today when it differs from the latest. A value
+    outside the validation ranges is left out, not stored.
     """
     new_sex = str(bone.sex.value) if sex is None and bone.sex is not None else None
     new_year: int | None = None
@@ -108,15 +110,6 @@ class ScreeningOutcome:
     profile_filled: ProfileFill = ProfileFill()
 
 
-def age_on(birth_year: int | None, day: date) -> int | None:
-    """Age in whole years on ``day`` from a birth year alone (the profile keeps no birthday):
-    the age reached during that calendar year. None when the year is unknown; never 0 for a
-    missing year."""
-    if birth_year is None:
-        return None
-    return day.year - birth_year
-
-
 class Core:
     """The application core. Built from a store (and the process's clock, see
     :mod:`stridewise.clock`); one per process or request is fine, it keeps only a cache."""
@@ -137,9 +130,11 @@ class Core:
             return tx.get_athlete(ctx.athlete_id)
 
     def age(self, ctx: AthleteContext) -> int | None:
-        """The athlete's age today from the profile's birth year (None when not given)."""
-        athlete = self.profile(ctx)
-        return age_on(athlete.birth_year if athlete is not None else None, ctx.today)
+        """The athlete's age today: from the profile's birth year, else the age the latest
+        screening was answered with (plan.persist.athlete_age, the one rule the planner reads
+        too); None when neither is known."""
+        with self.store.transaction() as tx:
+            return athlete_age(tx, ctx.athlete_id, ctx.today)
 
     def units(self, ctx: AthleteContext) -> str:
         athlete = self.profile(ctx)
@@ -214,12 +209,23 @@ class Core:
                             birth_year=athlete.birth_year if athlete is not None else None,
                             latest_mass_kg=mass.mass_kg if mass is not None else None)
 
+    def check_fracture_dates(self, ctx: AthleteContext, bone: BoneInputs) -> None:
+        """Every dated broken bone between birth and today (InvalidValue naming the problem,
+        nothing stored), read against the profile's birth year when the answers give none.
+        Faces call it before showing a result; :meth:`submit_screening` calls it again."""
+        athlete = self.profile(ctx)
+        born = bone.birth_year or (athlete.birth_year if athlete is not None else None)
+        validation.check_fracture_dates(
+            [(f.year, f.month) for f in bone.fractures], today=bone.screened_on or ctx.today,
+            birth_year=born, age_years=bone.age_years or None)
+
     def submit_screening(self, ctx: AthleteContext, parq: ParqAnswers, bone: BoneInputs, *,
                          fill_profile: bool = False) -> ScreeningOutcome:
         """Screen the answers, store them with the result, and re-plan from today. With
         ``fill_profile`` (the person said yes), what the screening learned (sex, birth year,
         weight) fills the profile first, so it is not asked again and the dated fractures are
         read against the birth year."""
+        self.check_fracture_dates(ctx, bone)
         filled = self.screening_profile_fill(ctx, bone) if fill_profile else ProfileFill()
         if filled:
             with self.store.write_transaction(ctx.athlete_id) as tx:

@@ -144,6 +144,24 @@ class BoneIn(BaseModel):
                           "fractures' recency is counted from it")
 
     @model_validator(mode="after")
+    def _fracture_dates_possible(self) -> BoneIn:
+        """No broken bone dated in the future or before birth (core.validation)."""
+        from stridewise import clock
+        from stridewise.core import validation
+
+        today = self.screened_on or clock.now_utc().date()
+        for name in ("fractures", "fractures_since_50"):
+            # __dict__: reading the deprecated field as an attribute warns.
+            for k, fracture in enumerate(self.__dict__.get(name) or []):
+                try:
+                    validation.check_fracture_dates(
+                        [(fracture.year, fracture.month)], today=today,
+                        birth_year=self.birth_year, age_years=self.age_years)
+                except validation.InvalidValue as error:
+                    raise ValueError(f"{name}.{k}.year: {error.message}") from None
+        return self
+
+    @model_validator(mode="after")
     def _triad_for_women_only(self) -> BoneIn:
         if self.triad is not None and self.sex is not Sex.FEMALE:
             raise ValueError("triad: the Female Athlete Triad score applies to women only")

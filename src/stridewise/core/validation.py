@@ -137,6 +137,28 @@ def check_day(day: date, *, source: str = "typed", field: str = "date",
     return day
 
 
+def check_fracture_dates(dates: Iterable[tuple[int | None, int | None]], *, today: date,
+                         birth_year: int | None = None, age_years: int | None = None,
+                         field: str = "fractures") -> None:
+    """Each broken bone's (year, month) neither in the future nor before the person was born
+    (the birth year, else the earliest year the age allows: ``today.year - age - 1``); None
+    years are undated breaks and pass. :class:`InvalidValue` names the field and the problem."""
+    born = birth_year if birth_year is not None else (
+        today.year - age_years - 1 if age_years is not None else None)
+    for year, month in dates:
+        if year is None:
+            continue
+        shown = f"{year}-{month:02d}" if month is not None else str(year)
+        if year > today.year or (year == today.year and month is not None
+                                 and month > today.month):
+            raise InvalidValue(field, f"The date of a broken bone cannot be in the future: "
+                                      f"{shown} is after {today:%Y-%m}.")
+        if born is not None and year < born:
+            when = str(born) if birth_year is not None else f"about {born}"
+            raise InvalidValue(field, f"The date of a broken bone cannot be before you were "
+                                      f"born: {shown} is before {when}.")
+
+
 class MeasureChecks:
     """The rules above as yes/no questions, for readers of phone and platform exports that
     count (and name) what they refuse instead of stopping at the first bad value. The

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from stridewise.plan.engine import MIN_RUN_S, build_plan
-from stridewise.plan.guards import longest_run_s
+from stridewise.plan.guards import longest_run_s, spike_clipped
 from stridewise.plan.inputs import WALKING, PlanInputs, ScreeningFacts
 from stridewise.plan.model import (
     RUN_KINDS,
@@ -52,9 +52,10 @@ class PainSignal:
 
     @property
     def bars(self) -> frozenset[str]:
-        """What this signal bars: a stop's loads (everything when it names none)."""
+        """What this signal bars: a stop's loads (everything when it names none), or what an
+        ache that needs a doctor takes out (science.pain.LINGER_BARRED: the impact work)."""
         if self.action != "stop":
-            return frozenset()
+            return self.barred if self.see_doctor else frozenset()
         return self.barred or frozenset(str(load) for load in Load)
 
 
@@ -116,7 +117,9 @@ def adjust_inputs(
     causes: list[str] = []
     short_causes: list[str] = []
     barred: frozenset[str] = frozenset()
-    if pain is not None and pain.action == "stop":
+    if pain is not None and pain.bars:
+        # A stop, or an ache that needs a doctor: the same path, barring what the pain
+        # decision bars.
         barred = pain.bars
         if Load.RUNNING.value in barred:
             facts = replace(facts, may_run=False, limit_reason="your pain needs a doctor's check")
@@ -125,10 +128,18 @@ def adjust_inputs(
         # The full reason is the pain warning's; a change names it in one clause, so no face
         # says the same paragraph twice.
         where = f"your {pain.site}" if pain.site else "the painful spot"
-        causes.append(f"sessions that load {where} are out of the plan: please see a doctor, "
-                      "then answer the screening questions again")
-        short_causes.append(f"it loads {where}, which a doctor should check first")
-    known = [*inputs.history, *done_runs]
+        if pain.action == "stop":
+            causes.append(f"sessions that load {where} are out of the plan: please see a "
+                          "doctor, then answer the screening questions again")
+            short_causes.append(f"it loads {where}, which a doctor should check first")
+        else:
+            causes.append(f"running and impact work are out of the plan until a doctor has "
+                          f"checked {where}")
+            short_causes.append(f"an ache in {where} needs a doctor's check first")
+    # A run that spiked counts as no more than the spike rule allows; after a load flag, as
+    # the longest run before it ("keep your next runs no longer than that longest run").
+    known = spike_clipped([*inputs.history, *done_runs], inputs.settings,
+                          1.0 if load_flag else None)
     recent_run = (longest_run_s(known, day, 14) or longest_run_s(known, day)
                   or float(inputs.settings.first_run_base_s))
     cap_s: float | None = None
@@ -145,7 +156,7 @@ def adjust_inputs(
         causes.append(f"{missed_recent} planned {sessions} not done in the last two weeks, "
                       "so the plan restarts from what you actually did")
         # After a gap, the first week back stays below what was last done.
-        back_s = longest_run_s(inputs.history, day, 14) or max(
+        back_s = longest_run_s(known, day, 14) or max(
             float(MIN_RUN_S), MISSED_FRACTION * recent_run)
         cap_s = back_s if cap_s is None else min(cap_s, back_s)
     adjusted = replace(

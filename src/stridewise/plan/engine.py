@@ -34,6 +34,7 @@ from stridewise.plan.guards import (
     ewma_before,
     lighter_reference_au,
     spike_allowance_s,
+    spike_clipped,
     weekly_allowance_au,
     weekly_loads,
 )
@@ -78,6 +79,10 @@ class PlanGuardError(StridewiseError):
 
 
 def build_plan(inputs: PlanInputs) -> Plan:
+    # One long run is history, not a level: it counts as 10% over the month's longest for
+    # everything that comes next (guards.spike_clipped), as the spike rule's evidence says.
+    inputs = replace(inputs, history=spike_clipped(
+        (h for h in inputs.history if h.day < inputs.start), inputs.settings))
     facts = history_facts(inputs.history, inputs.start)
     goal, notes = resolve_goal(inputs, facts)
     beginner = goal == Goal.START or facts.beginner
@@ -133,10 +138,13 @@ def build_plan(inputs: PlanInputs) -> Plan:
     short = _weeks_short_of_strength(sessions, first_monday, progress.weeks, inputs.start)
     if short and not inputs.barred_loads:
         # Say so rather than let the strength reason promise what the week cannot hold.
+        free = inputs.availability
         progress.notes.append(
             f"{len(short)} of the {progress.weeks} weeks hold fewer than the 2 strength sessions "
-            "the plan aims for, because your free days are taken by the other sessions: add a "
-            "free day or more minutes to keep strength twice a week.")
+            f"the plan aims for: with {len(free.weekdays)} free days of "
+            f"{free.minutes_per_day} minutes, the other sessions leave no room for a strength "
+            f"session of at least {MIN_STRENGTH_S // 60} minutes. Add a free day or more minutes "
+            "to keep strength twice a week.")
     plan = Plan(goal, inputs.start, end, tuple(sessions), tuple(notes + progress.notes), beginner)
     violations = check_plan(plan, history, inputs.settings, may_run=inputs.screening.may_run,
                             impact_permitted=inputs.screening.impact_permitted,
@@ -196,7 +204,41 @@ def place_week(wants: list[Want], availability: Availability,
             slots[d].append(slot)
             used[d] += need
             break
+        else:
+            if want.kind in PROTECTED_KINDS:
+                _share_a_run_day(want, placed, slots, used, budget, run_weekdays)
     return placed
+
+
+#: A run day that also holds a strength or balance session keeps at least this long for its
+#: run (a 5-minute walk each side of 10 minutes of running); the dose shrinks first, never
+#: below its useful minimum (MIN_BY_KIND).
+MIN_RUN_DAY_S = 1200
+
+
+def _share_a_run_day(want: Want, placed: list[tuple[int, str, Want]],
+                     slots: dict[int, list[str]], used: dict[int, int], budget: int,
+                     run_weekdays: set[int]) -> None:
+    """A promised dose (strength 2-3 a week, balance) with no free day left goes into a run
+    day's evening, shortened (not below its useful minimum) to what the day holds beside the
+    run, which keeps at least MIN_RUN_DAY_S (the clamp fits the run to the time left, doses
+    first). Nothing is placed when even the
+    dose's minimum does not fit: the plan then says so (build_plan's note)."""
+    for d in sorted(run_weekdays, key=lambda day: (-(budget - used[day]), day)):
+        if len(slots[d]) >= 2 or any(day == d and w.kind == want.kind for day, _, w in placed):
+            continue
+        run_s = sum(_nominal_s(w) for day, _, w in placed if day == d and w.kind in RUN_KINDS)
+        others = used[d] - run_s
+        room = budget - others - min(run_s, MIN_RUN_DAY_S)
+        least = MIN_BY_KIND.get(want.kind, MIN_SESSION_S)
+        # The run keeps what it can: the dose takes its useful minimum, more if time is left.
+        duration = min(want.duration_s, room // 60 * 60,
+                       max(least, (budget - others - run_s) // 60 * 60))
+        if duration >= least:
+            placed.append((d, "pm", replace(want, duration_s=duration)))
+            slots[d].append("pm")
+            used[d] += duration
+            return
 
 
 def place_bone_week(wants: list[Want],
@@ -240,7 +282,9 @@ def _same_kind(placed: list[tuple[int, str, Want]], day: int, kind: SessionKind)
 
 def _nominal_s(want: Want) -> int:
     if want.kind == SessionKind.RUN_WALK:
-        return int(want.running_s * 1.6 + 600)
+        # The recipe's own length: warm-up, bouts, walks between and cool-down.
+        steps = run_walk_steps(want.running_s, want.bout_s or want.running_s, 24 * 3600)
+        return sum(step.duration_s for step in steps)
     if want.kind in RUN_KINDS:
         return want.running_s
     return want.duration_s

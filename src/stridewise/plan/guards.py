@@ -16,7 +16,11 @@ docs/plans.md, all settable through :class:`GuardSettings`):
    make a 35-minute continuous run safe.
 2. Weekly load (session-RPE, Foster 2001): a week's load is at most (1 + cap) x the highest
    weekly load of the previous four weeks, floored at ``entry_week_load_au``; cap 10% for
-   beginners, 20% otherwise.
+   beginners, 20% otherwise. What was done before the plan starts counts in its week but is
+   not the plan's: a week already over its cap (one long run early in the week) gets no
+   planned load on top, and is no violation. For every reference (the spike and bout rules,
+   the goals' levels) a recorded run more than 10% longer than the month's longest counts as
+   10% longer (:func:`spike_clipped`), so one long run does not set what comes next.
 3. EWMA ACWR (Williams 2017, lambda = 2/(N+1), N = 7 and 28, both started at 0 on the first
    day of the record): no planned day's load takes acute / max(chronic, floor) above
    ``acwr_max``. The floor is the entry week's load spread over 7 days, so someone starting
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -99,6 +103,29 @@ def spike_allowance_s(sessions: Iterable[PastSession], day: date, settings: Guar
     reference = max(longest_run_s(sessions, day, settings.spike_window_days),
                     float(settings.first_run_base_s))
     return settings.spike_ratio_max * reference
+
+
+def spike_clipped(history: Iterable[PastSession], settings: GuardSettings,
+                  ratio: float | None = None) -> list[PastSession]:
+    """``history`` with every single-run spike counted, as a reference for what comes next,
+    as at most ``ratio`` (default ``spike_ratio_max``) x the longest run of the 30 days before
+    it (Frandsen et al., BJSM 2025 [V]: a run more than 10% longer than the month's longest
+    goes with more injuries; one such run is not a level the body has adapted to). Runs are
+    read in order, so a reference grows by at most 10% a run. A run with no run in the 30 days
+    before it has no reference and stands as it is; duration (and so load) is what was done.
+    """
+    limit = settings.spike_ratio_max if ratio is None else ratio
+    out: list[PastSession] = []
+    for s in sorted(history, key=lambda h: h.day):
+        if s.kind in RUN_KINDS:
+            reference = longest_run_s(out, s.day, settings.spike_window_days)
+            if reference > 0 and s.running_s > limit * reference:
+                capped = limit * reference
+                bout = s.bout_s
+                s = replace(s, run_s=capped,
+                            longest_bout_s=min(bout, capped) if bout > 0 else s.longest_bout_s)
+        out.append(s)
+    return out
 
 
 def longest_bout_s(sessions: Iterable[PastSession], before: date,
@@ -195,7 +222,7 @@ def check_plan(
     """Every guard, re-derived from the finished plan; an empty list means the plan is safe."""
     planned = sorted((s for s in plan.sessions if s.active and s.day >= plan.start),
                      key=lambda s: (s.day, s.slot))
-    past = [h for h in history if h.day < plan.start]
+    past = spike_clipped((h for h in history if h.day < plan.start), settings)
     violations: list[GuardViolation] = []
     violations += _check_safety(planned, plan.beginner, may_run, impact_permitted,
                                 minutes_per_day, settings)
@@ -264,10 +291,13 @@ def _check_weeks(
     progressing = weekly_loads([*past, *(s.as_past() for s in planned)], progressing_only=True)
     mondays = [week_start(plan.start) + timedelta(weeks=k) for k in range(plan.weeks())]
     lighter: list[bool] = []
+    planned_loads = weekly_loads(s.as_past() for s in planned)
     for monday in mondays:
         load = loads.get(monday, 0.0)
         allowed = weekly_allowance_au(loads, monday, settings, plan.beginner)
-        if load > allowed + 1e-6:
+        # What was already done in a week is not the plan's to change (a long run early in a
+        # week can take it over the cap); the plan may only not add load over the cap.
+        if load > allowed + 1e-6 and planned_loads.get(monday, 0.0) > 1e-6:
             out.append(GuardViolation(
                 monday, "weekly", f"week load {load:.0f} AU is over the {allowed:.0f} AU cap"))
         lighter.append(progressing.get(monday, 0.0) <= settings.lighter_fraction

@@ -75,6 +75,12 @@ def activity_loads(tx: Any, athlete_id: int, today: date) -> frozenset[Any]:
         for s in loaded[1].sessions:
             if s.day >= today and s.active:
                 loads |= session_loads(s)
+        # What a re-plan took out ('changed') is still what the person does: a pain stop
+        # names the same loads before and after it re-made the plan (one sentence on every
+        # face, at check-in and in Today alike).
+        for row in tx.list_planned_sessions(athlete_id, loaded[0], since=today):
+            if row.status == "changed" and row.details:
+                loads |= session_loads(PlannedSession.from_dict(row.details))
     for past in load_history(tx, athlete_id, today - timedelta(weeks=4), today + timedelta(1)):
         if past.kind in (SessionKind.EASY_RUN, SessionKind.RUN_WALK, SessionKind.LONG_RUN):
             loads.add(Load.RUNNING)
@@ -93,6 +99,34 @@ def _running_and_bout_s(tx: Any, athlete_id: int, activity_id: int
     if not stream:
         return None, None
     return running_seconds(stream), longest_running_bout_s(stream)
+
+
+def age_on(birth_year: int | None, day: date) -> int | None:
+    """Age in whole years on ``day`` from a birth year alone (the profile keeps no birthday):
+    the age reached during that calendar year. None when the year is unknown; never 0 for a
+    missing year."""
+    if birth_year is None:
+        return None
+    return day.year - birth_year
+
+
+def athlete_age(tx: Any, athlete_id: int, today: date) -> int | None:
+    """The one age rule (``Core.age`` and the planner both read it): from the profile's birth
+    year; without one, the age the latest screening was answered with, plus the whole years
+    since (the screening asks the age, so a screened person always has one); None when
+    neither is known. Never a made-up default."""
+    athlete = tx.get_athlete(athlete_id)
+    age = age_on(athlete.birth_year if athlete is not None else None, today)
+    if age is not None:
+        return age
+    rows = tx.list_screenings(athlete_id)
+    answers = (rows[-1].answers or {}) if rows else {}
+    screened = (answers.get("bone") or {}).get("age_years") or (
+        answers.get("parq") or {}).get("age_years")
+    if not screened:
+        return None
+    taken = rows[-1].taken_at_utc.date()
+    return int(screened) + max(0, (today - taken).days // 365)
 
 
 def latest_screening(tx: Any, athlete_id: int) -> ScreeningFacts | None:

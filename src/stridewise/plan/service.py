@@ -42,7 +42,7 @@ from stridewise.plan.adapt import (
     match_done,
     replan,
 )
-from stridewise.plan.engine import build_plan
+from stridewise.plan.engine import PlanGuardError, build_plan
 from stridewise.plan.inputs import PlanInputs, PlanUnavailableError
 from stridewise.plan.model import Availability, Goal, Profile
 from stridewise.plan.today import TodayAdvice, today_advice
@@ -51,6 +51,11 @@ from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResul
 from stridewise.store import CheckInInput, Store
 
 MISSED_LOOKBACK_DAYS = 14
+#: Said when a re-plan could not be made safely (a PlanGuardError: a bug, never the person's
+#: doing): the page stays up, the plan stays as it was, and the person is told to go easy.
+NOT_REMADE = ("Your plan could not be re-made safely just now, so it shows what was planned "
+              "before your latest data. Keep today easy (a walk or rest), and please report "
+              "this so it can be fixed.")
 CHECKIN_NOTE = ("This plan takes your latest check-in into account: see Things to watch for "
                 "what it changed and why.")
 
@@ -65,7 +70,11 @@ class TodayAnswer:
 
 def _profile(tx: Any, athlete_id: int, today: date) -> Profile:
     athlete = tx.get_athlete(athlete_id)
-    age = today.year - athlete.birth_year if athlete and athlete.birth_year else 50
+    age = persist.athlete_age(tx, athlete_id, today)  # the one age rule, as Core.age
+    if age is None:
+        raise PlanUnavailableError(
+            "Please give your year of birth (stridewise profile set --birth-year, or the "
+            "Start page of the dashboard): a plan fits its exercises to your age.")
     return Profile(age_years=age, sex=(athlete.sex if athlete and athlete.sex else "other"),
                    units=athlete.units if athlete and athlete.units else "km")
 
@@ -147,6 +156,7 @@ def _state(pain: PainSignal | None, screening: Any, missed: int,
            load_flag: bool) -> dict[str, Any]:
     """What a plan last answered; a re-plan is due when the current state differs."""
     return {"pain": pain.action if pain else PainAction.CONTINUE.value,
+            "bars": sorted(pain.bars) if pain else [],
             "permitted": screening.permitted_impact if screening else None,
             "can_start": screening.can_start if screening else True,
             "missed": missed, "load_flag": load_flag}
@@ -196,6 +206,7 @@ def _needs_replan(state: dict[str, Any], previous: dict[str, Any]) -> bool:
         (state["pain"] != PainAction.CONTINUE.value and state["pain"] != previous.get("pain"))
         or (previous.get("pain") == PainAction.STOP.value
             and state["pain"] != PainAction.STOP.value)
+        or state.get("bars", []) != previous.get("bars", [])
         or state["permitted"] != previous.get("permitted")
         or state["can_start"] != previous.get("can_start", True)
         or (state["missed"] > 0 and state["missed"] != previous.get("missed", 0))
@@ -255,9 +266,14 @@ def today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ..
     a plan is only ever re-made from the day it really is."""
     zone = zone_of(store, athlete_id)
     changes: list[str] = []
+    if not advice_only:
+        try:
+            with store.write_transaction(athlete_id) as tx:
+                changes = _refresh(tx, athlete_id, day, zone, load_warnings)
+        except PlanGuardError:
+            # Never a crashed page: the re-plan is rolled back and the answer says so.
+            load_warnings = (*load_warnings, NOT_REMADE)
     with store.write_transaction(athlete_id) as tx:
-        if not advice_only:
-            changes = _refresh(tx, athlete_id, day, zone, load_warnings)
         pain, screening, _state_now = _look(tx, athlete_id, day, zone, load_warnings)
         done = persist.load_history(tx, athlete_id, day, day + timedelta(days=1))
         if not advice_only:
@@ -305,8 +321,9 @@ def record_checkin(store: Store, athlete_id: int, checkin: CheckInInput, today: 
     zone = zone_of(store, athlete_id)
     with store.write_transaction(athlete_id) as tx:
         row = tx.add_checkin(athlete_id, checkin)
-        decision = _pain_decision(tx, athlete_id, today, zone)
         changes = _refresh(tx, athlete_id, today, zone)
+        # After the re-plan, as Today asks it: the same decision and words on every face.
+        decision = _pain_decision(tx, athlete_id, today, zone)
     return row, decision, changes
 
 

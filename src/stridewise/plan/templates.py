@@ -68,17 +68,20 @@ _LEG = frozenset({Load.LEG_STRENGTH})
 _ARM = frozenset({Load.ARM_STRENGTH})
 _LEG_BACK = frozenset({Load.LEG_STRENGTH, Load.BACK_STRENGTH})
 _ALL = frozenset({Load.LEG_STRENGTH, Load.BACK_STRENGTH, Load.ARM_STRENGTH})
+#: Stepping and lunging land the body's weight on one leg: leg strength with impact, so an ache
+#: that needs a doctor (science.pain.LINGER_BARRED) takes them out with the hops.
+_STEP = _LEG | {Load.IMPACT}
 #: What each strength exercise loads, so a pain stop at a site can take out exactly the
 #: exercises that load it (science/pain.py BARRED_BY_REGION). An exercise not listed here is
 #: read as loading everything.
 EXERCISE_LOADS: dict[str, frozenset[Load]] = dict(zip(
     (*STRENGTH_EXERCISES[0], *STRENGTH_EXERCISES[1]),
     (_LEG, _ARM, _LEG, _LEG_BACK, _ARM,  # sit to stand, wall press-up, heel raise, bridge, row
-     _LEG, _LEG, _LEG, _LEG, _ALL),  # step-up, lunge, leg curl, side leg raise, carry
+     _STEP, _STEP, _LEG, _LEG, _ALL),  # step-up, lunge, leg curl, side leg raise, carry
     strict=True)) | dict(zip(
     (*RUNNER_STRENGTH_EXERCISES[0], *RUNNER_STRENGTH_EXERCISES[1]),
     (_ALL, _ALL, _LEG, _LEG_BACK, frozenset({Load.BACK_STRENGTH, Load.ARM_STRENGTH}),
-     _LEG, _LEG, _LEG, _LEG_BACK, _LEG),
+     _STEP, _LEG, _STEP, _LEG_BACK, _LEG),
     strict=True))
 
 

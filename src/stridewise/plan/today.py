@@ -69,7 +69,8 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
         if pain is not None and pain.action != "continue":
             warnings.insert(0, pain.reason)
         return TodayAdvice(day, "No plan yet", "Make one with `stridewise plan new`.", (),
-                           tuple(warnings), see_doctor=stop)
+                           tuple(warnings), see_doctor=stop or (pain is not None
+                           and pain.see_doctor))
     sessions = tuple(s for s in plan.on(day) if s.active)
     if done:
         sessions = tuple(s.with_changes(status="done") if hit and s.status == "planned" else s
@@ -83,12 +84,14 @@ def today_advice(plan: Plan | None, day: date, *, pain: PainSignal | None = None
     barred = [s for s in sessions if (s.kind in RUN_KINDS and not may_run)
               or (s.kind in IMPACT_KINDS and not impact_ok) or session_loads(s) & bars]
     allowed = [s for s in sessions if s not in barred]
-    if stop and pain is not None:
-        # The pain reason is said once, as a warning; the answer only says what is left.
+    if pain is not None and bars:
+        # A stop, or an ache that needs a doctor (its impact work barred): the pain reason is
+        # said once, as a warning; the answer only says what is left.
         warnings.append(pain.reason)
-        return TodayAdvice(day, "No exercise that loads the painful spot today",
-                           _instead(allowed, bars), tuple(allowed), tuple(warnings),
-                           see_doctor=True)
+        headline = ("No exercise that loads the painful spot today" if stop
+                    else "No running or impact work today")
+        return TodayAdvice(day, headline, _instead(allowed, bars), tuple(allowed),
+                           tuple(warnings), see_doctor=True)
     if barred:
         ran = any(s.kind in RUN_KINDS for s in barred)
         what = "running" if ran else "impact exercises"

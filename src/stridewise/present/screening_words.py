@@ -47,7 +47,7 @@ def explain(result: ScreeningResult) -> ResultWords:
         headline=f"{READINESS_LABELS[result.readiness.status]}.",
         impact=f"{IMPACT_LABELS[result.permitted_impact]}.",
         readiness_reasons=result.readiness.reasons,
-        bone_reasons=(*result.bone.reasons, *result.falls_result.reasons),
+        bone_reasons=(*result.bone_reasons, *result.falls_result.reasons),
         doctor_points=(*result.bone.doctor_points, *result.falls_result.doctor_points),
         balance_first=result.bone.balance_first,
         can_start=result.can_start,

@@ -142,7 +142,7 @@ def doctor_summary_html(
         may_run=result.may_run,
         can_start=result.can_start,
         balance_first=result.bone.balance_first,
-        reasons=[*result.readiness.reasons, *result.bone.reasons, *result.falls_result.reasons],
+        reasons=list(result.reasons),
         doctor_points=[*_readiness_points(answers), *result.bone.doctor_points,
                        *result.falls_result.doctor_points],
         answer_rows=_answer_rows(answers),

@@ -358,6 +358,15 @@ def _density_rules(inputs: BoneInputs, findings: _Findings) -> None:
         )
 
 
+#: The bone screen's reason when it found nothing; said only where running is allowed.
+NO_BONE_CONCERN = ("Nothing in your answers suggests your bones need special care: running is "
+                   "a good way to keep them strong. Build up gradually.")
+#: The same finding where the whole screening does not allow running (falls, readiness): it
+#: must not speak of running beside "Running allowed now: no".
+NO_BONE_CONCERN_NO_RUNNING = ("Nothing in your answers about your bones suggests they need "
+                              "special care; the limits for now come from your other answers.")
+
+
 def screen_bone(inputs: BoneInputs) -> BoneHealthResult:
     """Bone-health screen: OST, Garvan risk, Triad score and the permitted impact level.
 
@@ -426,10 +435,7 @@ def screen_bone(inputs: BoneInputs) -> BoneHealthResult:
     # here for stored results.
     balance_first = inputs.falls_last_12_months > 0
     if not findings.reasons:
-        findings.reasons.append(
-            "Nothing in your answers suggests your bones need special care: running is a good "
-            "way to keep them strong. Build up gradually."
-        )
+        findings.reasons.append(NO_BONE_CONCERN)
     return BoneHealthResult(
         impact_level=findings.level,
         balance_first=balance_first,

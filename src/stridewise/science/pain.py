@@ -17,7 +17,8 @@ the falls rules (science/falls.py).
 
 An ache that lasts escalates too (:data:`LINGER_SCORE`, :data:`LINGER_DAYS_PER_WEEK`): pain of
 3/10 or more at the same site on at least 4 of the 7 days in each of the last two weeks means
-"see a doctor", not an endless hold. The two weeks follow the NHS's advice for shin pain ("see
+"see a doctor", not an endless hold, and takes out the impact work (:data:`LINGER_BARRED`)
+until a doctor has checked it. The two weeks follow the NHS's advice for shin pain ("see
 a GP if the pain has not improved after 2 weeks of treating it yourself", nhs.uk, Shin splints
 [S]); "4 of 7 days at 3/10 or more" is our reading of "has not improved" [U].
 
@@ -134,6 +135,10 @@ SEVERE_PAIN = 8.0  # 8/10 or more: see a doctor whatever the timing [U: clinical
 #: two weeks sends the person to a doctor (NHS: shin pain not better after 2 weeks [S]).
 LINGER_SCORE = 3.0
 LINGER_DAYS_PER_WEEK = 4
+#: An ache that lingers takes out the impact work (running, hops and heel drops, and the
+#: stepping and lunging strength exercises, which the plan tags as impact) until a doctor has
+#: checked it, as a stop does for its site [U: clinical inference]; the rest goes on held.
+LINGER_BARRED: frozenset[Load] = frozenset({Load.RUNNING, Load.IMPACT})
 
 _TIMING_ORDER = {timing: index for index, timing in enumerate(PainTiming)}
 _ACTION_RANK = {
@@ -291,8 +296,18 @@ def _lingering(window: Sequence[PainCheck], previous_week: Sequence[PainCheck]
     return max(found, key=lambda item: (item[1], _sort_key(item[0]))) if found else None
 
 
+def _linger_words(doing: frozenset[Load]) -> str:
+    """What a lingering ache leaves out, in the words of what the person does."""
+    shown = [LOAD_WORDS[load] for load in (Load.RUNNING, Load.IMPACT) if load in doing]
+    if Load.LEG_STRENGTH in doing:
+        shown.append("step-ups and lunges")
+    return _listed(shown) if shown else "running, jumping and hopping"
+
+
 def _load_rules(window: Sequence[PainCheck], previous_week: Sequence[PainCheck],
-                runs: bool) -> PainDecision:
+                doing: frozenset[Load], since: frozenset[PainCheck] | None = None
+                ) -> PainDecision:
+    runs = Load.RUNNING in doing
     # The activity the load rules speak of: running for runners, exercise for everyone else.
     running, run = ("running", "run") if runs else ("exercise", "session")
     decisions: list[PainDecision] = []
@@ -359,20 +374,24 @@ def _load_rules(window: Sequence[PainCheck], previous_week: Sequence[PainCheck],
                     this_week.site,
                 )
             )
-    lingering = _lingering(window, previous_week)
+    lingering = (_lingering(window, previous_week) if since is None else
+                 _lingering([c for c in window if c in since],
+                            [c for c in previous_week if c in since]))
     if lingering is not None:
         check, days = lingering
         held = max(decisions, key=lambda d: _ACTION_RANK[d.action]) if decisions else None
         action = held.action if held is not None else PainAction.HOLD
-        until = (held.reason if held is not None else
-                 f"Hold this week's {running} at last week's level.")
+        rest = ("keep the rest shorter or easier than last week" if action == PainAction.REDUCE
+                else "keep the rest at last week's level")
         return PainDecision(
             action,
             f"Your {_pain_text(check)} has been {LINGER_SCORE:g}/10 or more on {days} of the "
             "last 14 days. An ache that lasts two weeks needs checking: please see a doctor "
-            f"about it. Until then: {until[:1].lower() + until[1:]}",
+            f"about it. Until a doctor has checked it, leave out {_linger_words(doing)}, and "
+            f"{rest}.",
             True,
             check.site,
+            LINGER_BARRED,
         )
     if decisions:
         decision = max(decisions, key=lambda d: _ACTION_RANK[d.action])
@@ -419,8 +438,10 @@ def evaluate_pain(
        screening, so a stop lasts until the person is screened again), else this week. The
        stop bars the loads of the site's region (``decision.barred``) and names those among
        ``doing`` (what the person's plan and recent sessions hold; all loads when None).
-    1b. **See a doctor** (keeping the hold or reduce below) when pain of 3/10 or more at one
-       site came on at least 4 of the 7 days of both this week and last week.
+    1b. **See a doctor** (keeping the hold or reduce below for the rest, and barring
+       :data:`LINGER_BARRED`, the impact work) when pain of 3/10 or more at one site came on at
+       least 4 of the 7 days of both this week and last week (since the last screening or
+       clearance, when ``red_flag_history`` is given).
     2. **Reduce** if pain during or after the latest run was above 5/10, or next-morning pain
        was above 5/10.
     3. **Hold** at last week's level if pain with running went above 5/10 earlier this week, the
@@ -441,4 +462,7 @@ def evaluate_pain(
     red_flag = _red_flag(flags_from, loads)
     if red_flag is not None:
         return red_flag
-    return _load_rules(window, previous_week, Load.RUNNING in loads)
+    # A re-screen or a recorded doctor's clearance ends the lingering rule as it ends a stop:
+    # only checks since then count towards it.
+    since = None if red_flag_history is None else frozenset(flags_from)
+    return _load_rules(window, previous_week, loads, since)

@@ -18,7 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from stridewise.science.bone_health import BoneHealthResult, BoneInputs, ImpactLevel, screen_bone
+from stridewise.science.bone_health import (
+    NO_BONE_CONCERN,
+    NO_BONE_CONCERN_NO_RUNNING,
+    BoneHealthResult,
+    BoneInputs,
+    ImpactLevel,
+    screen_bone,
+)
 from stridewise.science.falls import (
     FALLS_LABELS,
     FallsResult,
@@ -118,6 +125,20 @@ class ScreeningResult:
     @property
     def may_run(self) -> bool:
         return self.permitted_impact is ImpactLevel.RUNNING
+
+    @property
+    def bone_reasons(self) -> tuple[str, ...]:
+        """The bone screen's reasons worded for the whole result: where falls or readiness do
+        not allow running, the all-clear does not speak of running."""
+        if self.may_run:
+            return self.bone.reasons
+        return tuple(NO_BONE_CONCERN_NO_RUNNING if r == NO_BONE_CONCERN else r
+                     for r in self.bone.reasons)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Every reason, as every face lists them: readiness, bones, falls."""
+        return (*self.readiness.reasons, *self.bone_reasons, *self.falls_result.reasons)
 
     def to_dict(self) -> dict[str, Any]:
         return {"readiness": self.readiness.to_dict(), "bone": self.bone.to_dict(),

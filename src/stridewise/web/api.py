@@ -110,6 +110,8 @@ class ScreeningOut(BaseModel):
     permitted_impact: str
     may_run: bool
     can_start: bool
+    reasons: list[str] = Field(description="Why, in plain words: readiness, bones, falls, "
+                                           "worded for the whole result")
     result: dict[str, Any]
 
 
@@ -365,7 +367,8 @@ def _screening_out(row: Any) -> ScreeningOut:
     result = ScreeningResult.from_dict(row.result)
     return ScreeningOut(id=row.id, taken_at_utc=row.taken_at_utc,
                         permitted_impact=result.permitted_impact.value, may_run=result.may_run,
-                        can_start=result.can_start, result=row.result)
+                        can_start=result.can_start, reasons=list(result.reasons),
+                        result=row.result)
 
 
 @router.get("/screenings", response_model=list[ScreeningOut])
@@ -423,7 +426,10 @@ def create_screening(
     answers = ParqAnswers.from_dict(body.parq.model_dump())
     bone = BoneInputs.from_dict(body.bone.model_dump(mode="json"))
     could = core.screening_profile_fill(ctx, bone) if not save_profile else None
-    outcome = core.submit_screening(ctx, answers, bone, fill_profile=save_profile)
+    try:
+        outcome = core.submit_screening(ctx, answers, bone, fill_profile=save_profile)
+    except ValueError as error:  # a broken bone dated before the profile's birth year
+        raise invalid_value(error) from error
     return ScreeningCreatedOut(**_screening_out(outcome.row).model_dump(),
                                plan_changes=list(outcome.changes),
                                profile_filled=_fill_out(outcome.profile_filled),

@@ -223,6 +223,7 @@ async def onboarding_bone(request: Request) -> Response:
     try:
         bone = sf.bone_from_form(form, sex=athlete.sex, age_years=_age(request),
                                  body_mass_kg=mass_kg, steroids=sf.steroids_answered(answers))
+        core_of(request).check_fracture_dates(context_of(request), bone)
     except ValueError as error:
         return _bone_page(request, parq_json, form, str(error))
     outcome = core_of(request).submit_screening(context_of(request), answers, bone)
