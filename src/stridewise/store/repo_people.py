@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, func, insert, select
@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from stridewise import clock
 from stridewise.activity import ManualSession as ManualSessionInput
+from stridewise.core.validation import RANGES, birth_year_bounds
 from stridewise.store import models as m
 
-RESTING_HR_RANGE_BPM = (25.0, 120.0)
-MAX_HR_RANGE_BPM = (100.0, 240.0)
-BODY_MASS_RANGE_KG = (20.0, 350.0)
-EARLIEST_BIRTH_YEAR = 1900
+
+def _bounds(field: str) -> tuple[int, int]:
+    """The range of :data:`stridewise.core.validation.RANGES` (one table for every entrance)."""
+    rule = RANGES[field]
+    return int(rule.low), int(rule.high)
 
 
 @dataclass(frozen=True)
@@ -47,22 +49,19 @@ class CheckInInput:
     def __post_init__(self) -> None:
         if self.at_utc.tzinfo is None:
             raise ValueError("the check-in time must carry a time zone")
-        _int_range("pain score", self.pain_score, 0, 10)
-        _int_range("sleep quality", self.sleep_quality, 1, 5)
-        _int_range("energy", self.energy, 1, 5)
+        _int_range("pain score", self.pain_score, *_bounds("pain_score"))
+        _int_range("sleep quality", self.sleep_quality, *_bounds("sleep_quality"))
+        _int_range("energy", self.energy, *_bounds("energy"))
         if self.pain_timing is not None and self.pain_timing not in m.PAIN_TIMINGS:
             raise ValueError(
                 f"pain timing must be one of {', '.join(m.PAIN_TIMINGS)}, got {self.pain_timing!r}"
             )
-        if self.sleep_hours is not None and not (
-            math.isfinite(self.sleep_hours) and 0 <= self.sleep_hours <= 24
-        ):
-            raise ValueError(f"sleep hours must be between 0 and 24, got {self.sleep_hours}")
+        _float_range("sleep hours", self.sleep_hours, *_bounds("sleep_hours"), "hours")
         if self.who5 is not None:
             if len(self.who5) != 5:
                 raise ValueError(f"WHO-5 needs exactly five answers, got {len(self.who5)}")
             for i, answer in enumerate(self.who5, start=1):
-                _int_range(f"WHO-5 answer {i}", answer, 0, 5)
+                _int_range(f"WHO-5 answer {i}", answer, *_bounds("who5_item"))
         if self.pain_score and not self.pain_site:
             raise ValueError("say where it hurts (pain site) when the pain score is above 0")
 
@@ -91,9 +90,11 @@ def validate_profile(
     if sex is not None and sex not in m.SEXES:
         raise ValueError(f"sex must be one of {', '.join(m.SEXES)}, got {sex!r}")
     if birth_year is not None:
-        _int_range("birth year", birth_year, EARLIEST_BIRTH_YEAR, clock.now_utc().year)
-    _float_range("resting heart rate", resting_hr_bpm, *RESTING_HR_RANGE_BPM, "bpm")
-    _float_range("maximum heart rate", max_hr_bpm, *MAX_HR_RANGE_BPM, "bpm")
+        # A day ahead of UTC: the athlete's own today may already be in the next year.
+        _int_range("birth year", birth_year,
+                   *birth_year_bounds(clock.now_utc().date() + timedelta(days=1)))
+    _float_range("resting heart rate", resting_hr_bpm, *_bounds("resting_hr_bpm"), "bpm")
+    _float_range("maximum heart rate", max_hr_bpm, *_bounds("max_hr_bpm"), "bpm")
     if units is not None and units not in m.UNITS:
         raise ValueError(f"units must be km or mi, got {units!r}")
     if time_zone is not None:
@@ -186,7 +187,7 @@ class PeopleRepo:
     # -- body mass --------------------------------------------------------------------------
     def add_body_mass(self, athlete_id: int, measured_on: date, mass_kg: float) -> m.BodyMass:
         """Record body mass on a day (replacing that day's earlier value)."""
-        _float_range("body mass", mass_kg, *BODY_MASS_RANGE_KG, "kg")
+        _float_range("body mass", mass_kg, *_bounds("body_mass_kg"), "kg")
         row = self.session.scalar(
             select(m.BodyMass).where(
                 m.BodyMass.athlete_id == athlete_id, m.BodyMass.measured_on == measured_on

@@ -47,7 +47,7 @@ def _zone(request: Request) -> ZoneInfo:
 
 def _whole(form: FormData, name: str) -> int | None:
     raw = str(form.get(name) or "").strip()
-    return int(raw) if raw.lstrip("-").isdigit() else None
+    return int(raw) if raw.lstrip("-").isdecimal() else None
 
 
 def _when(form: FormData, zone: ZoneInfo) -> datetime:
