@@ -100,8 +100,9 @@ def validate_profile(
     if time_zone is not None:
         try:
             ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {time_zone!r} (try e.g. Europe/Paris)") from exc
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a huge name
+            raise ValueError(f"unknown time zone {time_zone[:60]!r} (try e.g. Europe/Paris)"
+                             ) from exc
 
 
 class PeopleRepo:
@@ -112,6 +113,9 @@ class PeopleRepo:
         """A new athlete with an empty profile (fill it with :meth:`update_athlete`)."""
         if not name.strip():
             raise ValueError("an athlete needs a name")
+        if len(name.strip()) > 100 or not name.isprintable():
+            raise ValueError("an athlete's name is at most 100 letters, with no control "
+                             "characters")
         # The zone is fixed when the athlete is created (the machine's, as the default) and the
         # machine's zone is never read again: 'today' follows the athlete (stridewise.clock).
         athlete = m.Athlete(name=name.strip(), time_zone=clock.machine_zone_name())
