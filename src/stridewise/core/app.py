@@ -14,7 +14,7 @@ of those; ``present`` (view models and formatters) beside the core; the faces (`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from stridewise.core.series_cache import cached_series
 from stridewise.monitor import zone_of
 from stridewise.plan import service
 from stridewise.science import brain as brain_science
+from stridewise.science import questionnaires
 from stridewise.science.pain import PainDecision
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
 from stridewise.series.frames import SeriesFrames, load_frames
@@ -217,6 +218,14 @@ class Core:
     def record_checkin(self, ctx: AthleteContext, checkin: CheckInInput) -> CheckInOutcome:
         """Store a check-in, apply the pain rules and re-plan when their answer changed."""
         validation.check_moment(checkin.at_utc, source="typed", field="at_utc")
+        if checkin.pain_site:
+            # One list of sites on every face (the API too), stored in its words.
+            try:
+                site = questionnaires.pain_site(checkin.pain_site)
+            except ValueError as error:
+                raise validation.InvalidValue("pain_site", str(error),
+                                              checkin.pain_site) from None
+            checkin = replace(checkin, pain_site=site.words)
         row, decision, changes = service.record_checkin(self.store, ctx.athlete_id, checkin,
                                                         ctx.today)
         return CheckInOutcome(row, decision, tuple(changes))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from stridewise import clock
 from stridewise.activity import ManualSession as ManualSessionInput
-from stridewise.core.validation import RANGES, birth_year_bounds
+from stridewise.core.validation import RANGES, InvalidValue, birth_year_bounds
 from stridewise.store import models as m
 
 
@@ -48,34 +48,43 @@ class CheckInInput:
 
     def __post_init__(self) -> None:
         if self.at_utc.tzinfo is None:
-            raise ValueError("the check-in time must carry a time zone")
-        _int_range("pain score", self.pain_score, *_bounds("pain_score"))
-        _int_range("sleep quality", self.sleep_quality, *_bounds("sleep_quality"))
-        _int_range("energy", self.energy, *_bounds("energy"))
+            raise InvalidValue("at_utc", "the check-in time must carry a time zone", self.at_utc)
+        _int_range("pain score", self.pain_score, *_bounds("pain_score"), field="pain_score")
+        _int_range("sleep quality", self.sleep_quality, *_bounds("sleep_quality"),
+                   field="sleep_quality")
+        _int_range("energy", self.energy, *_bounds("energy"), field="energy")
         if self.pain_timing is not None and self.pain_timing not in m.PAIN_TIMINGS:
-            raise ValueError(
-                f"pain timing must be one of {', '.join(m.PAIN_TIMINGS)}, got {self.pain_timing!r}"
-            )
-        _float_range("sleep hours", self.sleep_hours, *_bounds("sleep_hours"), "hours")
+            raise InvalidValue(
+                "pain_timing", f"pain timing must be one of {', '.join(m.PAIN_TIMINGS)}, got "
+                f"{self.pain_timing!r}", self.pain_timing)
+        _float_range("sleep hours", self.sleep_hours, *_bounds("sleep_hours"), "hours",
+                     field="sleep_hours")
         if self.who5 is not None:
             if len(self.who5) != 5:
-                raise ValueError(f"WHO-5 needs exactly five answers, got {len(self.who5)}")
+                raise InvalidValue("who5", "WHO-5 needs exactly five answers, got "
+                                           f"{len(self.who5)}", self.who5)
             for i, answer in enumerate(self.who5, start=1):
-                _int_range(f"WHO-5 answer {i}", answer, *_bounds("who5_item"))
+                _int_range(f"WHO-5 answer {i}", answer, *_bounds("who5_item"), field="who5")
         if self.pain_score and not self.pain_site:
-            raise ValueError("say where it hurts (pain site) when the pain score is above 0")
+            raise InvalidValue("pain_site", "say where it hurts (pain site) when the pain score "
+                                            "is above 0", self.pain_site)
 
 
-def _int_range(what: str, value: int | None, lo: int, hi: int) -> None:
+def _int_range(what: str, value: int | None, lo: int, hi: int, *, field: str = "") -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(f"{what} must be a whole number from {lo} to {hi}, got {value!r}")
+        raise InvalidValue(field or what.replace(" ", "_"),
+                           f"{what} must be a whole number from {lo} to {hi}, got {value!r}",
+                           value)
 
 
-def _float_range(what: str, value: float | None, lo: float, hi: float, unit: str) -> None:
+def _float_range(what: str, value: float | None, lo: float, hi: float, unit: str, *,
+                 field: str = "") -> None:
     if value is not None and not (math.isfinite(value) and lo <= value <= hi):
-        raise ValueError(f"{what} must be between {lo:g} and {hi:g} {unit}, got {value:g}")
+        raise InvalidValue(field or what.replace(" ", "_"),
+                           f"{what} must be between {lo:g} and {hi:g} {unit}, got {value:g}",
+                           value)
 
 
 def validate_profile(

@@ -200,7 +200,7 @@ def api_mark(request: Request, session_id: int, body: MarkIn) -> dict[str, Any]:
     except LookupError as error:
         raise HTTPException(status_code=404, detail=str(error)) from error
     except ValueError as error:
-        raise invalid_value(error) from error
+        raise invalid_value(error, sent=body.model_dump(mode="json")) from error
     return vars(session_view(row))
 
 
