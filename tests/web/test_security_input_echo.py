@@ -21,6 +21,10 @@ RECENT = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
     ("/api/checkins", {"at_utc": "0001-01-01T00:00:00Z"}, "at_utc", "before 1950"),
     ("/api/checkins", {"at_utc": "9999-12-31T23:59:59-12:00"}, "at_utc", "future"),
     ("/api/checkins", {"at_utc": "2099-01-01T00:00:00+14:00"}, "at_utc", "future"),
+    # Lax parsing read these as Unix times (1969-12-31T23:59:59Z was stored).
+    ("/api/checkins", {"at_utc": "-1"}, "at_utc", "2026-03-02T07:30:00Z"),
+    ("/api/sessions", {"kind": "run", "start_time_utc": "1700000000", "duration_s": 600},
+     "start_time_utc", "2026-03-02T07:30:00Z"),
     ("/api/checkins", {"at_utc": RECENT, "pain_score": 3, "pain_site": "elbow joint"},
      "pain_site", "elbow joint"),
     ("/api/checkins", {"at_utc": RECENT, "pain_score": 11}, "pain_score", "less than"),

@@ -61,6 +61,17 @@ def _iso_day(value: Any) -> Any:
 IsoDay = Annotated[date, BeforeValidator(_iso_day)]
 
 
+def _iso_moment(value: Any) -> Any:
+    # Lax parsing would read "-1" or "1700000000" as a Unix time; a moment is ISO 8601.
+    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}[Tt ]\d", value):
+        raise ValueError("a date and time is written like 2026-03-02T07:30:00Z")
+    return value
+
+
+#: A date and time with its offset, written ISO 8601 (never a number of seconds).
+IsoMoment = Annotated[AwareDatetime, BeforeValidator(_iso_moment)]
+
+
 class ProfileOut(BaseModel):
     sex: str | None
     birth_year: int | None
@@ -119,7 +130,7 @@ class ScreeningOut(BaseModel):
 # core.validation's RANGES (shown in the schema), which the core checks again.
 class SessionIn(BaseModel):
     kind: Literal["run", "walk", "strength", "balance", "impact", "other"]
-    start_time_utc: AwareDatetime = Field(description="Not in the future, not before 1950")
+    start_time_utc: IsoMoment = Field(description="Not in the future, not before 1950")
     duration_s: Number = Field(ge=RANGES["duration_s"].low, le=RANGES["duration_s"].high)
     distance_m: Number | None = Field(None, ge=RANGES["distance_m"].low,
                                       le=RANGES["distance_m"].high)
@@ -139,7 +150,7 @@ class SessionOut(BaseModel):
 
 
 class CheckInIn(BaseModel):
-    at_utc: AwareDatetime = Field(description="Not in the future, not before 1950")
+    at_utc: IsoMoment = Field(description="Not in the future, not before 1950")
     pain_site: StrictStr | None = Field(None, max_length=200,
                                         description="Where it hurts; needed with pain above 0")
     pain_score: StrictInt | None = Field(None, ge=RANGES["pain_score"].low,
