@@ -191,3 +191,17 @@ def test_every_command_meets_absurd_values_without_a_traceback(url: str) -> None
             assert athlete.resting_hr_bpm is None or 25 <= athlete.resting_hr_bpm <= 120
             assert athlete.birth_year is None or 1900 <= athlete.birth_year <= 2016
             assert len(athlete.name) <= 100 and "\x00" not in athlete.name
+
+
+@pytest.mark.parametrize(("notes", "words"), [("a\x00b", "control characters"),
+                                              ("x" * 2001, "at most 2000 characters")])
+def test_notes_the_database_cannot_hold_or_too_long_are_refused(url: str, notes: str,
+                                                                words: str) -> None:
+    refused(run("log", "session", "--db", url, "--type", "walk", "--duration", "30",
+                "--notes", notes), words)
+    refused(run("log", "checkin", "--db", url, "--energy", "3", "--notes", notes), words)
+    assert run("log", "checkin", "--db", url, "--notes", "tired\nbut fine").exit_code == 0
+    with open_store(url) as store, store.transaction() as tx:
+        assert [c.notes for c in tx.list_checkins(store.default_athlete_id())] == [
+            "tired\nbut fine"]
+        assert tx.list_manual_sessions(store.default_athlete_id()) == []

@@ -212,12 +212,16 @@ class Core:
             validation.check_range("distance_m", session.distance_m, label="distance")
         if session.rpe is not None:
             validation.check_range("rpe", session.rpe, label="effort (RPE)")
+        if session.notes:
+            validation.check_text("notes", session.notes)
         with self.store.write_transaction(ctx.athlete_id) as tx:
             return tx.add_manual_session(ctx.athlete_id, session)
 
     def record_checkin(self, ctx: AthleteContext, checkin: CheckInInput) -> CheckInOutcome:
         """Store a check-in, apply the pain rules and re-plan when their answer changed."""
         validation.check_moment(checkin.at_utc, source="typed", field="at_utc")
+        if checkin.notes:
+            validation.check_text("notes", checkin.notes)
         if checkin.pain_site:
             # One list of sites on every face (the API too), stored in its words.
             try:

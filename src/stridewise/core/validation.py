@@ -124,6 +124,23 @@ def check_choice(field: str, value: str, allowed: Iterable[str], *,
     return value
 
 
+#: The longest note a person types with a session or a check-in (the API says the same).
+NOTES_MAX_CHARS = 2000
+
+
+def check_text(field: str, value: str, *, label: str | None = None,
+               max_chars: int = NOTES_MAX_CHARS) -> str:
+    """Typed text of at most ``max_chars`` characters, with no control characters but line
+    breaks and tabs (a NUL cannot be stored in every database)."""
+    name = label or field.replace("_", " ")
+    if len(value) > max_chars:
+        raise InvalidValue(field, f"{name} must be at most {max_chars} characters, not "
+                                  f"{len(value)}", value[:40] + "...")
+    if any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in value):
+        raise InvalidValue(field, f"{name} cannot hold control characters", value)
+    return value
+
+
 def check_whole(field: str, value: int, *, label: str | None = None) -> int:
     """A whole number (not a bool, not a float) in ``RANGES[field]``."""
     if isinstance(value, bool) or not isinstance(value, int):

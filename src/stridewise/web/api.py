@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from stridewise.activity import ManualSession
-from stridewise.core.validation import RANGES
+from stridewise.core.validation import NOTES_MAX_CHARS, RANGES
 from stridewise.present.trend_charts import weekly
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
 from stridewise.store import CheckInInput
@@ -136,7 +136,7 @@ class SessionIn(BaseModel):
                                       le=RANGES["distance_m"].high)
     rpe: Number | None = Field(None, ge=RANGES["rpe"].low, le=RANGES["rpe"].high,
                                description="CR-10 effort, 0 to 10")
-    notes: StrictStr | None = Field(None, max_length=2000)
+    notes: StrictStr | None = Field(None, max_length=NOTES_MAX_CHARS)
 
 
 class SessionOut(BaseModel):
@@ -167,7 +167,7 @@ class CheckInIn(BaseModel):
         None, description="five answers, 0-5")
     energy: StrictInt | None = Field(None, ge=RANGES["energy"].low, le=RANGES["energy"].high,
                                      description="1 to 5")
-    notes: StrictStr | None = Field(None, max_length=2000)
+    notes: StrictStr | None = Field(None, max_length=NOTES_MAX_CHARS)
 
 
 class CheckInOut(BaseModel):
