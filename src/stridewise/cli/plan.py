@@ -58,8 +58,9 @@ def register(app: typer.Typer) -> None:
                 typer.echo(refusal.reason)
                 raise typer.Exit(1) from None
             except InvalidValue as error:
-                raise fail(f"--{error.field.removeprefix('plan_').replace('_', '-')}: "
-                           f"{error.message}") from None
+                option = {"plan_minutes_per_day": "--minutes", "plan_weeks": "--weeks"}.get(
+                    error.field, "--start")
+                raise fail(f"{option}: {error.message}") from None
             except ValueError as error:
                 raise typer.BadParameter(str(error)) from None
             with store.transaction() as tx:
