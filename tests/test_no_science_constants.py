@@ -128,10 +128,7 @@ ALLOWED: dict[str, str] = {
     "store/duplicates.py:FORMAT_RICHNESS": "which copy of a duplicate to keep",
     "store/engine.py:SQLITE_BUSY_TIMEOUT_MS": "database lock wait",
     "store/engine.py:PG_LOCK_NAMESPACE": "PostgreSQL advisory-lock key",
-    "store/repo_people.py:RESTING_HR_RANGE_BPM": "accepted profile input range",
-    "store/repo_people.py:MAX_HR_RANGE_BPM": "accepted profile input range",
-    "store/repo_people.py:BODY_MASS_RANGE_KG": "accepted profile input range",
-    "store/repo_people.py:EARLIEST_BIRTH_YEAR": "accepted profile input range",
+    "core/validation.py:NOTES_MAX_CHARS": "input limit: the longest typed note",
     # Plan design: the programme's own rules (docs/plans.md), not physiological values.
     "plan/adapt.py:REDUCE_FRACTION": "plan rule: how much a flagged week is cut",
     "plan/adapt.py:MISSED_FRACTION": "plan rule: share of a week that counts as done",

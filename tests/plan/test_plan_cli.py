@@ -32,20 +32,22 @@ def test_plan_new_show_export_today(tmp_path: Path) -> None:
             tx.add_screening(athlete_id, {"parq": PARQ.to_dict(), "bone": bone.to_dict()},
                              result.to_dict())
     runner = CliRunner()
-    made = runner.invoke(app, ["plan", "new", "--goal", "start", "--start", "2026-03-02",
-                               "--days", "mon,wed,fri,sat", "--minutes", "45", "--db", url])
-    assert made.exit_code == 0, made.output
-    assert "run/walk" in made.output
-    shown = runner.invoke(app, ["plan", "show", "--db", url])
-    assert shown.exit_code == 0 and "Plan: start" in shown.output
-    ics = tmp_path / "plan.ics"
-    fit_dir = tmp_path / "fit"
-    exported = runner.invoke(app, ["plan", "export", "--ics", str(ics), "--fit", str(fit_dir),
-                                   "--db", url])
-    assert exported.exit_code == 0, exported.output
-    assert Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
-    today = runner.invoke(app, ["today", "--date", "2026-03-02", "--db", url])
-    assert today.exit_code == 0, today.output
+    # The plan starts on the (fixed) today: a start far from today is refused (issue 11).
+    with clock.use_clock(clock.FixedClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))):
+        made = runner.invoke(app, ["plan", "new", "--goal", "start", "--start", "2026-03-02",
+                                   "--days", "mon,wed,fri,sat", "--minutes", "45", "--db", url])
+        assert made.exit_code == 0, made.output
+        assert "run/walk" in made.output
+        shown = runner.invoke(app, ["plan", "show", "--db", url])
+        assert shown.exit_code == 0 and "Plan: start" in shown.output
+        ics = tmp_path / "plan.ics"
+        fit_dir = tmp_path / "fit"
+        exported = runner.invoke(app, ["plan", "export", "--ics", str(ics), "--fit", str(fit_dir),
+                                       "--db", url])
+        assert exported.exit_code == 0, exported.output
+        assert Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+        today = runner.invoke(app, ["today", "--date", "2026-03-02", "--db", url])
+        assert today.exit_code == 0, today.output
     assert today.output.startswith("Today (Monday 02 March): Run/walk")
 
 

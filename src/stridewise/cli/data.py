@@ -35,8 +35,33 @@ err = Console(stderr=True)
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]Error:[/] {message}")
+    # One line however long (soft wrap): a terminal folds it, a script or a log reads it whole.
+    err.print(f"[bold red]Error:[/] {message}", soft_wrap=True, highlight=False)
     return typer.Exit(code)
+
+
+def checked(option: str, field: str, value: int) -> int:
+    """A whole-number option in its range of :data:`stridewise.core.validation.RANGES`, else
+    a one-line error naming the option (exit code 2)."""
+    from stridewise.core.validation import InvalidValue, check_whole
+
+    try:
+        return check_whole(field, value, label=option)
+    except InvalidValue as error:
+        raise fail(error.message) from None
+
+
+def writable(path: Path) -> Path:
+    """``path`` if a file can be written there (its folder made), else a one-line error."""
+    try:
+        if not str(path).strip() or path.is_dir():
+            raise fail(f"{str(path)!r} is not a file name: give one such as report.html")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("ab"):
+            pass
+    except OSError as error:
+        raise fail(f"cannot write {str(path)[:80]!r}: {error.strerror or error}") from None
+    return path
 
 
 @contextmanager
@@ -59,7 +84,10 @@ def athlete_id_for(store: Store, name: str | None, *, create: bool = False) -> i
     with store.write_transaction() as tx:
         athlete = tx.get_athlete_by_name(name)
         if athlete is None and create:
-            athlete = tx.add_athlete(name)
+            try:
+                athlete = tx.add_athlete(name)
+            except ValueError as error:
+                raise fail(str(error)) from None
         if athlete is None:
             raise fail(f"no athlete named {name!r} (create one with `profile set --athlete`)")
         return athlete.id
@@ -155,6 +183,8 @@ def import_files(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every file.")] = False,
 ) -> None:
     """Import activity files; re-running skips what is already imported."""
+    if workers is not None:
+        checked("--workers", "import_workers", workers)
     with opened(db) as store:
         report = import_with_progress(store, paths, athlete_id_for(store, athlete), workers)
     print_import_report(report, verbose=verbose)
@@ -173,6 +203,7 @@ def activities_list(
     """List activities, newest first."""
     from stridewise.store.export import local_time
 
+    checked("--limit", "list_limit", limit)
     with opened(db) as store:
         athlete_id = athlete_id_for(store, athlete)
         units, zone = athlete_prefs(store, athlete_id)
@@ -260,10 +291,10 @@ def export(
         raise fail(f"--format must be csv or parquet, got {fmt!r}")
     if what not in ("activities", "daily"):
         raise fail(f"--what must be activities or daily, got {what!r}")
+    writable(out_path)
     with opened(db) as store:
         athlete_id = athlete_id_for(store, athlete) if athlete else None
         frame = (activities_frame if what == "activities" else daily_series_all)(store, athlete_id)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         write_csv(frame, out_path)
     else:

@@ -66,7 +66,7 @@ def parse_local_time(text: str | None, time_zone: str) -> datetime:
 
 def parse_who5(text: str) -> tuple[int, int, int, int, int]:
     parts = [p for p in re.split(r"[,\s]+", text.strip()) if p]
-    if len(parts) != 5 or not all(p.isdigit() for p in parts):
+    if len(parts) != 5 or not all(p.isdecimal() for p in parts):
         raise ValueError(f"WHO-5 needs five whole numbers 0-5 separated by commas, got {text!r}")
     a, b, c, d, e = (int(p) for p in parts)
     return a, b, c, d, e

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from stridewise import clock
 from stridewise.cli import data_inputs as inp
 from stridewise.cli.data import (
     AthleteOption,
@@ -20,7 +18,7 @@ from stridewise.cli.data import (
     opened,
     out,
 )
-from stridewise.core.validation import check_day, check_heart_rates
+from stridewise.core.validation import parse_day
 from stridewise.science.questionnaires import DOCTOR_CLEARED_QUESTION
 
 
@@ -79,23 +77,19 @@ def profile_set(
     time_zone: Annotated[str | None, typer.Option(help="e.g. Europe/Paris")] = None,
 ) -> None:
     """Set profile fields (others stay as they are); --athlete NAME creates a new athlete."""
-    from stridewise.monitor import zone_of
+    from stridewise.core.app import Core
 
     with opened(db) as store:
         athlete_id = athlete_id_for(store, athlete, create=True)
         try:
-            today = clock.today(time_zone or zone_of(store, athlete_id))
-            # A weighing cannot be in the future nor before typed logs begin (issue 11).
-            measured_on = (check_day(date.fromisoformat(mass_date), field="mass_date",
-                                     today=today) if mass_date else today)
-            check_heart_rates(resting_hr, max_hr)
-            with store.write_transaction() as tx:
-                tx.update_athlete(
-                    athlete_id, sex=sex, birth_year=birth_year, resting_hr_bpm=resting_hr,
-                    max_hr_bpm=max_hr, units=units, time_zone=time_zone,
-                )
-                if mass_kg is not None:
-                    tx.add_body_mass(athlete_id, measured_on, mass_kg)
+            core = Core(store)
+            # One set of rules on every face (Core.update_profile): ranges, a weighing not in
+            # the future, resting below maximum heart rate against the stored values too.
+            core.update_profile(
+                core.context(athlete_id), sex=sex, birth_year=birth_year,
+                resting_hr_bpm=resting_hr, max_hr_bpm=max_hr, units=units,
+                time_zone=time_zone, body_mass_kg=mass_kg,
+                mass_on=parse_day(mass_date, field="mass_date") if mass_date else None)
         except ValueError as exc:
             raise fail(str(exc)) from exc
     profile_show(db=db, athlete=athlete)

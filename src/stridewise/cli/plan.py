@@ -10,6 +10,8 @@ from typing import Any
 import typer
 
 from stridewise import clock
+from stridewise.cli.data import fail
+from stridewise.core.validation import InvalidValue, parse_day
 from stridewise.present.format import plural
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -48,12 +50,17 @@ def register(app: typer.Typer) -> None:
             core = Core(store)
             ctx = core.context()
             athlete_id = ctx.athlete_id
-            first = date.fromisoformat(start) if start else ctx.today
             try:
+                first = parse_day(start, field="start") if start else ctx.today
+                # The core checks the start, minutes and weeks (core.validation) first.
                 core.make_plan(ctx, goal, _weekdays(days), minutes, start=first, weeks=weeks)
             except PlanUnavailableError as refusal:
                 typer.echo(refusal.reason)
                 raise typer.Exit(1) from None
+            except InvalidValue as error:
+                option = {"plan_minutes_per_day": "--minutes", "plan_weeks": "--weeks"}.get(
+                    error.field, "--start")
+                raise fail(f"{option}: {error.message}") from None
             except ValueError as error:
                 raise typer.BadParameter(str(error)) from None
             with store.transaction() as tx:
@@ -130,8 +137,11 @@ def register(app: typer.Typer) -> None:
         with open_store(db) as store:
             core = Core(store)
             ctx = core.context()
-            day = date.fromisoformat(on) if on else ctx.today
-            answer = core.advice(ctx, day)
+            try:
+                day = parse_day(on) if on else ctx.today
+                answer = core.advice(ctx, day)
+            except InvalidValue as error:
+                raise fail(f"--date: {error.message}") from None
         advice = answer.advice
         if as_json:
             typer.echo(json.dumps({

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from stridewise import clock
+from stridewise.core.validation import RANGES
 from stridewise.science import questionnaires as q
 from stridewise.science.falls import FALLS_COUNT_QUESTION, FALLS_QUESTIONS
 from stridewise.science.fracture_history import (
@@ -96,9 +97,12 @@ class AboutYou:
 
 def ask_about_you(console: Console) -> AboutYou:
     console.print("[bold]About you[/bold]")
-    age_years = _ask_count(q.AGE_QUESTION, 10, 120)
+    # The ranges of the profile (core.validation), as the dashboard's first step.
+    age = RANGES["age_years"]
+    age_years = _ask_count(q.AGE_QUESTION, int(age.low), int(age.high))
     sex = Sex(typer.prompt(q.SEX_QUESTION, type=Sex))
-    body_mass_kg = _ask_optional_number(q.BODY_MASS_QUESTION, 20, 400)
+    mass = RANGES["body_mass_kg"]
+    body_mass_kg = _ask_optional_number(q.BODY_MASS_QUESTION, mass.low, mass.high)
     return AboutYou(age_years, sex, body_mass_kg)
 
 

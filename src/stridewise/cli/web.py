@@ -153,10 +153,13 @@ def register(app: typer.Typer) -> None:
             help="Days shown in the charts (0: the whole history).")] = 365,
     ) -> None:
         """Write one self-contained HTML report: trends, plan, warnings, screening."""
+        from stridewise.cli.data import checked, writable
         from stridewise.report.html import write_report
         from stridewise.store import open_store
         from stridewise.web.app import athlete_id_by_name
 
+        checked("--days", "report_days", days)
+        writable(out)
         with open_store(db) as store:
             try:
                 athlete_id = athlete_id_by_name(store, athlete)

@@ -14,7 +14,7 @@ of those; ``present`` (view models and formatters) beside the core; the faces (`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from stridewise.monitor import zone_of
 from stridewise.plan import service
 from stridewise.plan.persist import athlete_age
 from stridewise.science import brain as brain_science
+from stridewise.science import questionnaires
 from stridewise.science.pain import PainDecision
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
 from stridewise.series.frames import SeriesFrames, load_frames
@@ -90,7 +91,7 @@ def profile_fill(bone: BoneInputs, today: date, *, sex: str | None, birth_year: 
     new_year: int | None = None
     if birth_year is None and bone.age_years:
         try:
-            new_year = int(validation.check_range("birth_year", today.year - bone.age_years))
+            new_year = validation.check_birth_year(today.year - bone.age_years, today)
         except validation.InvalidValue:
             new_year = None
     new_mass: float | None = None
@@ -136,6 +137,37 @@ class Core:
         with self.store.transaction() as tx:
             return athlete_age(tx, ctx.athlete_id, ctx.today)
 
+    def update_profile(self, ctx: AthleteContext, *, sex: str | None = None,
+                       birth_year: int | None = None, resting_hr_bpm: float | None = None,
+                       max_hr_bpm: float | None = None, units: str | None = None,
+                       time_zone: str | None = None, body_mass_kg: float | None = None,
+                       mass_on: date | None = None) -> Any:
+        """Set the given profile fields (None leaves one as it is) and, with
+        ``body_mass_kg``, a weighing on ``mass_on`` (default today). Every value is checked
+        first, the heart rates also against the ones already stored (resting below maximum
+        whichever was given first); one refused value stores nothing (InvalidValue or
+        ValueError naming it)."""
+        if birth_year is not None:
+            validation.check_birth_year(birth_year, ctx.today)
+        if body_mass_kg is not None:
+            validation.check_range("body_mass_kg", body_mass_kg, label="body weight")
+        with self.store.write_transaction(ctx.athlete_id) as tx:
+            athlete = tx.get_athlete(ctx.athlete_id)
+            validation.check_heart_rates(
+                resting_hr_bpm, max_hr_bpm,
+                stored_resting_hr_bpm=athlete.resting_hr_bpm if athlete is not None else None,
+                stored_max_hr_bpm=athlete.max_hr_bpm if athlete is not None else None)
+            athlete = tx.update_athlete(ctx.athlete_id, sex=sex, birth_year=birth_year,
+                                        resting_hr_bpm=resting_hr_bpm, max_hr_bpm=max_hr_bpm,
+                                        units=units, time_zone=time_zone)
+            if body_mass_kg is not None:
+                # A weighing is on the person's own day, in the zone just given if any.
+                today = clock.today(athlete.time_zone)
+                day = (validation.check_day(mass_on, field="mass_date", today=today)
+                       if mass_on is not None else today)
+                tx.add_body_mass(ctx.athlete_id, day, body_mass_kg)
+            return athlete
+
     def units(self, ctx: AthleteContext) -> str:
         athlete = self.profile(ctx)
         return athlete.units if athlete is not None and athlete.units else "km"
@@ -160,6 +192,7 @@ class Core:
         any re-plan the latest data calls for (for the real today only; another day is advice
         only). Every face shows this and nothing else as advice."""
         day = day or ctx.today
+        validation.check_advice_day(day, ctx.today)
         series = self.series(ctx, through=day)
         # The WHO-5 item reads the last two weeks, which may begin before the first session.
         wellbeing = self._series_covering(
@@ -188,12 +221,24 @@ class Core:
             validation.check_range("distance_m", session.distance_m, label="distance")
         if session.rpe is not None:
             validation.check_range("rpe", session.rpe, label="effort (RPE)")
+        if session.notes:
+            validation.check_text("notes", session.notes)
         with self.store.write_transaction(ctx.athlete_id) as tx:
             return tx.add_manual_session(ctx.athlete_id, session)
 
     def record_checkin(self, ctx: AthleteContext, checkin: CheckInInput) -> CheckInOutcome:
         """Store a check-in, apply the pain rules and re-plan when their answer changed."""
         validation.check_moment(checkin.at_utc, source="typed", field="at_utc")
+        if checkin.notes:
+            validation.check_text("notes", checkin.notes)
+        if checkin.pain_site:
+            # One list of sites on every face (the API too), stored in its words.
+            try:
+                site = questionnaires.pain_site(checkin.pain_site)
+            except ValueError as error:
+                raise validation.InvalidValue("pain_site", str(error),
+                                              checkin.pain_site) from None
+            checkin = replace(checkin, pain_site=site.words)
         row, decision, changes = service.record_checkin(self.store, ctx.athlete_id, checkin,
                                                         ctx.today)
         return CheckInOutcome(row, decision, tuple(changes))
@@ -278,6 +323,10 @@ class Core:
     def make_plan(self, ctx: AthleteContext, goal: str, weekdays: Iterable[int],
                   minutes_per_day: int, *, start: date | None = None,
                   weeks: int | None = None) -> int:
+        """Make and store a new plan, after checking its start, minutes a day and length
+        (InvalidValue naming the field; nothing stored then)."""
+        validation.check_plan(start or ctx.today, ctx.today, minutes_per_day=minutes_per_day,
+                              weeks=weeks)
         return service.create_plan(self.store, ctx.athlete_id, goal, sorted(set(weekdays)),
                                    minutes_per_day, ctx.today, start=start, weeks=weeks)
 

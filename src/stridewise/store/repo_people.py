@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, func, insert, select
@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 
 from stridewise import clock
 from stridewise.activity import ManualSession as ManualSessionInput
+from stridewise.core.validation import RANGES, InvalidValue, birth_year_bounds
 from stridewise.store import models as m
 
-RESTING_HR_RANGE_BPM = (25.0, 120.0)
-MAX_HR_RANGE_BPM = (100.0, 240.0)
-BODY_MASS_RANGE_KG = (20.0, 350.0)
-EARLIEST_BIRTH_YEAR = 1900
+
+def _bounds(field: str) -> tuple[int, int]:
+    """The range of :data:`stridewise.core.validation.RANGES` (one table for every entrance)."""
+    rule = RANGES[field]
+    return int(rule.low), int(rule.high)
 
 
 @dataclass(frozen=True)
@@ -46,37 +48,43 @@ class CheckInInput:
 
     def __post_init__(self) -> None:
         if self.at_utc.tzinfo is None:
-            raise ValueError("the check-in time must carry a time zone")
-        _int_range("pain score", self.pain_score, 0, 10)
-        _int_range("sleep quality", self.sleep_quality, 1, 5)
-        _int_range("energy", self.energy, 1, 5)
+            raise InvalidValue("at_utc", "the check-in time must carry a time zone", self.at_utc)
+        _int_range("pain score", self.pain_score, *_bounds("pain_score"), field="pain_score")
+        _int_range("sleep quality", self.sleep_quality, *_bounds("sleep_quality"),
+                   field="sleep_quality")
+        _int_range("energy", self.energy, *_bounds("energy"), field="energy")
         if self.pain_timing is not None and self.pain_timing not in m.PAIN_TIMINGS:
-            raise ValueError(
-                f"pain timing must be one of {', '.join(m.PAIN_TIMINGS)}, got {self.pain_timing!r}"
-            )
-        if self.sleep_hours is not None and not (
-            math.isfinite(self.sleep_hours) and 0 <= self.sleep_hours <= 24
-        ):
-            raise ValueError(f"sleep hours must be between 0 and 24, got {self.sleep_hours}")
+            raise InvalidValue(
+                "pain_timing", f"pain timing must be one of {', '.join(m.PAIN_TIMINGS)}, got "
+                f"{self.pain_timing!r}", self.pain_timing)
+        _float_range("sleep hours", self.sleep_hours, *_bounds("sleep_hours"), "hours",
+                     field="sleep_hours")
         if self.who5 is not None:
             if len(self.who5) != 5:
-                raise ValueError(f"WHO-5 needs exactly five answers, got {len(self.who5)}")
+                raise InvalidValue("who5", "WHO-5 needs exactly five answers, got "
+                                           f"{len(self.who5)}", self.who5)
             for i, answer in enumerate(self.who5, start=1):
-                _int_range(f"WHO-5 answer {i}", answer, 0, 5)
+                _int_range(f"WHO-5 answer {i}", answer, *_bounds("who5_item"), field="who5")
         if self.pain_score and not self.pain_site:
-            raise ValueError("say where it hurts (pain site) when the pain score is above 0")
+            raise InvalidValue("pain_site", "say where it hurts (pain site) when the pain score "
+                                            "is above 0", self.pain_site)
 
 
-def _int_range(what: str, value: int | None, lo: int, hi: int) -> None:
+def _int_range(what: str, value: int | None, lo: int, hi: int, *, field: str = "") -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise ValueError(f"{what} must be a whole number from {lo} to {hi}, got {value!r}")
+        raise InvalidValue(field or what.replace(" ", "_"),
+                           f"{what} must be a whole number from {lo} to {hi}, got {value!r}",
+                           value)
 
 
-def _float_range(what: str, value: float | None, lo: float, hi: float, unit: str) -> None:
+def _float_range(what: str, value: float | None, lo: float, hi: float, unit: str, *,
+                 field: str = "") -> None:
     if value is not None and not (math.isfinite(value) and lo <= value <= hi):
-        raise ValueError(f"{what} must be between {lo:g} and {hi:g} {unit}, got {value:g}")
+        raise InvalidValue(field or what.replace(" ", "_"),
+                           f"{what} must be between {lo:g} and {hi:g} {unit}, got {value:g}",
+                           value)
 
 
 def validate_profile(
@@ -91,16 +99,19 @@ def validate_profile(
     if sex is not None and sex not in m.SEXES:
         raise ValueError(f"sex must be one of {', '.join(m.SEXES)}, got {sex!r}")
     if birth_year is not None:
-        _int_range("birth year", birth_year, EARLIEST_BIRTH_YEAR, clock.now_utc().year)
-    _float_range("resting heart rate", resting_hr_bpm, *RESTING_HR_RANGE_BPM, "bpm")
-    _float_range("maximum heart rate", max_hr_bpm, *MAX_HR_RANGE_BPM, "bpm")
+        # A day ahead of UTC: the athlete's own today may already be in the next year.
+        _int_range("birth year", birth_year,
+                   *birth_year_bounds(clock.now_utc().date() + timedelta(days=1)))
+    _float_range("resting heart rate", resting_hr_bpm, *_bounds("resting_hr_bpm"), "bpm")
+    _float_range("maximum heart rate", max_hr_bpm, *_bounds("max_hr_bpm"), "bpm")
     if units is not None and units not in m.UNITS:
         raise ValueError(f"units must be km or mi, got {units!r}")
     if time_zone is not None:
         try:
             ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {time_zone!r} (try e.g. Europe/Paris)") from exc
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a huge name
+            raise ValueError(f"unknown time zone {time_zone[:60]!r} (try e.g. Europe/Paris)"
+                             ) from exc
 
 
 class PeopleRepo:
@@ -111,6 +122,9 @@ class PeopleRepo:
         """A new athlete with an empty profile (fill it with :meth:`update_athlete`)."""
         if not name.strip():
             raise ValueError("an athlete needs a name")
+        if len(name.strip()) > 100 or not name.isprintable():
+            raise ValueError("an athlete's name is at most 100 letters, with no control "
+                             "characters")
         # The zone is fixed when the athlete is created (the machine's, as the default) and the
         # machine's zone is never read again: 'today' follows the athlete (stridewise.clock).
         athlete = m.Athlete(name=name.strip(), time_zone=clock.machine_zone_name())
@@ -186,7 +200,7 @@ class PeopleRepo:
     # -- body mass --------------------------------------------------------------------------
     def add_body_mass(self, athlete_id: int, measured_on: date, mass_kg: float) -> m.BodyMass:
         """Record body mass on a day (replacing that day's earlier value)."""
-        _float_range("body mass", mass_kg, *BODY_MASS_RANGE_KG, "kg")
+        _float_range("body mass", mass_kg, *_bounds("body_mass_kg"), "kg")
         row = self.session.scalar(
             select(m.BodyMass).where(
                 m.BodyMass.athlete_id == athlete_id, m.BodyMass.measured_on == measured_on

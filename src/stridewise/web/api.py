@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from stridewise.activity import ManualSession
+from stridewise.core.validation import NOTES_MAX_CHARS, RANGES
 from stridewise.present.trend_charts import weekly
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult
 from stridewise.store import CheckInInput
@@ -46,7 +47,8 @@ router = APIRouter(prefix="/api", tags=["data"], responses=ERROR_RESPONSES)
 
 #: A finite JSON number (NaN and infinity are not numbers a person types).
 Number = Annotated[StrictFloat, Field(allow_inf_nan=False)]
-Who5Answer = Annotated[StrictInt, Field(ge=0, le=5)]
+Who5Answer = Annotated[StrictInt, Field(ge=RANGES["who5_item"].low,
+                                        le=RANGES["who5_item"].high)]
 
 
 def _iso_day(value: Any) -> Any:
@@ -57,6 +59,17 @@ def _iso_day(value: Any) -> Any:
 
 
 IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+
+
+def _iso_moment(value: Any) -> Any:
+    # Lax parsing would read "-1" or "1700000000" as a Unix time; a moment is ISO 8601.
+    if isinstance(value, str) and not re.match(r"\d{4}-\d{2}-\d{2}[Tt ]\d", value):
+        raise ValueError("a date and time is written like 2026-03-02T07:30:00Z")
+    return value
+
+
+#: A date and time with its offset, written ISO 8601 (never a number of seconds).
+IsoMoment = Annotated[AwareDatetime, BeforeValidator(_iso_moment)]
 
 
 class ProfileOut(BaseModel):
@@ -115,15 +128,17 @@ class ScreeningOut(BaseModel):
     result: dict[str, Any]
 
 
-# Types are strict (issue 11): "5" is not 5 and "yes" is not true; the bounds repeat
-# stridewise.activity.ManualSession and stridewise.store.CheckInInput, which check them again.
+# Types are strict (issue 11): "5" is not 5 and "yes" is not true; the bounds are
+# core.validation's RANGES (shown in the schema), which the core checks again.
 class SessionIn(BaseModel):
     kind: Literal["run", "walk", "strength", "balance", "impact", "other"]
-    start_time_utc: AwareDatetime = Field(description="Not in the future, not before 1950")
-    duration_s: Number = Field(gt=0, le=24 * 3600)
-    distance_m: Number | None = Field(None, ge=0, le=300_000)
-    rpe: Number | None = Field(None, ge=0, le=10, description="CR-10 effort, 0 to 10")
-    notes: StrictStr | None = Field(None, max_length=2000)
+    start_time_utc: IsoMoment = Field(description="Not in the future, not before 1950")
+    duration_s: Number = Field(ge=RANGES["duration_s"].low, le=RANGES["duration_s"].high)
+    distance_m: Number | None = Field(None, ge=RANGES["distance_m"].low,
+                                      le=RANGES["distance_m"].high)
+    rpe: Number | None = Field(None, ge=RANGES["rpe"].low, le=RANGES["rpe"].high,
+                               description="CR-10 effort, 0 to 10")
+    notes: StrictStr | None = Field(None, max_length=NOTES_MAX_CHARS)
 
 
 class SessionOut(BaseModel):
@@ -137,19 +152,24 @@ class SessionOut(BaseModel):
 
 
 class CheckInIn(BaseModel):
-    at_utc: AwareDatetime = Field(description="Not in the future, not before 1950")
+    at_utc: IsoMoment = Field(description="Not in the future, not before 1950")
     pain_site: StrictStr | None = Field(None, max_length=200,
                                         description="Where it hurts; needed with pain above 0")
-    pain_score: StrictInt | None = Field(None, ge=0, le=10, description="0 to 10")
+    pain_score: StrictInt | None = Field(None, ge=RANGES["pain_score"].low,
+                                         le=RANGES["pain_score"].high, description="0 to 10")
     pain_timing: Literal["during", "after", "next_morning", "at_rest", "at_night"] | None = None
     pain_localised_bone: StrictBool | None = None
     fell: StrictBool | None = None
-    sleep_hours: Number | None = Field(None, ge=0, le=24)
-    sleep_quality: StrictInt | None = Field(None, ge=1, le=5, description="1 to 5")
+    sleep_hours: Number | None = Field(None, ge=RANGES["sleep_hours"].low,
+                                       le=RANGES["sleep_hours"].high)
+    sleep_quality: StrictInt | None = Field(None, ge=RANGES["sleep_quality"].low,
+                                            le=RANGES["sleep_quality"].high,
+                                            description="1 to 5")
     who5: tuple[Who5Answer, Who5Answer, Who5Answer, Who5Answer, Who5Answer] | None = Field(
         None, description="five answers, 0-5")
-    energy: StrictInt | None = Field(None, ge=1, le=5, description="1 to 5")
-    notes: StrictStr | None = Field(None, max_length=2000)
+    energy: StrictInt | None = Field(None, ge=RANGES["energy"].low, le=RANGES["energy"].high,
+                                     description="1 to 5")
+    notes: StrictStr | None = Field(None, max_length=NOTES_MAX_CHARS)
 
 
 class CheckInOut(BaseModel):
@@ -344,7 +364,7 @@ def create_checkin(request: Request, body: CheckInIn) -> CheckInCreatedOut:
         checkin = CheckInInput(**body.model_dump())
         outcome = core_of(request).record_checkin(context_of(request), checkin)
     except ValueError as error:
-        raise invalid_value(error) from error
+        raise invalid_value(error, sent=body.model_dump(mode="json")) from error
     decision = outcome.decision
     return CheckInCreatedOut(id=outcome.row.id,
                              pain_action=decision.action.value if decision else "continue",
@@ -359,7 +379,7 @@ def create_session(request: Request, body: SessionIn) -> CreatedOut:
         entry = ManualSession(**body.model_dump())
         row = core_of(request).log_session(context_of(request), entry)
     except ValueError as error:
-        raise invalid_value(error) from error
+        raise invalid_value(error, sent=body.model_dump(mode="json")) from error
     return CreatedOut(id=row.id)
 
 

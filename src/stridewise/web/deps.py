@@ -3,9 +3,11 @@ form numbers are read."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import HTTPException, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.datastructures import FormData
@@ -66,15 +68,24 @@ def existing_id(value: int, what: str = "item") -> int:
     return value
 
 
-def invalid_value(error: ValueError, *, where: str = "body") -> RequestValidationError:
-    """A refused value as the 422 FastAPI documents (``detail`` a list naming the field):
-    :class:`~stridewise.core.validation.InvalidValue` names its field; other errors are the
-    body's."""
+def invalid_value(error: ValueError, *, where: str = "body",
+                  sent: Mapping[str, Any] | None = None) -> RequestValidationError:
+    """A refused value as the 422 FastAPI documents: ``detail`` a list of ``{type, loc, msg,
+    input}`` naming the field, the problem and the value refused.
+    :class:`~stridewise.core.validation.InvalidValue` names its field; ``sent`` (the body as
+    received) gives the value as it was sent. An error of no one field is the body's, and
+    echoes the whole body."""
     field = getattr(error, "field", None)
     loc: tuple[str, ...] = (where, field) if field else (where,)
     message = getattr(error, "message", None) or str(error)
+    if field and sent is not None and field in sent:
+        value: Any = sent[field]
+    elif field:
+        value = getattr(error, "value", None)
+    else:
+        value = dict(sent) if sent is not None else None
     return RequestValidationError([{"type": "value_error", "loc": loc, "msg": message,
-                                    "input": None}])
+                                    "input": jsonable_encoder(value)}])
 
 
 class ErrorOut(BaseModel):

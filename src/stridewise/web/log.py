@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 
 from stridewise import clock
 from stridewise.activity import ManualSession
-from stridewise.core.validation import check_moment
+from stridewise.core.validation import bounds, check_moment
 from stridewise.monitor import Warning, zone_of
 from stridewise.present.format import MI_M
 from stridewise.science import questionnaires as q
@@ -47,7 +47,7 @@ def _zone(request: Request) -> ZoneInfo:
 
 def _whole(form: FormData, name: str) -> int | None:
     raw = str(form.get(name) or "").strip()
-    return int(raw) if raw.lstrip("-").isdigit() else None
+    return int(raw) if raw.lstrip("-").isdecimal() else None
 
 
 def _when(form: FormData, zone: ZoneInfo) -> datetime:
@@ -127,7 +127,18 @@ def _log_page(request: Request, **context: Any) -> HTMLResponse:
                 who5_items=WHO5_ITEMS, who5_choices=WHO5_CHOICES,
                 doctor_cleared_question=q.DOCTOR_CLEARED_QUESTION,
                 today=clock.today(_zone(request)),
-                time_pattern=TIME_PATTERN, units=units_of(request), **context)
+                time_pattern=TIME_PATTERN, units=units_of(request), limits=_form_limits(request),
+                **context)
+
+
+def _form_limits(request: Request) -> dict[str, tuple[float, float]]:
+    """The forms' min and max from core.validation's ranges, in the units the form asks in
+    (minutes; km or miles): one range for the page, the API and the CLI."""
+    per_unit = MI_M if units_of(request) == "mi" else 1000.0
+    duration, distance = bounds("duration_s"), bounds("distance_m")
+    return {"sleep_hours": bounds("sleep_hours"),
+            "duration_min": (1, duration[1] / 60),
+            "distance": (distance[0] / per_unit, round(distance[1] / per_unit))}
 
 
 @router.get("/log", response_class=HTMLResponse, name="log_page")

@@ -14,8 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from stridewise import clock
-from stridewise.core.validation import check_heart_rates, check_range
+from stridewise.core.validation import bounds
 from stridewise.monitor import zone_of
 from stridewise.present.screening_words import explain
 from stridewise.report.doctor import doctor_summary_html
@@ -85,6 +84,16 @@ def _age(request: Request) -> int:
     return age
 
 
+#: The profile form's numbers; their min and max come from core.validation (one range for
+#: every face).
+PROFILE_FIELDS = ("birth_year", "body_mass_kg", "resting_hr_bpm", "max_hr_bpm")
+
+
+def _profile_limits(request: Request) -> dict[str, tuple[float, float]]:
+    today = context_of(request).today
+    return {field: bounds(field, today) for field in PROFILE_FIELDS}
+
+
 def _step(request: Request, template: str, step: int, **context: Any) -> HTMLResponse:
     return page(request, template, title=f"Getting started: {STEPS[step]}",
                 active="onboarding_page", steps=STEPS, step=step, **context)
@@ -95,7 +104,8 @@ def onboarding_page(request: Request) -> HTMLResponse:
     athlete, mass_kg = _profile(request)
     with store_of(request).transaction() as tx:
         screenings = tx.list_screenings(athlete_id_of(request))
-    return _step(request, "onboarding_profile.html", 0, athlete=athlete, mass_kg=mass_kg,
+    return _step(request, "onboarding_profile.html", 0, limits=_profile_limits(request),
+                 athlete=athlete, mass_kg=mass_kg,
                  last_screening=screenings[-1] if screenings else None, error=None,
                  form=None)
 
@@ -108,30 +118,21 @@ async def onboarding_profile(request: Request) -> Response:
         if sex not in ("female", "male"):
             raise ValueError("Please choose female or male (used for the bone-health scores).")
         birth_year_raw = str(form.get("birth_year") or "").strip()
-        if not birth_year_raw.isdigit():
+        if not birth_year_raw.isdecimal() or len(birth_year_raw) > 4:
             raise ValueError("Please give your year of birth, for example 1957.")
-        check_range("birth_year", int(birth_year_raw), label="year of birth")
-        mass_kg = form_number(form, "body_mass_kg", "Body weight")
-        if mass_kg is not None:
-            check_range("body_mass_kg", mass_kg, label="body weight")
-        resting = form_number(form, "resting_hr_bpm", "Resting heart rate")
-        max_hr = form_number(form, "max_hr_bpm", "Maximum heart rate")
-        check_heart_rates(resting, max_hr)
-        with store_of(request).write_transaction() as tx:
-            tx.update_athlete(
-                athlete_id_of(request), sex=sex, birth_year=int(birth_year_raw),
-                resting_hr_bpm=resting, max_hr_bpm=max_hr,
-                units=str(form.get("units") or "km"),
-                time_zone=_zone_name(str(form.get("time_zone") or "")),
-            )
-            if mass_kg is not None:
-                athlete_now = tx.get_athlete(athlete_id_of(request))
-                tx.add_body_mass(athlete_id_of(request),
-                                 clock.today(athlete_now.time_zone if athlete_now else None),
-                                 mass_kg)
+        # The ranges, and resting below maximum heart rate (against the stored values too),
+        # are the core's: Core.update_profile, as `stridewise profile set`.
+        core_of(request).update_profile(
+            context_of(request), sex=sex, birth_year=int(birth_year_raw),
+            body_mass_kg=form_number(form, "body_mass_kg", "Body weight"),
+            resting_hr_bpm=form_number(form, "resting_hr_bpm", "Resting heart rate"),
+            max_hr_bpm=form_number(form, "max_hr_bpm", "Maximum heart rate"),
+            units=str(form.get("units") or "km"),
+            time_zone=_zone_name(str(form.get("time_zone") or "")))
     except ValueError as error:
         athlete, stored_mass = _profile(request)
-        return _step(request, "onboarding_profile.html", 0, athlete=athlete, mass_kg=stored_mass,
+        return _step(request, "onboarding_profile.html", 0, limits=_profile_limits(request),
+                 athlete=athlete, mass_kg=stored_mass,
                      last_screening=None, error=str(error), form=form)
     return RedirectResponse(request.url_for("onboarding_readiness"), status_code=303)
 

@@ -102,7 +102,7 @@ TRIAD_ENERGY_CHOICES: tuple[tuple[str, str], ...] = (("", "Skip these questions"
 
 def _whole_number(form: Mapping[str, Any], name: str, what: str) -> int:
     raw = str(form.get(name) or "0").strip()
-    if not raw.isdigit():
+    if not raw.isdecimal():
         raise ValueError(f"Please give {what} as a whole number (0 if none).")
     return int(raw)
 
@@ -177,7 +177,7 @@ def _optional_whole(form: Mapping[str, Any], name: str, high: int) -> int | None
     raw = str(form.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or int(raw) > high:
+    if not raw.isdecimal() or int(raw) > high:
         raise ValueError(f"Please give a whole number from 0 to {high} for "
                          f"{name.replace('_', ' ')}.")
     return int(raw)

@@ -295,7 +295,7 @@ class BodyLimitMiddleware:
             return
         is_upload = scope["path"] in UPLOAD_PATHS
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.limits[is_upload]:
+        if declared.isdecimal() and int(declared) > self.limits[is_upload]:
             # Announced too large: refused before a byte of the body is read.
             await _refuse(send, 413, "Content Too Large")
             return

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from stridewise import clock
+from stridewise.core.validation import bounds
 from stridewise.monitor import zone_of
 from stridewise.plan import PlanUnavailableError, downloads, service
 from stridewise.plan.today import SEE_DOCTOR_HEADLINE
@@ -75,21 +76,22 @@ def plan_page(request: Request, error: str | None = None) -> HTMLResponse:
                 screened=screened, goals=GOAL_WORDS, weekdays=WEEKDAY_NAMES,
                 default_weekdays=DEFAULT_WEEKDAYS,
                 default_minutes=DEFAULT_MINUTES, units=units_of(request), error=error,
+                minutes_limits=bounds("plan_minutes_per_day"),
                 interactive=True, today=local_today(request))
 
 
 @router.post("/plan", response_class=HTMLResponse, name="plan_create")
 async def plan_create(request: Request) -> Response:
     form = await request.form()
-    weekdays = [int(str(v)) for v in form.getlist("weekday") if str(v).isdigit()]
+    weekdays = [int(str(v)) for v in form.getlist("weekday") if str(v).isdecimal()]
     minutes_raw = str(form.get("minutes_per_day") or DEFAULT_MINUTES)
     if not weekdays:
         weekdays = list(DEFAULT_WEEKDAYS)
     try:
-        service.create_plan(store_of(request), athlete_id_of(request),
-                            str(form.get("goal") or "start"), weekdays,
-                            int(minutes_raw) if minutes_raw.isdigit() else 0,
-                            local_today(request))
+        # The core checks the minutes (core.validation) before the planner sees them.
+        core_of(request).make_plan(context_of(request), str(form.get("goal") or "start"),
+                                   weekdays,
+                                   int(minutes_raw) if minutes_raw.isdecimal() else 0)
     except PlanUnavailableError as error:
         return plan_page(request, error=error.reason)
     except ValueError as error:
@@ -198,7 +200,7 @@ def api_mark(request: Request, session_id: int, body: MarkIn) -> dict[str, Any]:
     except LookupError as error:
         raise HTTPException(status_code=404, detail=str(error)) from error
     except ValueError as error:
-        raise invalid_value(error) from error
+        raise invalid_value(error, sent=body.model_dump(mode="json")) from error
     return vars(session_view(row))
 
 
