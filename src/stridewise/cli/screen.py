@@ -169,6 +169,16 @@ def _ask_dates(count: int) -> list[tuple[int, int | None]]:
     return []
 
 
+def _bounds(field: str) -> tuple[float, float]:
+    """A question's limits: ``core.validation.RANGES``, the same for the web form and API."""
+    return RANGES[field].low, RANGES[field].high
+
+
+def _whole_bounds(field: str) -> tuple[int, int]:
+    """:func:`_bounds` for a count."""
+    return int(RANGES[field].low), int(RANGES[field].high)
+
+
 def _ask_triad(console: Console) -> TriadInputs:
     """The Female Athlete Triad questions, in the words of the web page
     (science/questionnaires.py); the height gives the body-mass index with the weight."""
@@ -180,13 +190,13 @@ def _ask_triad(console: Console) -> TriadInputs:
     )
     bmi_kg_m2 = None
     while bmi_kg_m2 is None:
-        bmi_kg_m2 = _ask_optional_number(q.TRIAD_BMI_QUESTION, 8, 80)
+        bmi_kg_m2 = _ask_optional_number(q.TRIAD_BMI_QUESTION, *_bounds("bmi_kg_m2"))
     menarche = _ask_optional_number(f"{q.TRIAD_MENARCHE_QUESTION}\n  ({q.TRIAD_MENARCHE_HINT})",
-                                    8, 25)
-    menses = _ask_count(q.TRIAD_MENSES_QUESTION, 0, 20)
+                                    *_bounds("age_at_menarche_years"))
+    menses = _ask_count(q.TRIAD_MENSES_QUESTION, *_whole_bounds("menses_last_12_months"))
     z_score = _ask_optional_number(f"{q.TRIAD_Z_SCORE_QUESTION}\n  ({q.TRIAD_Z_SCORE_HINT})",
-                                   -6, 4)
-    injuries = _ask_count(q.TRIAD_INJURIES_QUESTION, 0, 20, 0)
+                                   *_bounds("z_score"))
+    injuries = _ask_count(q.TRIAD_INJURIES_QUESTION, *_whole_bounds("bone_stress_injuries"), 0)
     trabecular = injuries > 0 and typer.confirm(q.TRIAD_TRABECULAR_QUESTION, default=False)
     return TriadInputs(
         energy_availability=EnergyAvailability(energy),
@@ -203,7 +213,8 @@ def _ask_falls(console: Console) -> dict[str, Any]:
     """The falls questions (science/falls.py): how many falls, the follow-ups after a fall,
     and the STEADI questions everyone is asked."""
     answers: dict[str, Any] = {
-        "falls_last_12_months": _ask_count(FALLS_COUNT_QUESTION, 0, 100, 0)}
+        "falls_last_12_months": _ask_count(FALLS_COUNT_QUESTION,
+                                           *_whole_bounds("falls_last_12_months"), 0)}
     for question in FALLS_QUESTIONS:
         if question.after_a_fall and not answers["falls_last_12_months"]:
             continue
@@ -224,14 +235,17 @@ def ask_bone(console: Console, about: AboutYou, parq: ParqAnswers | None = None,
     fractures = _ask_fractures(console, age_years)
     recent = typer.confirm(q.RECENT_FRACTURE_QUESTION, default=False)
     osteoporosis = _confirm(q.OSTEOPOROSIS_QUESTION, q.OSTEOPOROSIS_HINT)
-    t_score = _ask_optional_number(f"{q.T_SCORE_QUESTION}\n  ({q.T_SCORE_HINT})", -6, 4)
+    t_score = _ask_optional_number(f"{q.T_SCORE_QUESTION}\n  ({q.T_SCORE_HINT})",
+                                   *_bounds("t_score"))
     falls = _ask_falls(console)
     known = (q.steroids_from_follow_ups(parq.follow_up_yes, asked_follow_ups)
              if parq is not None else None)
     steroids = _confirm(q.STEROIDS_QUESTION, q.STEROIDS_HINT) if known is None else known
     stress_injury = typer.confirm(q.STRESS_INJURY_QUESTION, default=False)
-    walking_days = _ask_count(q.WALKING_DAYS_QUESTION, 0, 7, 0)
-    walking_minutes = _ask_count(q.WALKING_MINUTES_QUESTION, 0, 600, 0) if walking_days else 0
+    walking_days = _ask_count(q.WALKING_DAYS_QUESTION, *_whole_bounds("walking_days_per_week"), 0)
+    minutes_low, minutes_high = _whole_bounds("walking_minutes_per_day")
+    walking_minutes = (_ask_count(q.WALKING_MINUTES_QUESTION, minutes_low, minutes_high, 0)
+                       if walking_days else 0)
     triad = None
     if sex is Sex.FEMALE and typer.confirm(q.TRIAD_QUESTION, default=False):
         triad = _ask_triad(console)

@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from stridewise.core.validation import RANGES
 from stridewise.science.parq import FOLLOW_UP_IDS
 from stridewise.science.screening import (
     MAX_FRACTURES_PER_SITE,
@@ -40,6 +41,15 @@ from stridewise.science.screening import (
 
 _FOLLOW_UP_ENUM: list[JsonValue] = [*sorted(FOLLOW_UP_IDS)]
 
+
+def _lo(field: str) -> float:
+    """The lowest value ``core.validation.RANGES`` allows (one set of limits for all faces)."""
+    return RANGES[field].low
+
+
+def _hi(field: str) -> float:
+    """The highest value ``core.validation.RANGES`` allows."""
+    return RANGES[field].high
 
 class ParqIn(BaseModel):
     """The PAR-Q+ answers (:class:`stridewise.science.screening.ParqAnswers`); yes/no answers
@@ -54,7 +64,7 @@ class ParqIn(BaseModel):
     medication_for_chronic_condition: StrictBool
     bone_joint_or_soft_tissue_problem: StrictBool
     told_supervised_activity_only: StrictBool
-    age_years: StrictInt = Field(ge=0, le=120)
+    age_years: StrictInt = Field(ge=_lo("age_years"), le=_hi("age_years"))
     used_to_vigorous_effort: StrictBool
     temporary_illness: StrictBool = False
     pregnant: StrictBool = False
@@ -83,7 +93,8 @@ class FractureIn(BaseModel):
     since_age_50: StrictBool = Field(True, description="Ignored when the year is given: "
                                      "worked out from the year and the birth year")
     count: StrictInt = Field(1, ge=1, le=MAX_FRACTURES_PER_SITE)
-    year: StrictInt | None = Field(None, ge=1900, le=2100, description="Year of the break")
+    year: StrictInt | None = Field(None, ge=_lo("birth_year"), le=_hi("birth_year"),
+                                    description="Year of the break")
     month: StrictInt | None = Field(None, ge=1, le=12, description="Month, if known")
 
     @model_validator(mode="after")
@@ -99,12 +110,15 @@ class TriadIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     energy_availability: EnergyAvailability
-    bmi_kg_m2: StrictFloat = Field(ge=8, le=80)
+    bmi_kg_m2: StrictFloat = Field(ge=_lo("bmi_kg_m2"), le=_hi("bmi_kg_m2"))
     age_at_menarche_years: StrictFloat | None = Field(
-        ge=5, le=30, description="null when periods have not started")
-    menses_last_12_months: StrictInt = Field(ge=0, le=20)
-    bmd_z_score: StrictFloat | None = Field(ge=-6, le=6)
-    bone_stress_injuries: StrictInt = Field(ge=0, le=50)
+        ge=_lo("age_at_menarche_years"), le=_hi("age_at_menarche_years"),
+        description="null when periods have not started")
+    menses_last_12_months: StrictInt = Field(ge=_lo("menses_last_12_months"),
+                                            le=_hi("menses_last_12_months"))
+    bmd_z_score: StrictFloat | None = Field(ge=_lo("z_score"), le=_hi("z_score"))
+    bone_stress_injuries: StrictInt = Field(ge=_lo("bone_stress_injuries"),
+                                           le=_hi("bone_stress_injuries"))
     stress_injury_at_trabecular_site: StrictBool = False
 
 
@@ -114,8 +128,9 @@ class BoneIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     sex: Sex
-    age_years: StrictInt = Field(ge=10, le=120)
-    body_mass_kg: StrictFloat | None = Field(None, ge=20, le=400)
+    age_years: StrictInt = Field(ge=_lo("age_years"), le=_hi("age_years"))
+    body_mass_kg: StrictFloat | None = Field(None, ge=_lo("body_mass_kg"),
+                                             le=_hi("body_mass_kg"))
     ethnicity: Ethnicity = Ethnicity.OTHER
     fractures: list[FractureIn] = Field(default_factory=list)
     fractures_since_50: list[FractureIn] = Field(
@@ -123,8 +138,9 @@ class BoneIn(BaseModel):
         description="The older shape of 'fractures' (read as breaks since age 50); still read")
     fracture_last_12_months: StrictBool = False
     osteoporosis_diagnosed: StrictBool = False
-    femoral_neck_t_score: StrictFloat | None = Field(None, ge=-6, le=4)
-    falls_last_12_months: StrictInt = Field(0, ge=0, le=365)
+    femoral_neck_t_score: StrictFloat | None = Field(None, ge=_lo("t_score"), le=_hi("t_score"))
+    falls_last_12_months: StrictInt = Field(0, ge=_lo("falls_last_12_months"),
+                                           le=_hi("falls_last_12_months"))
     glucocorticoids_over_3_months: StrictBool = False
     past_bone_stress_injury: StrictBool = False
     triad: TriadIn | None = None
@@ -134,11 +150,14 @@ class BoneIn(BaseModel):
     unsteady: StrictBool = Field(False, description="Feels unsteady when standing or walking")
     fear_of_falling: StrictBool = Field(False, description="Worries about falling")
     walking_days_per_week: StrictInt | None = Field(
-        None, ge=0, le=7, description="Days a week with a walk of at least 10 minutes")
+        None, ge=_lo("walking_days_per_week"), le=_hi("walking_days_per_week"),
+        description="Days a week with a walk of at least 10 minutes")
     walking_minutes_per_day: StrictInt | None = Field(
-        None, ge=0, le=600, description="Minutes walked on such a day, in all")
+        None, ge=_lo("walking_minutes_per_day"), le=_hi("walking_minutes_per_day"),
+        description="Minutes walked on such a day, in all")
     birth_year: StrictInt | None = Field(
-        None, ge=1900, le=2100, description="Dated fractures: 'since 50' from the year")
+        None, ge=_lo("birth_year"), le=_hi("birth_year"),
+        description="Dated fractures: 'since 50' from the year")
     screened_on: datetime.date | None = Field(
         None, description="Day of the screening, YYYY-MM-DD (default: today); dated "
                           "fractures' recency is counted from it")

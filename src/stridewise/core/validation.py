@@ -81,6 +81,18 @@ RANGES: dict[str, Range] = {
                                "sensor errors"),
     "walking_steadiness_pct": Range(0, 100, "%", "Apple's walking steadiness is a percentage"),
     "sleep_interval_s": Range(0, 24 * 3600, "s", "one sleep interval lasts at most 24 hours"),
+    # Screening answers (issue 11: one set of limits for the CLI, the web form and the API).
+    "falls_last_12_months": Range(0, 100, "falls", "more is a typing slip: two or more falls "
+                                  "already give the highest falls risk"),
+    "walking_days_per_week": Range(0, 7, "days", "a week has seven days"),
+    "walking_minutes_per_day": Range(0, 600, "min", "ten hours of walking a day"),
+    "t_score": Range(-6, 4, "SD", "DXA T-scores outside -6 to +4 are reading or typing errors"),
+    "z_score": Range(-6, 6, "SD", "DXA Z-scores outside -6 to +6 are reading or typing errors"),
+    "bmi_kg_m2": Range(8, 80, "kg/m2", "beyond these a body-mass index is a typing slip"),
+    "age_at_menarche_years": Range(5, 30, "years", "first periods before 5 or after 30 are "
+                                   "not recorded"),
+    "menses_last_12_months": Range(0, 20, "periods", "at most about one period in 18 days"),
+    "bone_stress_injuries": Range(0, 50, "injuries", "a lifetime count"),
 }
 
 #: How far from today a plan may start, and how far ahead advice may be asked: a plan begun

@@ -89,6 +89,12 @@ def _age(request: Request) -> int:
 PROFILE_FIELDS = ("birth_year", "body_mass_kg", "resting_hr_bpm", "max_hr_bpm")
 
 
+#: The bone page's numbers, whose min/max come from core.validation (as the CLI's and API's).
+BONE_FORM_FIELDS = ("falls_last_12_months", "walking_days_per_week", "walking_minutes_per_day",
+                    "height_cm", "age_at_menarche_years", "menses_last_12_months",
+                    "bone_stress_injuries")
+
+
 def _profile_limits(request: Request) -> dict[str, tuple[float, float]]:
     today = context_of(request).today
     return {field: bounds(field, today) for field in PROFILE_FIELDS}
@@ -178,7 +184,8 @@ def _bone_page(request: Request, parq_json: str, form: FormData | None,
                  ask_since_50=asks_since_50(age_years),
                  spine_question=sf.SPINE_BIGGER_ACCIDENT, ethnicities=list(Ethnicity),
                  show_triad=athlete is not None and athlete.sex == "female",
-                 triad_energy_choices=sf.TRIAD_ENERGY_CHOICES)
+                 triad_energy_choices=sf.TRIAD_ENERGY_CHOICES,
+                 limits={field: bounds(field) for field in BONE_FORM_FIELDS})
 
 
 @router.post("/readiness", response_class=HTMLResponse, name="onboarding_readiness_post")

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from stridewise.core.validation import RANGES, check_range
 from stridewise.science import questionnaires as qs
 from stridewise.science.fracture_history import parse_fracture_dates
 from stridewise.science.parq import PARQ_QUESTIONS
@@ -91,19 +92,33 @@ def decode(value: str) -> ParqAnswers:
                           "again.") from error
 
 
-def _optional_float(form: Mapping[str, Any], name: str) -> float | None:
+def _optional_float(form: Mapping[str, Any], name: str, field: str,
+                    what: str) -> float | None:
+    """A number typed in the form (a comma reads as a decimal point), within
+    ``core.validation.RANGES[field]`` (the limits the CLI and the API use), or None if empty."""
     raw = str(form.get(name) or "").strip().replace(",", ".")
-    return float(raw) if raw else None
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"Please give {what} as a number.") from None
+    check_range(field, value, label=what)
+    return value
 
 
 TRIAD_ENERGY_CHOICES: tuple[tuple[str, str], ...] = (("", "Skip these questions"),
                                                      *qs.TRIAD_ENERGY_CHOICES)
 
 
-def _whole_number(form: Mapping[str, Any], name: str, what: str) -> int:
+def _whole_number(form: Mapping[str, Any], name: str, what: str,
+                  field: str | None = None) -> int:
+    """A count typed in the form (empty is 0), within ``RANGES[field]`` when a field is named."""
     raw = str(form.get(name) or "0").strip()
-    if not raw.isdecimal():
+    if not (raw.isascii() and raw.isdecimal()):
         raise ValueError(f"Please give {what} as a whole number (0 if none).")
+    if field is not None:
+        check_range(field, int(raw), label=what)
     return int(raw)
 
 
@@ -112,19 +127,23 @@ def triad_from_form(form: Mapping[str, Any], body_mass_kg: float | None) -> Tria
     energy = str(form.get("triad_energy") or "")
     if not energy:
         return None
-    height_cm = _optional_float(form, "triad_height_cm")
-    if height_cm is None or not 100 <= height_cm <= 230:
+    height_cm = _optional_float(form, "triad_height_cm", "height_cm", "your height")
+    if height_cm is None:
         raise ValueError("Please give your height in centimetres for the athlete questions.")
     if body_mass_kg is None:
         raise ValueError("Please add your body weight on the first step for the athlete "
                          "questions.")
-    injuries = _whole_number(form, "triad_stress_injuries", "the number of stress injuries")
+    injuries = _whole_number(form, "triad_stress_injuries", "the number of stress injuries",
+                             "bone_stress_injuries")
     return TriadInputs(
         energy_availability=EnergyAvailability(energy),
-        bmi_kg_m2=body_mass_kg / (height_cm / 100.0) ** 2,
-        age_at_menarche_years=_optional_float(form, "triad_menarche_age"),
-        menses_last_12_months=_whole_number(form, "triad_menses", "the number of periods"),
-        bmd_z_score=_optional_float(form, "triad_z_score"),
+        bmi_kg_m2=check_range("bmi_kg_m2", body_mass_kg / (height_cm / 100.0) ** 2,
+                              label="the body-mass index from your height and weight"),
+        age_at_menarche_years=_optional_float(form, "triad_menarche_age", "age_at_menarche_years",
+                                              "your age at your first period"),
+        menses_last_12_months=_whole_number(form, "triad_menses", "the number of periods",
+                                            "menses_last_12_months"),
+        bmd_z_score=_optional_float(form, "triad_z_score", "z_score", "the Z-score"),
         bone_stress_injuries=injuries,
         stress_injury_at_trabecular_site=injuries > 0 and form.get("triad_trabecular") == "yes",
     )
@@ -173,13 +192,15 @@ def _yes_or_no(form: Mapping[str, Any], name: str) -> bool:
     return form.get(name) == "yes"
 
 
-def _optional_whole(form: Mapping[str, Any], name: str, high: int) -> int | None:
-    raw = str(form.get(name) or "").strip()
+def _optional_whole(form: Mapping[str, Any], field: str) -> int | None:
+    """A count the person may leave empty, within ``RANGES[field]`` (the form field's name)."""
+    raw = str(form.get(field) or "").strip()
     if not raw:
         return None
-    if not raw.isdecimal() or int(raw) > high:
-        raise ValueError(f"Please give a whole number from 0 to {high} for "
-                         f"{name.replace('_', ' ')}.")
+    low, high = int(RANGES[field].low), int(RANGES[field].high)
+    if not (raw.isascii() and raw.isdecimal()) or not low <= int(raw) <= high:
+        raise ValueError(f"Please give a whole number from {low} to {high} for "
+                         f"{field.replace('_', ' ')}.")
     return int(raw)
 
 
@@ -195,7 +216,8 @@ def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
     """BoneInputs from the bone-health form; raises ValueError with a plain message.
     ``steroids`` is the steroid answer the follow-ups gave (the page then does not ask it)."""
     fractures = fractures_from_form(form, age_years)
-    falls = _whole_number(form, "falls_last_12_months", "the number of falls")
+    falls = _whole_number(form, "falls_last_12_months", "the number of falls",
+                          "falls_last_12_months")
     return BoneInputs(
         sex=Sex(sex),
         age_years=age_years,
@@ -204,7 +226,8 @@ def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
         fractures=fractures,
         fracture_last_12_months=_yes(form, "fracture_last_12_months"),
         osteoporosis_diagnosed=_yes(form, "osteoporosis_diagnosed"),
-        femoral_neck_t_score=_optional_float(form, "femoral_neck_t_score"),
+        femoral_neck_t_score=_optional_float(form, "femoral_neck_t_score", "t_score",
+                                             "the T-score"),
         falls_last_12_months=falls,
         glucocorticoids_over_3_months=(_yes(form, "glucocorticoids_over_3_months")
                                        if steroids is None else steroids),
@@ -216,7 +239,7 @@ def bone_from_form(form: Mapping[str, Any], *, sex: str, age_years: int,
         fall_blackout=_yes_or_no(form, "fall_blackout"),
         unsteady=_yes_or_no(form, "unsteady"),
         fear_of_falling=_yes_or_no(form, "fear_of_falling"),
-        walking_days_per_week=_optional_whole(form, "walking_days_per_week", 7),
-        walking_minutes_per_day=_optional_whole(form, "walking_minutes_per_day", 600),
+        walking_days_per_week=_optional_whole(form, "walking_days_per_week"),
+        walking_minutes_per_day=_optional_whole(form, "walking_minutes_per_day"),
         triad=triad_from_form(form, body_mass_kg) if sex == Sex.FEMALE.value else None,
     )
