@@ -137,6 +137,9 @@ def _wants_html(scope: Scope, path: str) -> bool:
         "text/html" in accept
 
 
+#: Set on the gate's refusals (the same for a missing and a hidden athlete: it leaks nothing),
+#: so a test tells the policy's refusal from a page's own 404 or 422.
+REFUSED_HEADER = "X-Stridewise-Refused"
 REFUSALS = {401: "Please sign in.", 403: "You do not have access to this.",
             404: "No such page."}
 
@@ -163,7 +166,8 @@ class Gate:
             return
         chosen = ATHLETE_PREFIX.match(path)
         rest = (chosen.group(2) or "/") if chosen else path
-        action = policy.action_of(route_name(self.routes, rest, scope["method"]))
+        name = route_name(self.routes, rest, scope["method"])
+        action = policy.action_of(name)
         if chosen:
             athlete_id: int | None = int(chosen.group(1))
             scope["root_path"] = scope.get("root_path", "") + f"/a/{chosen.group(1)}"
@@ -176,7 +180,7 @@ class Gate:
                 await self._refuse(scope, receive, send, 401, path)
                 return
             if (who.actor is not None and athlete_id is None and not chosen
-                    and _wants_html(scope, path)):
+                    and (name == "home" or _wants_html(scope, path))):
                 # A coach, clinician or admin without running data of their own.
                 target = "/roster" if who.actor.role in policy.CARE_ROLES else "/account"
                 await RedirectResponse(target, status_code=303)(scope, receive, send)
@@ -197,7 +201,9 @@ class Gate:
             response = RedirectResponse(f"/login?next={quote(path, safe='/')}",
                                         status_code=303)
         else:
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            headers = {REFUSED_HEADER: "1"}
+            if status == 401:
+                headers["WWW-Authenticate"] = "Bearer"
             response = JSONResponse({"detail": REFUSALS[status]}, status_code=status,
                                     headers=headers)
         await response(scope, receive, send)
