@@ -8,20 +8,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-
-from stridewise.server import accounts
-from stridewise.server.app import SESSION_COOKIE, Gate, create_server_app
+from server_world import World, build_world
 
 PG_ADMIN_DSN = os.environ.get(
     "STRIDEWISE_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
-PASSWORD = "a long enough password"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -53,68 +47,6 @@ def pg_server_url() -> Iterator[str]:
             yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def csrf_of(client: TestClient) -> str:
-    values = [c.value for c in client.cookies.jar if c.name.startswith("stridewise_csrf_")]
-    assert values
-    return str(values[0])
-
-
-def browser(app: Any, session_secret: str | None = None) -> TestClient:
-    """A client like a browser: the CSRF cookie repeated in the header, and a session."""
-    client = TestClient(app)
-    client.get("/static/stridewise.css")
-    client.headers["X-CSRF-Token"] = csrf_of(client)
-    if session_secret:
-        client.cookies.set(SESSION_COOKIE, session_secret)
-    return client
-
-
-@dataclass
-class World:
-    """One server with every kind of person the authorisation matrix asks about."""
-
-    app: Gate
-    athlete_id: int                 # the athlete whose data is asked for ("A")
-    other_athlete_id: int           # "B"
-    sessions: dict[str, str] = field(default_factory=dict)  # who -> session cookie
-    users: dict[str, int] = field(default_factory=dict)      # who -> user id
-    read_token: str = ""            # A's token with the read scope only
-
-    def client(self, who: str) -> TestClient:
-        if who == "token_read":
-            client = TestClient(self.app)
-            client.headers["Authorization"] = f"Bearer {self.read_token}"
-            return client
-        return browser(self.app, self.sessions.get(who))
-
-
-def build_world(url: str) -> World:
-    app = create_server_app(url, allowed_hosts=["testserver"])
-    assert isinstance(app, Gate)
-    store = app.store
-    people = {"athlete": "athlete", "other_athlete": "athlete", "coach_view": "coach",
-              "coach_edit": "coach", "coach_none": "coach", "coach_revoked": "coach",
-              "clinician": "clinician", "admin": "admin", "owner": "owner"}
-    world = World(app, 0, 0)
-    with store.write_transaction() as tx:
-        made = {who: accounts.create_user(tx.session, f"{who}@example.org", PASSWORD, role)
-                for who, role in people.items()}
-        a = made["athlete"]
-        accounts.grant(tx.session, a, "coach_view@example.org", "view")
-        accounts.grant(tx.session, a, "coach_edit@example.org", "plan_edit")
-        accounts.grant(tx.session, a, "clinician@example.org", "clinical")
-        revoked = accounts.grant(tx.session, a, "coach_revoked@example.org", "plan_edit")
-        accounts.revoke_grant(tx.session, a, revoked.id)
-        world.sessions = {who: accounts.start_session(tx.session, user)
-                          for who, user in made.items()}
-        world.users = {who: user.id for who, user in made.items()}
-        world.read_token = accounts.create_token(tx.session, a, {"read"}, "script")
-        assert a.athlete_id is not None and made["other_athlete"].athlete_id is not None
-        world.athlete_id = a.athlete_id
-        world.other_athlete_id = made["other_athlete"].athlete_id
-    return world
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql",
