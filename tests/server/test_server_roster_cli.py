@@ -70,3 +70,20 @@ def test_server_init_and_invite_on_postgresql(pg_server_url: str, tmp_path: Path
                       follow_redirects=False).status_code == 303
     assert "coach@example.org" in owner.get("/account").text
     app.store.close()
+
+
+def test_dashboard_pages_say_who_is_signed_in_and_whose_data(sqlite_url: str) -> None:
+    app = create_server_app(sqlite_url, allowed_hosts=["testserver"])
+    assert isinstance(app, Gate)
+    with app.store.write_transaction() as tx:
+        coach = accounts.create_user(tx.session, "coach@example.org", PASSWORD, "coach")
+        ann = accounts.create_user(tx.session, "ann@example.org", PASSWORD, "athlete")
+        accounts.grant(tx.session, ann, coach.email, "view")
+        ann_session = accounts.start_session(tx.session, ann)
+        coach_session = accounts.start_session(tx.session, coach)
+    own = browser(app, ann_session).get("/trends").text
+    assert "Signed in as ann@example.org" in own and "Viewing someone" not in own
+    assert "Your data stays on this computer" not in own
+    theirs = browser(app, coach_session).get(f"/a/{ann.athlete_id}/trends").text
+    assert "Viewing someone's data" in theirs and "Signed in as coach@example.org" in theirs
+    assert f'href="http://testserver/a/{ann.athlete_id}/plan"' in theirs
