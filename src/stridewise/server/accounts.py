@@ -111,6 +111,10 @@ def set_password(session: Session, user: ms.AppUser, new_password: str) -> None:
     session.execute(delete(ms.WebSession).where(ms.WebSession.user_id == user.id))
 
 
+def verify_password(password: str, password_hash: str) -> bool:
+    return bool(_hasher.verify(password[:MAX_PASSWORD_LENGTH], password_hash))
+
+
 def change_password(session: Session, user: ms.AppUser, current: str, new: str) -> None:
     if not _hasher.verify(current, user.password_hash):
         raise AccountError("The current password is not right.", 403)

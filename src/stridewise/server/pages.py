@@ -281,6 +281,42 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
             "Invitation created: send this link; it works once, for 3 days.",
             "Invitation link")
 
+    # -- data rights -----------------------------------------------------------------------
+    @app.get("/account/export")
+    def account_export(request: Request) -> Response:
+        from stridewise.server import rights
+
+        user = signed_in(request)
+        if user is None:
+            return refuse(request)
+        data = rights.export_zip(store, user)
+        return Response(data, media_type="application/zip", headers={
+            "Content-Disposition": 'attachment; filename="stridewise-my-data.zip"'})
+
+    @app.post("/account/delete", response_class=HTMLResponse)
+    async def account_delete(request: Request) -> Response:
+        from stridewise.server import rights
+
+        user = signed_in(request)
+        if user is None:
+            return refuse(request)
+        form = await request.form()
+        if user.role == "owner":
+            return account_page(request, user, status_code=403, error=(
+                "The owner's account is removed from the command line, so the server is "
+                "never left without one."))
+        with store.transaction() as tx:
+            fresh = tx.session.get(ms.AppUser, user.id)
+            ok = fresh is not None and accounts.verify_password(
+                str(form.get("password") or ""), fresh.password_hash)
+        if not ok or str(form.get("confirm") or "").strip().lower() != "delete":
+            return account_page(request, user, status_code=403, error=(
+                "Nothing was deleted: type delete and your current password to confirm."))
+        rights.delete_account(store, user.id)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
     # -- admin -----------------------------------------------------------------------------
     async def admin_change(request: Request, user_id: int, change: Any, done: str,
                            label: str = "") -> Response:
