@@ -159,15 +159,21 @@ class Gate:
             await self.dashboard(scope, receive, send)
             return
         path: str = scope["path"]
-        who = await run_in_threadpool(identify, self.store, scope)
-        scope = {**scope, USER_SCOPE_KEY: who.user, ACTOR_SCOPE_KEY: who.actor}
-        if path.startswith(SERVER_PREFIXES):
-            await self.pages(scope, receive, send)
-            return
+        server_page = path.startswith(SERVER_PREFIXES)
         chosen = ATHLETE_PREFIX.match(path)
         rest = (chosen.group(2) or "/") if chosen else path
         name = route_name(self.routes, rest, scope["method"])
         action = policy.action_of(name)
+        if action is Action.PUBLIC and not server_page and not chosen \
+                and name not in ("evidence_page", "evidence_section"):
+            # Static files and the API schema: nobody's data, no need to know who asks.
+            await self.dashboard(scope, receive, send)
+            return
+        who = await run_in_threadpool(identify, self.store, scope)
+        scope = {**scope, USER_SCOPE_KEY: who.user, ACTOR_SCOPE_KEY: who.actor}
+        if server_page:
+            await self.pages(scope, receive, send)
+            return
         if chosen:
             athlete_id: int | None = int(chosen.group(1))
             scope["root_path"] = scope.get("root_path", "") + f"/a/{chosen.group(1)}"
