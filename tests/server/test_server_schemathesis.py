@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from server_world import PASSWORD
-from test_server_walk import Live
+from server_world import PASSWORD, Live
 
 from stridewise.server import accounts
 from stridewise.server.app import SESSION_COOKIE, Gate, create_server_app
