@@ -5,36 +5,17 @@ access in the tab already open."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from server_world import PASSWORD, Live
 
 from stridewise.server import accounts
 from stridewise.server.app import Gate, create_server_app
 
-CHROMIUM = Path(os.environ.get("STRIDEWISE_CHROMIUM", "/usr/bin/chromium"))
-IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "a long enough password"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture()
-def browser_app() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"chromium is required under CI=true but {CHROMIUM} is missing")
-        pytest.skip(f"chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=["--no-sandbox", "--disable-gpu"])
-        yield launched
-        launched.close()
 
 
 def sign_in(page: Any, base: str, email: str) -> None:
@@ -71,12 +52,14 @@ def share(page: Any, base: str, coach_email: str) -> None:
     assert coach_email in page.content()
 
 
-def test_walk(browser_app: Any, tmp_path: Path) -> None:
+def test_walk(chromium_browser: Any, live_server_class: Any, tmp_path: Path) -> None:
+    """Uses the web tests' one chromium (one Playwright per process)."""
+    browser_app = chromium_browser
     app = create_server_app(f"sqlite:///{tmp_path / 'walk.db'}")
     assert isinstance(app, Gate)
     with app.store.write_transaction() as tx:  # `stridewise server init`
         accounts.create_user(tx.session, "owner@example.org", PASSWORD, "owner")
-    with Live(app) as live:
+    with live_server_class(app) as live:
         base = live.url
         owner = browser_app.new_context().new_page()
         sign_in(owner, base, "owner@example.org")
