@@ -29,6 +29,8 @@ LAYERS: dict[str, int] = {
     "present": 3,
     # 4: the faces
     "cli": 4, "web": 4, "report": 4, "demo": 4,
+    # the multi-user server: a gate around the web face (accounts, policy, audit)
+    "server": 4,
 }
 #: Faces that must not import one another (the report is built without the dashboard).
 SEPARATE_FACES = {("report", "web"), ("web", "cli"), ("report", "cli")}

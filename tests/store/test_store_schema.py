@@ -16,14 +16,15 @@ from stridewise.store.models import Base
 EXPECTED_TABLES = {
     "athlete", "body_mass", "activity", "activity_stream", "manual_session", "checkin",
     "import_log", "screening", "plan", "planned_session", "plan_change", "alembic_version",
-    "daily_measure", "sleep_interval", "brain_answers",
+    "daily_measure", "sleep_interval", "brain_answers", "app_user", "invitation",
+    "web_session", "login_attempt", "api_token", "care_grant", "research_grant", "audit_event",
 }
 
 
 def test_open_creates_every_table_at_head(store: Store) -> None:
     assert set(inspect(store.engine).get_table_names()) >= EXPECTED_TABLES
     with store.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0006b"
+        assert MigrationContext.configure(conn).get_current_revision() == "0006_server_accounts"
 
 
 def test_migrations_match_the_models(store: Store) -> None:

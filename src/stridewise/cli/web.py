@@ -9,7 +9,7 @@ import sys
 import threading
 import webbrowser
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -65,6 +65,22 @@ def _free_port(host: str, busy: int) -> int:
     return 0
 
 
+def _multi_user_app(db: str | None, athlete: str | None, allowed_host: list[str] | None,
+                    public_url: list[str] | None) -> Any:
+    """The multi-user server (stridewise.server) for ``serve --multi-user``."""
+    if not db:
+        raise typer.BadParameter("the multi-user server needs its database, e.g. "
+                                 "postgresql+psycopg://stridewise@127.0.0.1/stridewise",
+                                 param_hint="--db")
+    if athlete:
+        raise typer.BadParameter("the multi-user server shows each person their own data; "
+                                 "--athlete is for the local dashboard", param_hint="--athlete")
+    from stridewise.server.app import create_server_app
+
+    return create_server_app(db, public_url=public_url[0] if public_url else None,
+                             allowed_hosts=allowed_host or ())
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def serve(
@@ -95,6 +111,10 @@ def register(app: typer.Typer) -> None:
         open_browser: Annotated[bool, typer.Option(
             "--open/--no-open", help="Open the dashboard in your browser (default: when run "
                                      "from a terminal).")] = True,
+        multi_user: Annotated[bool, typer.Option(
+            "--multi-user",
+            help="Serve the multi-user server (accounts, sharing, audit) for the database set "
+                 "up by `stridewise server init`; see docs/server.md.")] = False,
     ) -> None:
         """Start the local web dashboard (works with no network)."""
         import uvicorn
@@ -109,9 +129,9 @@ def register(app: typer.Typer) -> None:
                 "you accept that anyone on that network can read and change your data.",
                 param_hint="--host")
         try:
-            application = create_app(db, athlete_name=athlete,
-                                     allowed_hosts=allowed_host or (),
-                                     public_urls=public_url or ())
+            application = _multi_user_app(db, athlete, allowed_host, public_url) if multi_user \
+                else create_app(db, athlete_name=athlete, allowed_hosts=allowed_host or (),
+                                public_urls=public_url or ())
         except LookupError as error:
             raise typer.BadParameter(str(error), param_hint="--athlete") from error
         # Bind before saying anything: a busy port is reported plainly, with no address.
@@ -125,7 +145,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1) from error
         bound_host, bound_port = sock.getsockname()[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        if remote:
+        if remote and not multi_user:
             typer.echo(f"Warning: listening on {shown}:{bound_port}, reachable from other "
                        "computers. There is no login: anyone who can reach this address can "
                        "read and change your health data. Pass --allowed-host NAME for each "

@@ -361,3 +361,7 @@ class BrainAnswers(Base):
     athlete_id: Mapped[int] = mapped_column(ForeignKey("athlete.id", ondelete="CASCADE"))
     taken_at_utc: Mapped[datetime] = mapped_column(default=utcnow)
     answers: Mapped[dict[str, Any]]
+
+
+# The multi-user server's tables share this metadata (migrations compare all of it).
+from stridewise.store import models_server as _models_server  # noqa: E402,F401

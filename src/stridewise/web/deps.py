@@ -32,8 +32,19 @@ def store_of(request: Request) -> Store:
     return store
 
 
+#: Where the multi-user server (``stridewise.server``) puts the athlete a request acts for,
+#: after its policy allowed it; the local dashboard leaves it unset (its one athlete).
+ATHLETE_SCOPE_KEY = "stridewise.athlete_id"
+
+
 def athlete_id_of(request: Request) -> int:
-    athlete_id: int = request.app.state.athlete_id
+    chosen = request.scope.get(ATHLETE_SCOPE_KEY)
+    if chosen is not None:
+        return int(chosen)
+    athlete_id: int | None = request.app.state.athlete_id
+    if athlete_id is None:
+        # The multi-user server has no default athlete: nothing is served without a choice.
+        raise HTTPException(status_code=404, detail="No such page.")
     return athlete_id
 
 

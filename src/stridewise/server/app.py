@@ -1,0 +1,235 @@
+"""The multi-user server: a gate in front of the local dashboard's pages and API.
+
+For every request the gate (1) finds who is asking (the session cookie, or an API token in
+``Authorization: Bearer``), (2) finds whose data it is about (``/a/{athlete_id}/...`` for a
+coach or clinician viewing someone; else the person's own), (3) classifies the route and asks
+:func:`stridewise.server.policy.can`, (4) appends an audit row when the data is someone
+else's, and only then (5) hands the request to :func:`stridewise.web.create_app`'s app with the
+athlete set for that request (:data:`stridewise.web.deps.ATHLETE_SCOPE_KEY`). Pages and API
+routes keep no permission checks of their own.
+
+Sessions, throttling counters and grants live in the database, so several processes serving
+one PostgreSQL database behave as one; nothing about a person is kept in process memory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from stridewise.server import accounts, policy
+from stridewise.server.policy import Action, Actor
+from stridewise.store import Store
+from stridewise.store import models_server as ms
+from stridewise.web.deps import ATHLETE_SCOPE_KEY, MAX_DB_ID
+
+SESSION_COOKIE = "stridewise_session"
+#: Where the gate leaves the signed-in account (an ``AppUser``) and the ``Actor``.
+USER_SCOPE_KEY = "stridewise.user"
+ACTOR_SCOPE_KEY = "stridewise.actor"
+#: Paths served by the server's own pages (sign-in, account, roster, admin).
+SERVER_PREFIXES: tuple[str, ...] = ("/login", "/logout", "/invite/", "/reset/", "/account",
+                                    "/roster", "/admin")
+ATHLETE_PREFIX = re.compile(r"^/a/(\d{1,19})(/.*)?$")
+
+
+@dataclass(frozen=True)
+class Who:
+    user: ms.AppUser | None
+    actor: Actor | None
+    bad_credentials: bool = False
+
+
+def _flat_routes(routes: Sequence[Any]) -> Iterator[BaseRoute]:
+    for route in routes:
+        original = getattr(route, "original_router", None)
+        if original is not None:
+            yield from _flat_routes(original.routes)
+        elif isinstance(route, BaseRoute):
+            yield route
+
+
+def route_table(app: FastAPI) -> list[BaseRoute]:
+    """Every route of the dashboard app, flattened (included routers opened)."""
+    return list(_flat_routes(app.router.routes))
+
+
+def route_name(routes: Sequence[BaseRoute], path: str, method: str) -> str | None:
+    """The name of the route that serves ``method path`` (or serves ``path`` with another
+    method: the app will say 405), else None."""
+    probe = {"type": "http", "path": path, "root_path": "", "method": method,
+             "headers": [], "query_string": b""}
+    partial = None
+    for route in routes:
+        match, _ = route.matches(probe)
+        if match is Match.FULL:
+            return str(getattr(route, "name", "") or "")
+        if match is Match.PARTIAL and partial is None:
+            partial = str(getattr(route, "name", "") or "")
+    return partial
+
+
+def _cookie(headers: Headers, name: str) -> str | None:
+    raw = headers.get("cookie")
+    if not raw:
+        return None
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(raw)
+    except Exception:  # a malformed Cookie header is no session
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel is not None else None
+
+
+def client_address(scope: Scope) -> str:
+    """The client's address as uvicorn gives it: a forwarded address only when the request
+    came through a trusted proxy (``serve --trusted-proxy``)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def identify(store: Store, scope: Scope) -> Who:
+    """Who sent this request: an API token (``Authorization: Bearer``) or a session cookie."""
+    headers = Headers(scope=scope)
+    auth = headers.get("authorization", "")
+    with store.transaction() as tx:
+        if auth:
+            kind, _, secret = auth.partition(" ")
+            found = (accounts.token_user(tx.session, secret.strip())
+                     if kind.lower() == "bearer" and secret.strip() else None)
+            if found is None:
+                return Who(None, None, bad_credentials=True)
+            user, scopes = found
+            return Who(user, Actor(user.id, user.role, user.athlete_id, scopes))
+        cookie = _cookie(headers, SESSION_COOKIE)
+        signed_in = accounts.session_user(tx.session, cookie) if cookie else None
+        if signed_in is None:
+            return Who(None, None)
+        return Who(signed_in, Actor(signed_in.id, signed_in.role, signed_in.athlete_id))
+
+
+def decide(store: Store, who: Who, action: Action, athlete_id: int | None,
+           route: str, address: str) -> policy.Decision:
+    """The policy's decision, with the audit row written in the same transaction."""
+    with store.transaction() as tx:
+        decision = policy.can(tx.session, who.actor, action, athlete_id)
+        if decision.allowed and decision.audit and who.actor is not None:
+            accounts.record(tx.session, who.actor.user_id, athlete_id, str(action), route,
+                            address)
+    return decision
+
+
+def _wants_html(scope: Scope, path: str) -> bool:
+    accept = Headers(scope=scope).get("accept", "")
+    return scope["method"] in ("GET", "HEAD") and not path.startswith("/api/") and \
+        "text/html" in accept
+
+
+#: Set on the gate's refusals (the same for a missing and a hidden athlete: it leaks nothing),
+#: so a test tells the policy's refusal from a page's own 404 or 422.
+REFUSED_HEADER = "X-Stridewise-Refused"
+REFUSALS = {401: "Please sign in.", 403: "You do not have access to this.",
+            404: "No such page."}
+
+
+class Gate:
+    """ASGI app: server pages for their paths; every other request decided by the policy and
+    passed to the dashboard for the athlete chosen."""
+
+    def __init__(self, dashboard: FastAPI, pages: ASGIApp, store: Store) -> None:
+        self.dashboard = dashboard
+        self.pages = pages
+        self.store = store
+        self.routes = route_table(dashboard)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.dashboard(scope, receive, send)
+            return
+        path: str = scope["path"]
+        server_page = path.startswith(SERVER_PREFIXES)
+        chosen = ATHLETE_PREFIX.match(path)
+        rest = (chosen.group(2) or "/") if chosen else path
+        name = route_name(self.routes, rest, scope["method"])
+        action = policy.action_of(name)
+        if action is Action.PUBLIC and not server_page and not chosen \
+                and name not in ("evidence_page", "evidence_section"):
+            # Static files and the API schema: nobody's data, no need to know who asks.
+            await self.dashboard(scope, receive, send)
+            return
+        who = await run_in_threadpool(identify, self.store, scope)
+        scope = {**scope, USER_SCOPE_KEY: who.user, ACTOR_SCOPE_KEY: who.actor}
+        if server_page:
+            await self.pages(scope, receive, send)
+            return
+        if chosen:
+            athlete_id: int | None = int(chosen.group(1))
+            scope["root_path"] = scope.get("root_path", "") + f"/a/{chosen.group(1)}"
+            if not 1 <= int(chosen.group(1)) <= MAX_DB_ID:
+                athlete_id = None
+        else:
+            athlete_id = who.actor.athlete_id if who.actor else None
+        if action is not Action.PUBLIC:
+            if who.bad_credentials:
+                await self._refuse(scope, receive, send, 401, path)
+                return
+            if (who.actor is not None and athlete_id is None and not chosen
+                    and (name == "home" or _wants_html(scope, path))):
+                # A coach, clinician or admin without running data of their own.
+                target = "/roster" if who.actor.role in policy.CARE_ROLES else "/account"
+                await RedirectResponse(target, status_code=303)(scope, receive, send)
+                return
+            decision = await run_in_threadpool(decide, self.store, who, action, athlete_id,
+                                               f"{scope['method']} {path}",
+                                               client_address(scope))
+            if not decision.allowed:
+                await self._refuse(scope, receive, send, decision.status, path)
+                return
+            scope[ATHLETE_SCOPE_KEY] = athlete_id
+        await self.dashboard(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int,
+                      path: str) -> None:
+        response: Response
+        if status == 401 and _wants_html(scope, path):
+            response = RedirectResponse(f"/login?next={quote(path, safe='/')}",
+                                        status_code=303)
+        else:
+            headers = {REFUSED_HEADER: "1"}
+            if status == 401:
+                headers["WWW-Authenticate"] = "Bearer"
+            response = JSONResponse({"detail": REFUSALS[status]}, status_code=status,
+                                    headers=headers)
+        await response(scope, receive, send)
+
+
+def create_server_app(store_url: str, *, public_url: str | None = None,
+                      allowed_hosts: Sequence[str] = ()) -> ASGIApp:
+    """The multi-user server for the database at ``store_url`` (migrated here): the
+    dashboard's pages and API behind the gate, plus sign-in, account, roster and admin
+    pages. ``public_url`` (e.g. ``https://run.example``) is allowed as Host and Origin and,
+    when https, makes the session cookie Secure."""
+    from stridewise.server.pages import create_pages
+    from stridewise.web import create_app
+
+    public_urls = [public_url] if public_url else []
+    dashboard = create_app(store_url, allowed_hosts=allowed_hosts, public_urls=public_urls)
+    # No default athlete: a request reaches a page only with the athlete the gate chose.
+    dashboard.state.athlete_id = None
+    dashboard.state.multi_user = True
+    store: Store = dashboard.state.store
+    pages = create_pages(dashboard, store, public_url=public_url,
+                         allowed_hosts=allowed_hosts)
+    return Gate(dashboard, pages, store)
