@@ -21,7 +21,7 @@ OWN_ONLY = {"create_checkin", "create_session", "create_screening", "import_file
             "onboarding_page", "onboarding_profile", "onboarding_readiness",
             "onboarding_readiness_post", "onboarding_follow_ups", "onboarding_bone",
             "log_page", "log_session", "log_checkin", "import_page", "import_upload",
-            "brain_answer"}
+            "brain_answer", "api_brain_answer"}
 
 
 def expected(who: str, action: Action) -> int:

@@ -29,7 +29,7 @@ def test_roster_shows_a_pain_stop_first(sqlite_url: str) -> None:
         coach_session = accounts.start_session(tx.session, coach)
     zoe = browser(app, sessions["zoe"])
     logged = zoe.post("/api/checkins", json={
-        "at_utc": clock.now_utc().isoformat(), "pain_score": 7, "pain_site": "shin",
+        "at_utc": clock.now_utc().isoformat(), "pain_score": 7, "pain_site": "left_shin",
         "pain_timing": "during", "pain_localised_bone": True})
     assert logged.status_code == 201, logged.text
     page = browser(app, coach_session).get("/roster").text
