@@ -65,7 +65,7 @@ class RunSettings:
 
 #: Spike bands: labels and (lower exclusive, upper inclusive) ratio bounds, from science.spike.
 BAND_LABELS = ("<=10%", ">10-30%", ">30-100%", ">100%")
-BAND_BOUNDS = ((0.0, SPIKE_FLAG_RATIO), *[(lo, hi) for lo, hi, _, _ in SPIKE_BANDS])
+BAND_BOUNDS = ((-np.inf, SPIKE_FLAG_RATIO), *[(lo, hi) for lo, hi, _, _ in SPIKE_BANDS])
 #: Columns of the per-day output besides the series' own.
 DAILY_EXTRA = ("pid", "day", "pain_stop")
 OUTPUTS = ("daily", "weekly", "runs", "participants", "qc")
@@ -76,7 +76,6 @@ def spike_band(ratio: np.ndarray) -> np.ndarray:
     labels = np.full(ratio.shape, "no reference", dtype=object)
     for label, (lower, upper) in zip(BAND_LABELS, BAND_BOUNDS, strict=True):
         labels[(ratio > lower) & (ratio <= upper)] = label
-    labels[(ratio <= BAND_BOUNDS[0][0]) & np.isfinite(ratio)] = BAND_LABELS[0]
     return labels
 
 
@@ -257,6 +256,9 @@ class RunOutcome:
     skipped: int
     failed: list[dict[str, Any]]
     seconds: float
+    #: Peak resident memory of the processes that computed partitions (MiB): the workers', or
+    #: this process's when run here.
+    peak_worker_rss_mib: float = 0.0
 
 
 def _peak_rss_mib() -> float:
@@ -311,7 +313,8 @@ def run_cohort(dataset: Path, out: Path, *, workers: int = 2, scheduler: str | N
     failed = [s for s in statuses if s["status"] == "failed"]
     return RunOutcome(len(parts), sum(s["status"] == "done" for s in statuses),
                       sum(s["status"] == "skipped" for s in statuses), failed,
-                      time.perf_counter() - started)
+                      time.perf_counter() - started,
+                      max((float(s.get("peak_rss_mib", 0.0)) for s in statuses), default=0.0))
 
 
 def _partition_task(dataset: str, out: str, part: int, settings: RunSettings) -> dict[str, Any]:

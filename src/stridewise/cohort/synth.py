@@ -47,6 +47,8 @@ class SynthSettings:
     up to 1.1 x the previous 30 days' longest."""
 
     start: date = date(2023, 1, 2)
+    #: Shares of beginners, walkers and runners.
+    group_shares: tuple[float, float, float] = (0.4, 0.3, 0.3)
     baseline_stop_hazard_per_d: float = 0.008
     spike_hazard_ratios: dict[float, float] = field(
         default_factory=lambda: {1.3: 1.6, 2.0: 1.6, float("inf"): 2.3})
@@ -93,7 +95,7 @@ def generate_partition(n: int, n_days: int, seed: int, part: int, first_index: i
     """The tables of one partition of ``n`` synthetic participants."""
     rng = np.random.default_rng([seed, part])
     s = settings
-    group = rng.choice(len(GROUPS), size=n, p=[0.4, 0.3, 0.3])
+    group = rng.choice(len(GROUPS), size=n, p=list(s.group_shares))
     names = np.asarray(GROUPS)[group]
     sex = rng.choice(np.asarray(["female", "male"]), size=n)
     band = rng.choice(np.arange(1945, 2001, ds.BIRTH_YEAR_BAND_Y), size=n)
