@@ -137,3 +137,13 @@ def test_collated_tables_and_analyses(small_results: Path) -> None:
     assert np.isfinite(tables["adherence_by_group"]["share_meeting"].iloc[-1])
     assert set(tables["bone_by_screening"]["impact_level"]) <= {
         "running", "moderate_impact", "up_to_brisk_walking", "balance_first"}
+
+
+def test_valid_weeks_follow_the_stated_rule(small_results: Path) -> None:
+    weekly = pd.read_parquet(small_results / "weekly.parquet")
+    expected = (weekly["days"] == 7) & (weekly["data_days"] >= 2)
+    assert weekly["valid"].tolist() == expected.tolist()
+    assert expected.any() and not expected.all()
+    qc = pd.read_parquet(small_results / "qc.parquet").set_index("pid")
+    per_person = weekly.groupby("pid")["valid"].sum()
+    assert (qc.loc[per_person.index, "valid_weeks"] == per_person).all()

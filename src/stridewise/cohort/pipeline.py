@@ -90,8 +90,11 @@ def _value(v: Any) -> Any:
 def pain_stop_days(checkins: pd.DataFrame, screened: list[datetime], zone: str) -> list[date]:
     """Local days on which a pain stop began (see the module docstring)."""
     z = ZoneInfo(zone)
+    # Only check-ins with a pain score, a fall or a clearance can change the decision.
+    telling = (checkins["pain_score"].notna() | checkins["fell"].eq(True)
+               | checkins["doctor_cleared"].eq(True))
     rows = [SimpleNamespace(**{str(k): _value(v) for k, v in r.items()})
-            for r in checkins.to_dict("records")]
+            for r in checkins[telling].to_dict("records")]
     dated = []  # (at_utc, check) for each row that is a pain report
     for row in rows:
         found = _as_checks([row], z)
@@ -150,7 +153,6 @@ def participant_job(row: Any, index: int, tables: dict[str, pd.DataFrame],
     through = pd.Timestamp(row.through).date()
     series = daily_series(frames, through=through)
     first = series["date"].iloc[0]
-    zone = ZoneInfo(profile.time_zone)
     screened = sorted(t.to_pydatetime() for t in tables["screenings"]["taken_at_utc"])
     stops = pain_stop_days(tables["checkins"], screened, profile.time_zone)
     stop_index = [(d - first).days for d in stops if first <= d <= through]
@@ -161,13 +163,18 @@ def participant_job(row: Any, index: int, tables: dict[str, pd.DataFrame],
     daily["pain_stop"] = np.isin(daily["day"].to_numpy(), stop_index)
 
     # Days with data: a session, a check-in or a device measure that day.
-    checkin_days = {t.astimezone(zone).date() for t in tables["checkins"]["at_utc"]}
+    at = tables["checkins"]["at_utc"]
+    checkin_days = set(at.dt.tz_convert(profile.time_zone).dt.date) if len(at) else set()
     with_data = ((series["sessions"].to_numpy() > 0)
                  | series["date"].isin(checkin_days).to_numpy()
                  | series["steps"].notna().to_numpy())
     weekly = weekly_summary(series)
-    week_of = [d - timedelta(days=d.weekday()) for d in series["date"]]
-    data_days = pd.Series(with_data, index=week_of).groupby(level=0).sum()
+    # Monday of each day's week (the series has one row per day from its first day).
+    first_monday = first - timedelta(days=first.weekday())
+    week_no = (np.arange(len(series)) + first.weekday()) // 7
+    counts = np.bincount(week_no, weights=with_data, minlength=len(weekly))
+    mondays = [first_monday + timedelta(weeks=int(w)) for w in range(len(counts))]
+    data_days = pd.Series(counts, index=mondays)
     weekly["data_days"] = data_days.reindex(weekly["week"]).to_numpy()
     weekly["valid"] = ((weekly["days"] == 7)
                        & (weekly["data_days"] >= settings.valid_week_min_days))
