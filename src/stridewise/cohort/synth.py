@@ -208,11 +208,11 @@ def generate_partition(n: int, n_days: int, seed: int, part: int, first_index: i
         members = np.flatnonzero(zone == a_zone)
         sm = sessions[np.isin(sessions["a"].to_numpy(), members)]
         sm = sm.assign(start_time_utc=_local_to_utc(
-            s.start, sm["d"].to_numpy(), sm["hour"].to_numpy(), str(a_zone)).to_numpy())
+            s.start, sm["d"].to_numpy(), sm["hour"].to_numpy(), str(a_zone)).array)
         manual_parts.append(sm)
         cm = checkins[np.isin(checkins["a"].to_numpy(), members)]
         cm = cm.assign(at_utc=_local_to_utc(
-            s.start, cm["d"].to_numpy(), cm["hour"].to_numpy(), str(a_zone)).to_numpy())
+            s.start, cm["d"].to_numpy(), cm["hour"].to_numpy(), str(a_zone)).array)
         checkin_parts.append(cm)
     manual = pd.concat(manual_parts).sort_values(["a", "start_time_utc"], kind="stable")
     manual["pid"] = pids[manual["a"].to_numpy()]
@@ -227,7 +227,7 @@ def generate_partition(n: int, n_days: int, seed: int, part: int, first_index: i
         "pid": pids, "impact_level": impact, "can_start": True,
         "falls_risk": np.where(impact == "balance_first", "high", "low"),
         "taken_at_utc": _local_to_utc(s.start - timedelta(days=1), np.zeros(n, int),
-                                      np.full(n, 9.0), "UTC").to_numpy(),
+                                      np.full(n, 9.0), "UTC").array,
     })
     participants = pd.DataFrame({
         "pid": pids, "time_zone": zone, "sex": sex, "birth_year_band": band,
