@@ -280,8 +280,9 @@ def run_cohort(dataset: Path, out: Path, *, workers: int = 2, scheduler: str | N
     """Run every unfinished partition, then :func:`collate`. ``workers=0`` without a
     scheduler runs in this process (the single-process baseline of the benchmark)."""
     settings = settings or RunSettings()
-    info = ds.read_info(Path(dataset))
-    out = Path(out)
+    # Absolute paths: workers on other machines see the same shared folders.
+    dataset, out = Path(dataset).resolve(), Path(out).resolve()
+    info = ds.read_info(dataset)
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     parts = list(range(info.partitions))
