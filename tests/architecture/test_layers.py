@@ -28,7 +28,7 @@ LAYERS: dict[str, int] = {
     # 3: presentation shared by every face
     "present": 3,
     # 4: the faces
-    "cli": 4, "web": 4, "report": 4, "demo": 4,
+    "cli": 4, "web": 4, "report": 4, "demo": 4, "cohort": 4,
     # the multi-user server: a gate around the web face (accounts, policy, audit)
     "server": 4,
 }

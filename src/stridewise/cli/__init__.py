@@ -11,7 +11,7 @@ import importlib
 import typer
 
 COMMAND_MODULES: tuple[str, ...] = ("demo", "screen", "data", "person", "plan", "web",
-                                     "brain", "server")
+                                     "brain", "server", "cohort")
 
 app = typer.Typer(
     name="stridewise",

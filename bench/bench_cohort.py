@@ -1,0 +1,94 @@
+"""Cohort run (issue 16): a synthetic cohort through the per-participant kernels, on Dask with
+2 workers, with 1 worker, and in one process without Dask (the same kernels: the same
+``run_partition`` called in a loop). Every run includes reading the Parquet partitions and
+writing the per-participant outputs and the collated tables. Each run is its own process;
+peak memory per worker is the largest ``ru_maxrss`` a computing process reported.
+
+``STRIDEWISE_BENCH_COHORT_ATHLETES`` (default 10000) and ``STRIDEWISE_BENCH_COHORT_YEARS``
+(default 3) set the size; the targets are Dask with 2 workers at most 2.5x the single-process
+wall time and under 4 GiB per worker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ATHLETES = int(os.environ.get("STRIDEWISE_BENCH_COHORT_ATHLETES", "10000"))
+YEARS = float(os.environ.get("STRIDEWISE_BENCH_COHORT_YEARS", "3"))
+RATIO_TARGET = 2.5
+WORKER_MEMORY_TARGET_MIB = 4096
+
+_RUN = """
+import json, sys
+from dataclasses import asdict
+from pathlib import Path
+from stridewise.cohort.pipeline import run_cohort
+outcome = run_cohort(Path(sys.argv[1]), Path(sys.argv[2]), workers=int(sys.argv[3]))
+print(json.dumps(asdict(outcome)))
+"""
+
+
+def _run(dataset: Path, out: Path, workers: int) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _RUN, str(dataset), str(out), str(workers)],
+                          env=env, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - t0
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"wall_s": wall, "peak_mib": float(outcome["peak_worker_rss_mib"]),
+            "failed": float(len(outcome["failed"]))}
+
+
+def run() -> str:
+    from stridewise.cohort.synth import synthesise
+
+    with tempfile.TemporaryDirectory(prefix="bench-cohort-") as tmp:
+        root = Path(tmp)
+        t0 = time.perf_counter()
+        info = synthesise(root / "dataset", ATHLETES, YEARS, seed=1)
+        synth_s = time.perf_counter() - t0
+        results = {}
+        for label, workers in (("single process (no Dask)", 0), ("Dask, 1 worker", 1),
+                               ("Dask, 2 workers", 2)):
+            results[label] = _run(root / "dataset", root / f"out{workers}", workers)
+            print(label, results[label], flush=True)
+    single = results["single process (no Dask)"]["wall_s"]
+    two = results["Dask, 2 workers"]
+    lines = [
+        "## Cohort run (issue 16)",
+        "",
+        f"{ATHLETES:,} synthetic athletes x {YEARS:g} years ({info.partitions} partitions of "
+        f"250), per participant `series.daily_series`, `weekly_summary` and the pain rules; "
+        "Parquet read, per-participant outputs and collation included. Generating the "
+        f"dataset took {synth_s:.1f} s. The machine is shared with other jobs: wall times "
+        "are what this run saw."
+        + ("" if ATHLETES >= 10_000 else
+           " Smaller than the target of 10,000 athletes x 3 years "
+           "(`STRIDEWISE_BENCH_COHORT_ATHLETES=10000`): the full size was not run here."),
+        "",
+        "| run | wall (s) | ms per participant | vs single process | peak memory per worker "
+        "(MiB) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, r in results.items():
+        lines.append(f"| {label} | {r['wall_s']:.1f} | {1000 * r['wall_s'] / ATHLETES:.1f} | "
+                     f"{r['wall_s'] / single:.2f}x | {r['peak_mib']:.0f} |")
+    ratio = two["wall_s"] / single
+    lines += [
+        "",
+        f"- Dask with 2 workers / single process: {ratio:.2f}x (target at most "
+        f"{RATIO_TARGET}x): {'met' if ratio <= RATIO_TARGET else 'NOT met'}.",
+        f"- Peak memory per worker: {two['peak_mib']:.0f} MiB (target under "
+        f"{WORKER_MEMORY_TARGET_MIB} MiB): "
+        f"{'met' if two['peak_mib'] < WORKER_MEMORY_TARGET_MIB else 'NOT met'}.",
+        f"- 1 vs 2 workers: {results['Dask, 1 worker']['wall_s'] / two['wall_s']:.2f}x "
+        "speed-up from the second worker.",
+    ]
+    return "\n".join(lines)
