@@ -99,6 +99,10 @@ def test_same_key_same_pseudonyms_other_study_other_pseudonyms(key: Path) -> Non
 def test_server_without_research_grant_table_is_refused(tmp_path: Path, key: Path) -> None:
     url = f"sqlite:///{tmp_path / 'server.db'}"
     _fill(url, "Bo", 1980)
+    engine = make_engine(url)
+    with engine.begin() as conn:  # a database from before migration 0006_server_accounts
+        conn.execute(text("DROP TABLE research_grant"))
+    engine.dispose()
     with pytest.raises(ExportRefused, match="research_grant"):
         export(tmp_path / "out", study="s", key_file=key, postgres_url=url)
     assert not (tmp_path / "out" / "dataset.json").exists()
@@ -110,9 +114,8 @@ def test_server_exports_only_active_grants_for_the_study(tmp_path: Path, key: Pa
         _fill(url, name, 1970)
     engine = make_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE research_grant (athlete_id INTEGER, study TEXT, "
-                          "granted_at TIMESTAMP, revoked_at TIMESTAMP NULL)"))
-        conn.execute(text("INSERT INTO research_grant VALUES (1, 's', '2024-01-01', NULL), "
+        conn.execute(text("INSERT INTO research_grant (athlete_id, study, granted_at, "
+                          "revoked_at) VALUES (1, 's', '2024-01-01', NULL), "
                           "(2, 's', '2024-01-01', '2024-06-01'), (3, 'x', '2024-01-01', NULL)"))
     engine.dispose()
     done = export(tmp_path / "out", study="s", key_file=key, postgres_url=url)
