@@ -239,3 +239,52 @@ def test_anonymous_pages_go_to_sign_in(app: Gate) -> None:
     assert client.get("/evidence").status_code == 200  # public: no one's data
     evil = client.get("/login?next=//evil.example")
     assert 'value="/"' in evil.text
+
+
+def test_the_servers_own_forms_need_the_csrf_token(app: Gate) -> None:
+    """Review finding: the sign-in, token, grant and password forms took posts without the
+    token the dashboard's forms need."""
+    make_user(app, "ann@example.org", "athlete")
+    ann = sign_in(app, "ann@example.org")
+    del ann.headers["X-CSRF-Token"]
+    assert ann.post("/account/tokens", data={"name": "x", "scope": "write"}).status_code == 403
+    assert ann.post("/account/password", data={"current": PASSWORD,
+                                               "new": "another long password"}).status_code == 403
+    fresh = TestClient(app)
+    fresh.get("/static/stridewise.css")
+    login = fresh.post("/login", data={"email": "ann@example.org", "password": PASSWORD},
+                       follow_redirects=False)
+    assert login.status_code == 403 and SESSION_COOKIE not in login.cookies
+
+
+def test_a_password_reset_revokes_tokens_and_is_on_the_audit(app: Gate) -> None:
+    """Review finding: a token made by whoever held the password outlived a reset, and an
+    admin's reset link (which lets its holder in) left no trace for the athlete."""
+    make_user(app, "admin@example.org", "admin")
+    other_admin = make_user(app, "admin2@example.org", "admin")
+    ann = make_user(app, "ann@example.org", "athlete")
+    ann_browser = sign_in(app, "ann@example.org")
+    made = ann_browser.post("/account/tokens", data={"name": "script", "scope": "read"})
+    secret = made.text.split("<code>")[1].split("</code>")[0]
+    script = TestClient(app, headers={"Authorization": f"Bearer {secret}"})
+    assert script.get("/api/profile").status_code == 200
+    admin = sign_in(app, "admin@example.org")
+    assert admin.post(f"/admin/users/{other_admin.id}/reset").status_code == 403
+    link = admin.post(f"/admin/users/{ann.id}/reset").text.split("<code>")[1].split("</code>")[0]
+    path = "/reset/" + link.rsplit("/reset/", 1)[1]
+    assert browser(app).post(path, data={"password": "a brand new password"},
+                             follow_redirects=False).status_code == 303
+    assert script.get("/api/profile").status_code == 401
+    with app.store.transaction() as tx:
+        actions = [entry.action for entry in accounts.audit_of_athlete(tx.session,
+                                                                       ann.athlete_id or 0)]
+    assert "password reset link issued" in actions and "password reset link used" in actions
+
+
+@pytest.mark.parametrize("path", ["/account/tokens/{n}/revoke", "/account/grants/{n}/revoke",
+                                  "/account/research/{n}/revoke", "/admin/users/{n}/disable",
+                                  "/admin/users/{n}/reset"])
+def test_an_id_too_large_for_the_database_is_not_found(app: Gate, path: str) -> None:
+    make_user(app, "owner@example.org", "owner")
+    owner = sign_in(app, "owner@example.org")
+    assert owner.post(path.format(n=10**30)).status_code == 404

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from stridewise import clock
@@ -106,9 +106,13 @@ def create_user(session: Session, email: str, password: str, role: str) -> ms.Ap
 
 
 def set_password(session: Session, user: ms.AppUser, new_password: str) -> None:
-    """Change the password and sign out every browser of this account."""
+    """Change the password, sign out every browser of this account and revoke its API tokens
+    (a token made by whoever held the old password must not outlive it)."""
     user.password_hash = hash_password(new_password)
     session.execute(delete(ms.WebSession).where(ms.WebSession.user_id == user.id))
+    for token in session.scalars(select(ms.ApiToken).where(
+            ms.ApiToken.user_id == user.id, ms.ApiToken.revoked_at.is_(None))):
+        token.revoked_at = _now()
 
 
 def verify_password(password: str, password_hash: str) -> bool:
@@ -151,9 +155,15 @@ def issue_reset(session: Session, user: ms.AppUser, issued_by: ms.AppUser | None
     if issued_by is not None:
         if issued_by.role not in ("admin", "owner"):
             raise AccountError("Only an admin can issue a reset link.", 403)
-        if user.role == "owner" and issued_by.role != "owner":
-            raise AccountError("An owner's password is reset only by an owner.", 403)
-    return _new_link(session, "reset", user.email, user.role, issued_by)
+        if user.role in ("owner", "admin") and issued_by.role != "owner":
+            raise AccountError("An admin's or owner's password is reset only by the owner.",
+                               403)
+    secret = _new_link(session, "reset", user.email, user.role, issued_by)
+    # A reset link lets its holder sign in as this person: the person sees it on their
+    # audit page (who issued it, and when it was used).
+    record(session, issued_by.id if issued_by else None, user.athlete_id,
+           "password reset link issued", f"/admin/users/{user.id}/reset", None)
+    return secret
 
 
 def _new_link(session: Session, purpose: str, email: str, role: str,
@@ -190,6 +200,7 @@ def use_reset(session: Session, secret: str, password: str) -> ms.AppUser:
         raise AccountError("This link is not valid. Ask for a new one.", 404)
     set_password(session, user, password)
     link.used_at = _now()
+    record(session, user.id, user.athlete_id, "password reset link used", "/reset", None)
     return user
 
 
@@ -206,6 +217,12 @@ def authenticate(session: Session, email: str, password: str, address: str) -> m
     since = now - THROTTLE_WINDOW
     email = email.strip().lower()[:254]
     keys = (f"account:{email}", f"address:{address}")
+    if session.get_bind().dialect.name == "postgresql":
+        # Several server processes count the same failures: hold a lock per key (always in
+        # the same order) until this transaction ends, so parallel attempts are counted one
+        # after another instead of all reading the old count.
+        for key in sorted(keys):
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
     if (_failures(session, keys[0], since) >= MAX_FAILURES_PER_ACCOUNT
             or _failures(session, keys[1], since) >= MAX_FAILURES_PER_ADDRESS):
         raise AccountError("Too many failed sign-ins. Please wait 15 minutes and try again.",

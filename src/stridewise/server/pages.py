@@ -30,6 +30,7 @@ from stridewise.server.policy import Action
 from stridewise.store import Store
 from stridewise.store import models_server as ms
 from stridewise.web import security
+from stridewise.web.deps import existing_id
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["csrf_input"] = security.csrf_input
@@ -55,7 +56,10 @@ def _safe_next(target: str) -> str:
 
 def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
                  allowed_hosts: Any = ()) -> FastAPI:
-    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    # The server's own forms (sign-in, grants, tokens, passwords, admin) carry the same CSRF
+    # token as the dashboard's: the middleware leaves form posts to this dependency.
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None,
+                  dependencies=security.csrf_dependencies())
     secure_cookie = bool(public_url and public_url.lower().startswith("https://"))
     public_urls = [public_url] if public_url else []
 
@@ -227,6 +231,7 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
 
     @app.post("/account/grants/{grant_id}/revoke", response_class=HTMLResponse)
     async def grant_revoke(request: Request, grant_id: int) -> Response:
+        existing_id(grant_id, "grant")
         return await account_change(request, lambda s, u, f: accounts.revoke_grant(
             s, u, grant_id), "Revoked: they no longer see your data.")
 
@@ -237,6 +242,7 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
 
     @app.post("/account/research/{grant_id}/revoke", response_class=HTMLResponse)
     async def research_revoke(request: Request, grant_id: int) -> Response:
+        existing_id(grant_id, "grant")
         return await account_change(request, lambda s, u, f: accounts.revoke_research_grant(
             s, u, grant_id), "Revoked: the study no longer receives your data.")
 
@@ -269,6 +275,7 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
 
     @app.post("/account/tokens/{token_id}/revoke", response_class=HTMLResponse)
     async def token_revoke(request: Request, token_id: int) -> Response:
+        existing_id(token_id, "token")
         return await account_change(request, lambda s, u, f: accounts.revoke_token(
             s, u, token_id), "Token revoked.")
 
@@ -320,6 +327,7 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
     # -- admin -----------------------------------------------------------------------------
     async def admin_change(request: Request, user_id: int, change: Any, done: str,
                            label: str = "") -> Response:
+        existing_id(user_id, "account")
         user = signed_in(request)
         with store.transaction() as tx:
             allowed = policy.can(tx.session, _who(request).actor,
