@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from stridewise.store import Store, open_store
@@ -18,13 +19,15 @@ EXPECTED_TABLES = {
     "import_log", "screening", "plan", "planned_session", "plan_change", "alembic_version",
     "daily_measure", "sleep_interval", "brain_answers", "app_user", "invitation",
     "web_session", "login_attempt", "api_token", "care_grant", "research_grant", "audit_event",
+    "athlete_revision",
 }
 
 
 def test_open_creates_every_table_at_head(store: Store) -> None:
     assert set(inspect(store.engine).get_table_names()) >= EXPECTED_TABLES
     with store.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0006_server_accounts"
+        head = ScriptDirectory.from_config(engine_setup.alembic_config(store.engine)).get_heads()
+        assert [MigrationContext.configure(conn).get_current_revision()] == head
 
 
 def test_migrations_match_the_models(store: Store) -> None:

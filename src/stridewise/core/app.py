@@ -25,7 +25,7 @@ import pandas as pd
 from stridewise import clock
 from stridewise.activity import ManualSession
 from stridewise.core import validation
-from stridewise.core.series_cache import cached_series
+from stridewise.core.derived_cache import DerivedCache
 from stridewise.monitor import zone_of
 from stridewise.plan import service
 from stridewise.plan.persist import athlete_age
@@ -117,7 +117,7 @@ class Core:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._series_cache: dict[Any, pd.DataFrame] = {}
+        self._derived = DerivedCache()
 
     # -- who and when --------------------------------------------------------------------
     def context(self, athlete_id: int | None = None) -> AthleteContext:
@@ -173,14 +173,20 @@ class Core:
         return athlete.units if athlete is not None and athlete.units else "km"
 
     # -- what the data says --------------------------------------------------------------
+    def revision(self, ctx: AthleteContext) -> int:
+        """A number that moves whenever any row the advice reads changes for the athlete
+        (kept by the database's triggers): what the series and the advice are cached under."""
+        with self.store.transaction() as tx:
+            return tx.revision(ctx.athlete_id)
+
     def series(self, ctx: AthleteContext, *, through: date | None = None) -> pd.DataFrame:
         """The daily series through ``through`` (default: the athlete's today), cached while
-        the rows it reads are unchanged."""
-        if through is None or through == ctx.today:
-            return cached_series(self.store, ctx.athlete_id, self._series_cache)
+        the rows it reads are unchanged. Callers must not change the frame (it is shared)."""
         from stridewise.series import daily_series
 
-        return daily_series(self.frames(ctx), through=through)
+        day = through or ctx.today
+        return self._derived.get(ctx.athlete_id, ("series", day, ctx.today), self.revision(ctx),
+                                 lambda: daily_series(self.frames(ctx), through=day))
 
     def frames(self, ctx: AthleteContext) -> SeriesFrames:
         """The athlete's activities, sessions, check-ins and profile as data frames: what the
@@ -190,9 +196,15 @@ class Core:
     def advice(self, ctx: AthleteContext, day: date | None = None) -> service.TodayAnswer:
         """The one voice: what to do on ``day`` (default today), why, and every warning, after
         any re-plan the latest data calls for (for the real today only; another day is advice
-        only). Every face shows this and nothing else as advice."""
+        only). Every face shows this and nothing else as advice. Cached while the athlete's
+        rows are unchanged (a re-plan made here changes them, so the next call answers
+        afresh, without the re-plan's reasons)."""
         day = day or ctx.today
         validation.check_advice_day(day, ctx.today)
+        return self._derived.get(ctx.athlete_id, ("advice", day, ctx.today), self.revision(ctx),
+                                 lambda: self._advice(ctx, day))
+
+    def _advice(self, ctx: AthleteContext, day: date) -> service.TodayAnswer:
         series = self.series(ctx, through=day)
         # The WHO-5 item reads the last two weeks, which may begin before the first session.
         wellbeing = self._series_covering(

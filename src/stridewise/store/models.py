@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -104,6 +105,16 @@ class Athlete(Base):
     units: Mapped[str] = mapped_column(String(2), default="km")
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AthleteRevision(Base):
+    """A number the database moves whenever any row the advice reads changes for the athlete
+    (triggers of migration 0007): the key of the core's caches. Never deleted, no foreign
+    key (see the migration for why)."""
+
+    __tablename__ = "athlete_revision"
+    athlete_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class BodyMass(Base):

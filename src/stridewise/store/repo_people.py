@@ -180,22 +180,13 @@ class PeopleRepo:
         self.session.flush()
         return athlete
 
-    def data_marks(self, athlete_id: int) -> tuple[int | None, ...]:
-        """(row count, newest id) of the athlete's activities, manual sessions, check-ins and
-        body-mass entries: changes whenever one is added or removed (a cache key for what is
-        derived from them). One cheap indexed query per table."""
-        marks: list[int | None] = []
-        for model, owner in (
-            (m.Activity, m.Activity.athlete_id),
-            (m.ManualSession, m.ManualSession.athlete_id),
-            (m.CheckIn, m.CheckIn.athlete_id),
-            (m.BodyMass, m.BodyMass.athlete_id),
-        ):
-            count, newest = self.session.execute(
-                select(func.count(), func.max(model.id)).where(owner == athlete_id)
-            ).one()
-            marks.extend((int(count), newest))
-        return tuple(marks)
+    def revision(self, athlete_id: int) -> int:
+        """A number that moves whenever any row the advice reads changes for the athlete (the
+        database's triggers keep it, migration 0007): the key of the core's caches. 0 before
+        the athlete's first change."""
+        found = self.session.scalar(select(m.AthleteRevision.revision)
+                                    .where(m.AthleteRevision.athlete_id == athlete_id))
+        return int(found or 0)
 
     # -- body mass --------------------------------------------------------------------------
     def add_body_mass(self, athlete_id: int, measured_on: date, mass_kg: float) -> m.BodyMass:

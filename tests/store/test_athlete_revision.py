@@ -1,0 +1,94 @@
+"""The athlete's revision number (migration 0007) moves on every insert, update and delete of
+a row the advice reads, on SQLite and PostgreSQL alike, and only for that athlete: the core's
+caches rely on it to never serve an answer computed from older rows."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from sqlalchemy import delete, update
+
+from stridewise.activity import Activity, ManualSession
+from stridewise.store import CheckInInput, Store
+from stridewise.store import models as m
+from stridewise.store.models import Base
+
+START = datetime(2024, 5, 4, 6, 30, tzinfo=UTC)
+MIGRATION = importlib.import_module(
+    "stridewise.store.migrations.versions.0007_athlete_revision")
+#: Tables with athlete data that the advice does not read, so no trigger, and why.
+NOT_WATCHED = {
+    "activity_stream": "written with its activity, whose row moves the number",
+    "import_log": "a record of files read; the advice reads the activities",
+    "app_user": "accounts", "invitation": "accounts", "web_session": "accounts",
+    "login_attempt": "accounts", "api_token": "accounts", "care_grant": "who may look",
+    "research_grant": "who may look", "audit_event": "who looked",
+    "athlete_revision": "the number itself",
+}
+
+
+def test_every_table_of_athlete_data_is_watched_or_listed_with_a_reason() -> None:
+    with_athlete = {name for name, table in Base.metadata.tables.items()
+                    if {"athlete_id", "plan_id", "activity_id"} & set(table.columns.keys())}
+    with_athlete.add("athlete")
+    assert with_athlete - set(MIGRATION.WATCHED) - set(NOT_WATCHED) == set()
+    assert set(MIGRATION.WATCHED) <= set(Base.metadata.tables)
+
+
+def test_each_change_moves_only_that_athletes_number(
+    store: Store, make_run: Callable[..., Activity]
+) -> None:
+    with store.write_transaction() as tx:
+        me, other = tx.add_athlete("me").id, tx.add_athlete("other").id
+    seen: list[int] = []
+
+    def moved(change: Callable[..., object]) -> None:
+        with store.transaction() as tx:
+            mine, theirs = tx.revision(me), tx.revision(other)
+        with store.write_transaction(me) as tx:
+            change(tx)
+        with store.transaction() as tx:
+            assert tx.revision(me) > mine, change
+            assert tx.revision(other) == theirs, change
+            seen.append(tx.revision(me))
+
+    ids: dict[str, int] = {}
+    moved(lambda tx: ids.setdefault("activity", tx.add_activity(
+        me, make_run(START), source_sha256="0" * 64, source_name="run.fit").id))
+    moved(lambda tx: ids.setdefault("checkin", tx.add_checkin(
+        me, CheckInInput(START, pain_site="left shin", pain_score=3)).id))
+    moved(lambda tx: tx.add_manual_session(me, ManualSession(START, "walk", 1800.0)))
+    moved(lambda tx: tx.add_screening(me, {"parq": {}}, {"can_start": True}))
+    moved(lambda tx: ids.setdefault("plan", tx.add_plan(me, "start", {"weeks": 8}).id))
+    moved(lambda tx: ids.setdefault("planned", tx.add_planned_session(
+        me, ids["plan"], date(2024, 6, 1), "walk", duration_s=1800.0).id))
+    moved(lambda tx: tx.set_planned_status(me, ids["planned"], "done"))
+    moved(lambda tx: tx.add_plan_change(me, ids["plan"], "Plan made."))
+    moved(lambda tx: tx.add_body_mass(me, date(2024, 5, 4), 70.0))
+    # A day's weighing replaced in place: counting rows would not have seen it.
+    moved(lambda tx: tx.add_body_mass(me, date(2024, 5, 4), 71.0))
+    moved(lambda tx: tx.update_athlete(me, birth_year=1958))
+    moved(lambda tx: tx.add_brain_answers(me, {"sleep": "7"}, START))
+    moved(lambda tx: (tx.session.add(m.DailyMeasure(athlete_id=me, day=date(2024, 5, 4),
+                                                    source="apple_health", steps=4000.0)),
+                      tx.session.flush()))
+    moved(lambda tx: tx.session.execute(update(m.CheckIn).where(m.CheckIn.id == ids["checkin"])
+                                        .values(pain_score=5)))
+    moved(lambda tx: tx.session.execute(delete(m.PlannedSession)
+                                        .where(m.PlannedSession.id == ids["planned"])))
+    moved(lambda tx: tx.delete_activity(me, ids["activity"]))
+    assert seen == sorted(seen) and len(set(seen)) == len(seen)
+
+
+def test_a_deleted_athletes_number_is_kept_for_whoever_gets_the_id(store: Store) -> None:
+    with store.write_transaction() as tx:
+        me = tx.add_athlete("me").id
+        tx.add_checkin(me, CheckInInput(START, sleep_hours=7.0))
+    with store.transaction() as tx:
+        before = tx.revision(me)
+    with store.write_transaction(me) as tx:
+        tx.session.execute(delete(m.Athlete).where(m.Athlete.id == me))
+    with store.transaction() as tx:
+        assert tx.revision(me) >= before  # never back to 0: no cached answer can match again
