@@ -79,14 +79,6 @@ def _as_checks(rows: Any, zone: ZoneInfo) -> list[PainCheck]:
     return checks
 
 
-def pain_checks(tx: Any, athlete_id: int, since: date, until: date,
-                zone: ZoneInfo) -> list[PainCheck]:
-    """Pain checks from local day ``since`` up to (not including) ``until``."""
-    rows = tx.list_checkins(athlete_id, since=datetime.combine(since, time(), tzinfo=zone),
-                            until=datetime.combine(until, time(), tzinfo=zone))
-    return _as_checks(rows, zone)
-
-
 def pain_decision(tx: Any, athlete_id: int, today: date, zone: ZoneInfo, *,
                   doing: frozenset[Any] = frozenset()) -> PainDecision | None:
     """``doing``: what the person actually does (``science.pain.Load``; the plan works it out,
@@ -95,26 +87,26 @@ def pain_decision(tx: Any, athlete_id: int, today: date, zone: ZoneInfo, *,
     screening (so a stop lasts until the person is screened again, after seeing a doctor);
     None without any check-in."""
     until = datetime.combine(today + timedelta(days=1), time(), tzinfo=zone)
-    checks = pain_checks(tx, athlete_id, today - timedelta(days=2 * RECENT_DAYS),
-                         today + timedelta(days=1), zone)
+    window = datetime.combine(today - timedelta(days=2 * RECENT_DAYS), time(), tzinfo=zone)
     screenings = tx.list_screenings(athlete_id)
     screened_at = screenings[-1].taken_at_utc if screenings else None
+    # One read covers both the two-week window and everything since the last screening.
+    since = None if screened_at is None else min(window, screened_at)
+    rows = tx.list_checkins(athlete_id, since=since, until=until)
+    checks = _as_checks([r for r in rows if r.at_utc >= window], zone)
     # A recorded doctor's clearance ends a stop as a re-screen does (issue 10).
-    cleared = [r.at_utc for r in tx.list_checkins(athlete_id, since=screened_at, until=until)
+    cleared = [r.at_utc for r in rows
                if r.doctor_cleared and (screened_at is None or r.at_utc > screened_at)]
     if cleared:
         screened_at = max(cleared)
-    rows = tx.list_checkins(athlete_id, since=screened_at, until=until)
     flags = _as_checks([r for r in rows if screened_at is None or r.at_utc > screened_at], zone)
     if not checks and not flags:
         return None
     return evaluate_pain(checks, today, red_flag_history=flags, doing=doing)
 
 
-def pain_warning(store: Store, athlete_id: int, today: date, zone: ZoneInfo, *,
-                 doing: frozenset[Any] = frozenset()) -> Warning | None:
-    with store.transaction() as tx:
-        decision = pain_decision(tx, athlete_id, today, zone, doing=doing)
+def pain_warning(decision: PainDecision | None) -> Warning | None:
+    """The pain rules' decision as a warning: none when running may continue."""
     if decision is None or decision.action is PainAction.CONTINUE:
         return None
     tone = "stop" if decision.action is PainAction.STOP or decision.see_doctor else "warn"
@@ -192,10 +184,10 @@ def load_notes(series: pd.DataFrame, today: date) -> list[Warning]:
 
 
 def current_warnings(store: Store, athlete_id: int, series: pd.DataFrame, today: date,
-                     zone: ZoneInfo, *, doing: frozenset[Any] = frozenset()) -> list[Warning]:
-    """Every warning that applies today, most serious first."""
-    found = [w for w in [pain_warning(store, athlete_id, today, zone, doing=doing)]
-             if w is not None]
+                     pain: PainDecision | None) -> list[Warning]:
+    """Every warning that applies today, most serious first. ``pain``: the pain rules'
+    decision for today (:func:`pain_decision`, worded for what the person does)."""
+    found = [w for w in [pain_warning(pain)] if w is not None]
     found.extend(load_warnings(series, today))
     found.extend(load_notes(series, today))
     found.extend(steadiness_warnings(store, athlete_id, series, today))

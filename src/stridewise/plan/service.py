@@ -138,7 +138,11 @@ def create_plan(store: Store, athlete_id: int, goal: str, weekdays: list[int],
 
 
 def _pain_signal(tx: Any, athlete_id: int, today: date, zone: ZoneInfo) -> PainSignal | None:
-    decision = _pain_decision(tx, athlete_id, today, zone)
+    return _signal_of(_pain_decision(tx, athlete_id, today, zone))
+
+
+def _signal_of(decision: PainDecision | None) -> PainSignal | None:
+    """What the planner hears of a pain decision: nothing when running may continue."""
     if decision is None or decision.action is PainAction.CONTINUE:
         return None
     return PainSignal.from_decision(decision)
@@ -162,24 +166,38 @@ def _state(pain: PainSignal | None, screening: Any, missed: int,
             "missed": missed, "load_flag": load_flag}
 
 
+@dataclass(frozen=True)
+class Look:
+    """What the plan answers to on a day: the pain rules' decision (worded for what the person
+    does), its signal for the planner, the latest screening's facts, and the state a re-plan
+    answers (None without a plan)."""
+
+    decision: PainDecision | None
+    pain: PainSignal | None
+    screening: Any
+    state: dict[str, Any] | None
+
+
 def _look(tx: Any, athlete_id: int, day: date, zone: ZoneInfo, load_warnings: tuple[str, ...]
-          ) -> tuple[PainSignal | None, Any, dict[str, Any] | None]:
-    """Pain signal, screening facts, and the state a re-plan answers (None without a plan)."""
-    pain = _pain_signal(tx, athlete_id, day, zone)
+          ) -> Look:
+    decision = _pain_decision(tx, athlete_id, day, zone)
+    pain = _signal_of(decision)
     screening = persist.latest_screening(tx, athlete_id)
     loaded = persist.load_plan(tx, athlete_id)
     if loaded is None:
-        return pain, screening, None
+        return Look(decision, pain, screening, None)
     plan = loaded[1]
     done = persist.load_history(tx, athlete_id, plan.start, day)
     missed = [s for s in mark_past(plan, done, day)
               if s.status == "missed" and s.day >= day - timedelta(days=MISSED_LOOKBACK_DAYS)]
-    return pain, screening, _state(pain, screening, len(missed), bool(load_warnings))
+    return Look(decision, pain, screening,
+                _state(pain, screening, len(missed), bool(load_warnings)))
 
 
 def _replan(tx: Any, athlete_id: int, today: date, zone: ZoneInfo,
             load_warnings: tuple[str, ...] = ()) -> list[str]:
-    pain, screening, state = _look(tx, athlete_id, today, zone, load_warnings)
+    look = _look(tx, athlete_id, today, zone, load_warnings)
+    pain, screening, state = look.pain, look.screening, look.state
     loaded = persist.load_plan(tx, athlete_id)
     if loaded is None:
         return []
@@ -215,8 +233,9 @@ def _needs_replan(state: dict[str, Any], previous: dict[str, Any]) -> bool:
 
 
 def _refresh(tx: Any, athlete_id: int, day: date, zone: ZoneInfo,
-             load_warnings: tuple[str, ...] = ()) -> list[str]:
-    _pain, _screening, state = _look(tx, athlete_id, day, zone, load_warnings)
+             load_warnings: tuple[str, ...] = (), look: Look | None = None) -> list[str]:
+    """Re-plan when the look (``look``, else taken now) differs from the plan's last one."""
+    state = (look or _look(tx, athlete_id, day, zone, load_warnings)).state
     loaded = persist.load_plan(tx, athlete_id)
     if loaded is None or state is None or not _needs_replan(
             state, loaded[2].get("last_look") or {}):
@@ -264,24 +283,35 @@ def today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ..
     """What to do on ``day``, after re-planning if anything changed since the last look.
     ``advice_only`` (for a day other than the real today) answers without changing the plan:
     a plan is only ever re-made from the day it really is."""
-    zone = zone_of(store, athlete_id)
+    return _today(store, athlete_id, day, load_warnings, advice_only=advice_only,
+                  zone=zone_of(store, athlete_id))[0]
+
+
+def _today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, ...], *,
+           advice_only: bool, zone: ZoneInfo) -> tuple[TodayAnswer, Look]:
+    """:func:`today`, and the look it answered from (after any re-plan). One transaction:
+    the look, the re-plan it may call for (in a savepoint, so a re-plan that would break a
+    guard is rolled back alone), and planned sessions marked done."""
     changes: list[str] = []
-    if not advice_only:
-        try:
-            with store.write_transaction(athlete_id) as tx:
-                changes = _refresh(tx, athlete_id, day, zone, load_warnings)
-        except PlanGuardError:
-            # Never a crashed page: the re-plan is rolled back and the answer says so.
-            load_warnings = (*load_warnings, NOT_REMADE)
     with store.write_transaction(athlete_id) as tx:
-        pain, screening, _state_now = _look(tx, athlete_id, day, zone, load_warnings)
+        look = _look(tx, athlete_id, day, zone, load_warnings)
+        if not advice_only:
+            try:
+                with tx.session.begin_nested():
+                    changes = _refresh(tx, athlete_id, day, zone, load_warnings, look)
+            except PlanGuardError:
+                # Never a crashed page: the re-plan is rolled back and the answer says so.
+                load_warnings = (*load_warnings, NOT_REMADE)
+            if changes:
+                # The re-plan changed what the person does, so the pain words may change.
+                look = _look(tx, athlete_id, day, zone, load_warnings)
         done = persist.load_history(tx, athlete_id, day, day + timedelta(days=1))
         if not advice_only:
             _mark_done(tx, athlete_id, day, done)
         loaded = persist.load_plan(tx, athlete_id)
-    advice = today_advice(loaded[1] if loaded else None, day, pain=pain, screening=screening,
-                          load_warnings=load_warnings, done=done)
-    return TodayAnswer(advice, tuple(changes))
+    advice = today_advice(loaded[1] if loaded else None, day, pain=look.pain,
+                          screening=look.screening, load_warnings=load_warnings, done=done)
+    return TodayAnswer(advice, tuple(changes)), look
 
 
 def day_answer(store: Store, athlete_id: int, day: date, series: pd.DataFrame, *,
@@ -294,15 +324,11 @@ def day_answer(store: Store, athlete_id: int, day: date, series: pd.DataFrame, *
     reach back before the first session."""
     zone = zone_of(store, athlete_id)
     flags = tuple(w.text for w in load_warnings(series, day))
-    answer = today(store, athlete_id, day, flags, advice_only=advice_only)
-    with store.transaction() as tx:
-        doing = persist.activity_loads(tx, athlete_id, day)
-    warnings = current_warnings(store, athlete_id, series, day, zone, doing=doing)
+    answer, look = _today(store, athlete_id, day, flags, advice_only=advice_only, zone=zone)
+    warnings = current_warnings(store, athlete_id, series, day, look.decision)
     known = [w.text for w in warnings]
     tone = "stop" if answer.advice.see_doctor else "warn"
-    with store.transaction() as tx:
-        facts = persist.latest_screening(tx, athlete_id)
-    screening = set(facts.reasons) if facts is not None else set()
+    screening = set(look.screening.reasons) if look.screening is not None else set()
     for text in answer.advice.warnings:
         if not any(k.startswith(text[:60]) for k in known):
             warnings.append(Warning(tone, text, "screening" if text in screening else "plan"))
