@@ -129,14 +129,16 @@ def start_servers(url: str, data_home: Path) -> tuple[list[subprocess.Popen[byte
 
 def warm_up(bases: list[str], athletes: list[str],
             coaches: list[tuple[str, list[int]]]) -> None:
-    """Before the measured window: every process compiles its numba kernels and loads its
-    templates once (seconds on the first request, not what a person waits for after)."""
-    for n, base in enumerate(bases):
-        for cookie, paths in ((athletes[n % len(athletes)], ("/today", "/trends",
-                                                             "/api/today")),
-                              (coaches[n % len(coaches)][0], ("/roster",))):
-            for path in paths:
-                httpx.get(base + path, cookies={"stridewise_session": cookie}, timeout=120)
+    """Before the measured window, as people who signed in and looked before: every
+    process compiles its numba kernels and loads its templates once (seconds on the first
+    request, not what a person waits for after), and each person's first Today (and each
+    coach's roster) is asked of the process that serves them, as it was earlier in the day."""
+    for n, cookie in enumerate(athletes):
+        httpx.get(bases[n % len(bases)] + "/today", cookies={"stridewise_session": cookie},
+                  timeout=120)
+    for n, (cookie, _mine) in enumerate(coaches):
+        httpx.get(bases[n % len(bases)] + "/roster", cookies={"stridewise_session": cookie},
+                  timeout=120)
 
 
 def client_for(base: str, cookie: str) -> httpx.AsyncClient:
@@ -206,6 +208,7 @@ async def simulate(bases: list[str], athletes: list[str],
 def run() -> str:
     import tempfile
 
+    import psutil
     import psycopg
 
     name = f"stridewise_load_{uuid.uuid4().hex[:8]}"
@@ -219,10 +222,15 @@ def run() -> str:
         fill_s = time.perf_counter() - t0
         with tempfile.TemporaryDirectory() as home:
             procs, bases = start_servers(url, Path(home))
+            t0 = time.perf_counter()
             warm_up(bases, athletes, coaches)
+            warm_s = time.perf_counter() - t0
+            servers = [psutil.Process(proc.pid) for proc in procs]
+            cpu0 = sum(sum(p.cpu_times()[:2]) for p in servers)
             t0 = time.perf_counter()
             latencies, errors = asyncio.run(simulate(bases, athletes, coaches))
             elapsed = time.perf_counter() - t0
+            server_cpu_s = sum(sum(p.cpu_times()[:2]) for p in servers) - cpu0
     finally:
         for proc in procs:
             proc.terminate()
@@ -236,8 +244,13 @@ def run() -> str:
         "",
         f"{ATHLETES} athletes with a year of logged sessions and weekly check-ins, {COACHES} "
         f"coaches, {PROCESSES} server processes on one PostgreSQL, each person one request "
-        f"every 2-5 s for {DURATION_S:.0f} s after signing in (filling took {fill_s:.0f} s). "
-        f"{total} requests ({total / elapsed:.1f}/s), **{len(errors)} errors**. Load "
+        f"every 2-5 s for {DURATION_S:.0f} s after signing in (filling took {fill_s:.0f} s; "
+        f"each person's first Today and each coach's first roster, before the window, "
+        f"{warm_s:.0f} s). {total} requests ({total / elapsed:.1f}/s), **{len(errors)} "
+        f"errors**. The server processes used {server_cpu_s:.0f} CPU s in the window "
+        f"({1000 * server_cpu_s / max(total, 1):.0f} ms a request, the cost that does not "
+        f"depend on what else the machine runs; {server_cpu_s / elapsed:.2f} of the "
+        f"{os.cpu_count()} cores). Load "
         f"average of the machine at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
         "cores (other work included).",
         "",

@@ -100,6 +100,7 @@ ALLOWED: dict[str, str] = {
     "fit/walk.py:COMPILE_AFTER_S": "when compiling the walk pays off (docs/design.md)",
     "series/daily.py:FUSED_MIN_SESSIONS": "speed: when the compiled daily pass pays off",
     "series/fused.py:MAX_SEQUENTIAL_SESSIONS": "exactness: NumPy sums 8+ terms pairwise",
+    "core/derived_cache.py:MAX_ENTRIES": "memory bound of the per-process derived-data cache",
     "ingest/xmlfast.py:_T_AT": "character offsets in an ISO 8601 time",
     "ingest/xmlfast.py:_TCX_GROUP_OF_FIELD": "regex groups of the TCX trackpoint pattern",
     "ingest/fit.py:TIMER_START": "FIT enum value (event type: start)",

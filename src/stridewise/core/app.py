@@ -13,11 +13,11 @@ of those; ``present`` (view models and formatters) beside the core; the faces (`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -36,6 +36,7 @@ from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResul
 from stridewise.series.frames import SeriesFrames, load_frames
 from stridewise.store import CheckInInput, Store
 
+T = TypeVar("T")
 
 @dataclass(frozen=True)
 class AthleteContext:
@@ -173,20 +174,45 @@ class Core:
         return athlete.units if athlete is not None and athlete.units else "km"
 
     # -- what the data says --------------------------------------------------------------
-    def revision(self, ctx: AthleteContext) -> int:
-        """A number that moves whenever any row the advice reads changes for the athlete
-        (kept by the database's triggers): what the series and the advice are cached under."""
+    def revision(self, ctx: AthleteContext) -> tuple[int, int]:
+        """Two numbers the database's triggers move: the first whenever any row the advice
+        reads changes for the athlete, the second only with the profile, activities and
+        hand-logged sessions. What the series and the advice are cached under."""
         with self.store.transaction() as tx:
             return tx.revision(ctx.athlete_id)
 
     def series(self, ctx: AthleteContext, *, through: date | None = None) -> pd.DataFrame:
         """The daily series through ``through`` (default: the athlete's today), cached while
-        the rows it reads are unchanged. Callers must not change the frame (it is shared)."""
-        from stridewise.series import daily_series
+        the rows it reads are unchanged; after a check-in only the columns check-ins and
+        phone measures feed are recomputed. Callers must not change the frame (it is
+        shared)."""
+        from stridewise.series.daily import session_days, with_checkins_and_measures
 
         day = through or ctx.today
-        return self._derived.get(ctx.athlete_id, ("series", day, ctx.today), self.revision(ctx),
-                                 lambda: daily_series(self.frames(ctx), through=day))
+        revision, sessions_revision = self.revision(ctx)
+
+        def compute() -> pd.DataFrame:
+            loaded: list[SeriesFrames] = []
+
+            def days() -> pd.DataFrame:
+                loaded.append(self.frames(ctx))
+                return session_days(loaded[0], through=day)
+
+            held = self._derived.get(ctx.athlete_id, ("session days", day, ctx.today),
+                                     sessions_revision, days)
+            frames = loaded[0] if loaded else load_frames(self.store, ctx.athlete_id,
+                                                          sessions=False)
+            return with_checkins_and_measures(held, frames)
+
+        return self._derived.get(ctx.athlete_id, ("series", day, ctx.today), revision,
+                                 compute)
+
+    def derived(self, ctx: AthleteContext, what: Hashable, compute: Callable[[], T]) -> T:
+        """A face's view of the athlete's data (e.g. Trends' charts for a range), computed
+        by ``compute`` and kept while the athlete's rows are unchanged, like the series.
+        ``what`` names it, with every input beside the rows (range, units, day)."""
+        return self._derived.get(ctx.athlete_id, ("view", what, ctx.today),
+                                 self.revision(ctx)[0], compute)
 
     def frames(self, ctx: AthleteContext) -> SeriesFrames:
         """The athlete's activities, sessions, check-ins and profile as data frames: what the
@@ -201,8 +227,8 @@ class Core:
         afresh, without the re-plan's reasons)."""
         day = day or ctx.today
         validation.check_advice_day(day, ctx.today)
-        return self._derived.get(ctx.athlete_id, ("advice", day, ctx.today), self.revision(ctx),
-                                 lambda: self._advice(ctx, day))
+        return self._derived.get(ctx.athlete_id, ("advice", day, ctx.today),
+                                 self.revision(ctx)[0], lambda: self._advice(ctx, day))
 
     def _advice(self, ctx: AthleteContext, day: date) -> service.TodayAnswer:
         series = self.series(ctx, through=day)

@@ -347,9 +347,10 @@ def record_checkin(store: Store, athlete_id: int, checkin: CheckInInput, today: 
     zone = zone_of(store, athlete_id)
     with store.write_transaction(athlete_id) as tx:
         row = tx.add_checkin(athlete_id, checkin)
-        changes = _refresh(tx, athlete_id, today, zone)
-        # After the re-plan, as Today asks it: the same decision and words on every face.
-        decision = _pain_decision(tx, athlete_id, today, zone)
+        look = _look(tx, athlete_id, today, zone, ())
+        changes = _refresh(tx, athlete_id, today, zone, look=look)
+        # After any re-plan, as Today asks it: the same decision and words on every face.
+        decision = _pain_decision(tx, athlete_id, today, zone) if changes else look.decision
     return row, decision, changes
 
 

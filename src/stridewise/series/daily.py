@@ -508,7 +508,7 @@ def _checkins_by_day(frames: SeriesFrames, first: date, n_days: int) -> pd.DataF
     return out
 
 
-def daily_series(
+def session_days(
     frames: SeriesFrames,
     *,
     through: date | None = None,
@@ -516,8 +516,9 @@ def daily_series(
     tau_fitness_d: float = 42.0,
     tau_fatigue_d: float = 7.0,
 ) -> pd.DataFrame:
-    """Every day from the first session (or ``start``) to ``through`` (default: the
-    athlete's today); 28 days up to ``through`` without any session."""
+    """The part of :func:`daily_series` that comes from the profile, activities and
+    hand-logged sessions alone (the date and the session columns, before check-ins and
+    phone measures), so a cache can keep it while only check-ins change."""
     if through is None:
         through = clock.today(frames.profile.time_zone)
     sessions = sessions_frame(frames, today=through)
@@ -534,12 +535,36 @@ def daily_series(
         offsets = np.zeros(0, dtype=np.int64)
     columns = daily_columns(sessions, offsets, n_days, tau_fitness_d=tau_fitness_d,
                             tau_fatigue_d=tau_fatigue_d)
-    out = pd.DataFrame({"date": [first + timedelta(days=i) for i in range(n_days)], **columns})
+    return pd.DataFrame({"date": [first + timedelta(days=i) for i in range(n_days)],
+                         **columns})
+
+
+def with_checkins_and_measures(days: pd.DataFrame, frames: SeriesFrames) -> pd.DataFrame:
+    """:func:`session_days` completed into :func:`daily_series`: each day's check-ins
+    (highest pain, sleep, WHO-5) and phone measures from ``frames`` (whose activities and
+    sessions are not read). Does not change ``days``."""
+    out = days.copy()
+    first, n_days = (out["date"].iloc[0], len(out)) if len(out) else (EARLIEST_DAY, 0)
     checkins = _checkins_by_day(frames, first, n_days)
     for column in ("pain_max", "sleep_hours", "who5_pct"):
         out[column] = checkins[column].to_numpy(dtype=np.float64)
     return with_measures(out[list(DAILY_SERIES_COLUMNS)], frames.measures,  # phone exports
                          frames.brisk, frames.busy)
+
+
+def daily_series(
+    frames: SeriesFrames,
+    *,
+    through: date | None = None,
+    start: date | None = None,
+    tau_fitness_d: float = 42.0,
+    tau_fatigue_d: float = 7.0,
+) -> pd.DataFrame:
+    """Every day from the first session (or ``start``) to ``through`` (default: the
+    athlete's today); 28 days up to ``through`` without any session."""
+    days = session_days(frames, through=through, start=start, tau_fitness_d=tau_fitness_d,
+                        tau_fatigue_d=tau_fatigue_d)
+    return with_checkins_and_measures(days, frames)
 
 
 def weekly_summary(daily: pd.DataFrame) -> pd.DataFrame:

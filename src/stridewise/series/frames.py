@@ -93,19 +93,21 @@ def _on_the_calendar(moment: datetime) -> bool:
     return CALENDAR_YEARS[0] <= moment.year <= CALENDAR_YEARS[1]
 
 
-def load_frames(store: Store, athlete_id: int) -> SeriesFrames:
+def load_frames(store: Store, athlete_id: int, *, sessions: bool = True) -> SeriesFrames:
     """One athlete's activities, hand-logged sessions, check-ins and profile, in one
-    transaction. Raises ``KeyError`` for an athlete that does not exist."""
+    transaction. Raises ``KeyError`` for an athlete that does not exist. ``sessions=False``
+    leaves activities and hand-logged sessions empty, for a caller that holds the session
+    columns already (``series.daily.with_checkins_and_measures``)."""
     with store.transaction() as tx:
-        return frames_in(tx, athlete_id)
+        return frames_in(tx, athlete_id, sessions=sessions)
 
 
-def frames_in(tx: Tx, athlete_id: int) -> SeriesFrames:
+def frames_in(tx: Tx, athlete_id: int, *, sessions: bool = True) -> SeriesFrames:
     """:func:`load_frames` inside a transaction the caller holds (the planner's)."""
     athlete = tx.get_athlete(athlete_id)
     if athlete is None:
         raise KeyError(f"no athlete with id {athlete_id}")
-    activities = tx.session.execute(
+    activities = [] if not sessions else tx.session.execute(
         select(
             m.Activity.id, m.Activity.start_time_utc, m.Activity.utc_offset_s,
             m.Activity.sport, m.Activity.moving_s, m.Activity.distance_m,
@@ -114,7 +116,7 @@ def frames_in(tx: Tx, athlete_id: int) -> SeriesFrames:
             m.Activity.avg_cadence_spm, m.Activity.rpe, m.Activity.name,
         ).where(m.Activity.athlete_id == athlete_id)
     ).all()
-    manual = [
+    manual = [] if not sessions else [
         (s.id, s.start_time_utc, s.kind, s.duration_s, s.distance_m, s.rpe, s.notes)
         for s in tx.list_manual_sessions(athlete_id) if _on_the_calendar(s.start_time_utc)
     ]

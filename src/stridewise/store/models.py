@@ -115,6 +115,8 @@ class AthleteRevision(Base):
     __tablename__ = "athlete_revision"
     athlete_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     revision: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    #: Moves only with the profile, activities and hand-logged sessions.
+    sessions_revision: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class BodyMass(Base):

@@ -180,13 +180,15 @@ class PeopleRepo:
         self.session.flush()
         return athlete
 
-    def revision(self, athlete_id: int) -> int:
-        """A number that moves whenever any row the advice reads changes for the athlete (the
-        database's triggers keep it, migration 0007): the key of the core's caches. 0 before
+    def revision(self, athlete_id: int) -> tuple[int, int]:
+        """Two numbers the database's triggers move (migration 0007): the first whenever any
+        row the advice reads changes for the athlete, the second only when the profile, an
+        activity or a hand-logged session does. The keys of the core's caches; (0, 0) before
         the athlete's first change."""
-        found = self.session.scalar(select(m.AthleteRevision.revision)
-                                    .where(m.AthleteRevision.athlete_id == athlete_id))
-        return int(found or 0)
+        found = self.session.execute(
+            select(m.AthleteRevision.revision, m.AthleteRevision.sessions_revision)
+            .where(m.AthleteRevision.athlete_id == athlete_id)).first()
+        return (int(found[0]), int(found[1])) if found is not None else (0, 0)
 
     # -- body mass --------------------------------------------------------------------------
     def add_body_mass(self, athlete_id: int, measured_on: date, mass_kg: float) -> m.BodyMass:

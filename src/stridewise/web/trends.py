@@ -30,9 +30,12 @@ def window_days(range_key: str) -> int | None:
 
 @router.get("/trends", response_class=HTMLResponse, name="trends_page")
 def trends_page(request: Request, range_key: str = Query("1y", alias="range")) -> HTMLResponse:
-    series = core_of(request).series(context_of(request))
+    core, ctx = core_of(request), context_of(request)
+    series = core.series(ctx)
     units = units_of(request)
-    charts = trend_charts(series, units=units, days=window_days(range_key))
+    days = window_days(range_key)
+    charts = core.derived(ctx, ("trend_charts", units, days),
+                          lambda: trend_charts(series, units=units, days=days))
     return page(request, "trends.html", title="Trends", active="trends_page", charts=charts,
                 warnings=list(current_answer(request).warnings),
                 has_activity=has_any_activity(series), ranges=RANGES, range_key=range_key,

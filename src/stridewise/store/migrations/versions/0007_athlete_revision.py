@@ -16,6 +16,10 @@ so an athlete who later gets the same id (SQLite may reuse it) continues from a 
 and can never meet a cached answer of the one before. Activity streams carry no trigger: a
 stream is written with its activity, whose own row moves the number.
 
+A second number, ``sessions_revision``, moves only with the rows the per-day session columns
+come from (the profile, activities, hand-logged sessions): a check-in then recomputes only
+the columns that check-ins and phone measures feed, not a year of sessions.
+
 A SQLite table rebuilt by a later migration (``batch_alter_table(recreate=...)``) loses its
 triggers: such a migration must call :func:`create_triggers` again.
 """
@@ -46,7 +50,16 @@ WATCHED: dict[str, str | tuple[str, str]] = {
     "brisk_interval": "athlete_id",
     "brain_answers": "athlete_id",
 }
+#: The tables the per-day session columns are computed from (series.daily.session_days).
+SESSION_TABLES = frozenset({"athlete", "activity", "manual_session"})
 EVENTS = ("INSERT", "UPDATE", "DELETE")
+
+
+def _bumps(table: str, prefix: str = "") -> str:
+    moved = [f"revision = {prefix}revision + 1"]
+    if table in SESSION_TABLES:
+        moved.append(f"sessions_revision = {prefix}sessions_revision + 1")
+    return ", ".join(moved)
 
 
 def _athlete_of(row: str, how: str | tuple[str, str]) -> str:
@@ -63,8 +76,8 @@ def _sqlite_triggers(table: str, how: str | tuple[str, str]) -> list[str]:
         statements.append(
             f"CREATE TRIGGER IF NOT EXISTS athlete_revision_{table}_{event.lower()} "
             f"AFTER {event} ON {table} FOR EACH ROW WHEN {who} IS NOT NULL BEGIN "
-            f"INSERT OR IGNORE INTO athlete_revision (athlete_id, revision) VALUES ({who}, 0); "
-            f"UPDATE athlete_revision SET revision = revision + 1 WHERE athlete_id = {who}; "
+            f"INSERT OR IGNORE INTO athlete_revision (athlete_id) VALUES ({who}); "
+            f"UPDATE athlete_revision SET {_bumps(table)} WHERE athlete_id = {who}; "
             "END")
     return statements
 
@@ -76,8 +89,9 @@ def _postgres_function(table: str, how: str | tuple[str, str]) -> str:
         f"IF TG_OP = 'DELETE' THEN who := {_athlete_of('OLD', how)}; "
         f"ELSE who := {_athlete_of('NEW', how)}; END IF; "
         "IF who IS NOT NULL THEN "
-        "INSERT INTO athlete_revision (athlete_id, revision) VALUES (who, 1) "
-        "ON CONFLICT (athlete_id) DO UPDATE SET revision = athlete_revision.revision + 1; "
+        "INSERT INTO athlete_revision (athlete_id, revision, sessions_revision) "
+        f"VALUES (who, 1, {1 if table in SESSION_TABLES else 0}) "
+        f"ON CONFLICT (athlete_id) DO UPDATE SET {_bumps(table, 'athlete_revision.')}; "
         "END IF; RETURN NULL; END $$")
 
 
@@ -100,6 +114,7 @@ def upgrade() -> None:
         "athlete_revision",
         sa.Column("athlete_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("revision", sa.BigInteger(), nullable=False, server_default="0"),
+        sa.Column("sessions_revision", sa.BigInteger(), nullable=False, server_default="0"),
         sa.PrimaryKeyConstraint("athlete_id", name=op.f("pk_athlete_revision")),
     )
     create_triggers()

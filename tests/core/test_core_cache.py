@@ -1,0 +1,90 @@
+"""The core's caches (series, advice, a face's view) never serve an answer older than the
+rows: after each kind of change, from the core or from any other writer, what the core gives
+equals a computation from scratch, exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stridewise import clock
+from stridewise.activity import ManualSession
+from stridewise.core.app import Core
+from stridewise.series import daily_series, load_frames
+from stridewise.store import CheckInInput, Store, open_store
+
+TODAY = date(2026, 6, 30)
+
+
+def _at(days_ago: int, hour: int = 9) -> datetime:
+    d = TODAY - timedelta(days=days_ago)
+    return datetime(d.year, d.month, d.day, hour, tzinfo=UTC)
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = open_store(f"sqlite:///{tmp_path / 'cache.db'}")
+    with clock.use_clock(clock.FixedClock(_at(0, 12))):
+        yield s
+    s.close()
+
+
+def _fresh(store: Store, athlete_id: int) -> pd.DataFrame:
+    return daily_series(load_frames(store, athlete_id), through=TODAY)
+
+
+def test_series_follows_every_kind_of_change_exactly(store: Store) -> None:
+    core = Core(store)
+    ctx = core.context()
+    for n in range(40, 0, -2):
+        core.log_session(ctx, ManualSession(_at(n), "run" if n % 4 else "walk", 1800.0,
+                                            distance_m=5000.0, rpe=5.0))
+    pd.testing.assert_frame_equal(core.series(ctx), _fresh(store, ctx.athlete_id))
+    # A check-in recomputes only its own columns; the result is still exact.
+    core.record_checkin(ctx, CheckInInput(_at(1), sleep_hours=6.5, pain_site="left shin",
+                                          pain_score=2, pain_timing="after"))
+    pd.testing.assert_frame_equal(core.series(ctx), _fresh(store, ctx.athlete_id))
+    assert core.series(ctx)["pain_max"].iloc[-2] == 2
+    core.log_session(ctx, ManualSession(_at(0, 7), "run", 2400.0, distance_m=6000.0, rpe=6.0))
+    pd.testing.assert_frame_equal(core.series(ctx), _fresh(store, ctx.athlete_id))
+    # A change in place from outside the core (another process, a script): seen all the same.
+    with store.write_transaction(ctx.athlete_id) as tx:
+        tx.update_athlete(ctx.athlete_id, resting_hr_bpm=48.0, max_hr_bpm=181.0)
+    pd.testing.assert_frame_equal(core.series(ctx), _fresh(store, ctx.athlete_id))
+    with store.write_transaction(ctx.athlete_id) as tx:
+        tx.add_checkin(ctx.athlete_id, CheckInInput(_at(0, 8), sleep_hours=8.0))
+    fresh = _fresh(store, ctx.athlete_id)
+    pd.testing.assert_frame_equal(core.series(ctx), fresh)
+    assert fresh["sleep_hours"].iloc[-1] == 8.0
+
+
+def test_advice_follows_a_check_in_written_elsewhere(store: Store) -> None:
+    core = Core(store)
+    ctx = core.context()
+    core.log_session(ctx, ManualSession(_at(3), "run", 1800.0, distance_m=5000.0, rpe=5.0))
+    assert core.advice(ctx).advice.see_doctor is False
+    assert core.advice(ctx) is core.advice(ctx)  # kept while nothing changed
+    # Another face (another process) stores a red-flag check-in straight into the database.
+    with store.write_transaction(ctx.athlete_id) as tx:
+        tx.add_checkin(ctx.athlete_id, CheckInInput(_at(0, 8), pain_site="left shin",
+                                                    pain_score=8, pain_timing="at_rest"))
+    answer = core.advice(ctx)
+    assert answer.advice.see_doctor is True
+    assert any(w.id == "pain" and w.tone == "stop" for w in answer.warnings)
+    assert Core(store).advice(ctx).warnings == answer.warnings  # a new process agrees
+
+
+def test_a_new_day_is_a_new_answer(store: Store) -> None:
+    core = Core(store)
+    ctx = core.context()
+    core.log_session(ctx, ManualSession(_at(2), "walk", 1800.0, distance_m=3000.0, rpe=3.0))
+    before = core.series(ctx)
+    with clock.use_clock(clock.FixedClock(_at(-1, 12))):
+        tomorrow = core.context()
+        after = core.series(tomorrow)
+    assert len(after) == len(before) + 1
+    assert after["date"].iloc[-1] == TODAY + timedelta(days=1)
