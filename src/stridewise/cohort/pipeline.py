@@ -27,6 +27,7 @@ import math
 import os
 import time
 import traceback
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -116,15 +117,23 @@ def _pain_stops(rows: list[SimpleNamespace], screened: list[datetime],
         found = _as_checks([row], z)
         if found:
             dated.append((row.at_utc, found[0]))
+    # In time order (stable: as given when they already are), so that "reported before the
+    # end of the day" and "after the anchor" are ranges found by bisection; the pain rules
+    # do not depend on the order of the checks they get.
+    dated.sort(key=lambda pair: pair[0])
+    times = [t for t, _ in dated]
     resets = sorted([*screened, *(r.at_utc for r in rows if r.doctor_cleared)])
     onsets: list[date] = []
     previous: tuple[bool, datetime | None] = (False, None)
     for day in sorted({check.day for _, check in dated}):
         end = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=z)
-        anchor = max((t for t in resets if t < end), default=None)
+        before_end = bisect_left(times, end)  # dated[:before_end]: t < end
+        past = bisect_left(resets, end)
+        anchor = resets[past - 1] if past else None
         window_start = day - timedelta(days=2 * RECENT_DAYS)
-        checks = [c for t, c in dated if window_start <= c.day <= day and t < end]
-        flags = [c for t, c in dated if t < end and (anchor is None or t > anchor)]
+        checks = [c for _, c in dated[:before_end] if window_start <= c.day <= day]
+        since = 0 if anchor is None else bisect_right(times, anchor, hi=before_end)
+        flags = [c for _, c in dated[since:before_end]]
         stop = evaluate_pain(checks, day, red_flag_history=flags).action is PainAction.STOP
         if stop and (not previous[0] or previous[1] != anchor):
             onsets.append(day)

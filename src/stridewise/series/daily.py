@@ -636,9 +636,11 @@ def weekly_summary(daily: pd.DataFrame, *, by: str | None = None) -> pd.DataFram
     own call."""
     if daily.empty:
         return pd.DataFrame()
-    days = np.asarray(daily["date"].to_numpy(), dtype="datetime64[D]")
-    # 1970-01-01 was a Thursday (weekday 3).
-    mondays = days - (days.astype(np.int64) + 3) % 7
+    # Days as proleptic Gregorian ordinals (date.toordinal: day 1 was a Monday), whose
+    # weekday is (ordinal + 6) % 7, as date.weekday() gives.
+    ordinals = np.fromiter((d.toordinal() for d in daily["date"]), dtype=np.int64,
+                           count=len(daily))
+    mondays = ordinals - (ordinals + 6) % 7
     sums = ["who_equivalent_min", "moderate_min", "vigorous_min", "strength_session",
             "balance_session", "distance_m", "run_distance_m", "load_srpe", "bone_stimulus",
             "walking_equivalent_stimulus"]
@@ -665,5 +667,5 @@ def weekly_summary(daily: pd.DataFrame, *, by: str | None = None) -> pd.DataFram
     weekly["run_distance_change"] = np.where(previous > 0, weekly["run_distance_m"] / previous,
                                              np.nan)
     weekly = weekly.reset_index()
-    weekly["week"] = np.asarray(weekly["week"].to_numpy(), dtype="datetime64[D]").astype(object)
+    weekly["week"] = [date.fromordinal(int(d)) for d in weekly["week"]]
     return weekly
