@@ -97,9 +97,15 @@ def _telling(checkins: pd.DataFrame) -> pd.Series:
 
 
 def _check_rows(checkins: pd.DataFrame) -> list[SimpleNamespace]:
-    """Check-in rows as :mod:`stridewise.monitor` reads them (attributes, None if missing)."""
-    return [SimpleNamespace(**{str(k): _value(v) for k, v in r.items()})
-            for r in checkins.to_dict("records")]
+    """Check-in rows as :mod:`stridewise.monitor` reads them (attributes, None if missing;
+    times as Python datetimes, as the store gives them)."""
+    columns = {}
+    for name in checkins.columns:
+        column = checkins[name]
+        columns[str(name)] = (list(pd.DatetimeIndex(column).to_pydatetime())
+                              if isinstance(column.dtype, pd.DatetimeTZDtype) else column.tolist())
+    return [SimpleNamespace(**{k: _value(v) for k, v in zip(columns, values, strict=True)})
+            for values in zip(*columns.values(), strict=True)]
 
 
 def pain_stop_days(checkins: pd.DataFrame, screened: list[datetime], zone: str) -> list[date]:
@@ -325,7 +331,7 @@ def run_partition(dataset: str, out: str, part: int, settings: RunSettings) -> d
     root, target = Path(dataset), Path(out)
     if marker_path(target, part).is_file():
         return {"part": part, "status": "skipped"}
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     try:
         tables = {name: ds.read_table(root, name, part) for name in ds.TABLES}
     except Exception as exc:  # an unreadable partition is reported, and retried next run
@@ -357,7 +363,8 @@ def run_partition(dataset: str, out: str, part: int, settings: RunSettings) -> d
             _write_frame(target / name / ds.part_name(part), pd.concat(frames, ignore_index=True))
     done = {"part": part, "status": "done", "participants": len(tables["participants"]),
             "failed": int(sum((f["status"] == "failed").sum() for f in results["qc"])),
-            "seconds": round(time.perf_counter() - started, 3)}
+            "seconds": round(time.perf_counter() - started, 3),
+            "cpu_seconds": round(time.process_time() - cpu_started, 3)}
     ds.write_atomic(marker_path(target, part), lambda p: p.write_text(json.dumps(done)))
     return done
 
