@@ -78,6 +78,7 @@ print(json.dumps(asdict(outcome)))
 
 def _run(dataset: Path, out: Path, workers: int) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", _RUN, str(dataset), str(out), str(workers)],
                           env=env, capture_output=True, text=True, check=True)
@@ -88,6 +89,7 @@ def _run(dataset: Path, out: Path, workers: int) -> dict[str, float]:
     # Each partition's own seconds (read, compute, write), from its marker.
     markers = [json.loads(p.read_text()) for p in sorted((out / "_done").glob("*.json"))]
     return {"wall_s": wall, "peak_mib": float(outcome["peak_worker_rss_mib"]),
+            "load": max(load_before, os.getloadavg()[0]),
             "partition_s": statistics.median(m["seconds"] for m in markers),
             "partition_cpu_s": statistics.median(m["cpu_seconds"] for m in markers)}
 
@@ -117,7 +119,10 @@ def run() -> str:
         "collation included. The dataset was "
         + (f"generated in {synth_s:.1f} s (not timed)" if synth_s is not None
            else "read from the bench cache (generated once, not timed)")
-        + ". The machine is shared with other jobs: wall times are what this run saw."
+        + ". The machine is shared with other jobs: wall times are what this run saw (the "
+        "1-minute load average, the larger of before and after each run, was "
+        + ", ".join(f"{r['load']:.1f}" for r in results.values())
+        + f" on {os.cpu_count()} cores; the partitions' CPU seconds depend less on it)."
         + ("" if ATHLETES >= 10_000 else
            " Smaller than the target of 10,000 athletes x 3 years "
            "(`STRIDEWISE_BENCH_COHORT_ATHLETES=10000`): the full size was not run here."),
