@@ -1,21 +1,23 @@
-"""The cohort run: a per-participant job over partitions, then collation and a QC table.
+"""The cohort run: a job per partition of participants, then collation and a QC table.
 
-Per participant (:func:`participant_job`), the single-user product's own functions, never a
-copy:
+For every participant, the single-user product's own functions, never a copy; a partition's
+participants are computed together (:func:`partition_job`):
 
-- the daily series by :func:`stridewise.series.daily_series` (load metrics, single-run spike
-  ratio, bone stimulus, WHO minutes...) through the participant's last day, in their zone:
-  what ``Core.series`` computes for the same person;
-- Monday-to-Sunday weeks by :func:`stridewise.series.weekly_summary`;
+- the daily series by :func:`stridewise.series.daily.daily_series_many` (load metrics,
+  single-run spike ratio, bone stimulus, WHO minutes...) through each participant's last day,
+  in their zone: each participant's rows are bit for bit their own
+  :func:`stridewise.series.daily_series`, what ``Core.series`` computes for the same person;
+- Monday-to-Sunday weeks by :func:`stridewise.series.weekly_summary` (per participant);
 - pain stops by the safety rules' own decision, :func:`stridewise.science.pain.evaluate_pain`,
   fed the check-ins as :mod:`stridewise.monitor` reads them, replayed on every day with a pain
   report (a stop's *onset* is a day whose decision is STOP when the one before was not, or when
-  a screening or a doctor's clearance came in between).
+  a screening or a doctor's clearance came in between), participant by participant.
 
 A partition (:func:`run_partition`) writes its tables, then a ``_done`` marker, each by write
 then rename: a rerun skips partitions with a marker, and a partition killed half-way is
-simply done again. A participant whose job raises is recorded in the QC table with the reason;
-the others go on. :func:`run_cohort` runs the partitions on ``dask.distributed`` (a
+simply done again. When a participant's data make the partition's job raise, the partition is
+computed one participant at a time: the one that raises is recorded in the QC table with the
+reason; the others go on. :func:`run_cohort` runs the partitions on ``dask.distributed`` (a
 ``LocalCluster`` of ``workers`` processes, or the cluster at ``scheduler``), or in this process
 with ``workers=0``, and :func:`collate` joins the partitions' tables.
 """
