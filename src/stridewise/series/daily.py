@@ -29,9 +29,9 @@ from stridewise.science.load import daily_load, daily_longest_run_m
 from stridewise.store.export import local_time
 
 from . import fused as fused_kernels
-from .frames import SeriesFrames
+from .frames import SeriesFrames, SeriesProfile
 from .measures import with_measures
-from .sessions import sessions_frame
+from .sessions import heart_rate_profile, local_times, sessions_frame, sessions_frame_many
 
 FloatArray = NDArray[np.float64]
 #: The earliest day any source may carry (core.validation.DATE_FLOORS).
@@ -490,22 +490,41 @@ def _zero_nan(values: FloatArray) -> FloatArray:
     missing = np.isnan(values)
     return np.where(missing, 0.0, values) if missing.any() else values
 
+
 def _checkins_by_day(frames: SeriesFrames, first: date, n_days: int) -> pd.DataFrame:
     zone = frames.profile.time_zone
     rows = []
     for c in frames.checkins.to_dict("records"):
         offset = (local_time(c["at_utc"], None, zone).date() - first).days
         if 0 <= offset < n_days:
-            # WHO-5: the raw score (0-25) x 4 is the percentage score (Topp et al. 2015).
             raw = float("nan") if c["who5_raw"] is None else float(c["who5_raw"])
-            rows.append((offset, c["pain_score"], c["sleep_hours"], raw * 4.0))
+            rows.append((offset, c["pain_score"], c["sleep_hours"], raw))
     frame = pd.DataFrame(rows, columns=["day", "pain", "sleep", "who5"], dtype=float)
+    return _checkin_columns(frame, n_days)
+
+
+def _checkin_columns(frame: pd.DataFrame, size: int) -> pd.DataFrame:
+    """Per position 0..size-1 (``frame["day"]``: a day, or a cohort's athlete-day): the
+    highest pain, the mean sleep and the mean WHO-5 percentage of the check-ins there."""
+    # WHO-5: the raw score (0-25) x 4 is the percentage score (Topp et al. 2015).
+    frame = frame.assign(who5=frame["who5"] * 4.0)
     grouped = frame.groupby("day")
-    out = pd.DataFrame(index=range(n_days))
+    out = pd.DataFrame(index=range(size))
     out["pain_max"] = grouped["pain"].max()
     out["sleep_hours"] = grouped["sleep"].mean()
     out["who5_pct"] = grouped["who5"].mean()
     return out
+
+
+def first_series_day(first_session: date | None, through: date,
+                     start: date | None = None) -> date:
+    """The first day of a series through ``through``: ``start``, else the first session's
+    day, else 27 days before ``through`` (28 days without any session)."""
+    first = start or (first_session if first_session is not None
+                      else through - timedelta(days=27))
+    # No stored day can predate the earliest date floor; a bad row from before dates were
+    # checked (year 1) would otherwise stretch the series over two thousand years.
+    return min(max(first, EARLIEST_DAY), through)
 
 
 def session_days(
@@ -522,10 +541,7 @@ def session_days(
     if through is None:
         through = clock.today(frames.profile.time_zone)
     sessions = sessions_frame(frames, today=through)
-    first = start or (min(sessions["date"]) if len(sessions) else through - timedelta(days=27))
-    # No stored day can predate the earliest date floor; a bad row from before dates were
-    # checked (year 1) would otherwise stretch the series over two thousand years.
-    first = min(max(first, EARLIEST_DAY), through)
+    first = first_series_day(min(sessions["date"]) if len(sessions) else None, through, start)
     n_days = (through - first).days + 1
     if len(sessions):
         offsets = np.array([(d - first).days for d in sessions["date"]], dtype=np.int64)
@@ -567,29 +583,115 @@ def daily_series(
     return with_checkins_and_measures(days, frames)
 
 
-def weekly_summary(daily: pd.DataFrame) -> pd.DataFrame:
+def daily_series_many(
+    profiles: list[SeriesProfile],
+    through: list[date],
+    activities: pd.DataFrame,
+    manual: pd.DataFrame,
+    checkins: pd.DataFrame,
+    measures: pd.DataFrame,
+    *,
+    fused: bool | None = None,
+) -> tuple[pd.DataFrame, NDArray[np.int64]]:
+    """:func:`daily_series` of many athletes at once (a cohort's partition), through each
+    one's own last day in their own zone: the tables hold every athlete's rows with an
+    ``athlete`` column (the index in ``profiles``); ``activities``, ``manual`` and
+    ``checkins`` have the columns of :class:`SeriesFrames`' tables, ``measures`` those of
+    :func:`stridewise.series.measures.measures_frame` (no brisk spans).
+
+    Returns the athletes' series one after the other (each as its own :func:`daily_series`,
+    bit for bit: the same session metrics, :func:`daily_columns` on ``(athletes, days)``
+    arrays, whose kernels only look back, the same check-in and measure columns), with an
+    ``athlete`` column, and the number of days of each athlete."""
+    n = len(profiles)
+    hr = [heart_rate_profile(p, day) for p, day in zip(profiles, through, strict=True)]
+    zones = [p.time_zone for p in profiles]
+    sessions = sessions_frame_many(activities, manual, hr, zones)
+    athlete = sessions["athlete"].to_numpy(dtype=np.int64)
+    session_day = sessions["date"].to_numpy(dtype="datetime64[D]")
+    starts = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    if len(sessions):  # sessions are grouped by athlete, oldest first
+        heads = np.flatnonzero(np.diff(athlete, prepend=-1))
+        starts[athlete[heads]] = session_day[heads]
+    first = np.asarray([
+        first_series_day(None if np.isnat(starts[i]) else starts[i].item(), through[i])
+        for i in range(n)], dtype="datetime64[D]")
+    last = np.asarray(through, dtype="datetime64[D]")
+    n_days = (last - first).astype(np.int64) + 1
+    width = int(n_days.max(initial=1))
+    offsets = (session_day - first[athlete]).astype(np.int64)
+    keep = (offsets >= 0) & (offsets < n_days[athlete])
+    if not keep.all():
+        sessions, offsets, athlete = sessions[keep].reset_index(drop=True), offsets[keep], \
+            athlete[keep]
+    # Athletes with fewer days than the widest have trailing empty days; every daily kernel
+    # looks back only, so those never change a day inside the athlete's series.
+    columns = daily_columns(sessions, offsets, width, athlete, n, fused=fused)
+    inside = np.arange(width)[np.newaxis, :] < n_days[:, np.newaxis]
+    row_athlete = np.repeat(np.arange(n), n_days)
+    day = np.arange(len(row_athlete)) - np.repeat(np.cumsum(n_days) - n_days, n_days)
+    dates = first[row_athlete] + day
+    out = pd.DataFrame({"athlete": row_athlete, "date": dates.astype(object),
+                        **{name: values[inside] for name, values in columns.items()}})
+    offset_of = np.cumsum(n_days) - n_days  # each athlete's first row
+    if len(checkins):
+        c_athlete = checkins["athlete"].to_numpy(dtype=np.int64)
+        local = local_times(checkins["at_utc"], None, np.asarray(zones, dtype=object)[c_athlete])
+        c_day = (local.to_numpy(dtype="datetime64[D]") - first[c_athlete]).astype(np.int64)
+        on = (c_day >= 0) & (c_day < n_days[c_athlete])
+        frame = pd.DataFrame({
+            "day": offset_of[c_athlete[on]] + c_day[on],
+            "pain": checkins["pain_score"].to_numpy(dtype=np.float64)[on],
+            "sleep": checkins["sleep_hours"].to_numpy(dtype=np.float64)[on],
+            "who5": checkins["who5_raw"].to_numpy(dtype=np.float64)[on]})
+    else:
+        frame = pd.DataFrame(columns=["day", "pain", "sleep", "who5"], dtype=float)
+    checked = _checkin_columns(frame, len(out))
+    for column in ("pain_max", "sleep_hours", "who5_pct"):
+        out[column] = checked[column].to_numpy(dtype=np.float64)
+    daily = with_measures(out[["athlete", *DAILY_SERIES_COLUMNS]], measures, by="athlete")
+    return daily, n_days
+
+
+def weekly_summary(daily: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     """Monday-to-Sunday weeks: WHO minutes, strength/balance days, distance, bone stimulus,
-    and the week-to-week distance ratio."""
+    and the week-to-week distance ratio.
+
+    ``by`` names a column telling athletes apart (a cohort's series one after the other):
+    the weeks are then per athlete, first column ``by``, each athlete's rows those of their
+    own call."""
     if daily.empty:
         return pd.DataFrame()
-    frame = daily.copy()
-    frame["week"] = [d - timedelta(days=d.weekday()) for d in frame["date"]]
-    grouped = frame.groupby("week")
+    # Days as proleptic Gregorian ordinals (date.toordinal: day 1 was a Monday), whose
+    # weekday is (ordinal + 6) % 7, as date.weekday() gives.
+    ordinals = np.fromiter((d.toordinal() for d in daily["date"]), dtype=np.int64,
+                           count=len(daily))
+    mondays = ordinals - (ordinals + 6) % 7
+    sums = ["who_equivalent_min", "moderate_min", "vigorous_min", "strength_session",
+            "balance_session", "distance_m", "run_distance_m", "load_srpe", "bone_stimulus",
+            "walking_equivalent_stimulus"]
+    frame = daily[[*([] if by is None else [by]), *sums, "pain_max"]].assign(week=mondays)
+    keys = ["week"] if by is None else [by, "week"]
+    grouped = frame.groupby(keys)
+    summed = grouped[sums].sum()
     weekly = pd.DataFrame({
         "days": grouped.size(),
-        "who_equivalent_min": grouped["who_equivalent_min"].sum(),
-        "moderate_min": grouped["moderate_min"].sum(),
-        "vigorous_min": grouped["vigorous_min"].sum(),
-        "strength_days": grouped["strength_session"].sum().astype(int),
-        "balance_days": grouped["balance_session"].sum().astype(int),
-        "distance_m": grouped["distance_m"].sum(),
-        "run_distance_m": grouped["run_distance_m"].sum(),
-        "load_srpe": grouped["load_srpe"].sum(),
-        "bone_stimulus": grouped["bone_stimulus"].sum(),
-        "walking_equivalent_stimulus": grouped["walking_equivalent_stimulus"].sum(),
+        "who_equivalent_min": summed["who_equivalent_min"],
+        "moderate_min": summed["moderate_min"],
+        "vigorous_min": summed["vigorous_min"],
+        "strength_days": summed["strength_session"].astype(int),
+        "balance_days": summed["balance_session"].astype(int),
+        "distance_m": summed["distance_m"],
+        "run_distance_m": summed["run_distance_m"],
+        "load_srpe": summed["load_srpe"],
+        "bone_stimulus": summed["bone_stimulus"],
+        "walking_equivalent_stimulus": summed["walking_equivalent_stimulus"],
         "pain_max": grouped["pain_max"].max(),
     })
-    previous = weekly["run_distance_m"].shift(1)
+    distance = weekly["run_distance_m"]
+    previous = distance.shift(1) if by is None else distance.groupby(level=by).shift(1)
     weekly["run_distance_change"] = np.where(previous > 0, weekly["run_distance_m"] / previous,
                                              np.nan)
-    return weekly.reset_index()
+    weekly = weekly.reset_index()
+    weekly["week"] = [date.fromordinal(int(d)) for d in weekly["week"]]
+    return weekly

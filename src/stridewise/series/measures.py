@@ -125,14 +125,21 @@ def measures_rows(tx: Tx, athlete_id: int) -> pd.DataFrame:
 
 def with_measures(daily: pd.DataFrame, measures: pd.DataFrame,
                   brisk: pd.DataFrame | None = None,
-                  busy: pd.DataFrame | None = None) -> pd.DataFrame:
+                  busy: pd.DataFrame | None = None, *, by: str | None = None) -> pd.DataFrame:
     """``daily`` with the columns of the module docstring (NaN/0 where nothing is stored);
     ``measures`` is :func:`measures_frame`'s table, ``brisk`` :func:`brisk_frame`'s and
-    ``busy`` :func:`busy_frame`'s. Pure: no store."""
+    ``busy`` :func:`busy_frame`'s. Pure: no store.
+
+    ``by`` names a column of ``daily`` and ``measures`` telling athletes apart (a cohort's
+    series one after the other): measures are then matched on it and the date; each row's
+    values are those of its athlete's own call (element by element). Not with brisk spans."""
     out = daily.copy()
     n = len(out)
+    keys = ["date"] if by is None else [by, "date"]
+    if by is not None and brisk is not None and len(brisk):
+        raise ValueError("brisk spans are matched to one athlete's sessions: call per athlete")
     if len(measures) and n:
-        joined = out[["date"]].merge(measures, on="date", how="left")
+        joined = out[keys].merge(measures, on=keys, how="left")
     else:
         joined = pd.DataFrame({f: np.full(n, np.nan) for f in _FIELDS})
         joined["source"] = None

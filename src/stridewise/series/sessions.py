@@ -36,6 +36,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -143,15 +144,32 @@ def sessions_frame(frames: SeriesFrames, *, today: date | None = None) -> pd.Dat
     frame["date"] = [t.date() for t in frame["start_local"]]
     frame["start_hour"] = [t.hour + t.minute / 60.0 for t in frame["start_local"]]
     hr = heart_rate_profile(profile, today or clock.today(profile.time_zone))
+    with_session_metrics(frame, hr.rest_bpm, hr.max_bpm, hr.max_estimated, hr.sex)
+    return frame[list(SESSION_COLUMNS)]
+
+
+def with_session_metrics(
+    frame: pd.DataFrame,
+    rest_bpm: float | np.ndarray,
+    max_bpm: float | np.ndarray,
+    max_estimated: bool | np.ndarray,
+    sex: str | np.ndarray | None,
+) -> None:
+    """Add the per-session metrics of :data:`SESSION_COLUMNS` to ``frame`` (raw rows of
+    :func:`_raw_rows`' columns, with ``start_hour``), in place.
+
+    One athlete passes their :class:`HeartRateProfile` values; a cohort passes one value per
+    row (each session its athlete's), and the results of every row are those its athlete's
+    own :func:`sessions_frame` gives: each step is element by element."""
     kind = frame["kind"].to_numpy(dtype=object)
     minutes = _float_column(frame, "duration_min")
     avg_hr = _float_column(frame, "avg_heart_rate_bpm")
 
     # A too-low estimated maximum must not push the reserve to 100 %: use the session's own.
     session_max = _float_column(frame, "max_heart_rate_bpm")
-    raise_max = hr.max_estimated & np.isfinite(session_max) & (session_max > hr.max_bpm)
-    hr_max = np.where(raise_max, session_max, hr.max_bpm)
-    reserve = np.clip((avg_hr - hr.rest_bpm) / (hr_max - hr.rest_bpm), 0.0, 1.0)
+    raise_max = max_estimated & np.isfinite(session_max) & (session_max > max_bpm)
+    hr_max = np.where(raise_max, session_max, max_bpm)
+    reserve = np.clip((avg_hr - rest_bpm) / (hr_max - rest_bpm), 0.0, 1.0)
     rpe = _float_column(frame, "rpe")
     estimated = np.isnan(rpe)
     by_kind = load.default_session_rpe(kind)
@@ -160,7 +178,16 @@ def sessions_frame(frames: SeriesFrames, *, today: date | None = None) -> pd.Dat
     frame["rpe"] = rpe
     frame["rpe_estimated"] = estimated
     frame["load_srpe"] = load.session_rpe_load(rpe, minutes)
-    frame["trimp"] = load.banister_trimp_mean_hr(minutes, reserve, hr.sex)
+    if isinstance(sex, np.ndarray):
+        # Banister's coefficients depend on sex: one call per sex, on its sessions.
+        trimp = np.empty(len(frame))
+        labels = pd.Series(sex, dtype=object).fillna("")
+        for label, rows in labels.groupby(labels, sort=False).indices.items():
+            trimp[rows] = load.banister_trimp_mean_hr(minutes[rows], reserve[rows],
+                                                      str(label) or None)
+        frame["trimp"] = trimp
+    else:
+        frame["trimp"] = load.banister_trimp_mean_hr(minutes, reserve, sex)
 
     loading = bone.session_bone_loading(
         kind, minutes, _float_column(frame, "speed_mps"), _float_column(frame, "steps"),
@@ -183,4 +210,94 @@ def sessions_frame(frames: SeriesFrames, *, today: date | None = None) -> pd.Dat
     frame["met"] = met
     frame["met_min"] = np.where(np.isfinite(met), benefits.met_minutes(met, minutes), 0.0)
     frame["intensity"] = benefits.intensity(met)
-    return frame[list(SESSION_COLUMNS)]
+
+
+def local_times(start_utc: pd.Series, utc_offset_s: np.ndarray | None,
+                zones: np.ndarray) -> pd.Series:
+    """:func:`stridewise.store.export.local_time` of many instants at once: the naive local
+    wall-clock time of each, from its own UTC offset where given, else its zone (``zones``,
+    one per instant). The instants must lie on the calendar (the cohort's export keeps only
+    those); ``start_utc`` is timezone-aware."""
+    instants = pd.DatetimeIndex(start_utc)
+    out = np.empty(len(instants), dtype="datetime64[us]")
+    offsets = (np.full(len(instants), np.nan) if utc_offset_s is None
+               else np.asarray(utc_offset_s, dtype=np.float64))
+    by_offset = np.isfinite(offsets)
+    if by_offset.any():
+        # local_time adds int(offset) seconds to the instant: whole seconds, towards zero.
+        shifted = (instants[by_offset].tz_convert("UTC").tz_localize(None)
+                   + pd.to_timedelta(np.trunc(offsets[by_offset]).astype(np.int64), unit="s"))
+        out[by_offset] = shifted.to_numpy(dtype="datetime64[us]")
+    labels = pd.Series(np.asarray(zones, dtype=object)[~by_offset])
+    rest = np.flatnonzero(~by_offset)
+    for zone, rows in labels.groupby(labels, sort=False).indices.items():
+        local = instants[rest[rows]].tz_convert(ZoneInfo(str(zone))).tz_localize(None)
+        out[rest[rows]] = local.to_numpy(dtype="datetime64[us]")
+    return pd.Series(out)
+
+
+def sessions_frame_many(
+    activities: pd.DataFrame,
+    manual: pd.DataFrame,
+    profiles: list[HeartRateProfile],
+    zones: list[str],
+) -> pd.DataFrame:
+    """:func:`sessions_frame` of many athletes at once, for a cohort: ``activities`` and
+    ``manual`` have the columns of :data:`~stridewise.series.frames.ACTIVITY_COLUMNS` and
+    :data:`~stridewise.series.frames.MANUAL_COLUMNS` (names and notes may be missing) plus
+    ``athlete``, the index of each row's athlete in ``profiles`` (their
+    :func:`heart_rate_profile` on their own last day) and ``zones``.
+
+    One row per session with :data:`SESSION_COLUMNS` (``start_local`` a NumPy datetime, no
+    ``name``) and ``athlete``, grouped by athlete and oldest first within each, the order of
+    each athlete's own :func:`sessions_frame`; every value is the one it gives (the metrics
+    by :func:`with_session_metrics`, element by element; tested)."""
+    zone_of = np.asarray(zones, dtype=object)
+
+    def float_of(frame: pd.DataFrame, name: str) -> np.ndarray:
+        return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=np.float64)
+
+    a_athlete = activities["athlete"].to_numpy(dtype=np.int64)
+    m_athlete = manual["athlete"].to_numpy(dtype=np.int64)
+    distance = float_of(manual, "distance_m")
+    duration_s = float_of(manual, "duration_s")
+    told = np.isfinite(distance) & (distance != 0)
+    nothing = np.full(len(manual), np.nan)
+    frame = pd.DataFrame({
+        "athlete": np.concatenate([a_athlete, m_athlete]),
+        "source": np.repeat(np.asarray(["activity", "manual"], dtype=object),
+                            [len(activities), len(manual)]),
+        "id": np.concatenate([activities["id"].to_numpy(), manual["id"].to_numpy()]),
+        "start_local": pd.concat([
+            local_times(activities["start_time_utc"], float_of(activities, "utc_offset_s"),
+                        zone_of[a_athlete]),
+            local_times(manual["start_time_utc"], None, zone_of[m_athlete]),
+        ], ignore_index=True).to_numpy(),
+        "kind": np.concatenate([activities["sport"].to_numpy(dtype=object),
+                                manual["kind"].to_numpy(dtype=object)]),
+        "duration_min": np.concatenate([float_of(activities, "moving_s") / 60.0,
+                                        duration_s / 60.0]),
+        "distance_m": np.concatenate([float_of(activities, "distance_m"), distance]),
+        "speed_mps": np.concatenate([
+            float_of(activities, "avg_speed_mps"),
+            np.divide(distance, duration_s, out=np.full(len(manual), np.nan), where=told)]),
+        **{name: np.concatenate([float_of(activities, column), nothing]) for name, column in (
+            ("avg_heart_rate_bpm", "avg_heart_rate_bpm"),
+            ("max_heart_rate_bpm", "max_heart_rate_bpm"), ("steps", "steps"),
+            ("cadence_spm", "avg_cadence_spm"))},
+        "rpe": np.concatenate([float_of(activities, "rpe"), float_of(manual, "rpe")]),
+    })
+    order = np.lexsort((frame["start_local"].to_numpy(), frame["athlete"].to_numpy()))
+    frame = frame.take(order).reset_index(drop=True)
+    local = pd.DatetimeIndex(frame["start_local"])
+    frame["date"] = local.normalize().to_numpy(dtype="datetime64[D]")
+    frame["start_hour"] = local.hour.to_numpy() + local.minute.to_numpy() / 60.0
+    athlete = frame["athlete"].to_numpy()
+    with_session_metrics(
+        frame,
+        np.asarray([p.rest_bpm for p in profiles], dtype=np.float64)[athlete],
+        np.asarray([p.max_bpm for p in profiles], dtype=np.float64)[athlete],
+        np.asarray([p.max_estimated for p in profiles], dtype=bool)[athlete],
+        np.asarray([p.sex for p in profiles], dtype=object)[athlete],
+    )
+    return frame[["athlete", *[c for c in SESSION_COLUMNS if c != "name"]]]
