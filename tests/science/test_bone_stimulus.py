@@ -77,8 +77,8 @@ def test_more_cycles_never_lower_the_day_and_order_does_not_matter(
     start, grf, cycles = (np.array(column, dtype=float) for column in zip(*sessions, strict=True))
     # Only for a session that already loads bone: a session without cycles changes nothing
     # (it does not even restart the rest clock), so giving it cycles may join the sessions
-    # around it into one bout, which the model (rest restores sensitivity, Robling et al. 2001) rates
-    # lower than two: see test_a_session_in_between_restarts_the_rest_clock.
+    # around it into one bout, which the model (rest restores sensitivity, Robling et al.
+    # 2001) rates lower than two: see test_a_session_in_between_restarts_the_rest_clock.
     assume(cycles[-1] > 0)
     day = daily_bone_stimulus(start, grf, cycles)
     more = cycles.copy()
