@@ -23,12 +23,15 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from bench.bench_metrics import N_ATHLETES, N_DAYS, compare, pandas_metrics
+from bench.bench_metrics import N_DAYS, compare, pandas_metrics
 from stridewise.science.daily import daily_load_metrics
 from stridewise.science.load import daily_load, daily_longest_run_m
 from stridewise.series.daily import FUSED_MIN_SESSIONS, daily_columns
 
 SEED = 20261202
+#: Athletes in the cohort: 10,000 in ``make bench``; set ``STRIDEWISE_BENCH_SERIES_ATHLETES``
+#: (and ``STRIDEWISE_BENCH_SERIES_REPEATS``) to measure a smaller cohort on a shared machine.
+N_ATHLETES = int(os.environ.get("STRIDEWISE_BENCH_SERIES_ATHLETES", "10000"))
 #: Kernel outputs that are also series columns.
 SHARED = (
     "fitness", "fatigue", "form", "acwr_ewma", "acwr_coupled", "acwr_uncoupled", "monotony",
@@ -121,7 +124,7 @@ def pandas_series(sessions: pd.DataFrame) -> dict[str, np.ndarray]:
 #: least 5x the series'.
 SERIES_TARGET = 1.2
 PANDAS_TARGET = 5.0
-REPEATS = 3
+REPEATS = int(os.environ.get("STRIDEWISE_BENCH_SERIES_REPEATS", "3"))
 
 
 def _timed(work: Callable[[], dict[str, np.ndarray]]
