@@ -311,7 +311,7 @@ def _block_columns(
         if kernel:
             # Written straight into the result rows: no copy of the metrics.
             daily_load_metrics(load, longest, run_per_day, tau_fitness_d, tau_fatigue_d,
-                               block_athletes=n_block,
+                               block_athletes=n_block, metrics=kernel,
                                out={name: np.asarray(out[name][rows]) for name in kernel})
     if "rpe_estimated" in inputs:
         block["load_estimated"] = any_on_day(inputs["rpe_estimated"])
@@ -472,13 +472,15 @@ def _block_columns_fused(
             day_sums(bounds, gain, days_at, outputs[name])
             if merged_long is not None:
                 outputs[name][days_at[long_days]] = merged_long[i]
-    if load_on and any(name in wanted for name in _KERNEL_COLUMNS):
+    kernel = [name for name in _KERNEL_COLUMNS if name in wanted]
+    if load_on and kernel:
+        # Only the metrics the series shows (not the week-to-week change nor the longest
+        # prior run, which it never returns), each written straight into its result rows.
         daily_load_metrics(
             outputs["load_srpe"].reshape(shape), outputs["longest_run_m"].reshape(shape),
             outputs["run_distance_m"].reshape(shape), tau_fitness_d, tau_fatigue_d,
-            block_athletes=n_block,
-            out={name: np.asarray(out[name][rows]) for name in _KERNEL_COLUMNS
-                 if name in wanted},
+            block_athletes=n_block, metrics=kernel,
+            out={name: np.asarray(out[name][rows]) for name in kernel},
         )
     if "who_equivalent_min" in wanted:
         out["who_equivalent_min"][rows] = benefits.who_equivalent_minutes(
