@@ -23,12 +23,15 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from bench.bench_metrics import N_ATHLETES, N_DAYS, compare, pandas_metrics
+from bench.bench_metrics import N_DAYS, compare, pandas_metrics
 from stridewise.science.daily import daily_load_metrics
 from stridewise.science.load import daily_load, daily_longest_run_m
 from stridewise.series.daily import FUSED_MIN_SESSIONS, daily_columns
 
 SEED = 20261202
+#: Athletes in the cohort: 10,000 in ``make bench``; set ``STRIDEWISE_BENCH_SERIES_ATHLETES``
+#: (and ``STRIDEWISE_BENCH_SERIES_REPEATS``) to measure a smaller cohort on a shared machine.
+N_ATHLETES = int(os.environ.get("STRIDEWISE_BENCH_SERIES_ATHLETES", "10000"))
 #: Kernel outputs that are also series columns.
 SHARED = (
     "fitness", "fatigue", "form", "acwr_ewma", "acwr_coupled", "acwr_uncoupled", "monotony",
@@ -121,7 +124,7 @@ def pandas_series(sessions: pd.DataFrame) -> dict[str, np.ndarray]:
 #: least 5x the series'.
 SERIES_TARGET = 1.2
 PANDAS_TARGET = 5.0
-REPEATS = 3
+REPEATS = int(os.environ.get("STRIDEWISE_BENCH_SERIES_REPEATS", "3"))
 
 
 def _timed(work: Callable[[], dict[str, np.ndarray]]
@@ -205,7 +208,9 @@ def run() -> str:
 
     def line(name: str) -> str:
         runs = ", ".join(f"{c:.2f}" for c in cpu[name])
+        system = [c - u for c, u in zip(cpu[name], user[name], strict=True)]
         return (f"| {labels[name]} | {median(cpu[name]):.2f} | {median(user[name]):.2f} | "
+                f"{median(system):.2f} | "
                 f"{median(wall[name]):.2f} | {runs} | {ratio(cpu, name, 'kernel'):.2f} | "
                 f"{ratio(user, name, 'kernel'):.2f} | {ratio(wall, name, 'kernel'):.2f} |")
 
@@ -226,7 +231,8 @@ def run() -> str:
         "face's daily series (`daily_series` calls it for one athlete). For a cohort it makes "
         "one compiled (numba) pass per block of 128 athletes that writes every per-day sum "
         "and flag straight into the result rows and finds the days whose bone-loading bouts "
-        "merge, then runs `daily_load_metrics` on the block (`series/fused.py`); its results "
+        "merge, then runs `daily_load_metrics` on the block for the 9 metrics the series shows "
+        "(`series/fused.py`); its results "
         "equal the NumPy path's bit for bit (checked here and in "
         "`tests/series/test_series_fused.py`). The bare kernel `daily_load_metrics` gets the "
         "daily arrays already scattered (not timed). pandas gets the per-session frame and "
@@ -244,9 +250,9 @@ def run() -> str:
         f"loads it only for {FUSED_MIN_SESSIONS:,} sessions or more; one athlete's series "
         "stays on the NumPy path).",
         "",
-        "| implementation | CPU s | user s | wall s | CPU s, each repeat | x kernel (CPU) "
-        "| x kernel (user) | x kernel (wall) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| implementation | CPU s | user s | system s | wall s | CPU s, each repeat "
+        "| x kernel (CPU) | x kernel (user) | x kernel (wall) |",
+        "|---|---|---|---|---|---|---|---|---|",
         line("full"),
         line("load"),
         line("numpy"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -117,3 +118,30 @@ def test_daily_load_metrics_equals_the_single_metric_functions(
         np.testing.assert_array_equal(together[name], values, err_msg=name)
     one = daily_load_metrics(load[0], runs[0])
     np.testing.assert_array_equal(one["form"], together["form"][0])
+
+
+@settings(max_examples=30, deadline=None)
+@given(cohorts, st.sets(st.sampled_from(DAILY_METRICS), min_size=1), st.booleans())
+def test_daily_load_metrics_of_some_metrics_equal_those_of_all(
+    load: np.ndarray, wanted: set[str], with_distance: bool
+) -> None:
+    runs = load * 12.0
+    distance = load * 15.0 if with_distance else None
+    every = daily_load_metrics(load, runs, distance, block_athletes=2)
+    out = {name: np.full_like(load, -1.0) for name in sorted(wanted)[:1]}
+    some = daily_load_metrics(load, runs, distance, block_athletes=2, metrics=wanted, out=out)
+    assert set(some) == wanted
+    for name in wanted:
+        np.testing.assert_array_equal(some[name], every[name], err_msg=name)
+    for name, array in out.items():
+        np.testing.assert_array_equal(array, every[name], err_msg=name)
+
+
+def test_daily_load_metrics_refuses_an_unknown_metric_or_an_out_it_does_not_compute() -> None:
+    load = np.zeros((1, 10))
+    with pytest.raises(ValueError, match="unknown daily metrics: acwr"):
+        daily_load_metrics(load, load, metrics=["acwr"])
+    with pytest.raises(ValueError, match="out"):
+        daily_load_metrics(load, load, metrics=["fitness"], out={"form": np.zeros((1, 10))})
+    with pytest.raises(ValueError, match="same shape"):
+        daily_load_metrics(load, np.zeros((1, 9)), metrics=["fitness"])

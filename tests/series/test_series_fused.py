@@ -119,10 +119,22 @@ def _straightforward(sessions: pd.DataFrame, day: np.ndarray, athlete: np.ndarra
     return result
 
 
+def _in_day_order(sessions: pd.DataFrame, day: np.ndarray, athlete: np.ndarray
+                  ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Grouped by athlete, then day (as a cohort's frame comes); a day's sessions keep their
+    shuffled order."""
+    order = np.lexsort((day, athlete))
+    return sessions.iloc[order].reset_index(drop=True), day[order], athlete[order]
+
+
+@pytest.mark.parametrize("in_day_order", [False, True])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_compiled_pass_equals_numpy_path_and_straightforward_columns(seed: int) -> None:
+def test_compiled_pass_equals_numpy_path_and_straightforward_columns(
+        seed: int, in_day_order: bool) -> None:
     n_athletes, n_days = 9, 70
     sessions, day, athlete = _random_sessions(seed, n_athletes, n_days)
+    if in_day_order:
+        sessions, day, athlete = _in_day_order(sessions, day, athlete)
     fused = daily_columns(sessions, day, n_days, athlete, n_athletes, fused=True,
                           block_athletes=4)
     numpy_path = daily_columns(sessions, day, n_days, athlete, n_athletes, fused=False,
@@ -139,9 +151,13 @@ def test_compiled_pass_equals_numpy_path_and_straightforward_columns(seed: int) 
             assert np.array_equal(fused[name], reference[name], equal_nan=True), name
 
 
-def test_compiled_pass_is_the_same_for_any_block_size_subset_and_one_athlete() -> None:
+@pytest.mark.parametrize("in_day_order", [False, True])
+def test_compiled_pass_is_the_same_for_any_block_size_subset_and_one_athlete(
+        in_day_order: bool) -> None:
     n_athletes, n_days = 6, 50
     sessions, day, athlete = _random_sessions(7, n_athletes, n_days)
+    if in_day_order:
+        sessions, day, athlete = _in_day_order(sessions, day, athlete)
     everything = daily_columns(sessions, day, n_days, athlete, n_athletes, fused=True)
     for block in (1, 5, 128):
         again = daily_columns(sessions, day, n_days, athlete, n_athletes, fused=True,
@@ -167,3 +183,32 @@ def test_both_paths_refuse_negative_loads_and_runs(fused: bool) -> None:
     bad = sessions.assign(kind="run", distance_m=-5.0)
     with pytest.raises(ValueError, match="run_distance_m"):
         daily_columns(bad, day, 10, athlete, 2, fused=fused)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_compiled_bone_inputs_match_numpy_on_odd_values() -> None:
+    """Negative, signed-zero, infinite and missing forces, cycles and minutes: the compiled
+    pass's cycles (np.maximum(cycles, 0), walking cadence x minutes / 2) give NumPy's values."""
+    grf_values = [np.nan, 0.0, 1.2, 2.5, np.inf]
+    cycle_values = [-5.0, -0.0, 0.0, 100.0, np.inf, np.nan]
+    minute_values = [-3.0, 0.0, 30.0, np.nan]
+    grid = np.array(np.meshgrid(grf_values, cycle_values, minute_values)).reshape(3, -1)
+    n = grid.shape[1]
+    sessions = pd.DataFrame({
+        "kind": "walk", "duration_min": grid[2], "distance_m": 1000.0, "load_srpe": 10.0,
+        "rpe_estimated": False, "trimp": 1.0, "peak_grf_bw": grid[0],
+        "loading_cycles_per_leg": grid[1], "start_hour": 8.0, "met_min": 1.0,
+        "intensity": np.full(n, 1, dtype=np.int64),
+    })
+    day = np.arange(n) % 40  # some days with one session, some with several
+    athlete = np.zeros(n, dtype=np.int64)
+    columns = ("bone_stimulus", "walking_equivalent_stimulus")
+    fused = daily_columns(sessions, day, 40, athlete, 1, columns=columns, fused=True)
+    numpy_path = daily_columns(sessions, day, 40, athlete, 1, columns=columns, fused=False)
+    for name in columns:
+        assert np.array_equal(fused[name], numpy_path[name], equal_nan=True), name
+    single = daily_columns(sessions, np.arange(n), n, athlete, 1, columns=columns, fused=True)
+    single_np = daily_columns(sessions, np.arange(n), n, athlete, 1, columns=columns,
+                              fused=False)
+    for name in columns:
+        assert np.array_equal(single[name], single_np[name], equal_nan=True), name

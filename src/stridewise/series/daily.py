@@ -311,7 +311,7 @@ def _block_columns(
         if kernel:
             # Written straight into the result rows: no copy of the metrics.
             daily_load_metrics(load, longest, run_per_day, tau_fitness_d, tau_fatigue_d,
-                               block_athletes=n_block,
+                               block_athletes=n_block, metrics=kernel,
                                out={name: np.asarray(out[name][rows]) for name in kernel})
     if "rpe_estimated" in inputs:
         block["load_estimated"] = any_on_day(inputs["rpe_estimated"])
@@ -397,7 +397,7 @@ def _block_columns_fused(
 ) -> None:
     """:func:`_block_columns` with the per-day sums of one compiled pass written straight
     into the result rows, and the bout terms of days with several sessions compiled too."""
-    scatter, bout_terms, day_sums = compiled
+    scatter, cycles_pass, bout_terms, day_sums = compiled
     size = n_block * n_days
     shape = (n_block, n_days)
     positions = athletes * n_days + days
@@ -419,12 +419,16 @@ def _block_columns_fused(
     minutes = given("duration_min", np.float64)
     oi_real = oi_walk = np.empty(0)
     if bone_on:
+        # bone.osteogenic_index (F ln(1 + max(N, 0))) of each session and of the same minutes
+        # walked: the compiled pass gives the cycles, NumPy takes the logarithm (as
+        # osteogenic_index does; see fused.py) in place, and the force multiplies it.
         grf, cycles = inputs["peak_grf_bw"], inputs["loading_cycles_per_leg"]
-        minutes_z = _zero_nan(minutes)
-        foot = np.isfinite(grf) & np.isfinite(cycles)
-        walking = bone.walking_equivalent_loading(np.where(foot, minutes_z, np.nan))
-        oi_real = bone.osteogenic_index(grf, cycles)
-        oi_walk = bone.osteogenic_index(*walking)
+        oi_real, oi_walk = np.empty(n), np.empty(n)
+        cycles_pass(grf, cycles, minutes, bone.TYPICAL_WALK_CADENCE_SPM, oi_real, oi_walk)
+        np.log1p(oi_real, out=oi_real)
+        np.multiply(grf, oi_real, out=oi_real)
+        np.log1p(oi_walk, out=oi_walk)
+        np.multiply(_walking_grf(), oi_walk, out=oi_walk)
     counts = column("sessions", np.int64, True)
     outputs = {
         "duration_min": column("duration_min", np.float64, False),
@@ -455,34 +459,46 @@ def _block_columns_fused(
     if bone_on and shared.any():
         days_at, first, per_day, order = _shared_days(positions, shared)
         bounds = np.append(first, len(order))
+        # The sessions of days with several, in day order; everything below indexes them.
         start_hour = inputs["start_hour"][order]
-        duration_h = minutes_z[order] / 60.0
-        loadings = ((grf, cycles), walking)
+        grf_shared, cycles_shared = grf[order], cycles[order]
+        minutes_z = _zero_nan(minutes[order])
+        foot = np.isfinite(grf_shared) & np.isfinite(cycles_shared)
+        walking = bone.walking_equivalent_loading(np.where(foot, minutes_z, np.nan))
+        duration_h = minutes_z / 60.0
+        loadings = ((grf_shared, cycles_shared), walking)
         long_days = per_day > fused_kernels.MAX_SEQUENTIAL_SESSIONS
         # Days with many sessions: NumPy adds their terms pairwise, so NumPy does them.
-        merged_long = _merged_days(first[long_days], per_day[long_days], order,
-                                   inputs["start_hour"], minutes_z / 60.0,
+        merged_long = _merged_days(first[long_days], per_day[long_days],
+                                   np.arange(len(order)), start_hour, duration_h,
                                    loadings) if long_days.any() else None
         for i, ((grf_bw, cycles_per_leg), name) in enumerate(zip(
                 loadings, ("bone_stimulus", "walking_equivalent_stimulus"), strict=True)):
             ranked, bout_cycles, before = (np.empty(len(order)) for _ in range(3))
-            bout_terms(bounds, start_hour, grf_bw[order], cycles_per_leg[order], duration_h,
+            bout_terms(bounds, start_hour, grf_bw, cycles_per_leg, duration_h,
                        bone.BONE_RECOVERY_GAP_H, ranked, bout_cycles, before)
             gain = ranked * (np.log1p(bout_cycles) - np.log1p(before))
             day_sums(bounds, gain, days_at, outputs[name])
             if merged_long is not None:
                 outputs[name][days_at[long_days]] = merged_long[i]
-    if load_on and any(name in wanted for name in _KERNEL_COLUMNS):
+    kernel = [name for name in _KERNEL_COLUMNS if name in wanted]
+    if load_on and kernel:
+        # Only the metrics the series shows (not the week-to-week change nor the longest
+        # prior run, which it never returns), each written straight into its result rows.
         daily_load_metrics(
             outputs["load_srpe"].reshape(shape), outputs["longest_run_m"].reshape(shape),
             outputs["run_distance_m"].reshape(shape), tau_fitness_d, tau_fatigue_d,
-            block_athletes=n_block,
-            out={name: np.asarray(out[name][rows]) for name in _KERNEL_COLUMNS
-                 if name in wanted},
+            block_athletes=n_block, metrics=kernel,
+            out={name: np.asarray(out[name][rows]) for name in kernel},
         )
     if "who_equivalent_min" in wanted:
         out["who_equivalent_min"][rows] = benefits.who_equivalent_minutes(
             outputs["moderate_min"].reshape(shape), outputs["vigorous_min"].reshape(shape))
+
+
+def _walking_grf() -> float:
+    """Peak GRF (BW) of the walk in :func:`stridewise.science.bone.walking_equivalent_loading`."""
+    return float(bone.walking_equivalent_loading(np.zeros(1))[0][0])
 
 
 def _zero_nan(values: FloatArray) -> FloatArray:

@@ -113,6 +113,23 @@ def _scatter_py(
                 walk_out[p] += _zero_nan(oi_walk[i])
 
 
+def _cycles_py(
+    grf: Any, cycles: Any, minutes: Any, walk_cadence_spm: float, real_out: Any, walk_out: Any,
+) -> None:
+    """The arguments of the logarithm in :func:`stridewise.science.bone.osteogenic_index` for
+    each session (``np.maximum(cycles, 0)``, NaN kept) and for the same minutes walked (cycles
+    per leg = cadence x minutes / 2, :func:`~stridewise.science.bone.walking_equivalent_loading`,
+    NaN unless the session scores on foot, i.e. has a finite force and cycle count)."""
+    for i in range(grf.shape[0]):
+        c = cycles[i]
+        real_out[i] = c if (c >= 0.0 or math.isnan(c)) else 0.0
+        if math.isfinite(grf[i]) and math.isfinite(c):
+            w = walk_cadence_spm * _zero_nan(minutes[i]) / 2.0
+            walk_out[i] = w if (w >= 0.0 or math.isnan(w)) else 0.0
+        else:
+            walk_out[i] = math.nan
+
+
 def _bout_terms_py(
     bounds: Any, start: Any, grf: Any, cycles: Any, duration: Any, recovery_gap_h: float,
     grf_ranked: Any, bout_cycles: Any, before_cycles: Any,
@@ -201,7 +218,7 @@ def _day_sums_py(bounds: Any, gain: Any, days: Any, out: Any) -> None:
 
 
 def kernels() -> tuple[Callable[..., Any], ...] | None:
-    """``(scatter, bout_terms, day_sums)`` compiled, or None without numba."""
+    """``(scatter, cycles, bout_terms, day_sums)`` compiled, or None without numba."""
     global _kernels, _tried
     if not _tried:
         _tried = True
@@ -212,7 +229,8 @@ def kernels() -> tuple[Callable[..., Any], ...] | None:
             # The kernels call these two by their module names, looked up when compiled.
             global _nan_to_num, _zero_nan
             _nan_to_num, _zero_nan = jit(_nan_to_num), jit(_zero_nan)
-            _kernels = (jit(_scatter_py), jit(_bout_terms_py), jit(_day_sums_py))
+            _kernels = (jit(_scatter_py), jit(_cycles_py), jit(_bout_terms_py),
+                        jit(_day_sums_py))
         except Exception:  # no numba, or a platform it cannot compile for
             _kernels = None
     return _kernels
