@@ -221,6 +221,7 @@ def create_server_app(store_url: str, *, public_url: str | None = None,
     dashboard's pages and API behind the gate, plus sign-in, account, roster and admin
     pages. ``public_url`` (e.g. ``https://run.example``) is allowed as Host and Origin and,
     when https, makes the session cookie Secure."""
+    from stridewise.server.bulk import create_bulk_router
     from stridewise.server.pages import create_pages
     from stridewise.web import create_app
 
@@ -232,4 +233,5 @@ def create_server_app(store_url: str, *, public_url: str | None = None,
     store: Store = dashboard.state.store
     pages = create_pages(dashboard, store, public_url=public_url,
                          allowed_hosts=allowed_hosts)
+    pages.include_router(create_bulk_router(dashboard, store))
     return Gate(dashboard, pages, store)
