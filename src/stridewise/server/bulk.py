@@ -22,7 +22,7 @@ from stridewise.core.validation import bounds
 from stridewise.plan import PlanUnavailableError
 from stridewise.present.plan_view import GOAL_WORDS, active_plan_view
 from stridewise.server import accounts
-from stridewise.server.app import client_address, decide
+from stridewise.server.app import client_address, decide, refusal_page
 from stridewise.server.pages import _who, templates
 from stridewise.server.policy import Action
 from stridewise.store import Store
@@ -79,7 +79,7 @@ def create_bulk_router(dashboard: FastAPI, store: Store) -> APIRouter:
         if who.actor is None:
             return RedirectResponse("/login?next=/roster/plans", status_code=303)
         if who.actor.token_scopes is not None:
-            return HTMLResponse("This page is for a signed-in browser.", status_code=403)
+            return refusal_page(request, 403)
         return None
 
     def form_page(request: Request, status_code: int = 200, **context: Any) -> Response:

@@ -25,6 +25,7 @@ from stridewise.server.app import (
     Who,
     client_address,
     decide,
+    refusal_page,
 )
 from stridewise.server.policy import Action
 from stridewise.store import Store
@@ -84,7 +85,7 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
         who = _who(request)
         if who.actor is None:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        return HTMLResponse("You do not have access to this.", status_code=403)
+        return refusal_page(request, 403)
 
     # -- signing in ----------------------------------------------------------------------
     @app.get("/login", response_class=HTMLResponse)
