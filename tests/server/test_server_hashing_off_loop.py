@@ -15,7 +15,7 @@ from stridewise import clock
 from stridewise.server import accounts
 from stridewise.server.app import Gate, create_server_app
 
-SLOW_S = 1.0
+SLOW_S = 3.0
 
 
 @pytest.mark.parametrize("kind", ["verify", "hash"])
@@ -60,5 +60,7 @@ def test_a_slow_password_check_does_not_stall_other_requests(
 
     slow_done, other_done = asyncio.run(scenario())
     assert slow_done >= SLOW_S
-    assert other_done < SLOW_S * 0.8, (slow_done, other_done)
+    # Blocked, the other request would end after the slow one; free, in well under 3 s
+    # even on a loaded machine.
+    assert other_done < SLOW_S - 1.0 and other_done < slow_done, (slow_done, other_done)
     app.store.close()

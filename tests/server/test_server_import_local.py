@@ -5,6 +5,7 @@ brain-health profile and original files equal the local ones."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import PG_ADMIN_DSN
 from server_world import PASSWORD
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -28,6 +28,9 @@ from stridewise.store import Store, open_store
 from stridewise.store import models_server as ms
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+#: As tests/server/conftest.py (not imported from it: "conftest" names several modules).
+PG_ADMIN_DSN = os.environ.get(
+    "STRIDEWISE_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 
 
 def _local_demo(folder: Path) -> Path:
@@ -63,6 +66,8 @@ def server_url() -> Iterator[str]:
     try:
         admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is required under CI=true but unreachable: {exc}")
         pytest.skip(f"PostgreSQL unreachable: {exc}")
     name = f"stridewise_move_{uuid.uuid4().hex[:10]}"
     with admin:

@@ -112,8 +112,8 @@ def create_bulk_router(dashboard: FastAPI, store: Store) -> APIRouter:
             weekdays = list(DEFAULT_WEEKDAYS)  # as the athlete's own Plan form
         minutes_raw = str(form.get("minutes_per_day") or DEFAULT_MINUTES)
         minutes = int(minutes_raw) if minutes_raw.isdecimal() else 0
-        kept: dict[str, Any] = {"chosen": chosen, "goal": goal, "weekdays_chosen": weekdays,
-                "minutes": minutes_raw}
+        kept: dict[str, Any] = {"chosen": chosen, "goal": goal,
+                                "weekdays_chosen": weekdays, "minutes": minutes_raw}
         if not chosen:
             return form_page(request, status_code=422,
                              error="Please choose at least one athlete.", **kept)
@@ -138,11 +138,11 @@ def create_bulk_router(dashboard: FastAPI, store: Store) -> APIRouter:
                 continue
             try:
                 core.make_plan(core.context(athlete_id), goal, weekdays, minutes)
-            except PlanUnavailableError as refusal:
-                outcomes.append(Outcome(label, False, f"Not made: {refusal.reason}"))
+            except PlanUnavailableError as unavailable:
+                outcomes.append(Outcome(label, False, f"Not made: {unavailable.reason}"))
                 continue
-            except ValueError as refusal:  # core.validation.InvalidValue among them
-                outcomes.append(Outcome(label, False, f"Not made: {refusal}"))
+            except ValueError as invalid:  # core.validation.InvalidValue among them
+                outcomes.append(Outcome(label, False, f"Not made: {invalid}"))
                 continue
             plan = active_plan_view(store, athlete_id)
             outcomes.append(Outcome(
