@@ -1,4 +1,4 @@
-"""The athlete's revision number (migration 0007) moves on every insert, update and delete of
+"""The athlete's revision number (migration 0008) moves on every insert, update and delete of
 a row the advice reads, on SQLite and PostgreSQL alike, and only for that athlete: the core's
 caches rely on it to never serve an answer computed from older rows."""
 
@@ -17,7 +17,7 @@ from stridewise.store.models import Base
 
 START = datetime(2024, 5, 4, 6, 30, tzinfo=UTC)
 MIGRATION = importlib.import_module(
-    "stridewise.store.migrations.versions.0007_athlete_revision")
+    "stridewise.store.migrations.versions.0008_athlete_revision")
 #: Tables with athlete data that the advice does not read, so no trigger, and why.
 NOT_WATCHED = {
     "activity_stream": "written with its activity, whose row moves the number",

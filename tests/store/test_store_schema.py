@@ -26,8 +26,9 @@ EXPECTED_TABLES = {
 def test_open_creates_every_table_at_head(store: Store) -> None:
     assert set(inspect(store.engine).get_table_names()) >= EXPECTED_TABLES
     with store.engine.connect() as conn:
-        head = ScriptDirectory.from_config(engine_setup.alembic_config(store.engine)).get_heads()
-        assert [MigrationContext.configure(conn).get_current_revision()] == head
+        current = MigrationContext.configure(conn).get_current_revision()
+    heads = ScriptDirectory.from_config(engine_setup.alembic_config(store.engine)).get_heads()
+    assert heads == [current]  # one head, and the database is at it
 
 
 def test_migrations_match_the_models(store: Store) -> None:
@@ -80,3 +81,38 @@ def test_url_comes_from_argument_then_env_then_default(
 def test_in_memory_sqlite_works_for_quick_use() -> None:
     with open_store("sqlite://", raw_dir=Path("/nonexistent-raw")) as store:
         assert store.default_athlete_id() == 1
+
+
+def test_audit_ids_are_never_reused_on_sqlite(tmp_path: Path) -> None:
+    """A database made before migration 0007 is rebuilt with AUTOINCREMENT, keeping its rows,
+    and an id removed is never handed out again."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete, select, text
+
+    from stridewise.store import models_server as ms
+
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    engine = engine_setup.make_engine(url)
+    engine_setup.upgrade(engine, "0006_server_accounts")
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        for n in range(3):
+            conn.execute(ms.AuditEvent.__table__.insert().values(
+                at=at, actor_user_id=1, athlete_id=2, action="view", route=f"GET /{n}"))
+    engine_setup.upgrade(engine)
+    with engine.begin() as conn:
+        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'audit_event'"))
+        assert "AUTOINCREMENT" in sql.scalar_one()
+        table = ms.AuditEvent.__table__
+        assert list(conn.execute(select(table.c.id, table.c.route).order_by(table.c.id))) == [
+            (1, "GET /0"), (2, "GET /1"), (3, "GET /2")]
+        conn.execute(delete(table).where(table.c.id == 3))
+        conn.execute(table.insert().values(at=at, actor_user_id=1, athlete_id=2,
+                                           action="view", route="GET /new"))
+        assert conn.execute(select(table.c.id).where(table.c.route == "GET /new")
+                            ).scalar_one() == 4
+    engine_setup.downgrade(engine, "0006_server_accounts")  # and back, rows kept
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_event")).scalar_one() == 3
+    engine.dispose()

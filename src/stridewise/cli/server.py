@@ -111,5 +111,40 @@ def reset_command(
     typer.echo(f"{public_url.rstrip('/')}/reset/{secret}")
 
 
+@server_app.command("import-local")
+def import_local_command(
+    email: Annotated[str, typer.Option("--email", help="The athlete account to move into.")],
+    local: Annotated[Path, typer.Option(
+        "--from", help="The local database file (e.g. ~/.local/share/stridewise/"
+                       "stridewise.db).")],
+    db: DbOption = None,
+    local_raw: Annotated[Path | None, typer.Option(
+        "--from-raw", help="The local original files (default: <name>-raw beside the "
+                           "local database).")] = None,
+    athlete: Annotated[str | None, typer.Option(
+        "--athlete", help="The local athlete to move, when the file holds several.")] = None,
+) -> None:
+    """Move a local single-user database into an existing, still empty athlete account."""
+    from stridewise.server.move import MoveError, move_local
+    from stridewise.store import open_store
+
+    if not local.is_file():
+        raise typer.BadParameter(f"no database file at {local}", param_hint="--from")
+    local_url = f"sqlite:///{local.resolve()}"
+    raw = local_raw or local.resolve().with_name(local.stem + "-raw")
+    with _store(db) as store, open_store(local_url, raw_dir=raw) as source:
+        try:
+            report = move_local(source, store, email, athlete_name=athlete)
+        except MoveError as error:
+            raise typer.BadParameter(str(error), param_hint="--email/--from") from error
+    moved = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in report.rows.items() if n)
+    typer.echo(f"Moved into {report.email}: {moved or 'a profile and no records'}; "
+               f"{report.files_copied} original files copied, {report.files_reused} "
+               "already on the server and reused.")
+    if report.files_missing:
+        typer.echo(f"{len(report.files_missing)} original files named by the local database "
+                   f"were not in {raw}; their records were moved without them.", err=True)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(server_app, name="server")

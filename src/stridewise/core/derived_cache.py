@@ -2,7 +2,7 @@
 while those rows are unchanged.
 
 Derived data is a cache, and the database says when it is stale: triggers move the athlete's
-revision number on every insert, update or delete of a row the advice reads (migration 0007,
+revision number on every insert, update or delete of a row the advice reads (migration 0008,
 ``Tx.revision``), whichever face, process or import made it. A page then costs one
 primary-key read instead of a recomputation, and several server processes behave as one: each
 keeps its own copy, and none can serve an answer older than the revision it read.

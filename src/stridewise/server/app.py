@@ -24,6 +24,7 @@ from urllib.parse import quote
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -132,9 +133,27 @@ def decide(store: Store, who: Who, action: Action, athlete_id: int | None,
 
 
 def _wants_html(scope: Scope, path: str) -> bool:
-    accept = Headers(scope=scope).get("accept", "")
-    return scope["method"] in ("GET", "HEAD") and not path.startswith("/api/") and \
-        "text/html" in accept
+    return scope["method"] in ("GET", "HEAD") and _is_browser(scope, path)
+
+
+def _is_browser(scope: Scope, path: str) -> bool:
+    """A person's browser asking for a page (any method), not a script asking the API (also
+    under ``/a/{athlete_id}/api/``)."""
+    chosen = ATHLETE_PREFIX.match(path)
+    rest = (chosen.group(2) or "/") if chosen else path
+    return not rest.startswith("/api/") and "text/html" in Headers(scope=scope).get("accept", "")
+
+
+def refusal_page(request: Request, status: int, path: str = "/") -> Response:
+    """The small, plain page a browser sees for a refusal: a sign-in link for 401; for 403
+    and 404 "not shared with you", the same words whether or not the athlete exists."""
+    from stridewise.server.pages import templates
+
+    return templates.TemplateResponse(request, "refused.html", {
+        "status": status, "title": "Please sign in" if status == 401 else "Not shared with you",
+        "user": request.scope.get(USER_SCOPE_KEY),
+        "sign_in": f"/login?next={quote(path, safe='/')}",
+    }, status_code=status, headers={REFUSED_HEADER: "1"})
 
 
 #: Set on the gate's refusals (the same for a missing and a hidden athlete: it leaks nothing),
@@ -206,6 +225,8 @@ class Gate:
         if status == 401 and _wants_html(scope, path):
             response = RedirectResponse(f"/login?next={quote(path, safe='/')}",
                                         status_code=303)
+        elif _is_browser(scope, path):
+            response = refusal_page(Request(scope, receive), status, path)
         else:
             headers = {REFUSED_HEADER: "1"}
             if status == 401:
@@ -221,6 +242,7 @@ def create_server_app(store_url: str, *, public_url: str | None = None,
     dashboard's pages and API behind the gate, plus sign-in, account, roster and admin
     pages. ``public_url`` (e.g. ``https://run.example``) is allowed as Host and Origin and,
     when https, makes the session cookie Secure."""
+    from stridewise.server.bulk import create_bulk_router
     from stridewise.server.pages import create_pages
     from stridewise.web import create_app
 
@@ -232,4 +254,5 @@ def create_server_app(store_url: str, *, public_url: str | None = None,
     store: Store = dashboard.state.store
     pages = create_pages(dashboard, store, public_url=public_url,
                          allowed_hosts=allowed_hosts)
+    pages.include_router(create_bulk_router(dashboard, store))
     return Gate(dashboard, pages, store)

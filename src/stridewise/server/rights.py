@@ -32,7 +32,9 @@ from stridewise.store import models_server as ms
 #: Columns never exported (secrets' hashes: useless to the person, useful to an attacker).
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
 #: Tables of the server's own machinery (not data about the person).
-SKIPPED_TABLES = frozenset({"web_session", "login_attempt", "invitation", "alembic_version"})
+SKIPPED_TABLES = frozenset({"web_session", "login_attempt", "invitation", "alembic_version",
+                            # the caches' revision numbers: kept by triggers, not data
+                            "athlete_revision"})
 #: (table, column) pairs that name a raw file.
 RAW_REFERENCES = ((m.ImportLog.__table__, "sha256"), (m.Activity.__table__, "source_sha256"),
                   (m.ManualSession.__table__, "source_sha256"))

@@ -109,7 +109,7 @@ class Athlete(Base):
 
 class AthleteRevision(Base):
     """A number the database moves whenever any row the advice reads changes for the athlete
-    (triggers of migration 0007): the key of the core's caches. Never deleted, no foreign
+    (triggers of migration 0008): the key of the core's caches. Never deleted, no foreign
     key (see the migration for why)."""
 
     __tablename__ = "athlete_revision"

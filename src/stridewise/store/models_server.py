@@ -124,10 +124,14 @@ class ResearchGrant(Base):
 
 class AuditEvent(Base):
     """Append-only: who read or changed whose data, what, when and from where. No foreign
-    keys, so deleting an account leaves the rows (with ids that no longer name anyone)."""
+    keys, so deleting an account leaves the rows (with ids that no longer name anyone).
+    AUTOINCREMENT on SQLite: an id is never handed out twice, even after rows are removed
+    (by hand, or a restore), so an exported audit CSV cannot be confused with a later one
+    (migration 0007)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_athlete_at", "athlete_id", "at"),)
+    __table_args__ = (Index("ix_audit_event_athlete_at", "athlete_id", "at"),
+                      {"sqlite_autoincrement": True})
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_user_id: Mapped[int | None]

@@ -181,7 +181,7 @@ class PeopleRepo:
         return athlete
 
     def revision(self, athlete_id: int) -> tuple[int, int]:
-        """Two numbers the database's triggers move (migration 0007): the first whenever any
+        """Two numbers the database's triggers move (migration 0008): the first whenever any
         row the advice reads changes for the athlete, the second only when the profile, an
         activity or a hand-logged session does. The keys of the core's caches; (0, 0) before
         the athlete's first change."""

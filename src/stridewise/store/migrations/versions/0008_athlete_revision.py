@@ -1,7 +1,7 @@
 """a revision number per athlete, kept by the database itself
 
-Revision ID: 0007_athlete_revision
-Revises: 0006_server_accounts
+Revision ID: 0008_athlete_revision
+Revises: 0007_audit_ids_never_reused
 Create Date: 2026-12-03 14:00:00
 
 What the core derives from an athlete's rows (the daily series, the day's advice) is cached,
@@ -29,8 +29,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_athlete_revision'
-down_revision = '0006_server_accounts'
+revision = '0008_athlete_revision'
+down_revision = '0007_audit_ids_never_reused'
 branch_labels = None
 depends_on = None
 
