@@ -126,7 +126,8 @@ def frames_in(tx: Tx, athlete_id: int, *, sessions: bool = True) -> SeriesFrames
     ]
     profile = profile_of(athlete)
     brisk = brisk_frame(tx, athlete_id)
-    busy = busy_frame(tx, athlete_id)
+    # The sessions' spans only matter against brisk-walking spans: none, nothing to take out.
+    busy = busy_frame(tx, athlete_id) if len(brisk) else empty_busy()
     return SeriesFrames(
         profile=profile,
         activities=pd.DataFrame([tuple(a) for a in activities

@@ -23,8 +23,14 @@ def core_of(request: Request) -> Core:
 
 
 def context_of(request: Request) -> AthleteContext:
-    """The athlete this request acts for, with their zone and today."""
-    return core_of(request).context(athlete_id_of(request))
+    """The athlete this request acts for, with their zone and today: read once per request
+    (it holds no data that a write in the same request could change; the core reads the
+    athlete's revision afresh for every answer)."""
+    found: AthleteContext | None = getattr(request.state, "athlete_context", None)
+    if found is None:
+        found = core_of(request).context(athlete_id_of(request))
+        request.state.athlete_context = found
+    return found
 
 
 def store_of(request: Request) -> Store:

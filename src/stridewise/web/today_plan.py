@@ -10,9 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from stridewise import clock
 from stridewise.core.validation import bounds
-from stridewise.monitor import zone_of
 from stridewise.plan import PlanUnavailableError, downloads, service
 from stridewise.plan.today import SEE_DOCTOR_HEADLINE
 from stridewise.present.plan_view import GOAL_WORDS, active_plan_view, session_view
@@ -37,7 +35,7 @@ api_router = APIRouter(prefix="/api", tags=["plan"], responses=ERROR_RESPONSES)
 
 
 def local_today(request: Request) -> date:
-    return clock.today(zone_of(store_of(request), athlete_id_of(request)))
+    return context_of(request).today
 
 
 def current_answer(request: Request) -> service.TodayAnswer:
