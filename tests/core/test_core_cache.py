@@ -88,3 +88,45 @@ def test_a_new_day_is_a_new_answer(store: Store) -> None:
         after = core.series(tomorrow)
     assert len(after) == len(before) + 1
     assert after["date"].iloc[-1] == TODAY + timedelta(days=1)
+
+
+def test_a_view_computed_through_the_core_sees_a_write_made_just_before(store: Store) -> None:
+    from stridewise.present.trend_charts import trend_charts
+
+    core = Core(store)
+    ctx = core.context()
+    for n in range(20, 0, -2):
+        core.log_session(ctx, ManualSession(_at(n), "run", 1800.0, distance_m=5000.0, rpe=5.0))
+    core.series(ctx)  # a Trends request starts: the series is read ...
+    with store.write_transaction(ctx.athlete_id) as tx:  # ... another process writes ...
+        tx.add_checkin(ctx.athlete_id, CheckInInput(_at(1), pain_site="left shin",
+                                                    pain_score=3, pain_timing="after"))
+    # ... and the charts are computed (inside, through the core) and kept under the new number.
+    charts = core.derived(ctx, ("trend_charts", "km", 365),
+                          lambda: trend_charts(core.series(ctx), units="km", days=365))
+    fresh = trend_charts(_fresh(store, ctx.athlete_id), units="km", days=365)
+    assert [_json(c.figure) for c in charts] == [_json(c.figure) for c in fresh]
+
+
+def _json(figure: object) -> str:
+    import json
+
+    from plotly.utils import PlotlyJSONEncoder
+
+    return json.dumps(figure, cls=PlotlyJSONEncoder, sort_keys=True)
+
+
+def test_the_cache_replaces_an_entry_for_a_new_day_and_stays_within_its_bytes() -> None:
+    from stridewise.core.derived_cache import DerivedCache
+
+    cache = DerivedCache(max_bytes=3 * 8 * 1000)
+    frame = pd.DataFrame({"x": range(1000)})  # 8,000 bytes of values (+ a range index)
+    assert cache.get(1, "series", (TODAY, 1), lambda: frame) is frame
+    later = frame.copy()
+    assert cache.get(1, "series", (TODAY + timedelta(days=1), 1), lambda: later) is later
+    assert cache.get(1, "series", (TODAY + timedelta(days=1), 1), lambda: frame) is later
+    for athlete in range(2, 10):
+        cache.get(athlete, "series", (TODAY, 1), lambda: frame.copy())
+    kept = [a for a in range(1, 10) if cache.get(a, "series", (TODAY, 1), lambda: None)
+            is not None]
+    assert len(kept) <= 3  # older entries went first; at most max_bytes are kept

@@ -8,7 +8,7 @@ import importlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, text, update
 
 from stridewise.activity import Activity, ManualSession
 from stridewise.store import CheckInInput, Store
@@ -97,3 +97,33 @@ def test_a_deleted_athletes_number_is_kept_for_whoever_gets_the_id(store: Store)
     with store.transaction() as tx:
         # Never back to 0: no cached answer of theirs can match whoever gets the id.
         assert tx.revision(me) >= before
+
+
+def test_every_watched_table_has_its_triggers_at_head(store: Store) -> None:
+    # A later migration that rebuilds a watched SQLite table drops its triggers silently.
+    with store.engine.connect() as conn:
+        if store.backend == "postgresql":
+            found = {tuple(r) for r in conn.execute(text(
+                "SELECT event_object_table, lower(event_manipulation) "
+                "FROM information_schema.triggers WHERE trigger_name LIKE 'athlete_revision_%'"))}
+        else:
+            found = {(r[0], r[1].rsplit("_", 1)[1]) for r in conn.execute(text(
+                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'athlete_revision_%'"))}
+    expected = {(t, e.lower()) for t in MIGRATION.WATCHED for e in MIGRATION.EVENTS}
+    assert expected <= found
+
+
+def test_one_transaction_of_several_kinds_moves_both_numbers(store: Store) -> None:
+    with store.write_transaction() as tx:
+        me = tx.add_athlete("me").id
+    with store.transaction() as tx:
+        before = tx.revision(me)
+    with store.write_transaction(me) as tx:
+        tx.add_checkin(me, CheckInInput(START, sleep_hours=7.0))
+        tx.add_manual_sessions(me, [ManualSession(START, "walk", 1800.0),
+                                    ManualSession(START.replace(hour=18), "walk", 900.0)])
+        tx.add_brain_answers(me, {"sleep": "7"}, START)
+    with store.transaction() as tx:
+        after = tx.revision(me)
+    assert after[0] > before[0] and after[1] > before[1]

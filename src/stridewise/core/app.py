@@ -189,6 +189,9 @@ class Core:
         from stridewise.series.daily import session_days, with_checkins_and_measures
 
         day = through or ctx.today
+        # Today's entries are replaced on the next day (the stamp holds today); others stay
+        # until memory is needed.
+        which = "today" if day == ctx.today else day
         revision, sessions_revision = self.revision(ctx)
 
         def compute() -> pd.DataFrame:
@@ -198,21 +201,23 @@ class Core:
                 loaded.append(self.frames(ctx))
                 return session_days(loaded[0], through=day)
 
-            held = self._derived.get(ctx.athlete_id, ("session days", day, ctx.today),
-                                     sessions_revision, days)
+            held = self._derived.get(ctx.athlete_id, ("session days", which),
+                                     (ctx.today, sessions_revision), days)
             frames = loaded[0] if loaded else load_frames(self.store, ctx.athlete_id,
                                                           sessions=False)
             return with_checkins_and_measures(held, frames)
 
-        return self._derived.get(ctx.athlete_id, ("series", day, ctx.today), revision,
+        return self._derived.get(ctx.athlete_id, ("series", which), (ctx.today, revision),
                                  compute)
 
     def derived(self, ctx: AthleteContext, what: Hashable, compute: Callable[[], T]) -> T:
         """A face's view of the athlete's data (e.g. Trends' charts for a range), computed
         by ``compute`` and kept while the athlete's rows are unchanged, like the series.
-        ``what`` names it, with every input beside the rows (range, units, day)."""
-        return self._derived.get(ctx.athlete_id, ("view", what, ctx.today),
-                                 self.revision(ctx)[0], compute)
+        ``what`` names it, with every input beside the rows (range, units). ``compute`` must
+        read what it needs through the core itself (``core.series(ctx)`` inside it): a value
+        read before this call may be older than the revision it would be kept under."""
+        return self._derived.get(ctx.athlete_id, ("view", what),
+                                 (ctx.today, self.revision(ctx)[0]), compute)
 
     def frames(self, ctx: AthleteContext) -> SeriesFrames:
         """The athlete's activities, sessions, check-ins and profile as data frames: what the
@@ -227,8 +232,10 @@ class Core:
         afresh, without the re-plan's reasons)."""
         day = day or ctx.today
         validation.check_advice_day(day, ctx.today)
-        return self._derived.get(ctx.athlete_id, ("advice", day, ctx.today),
-                                 self.revision(ctx)[0], lambda: self._advice(ctx, day))
+        return self._derived.get(ctx.athlete_id,
+                                 ("advice", "today" if day == ctx.today else day),
+                                 (ctx.today, self.revision(ctx)[0]),
+                                 lambda: self._advice(ctx, day))
 
     def _advice(self, ctx: AthleteContext, day: date) -> service.TodayAnswer:
         series = self.series(ctx, through=day)

@@ -35,7 +35,7 @@ def trends_page(request: Request, range_key: str = Query("1y", alias="range")) -
     units = units_of(request)
     days = window_days(range_key)
     charts = core.derived(ctx, ("trend_charts", units, days),
-                          lambda: trend_charts(series, units=units, days=days))
+                          lambda: trend_charts(core.series(ctx), units=units, days=days))
     return page(request, "trends.html", title="Trends", active="trends_page", charts=charts,
                 warnings=list(current_answer(request).warnings),
                 has_activity=has_any_activity(series), ranges=RANGES, range_key=range_key,

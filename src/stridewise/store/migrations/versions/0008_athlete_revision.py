@@ -70,42 +70,69 @@ def _athlete_of(row: str, how: str | tuple[str, str]) -> str:
 
 
 def _sqlite_triggers(table: str, how: str | tuple[str, str]) -> list[str]:
+    """Row triggers (SQLite has no statement-level ones); an update moves the number of the
+    athlete before and after (the same one, in practice: twice is harmless)."""
     statements = []
     for event in EVENTS:
-        who = _athlete_of("OLD" if event == "DELETE" else "NEW", how)
+        rows = {"INSERT": ("NEW",), "UPDATE": ("NEW", "OLD"), "DELETE": ("OLD",)}[event]
+        body = ""
+        for row in rows:
+            who = _athlete_of(row, how)
+            body += (f"INSERT OR IGNORE INTO athlete_revision (athlete_id) SELECT {who} "
+                     f"WHERE {who} IS NOT NULL; "
+                     f"UPDATE athlete_revision SET {_bumps(table)} WHERE athlete_id = {who}; ")
         statements.append(
             f"CREATE TRIGGER IF NOT EXISTS athlete_revision_{table}_{event.lower()} "
-            f"AFTER {event} ON {table} FOR EACH ROW WHEN {who} IS NOT NULL BEGIN "
-            f"INSERT OR IGNORE INTO athlete_revision (athlete_id) VALUES ({who}); "
-            f"UPDATE athlete_revision SET {_bumps(table)} WHERE athlete_id = {who}; "
-            "END")
+            f"AFTER {event} ON {table} FOR EACH ROW BEGIN {body}END")
     return statements
 
 
-def _postgres_function(table: str, how: str | tuple[str, str]) -> str:
-    return (
-        f"CREATE OR REPLACE FUNCTION athlete_revision_{table}() RETURNS trigger "
-        "LANGUAGE plpgsql AS $$ DECLARE who bigint; BEGIN "
-        f"IF TG_OP = 'DELETE' THEN who := {_athlete_of('OLD', how)}; "
-        f"ELSE who := {_athlete_of('NEW', how)}; END IF; "
-        "IF who IS NOT NULL THEN "
+def _postgres_trigger(table: str, how: str | tuple[str, str], event: str) -> list[str]:
+    """A statement-level trigger over the statement's transition tables that moves each
+    athlete's number once per transaction: later writes in the same transaction are seen by
+    no one before the commit, so a second move would tell no reader anything. (Moving it for
+    every row updates the same row once per row written, and PostgreSQL cannot reuse those
+    row versions before the commit: 40,000 logged sessions in one transaction took 32 s
+    against 2.7 s without the trigger.) A transaction-local setting remembers the move; a
+    rolled-back savepoint forgets it together with the move."""
+    tables = {"INSERT": ("new_rows",), "UPDATE": ("new_rows", "old_rows"),
+              "DELETE": ("old_rows",)}[event]
+    if isinstance(how, str):
+        who = " UNION ".join(f"SELECT {how} AS who FROM {t}" for t in tables)
+    else:
+        column, parent = how
+        who = " UNION ".join(f"SELECT p.athlete_id AS who FROM {t} JOIN {parent} p "
+                             f"ON p.id = {t}.{column}" for t in tables)
+    name = f"athlete_revision_{table}_{event.lower()}"
+    referencing = " ".join({"new_rows": "NEW TABLE AS new_rows",
+                            "old_rows": "OLD TABLE AS old_rows"}[t] for t in tables)
+    sessions = table in SESSION_TABLES
+    # The session tables move both numbers, the others only the first: separate memories.
+    memory = "'stridewise.moved_' || who || '" + ("_sessions'" if sessions else "'")
+    return [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "DECLARE who bigint; BEGIN "
+        f"FOR who IN SELECT moved.who FROM ({who}) AS moved WHERE moved.who IS NOT NULL LOOP "
+        f"IF current_setting({memory}, true) IS DISTINCT FROM '1' THEN "
         "INSERT INTO athlete_revision (athlete_id, revision, sessions_revision) "
-        f"VALUES (who, 1, {1 if table in SESSION_TABLES else 0}) "
+        f"VALUES (who, 1, {1 if sessions else 0}) "
         f"ON CONFLICT (athlete_id) DO UPDATE SET {_bumps(table, 'athlete_revision.')}; "
-        "END IF; RETURN NULL; END $$")
+        f"PERFORM set_config({memory}, '1', true); "
+        "END IF; END LOOP; RETURN NULL; END $$",
+        f"DROP TRIGGER IF EXISTS {name} ON {table}",
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+    ]
 
 
 def create_triggers() -> None:
     """(Re)create every table's triggers; safe to call again after a SQLite table rebuild."""
     postgres = op.get_bind().dialect.name == "postgresql"
     for table, how in WATCHED.items():
-        if postgres:
-            op.execute(_postgres_function(table, how))
-            op.execute(f"DROP TRIGGER IF EXISTS athlete_revision ON {table}")
-            op.execute(f"CREATE TRIGGER athlete_revision AFTER INSERT OR UPDATE OR DELETE "
-                       f"ON {table} FOR EACH ROW EXECUTE FUNCTION athlete_revision_{table}()")
-        else:
-            for statement in _sqlite_triggers(table, how):
+        for event in EVENTS:
+            statements = (_postgres_trigger(table, how, event) if postgres
+                          else _sqlite_triggers(table, how)[EVENTS.index(event):][:1])
+            for statement in statements:
                 op.execute(statement)
 
 
@@ -123,10 +150,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     for table in WATCHED:
-        if postgres:
-            op.execute(f"DROP TRIGGER IF EXISTS athlete_revision ON {table}")
-            op.execute(f"DROP FUNCTION IF EXISTS athlete_revision_{table}()")
-        else:
-            for event in EVENTS:
-                op.execute(f"DROP TRIGGER IF EXISTS athlete_revision_{table}_{event.lower()}")
+        for event in EVENTS:
+            name = f"athlete_revision_{table}_{event.lower()}"
+            op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgres else ""))
+            if postgres:
+                op.execute(f"DROP FUNCTION IF EXISTS {name}()")
     op.drop_table("athlete_revision")
