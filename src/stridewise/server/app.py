@@ -121,15 +121,28 @@ def identify(store: Store, scope: Scope) -> Who:
         return Who(signed_in, Actor(signed_in.id, signed_in.role, signed_in.athlete_id))
 
 
+def _decide_in(session: Any, who: Who, action: Action, athlete_id: int | None, route: str,
+               address: str) -> policy.Decision:
+    decision = policy.can(session, who.actor, action, athlete_id)
+    if decision.allowed and decision.audit and who.actor is not None:
+        accounts.record(session, who.actor.user_id, athlete_id, str(action), route, address)
+    return decision
+
+
 def decide(store: Store, who: Who, action: Action, athlete_id: int | None,
            route: str, address: str) -> policy.Decision:
     """The policy's decision, with the audit row written in the same transaction."""
     with store.transaction() as tx:
-        decision = policy.can(tx.session, who.actor, action, athlete_id)
-        if decision.allowed and decision.audit and who.actor is not None:
-            accounts.record(tx.session, who.actor.user_id, athlete_id, str(action), route,
-                            address)
-    return decision
+        return _decide_in(tx.session, who, action, athlete_id, route, address)
+
+
+def decide_each(store: Store, who: Who, action: Action, athlete_ids: Sequence[int],
+                route: str, address: str) -> dict[int, policy.Decision]:
+    """:func:`decide` for several athletes (a roster) in one transaction: the same policy
+    and audit rows, one commit instead of one per athlete."""
+    with store.transaction() as tx:
+        return {athlete_id: _decide_in(tx.session, who, action, athlete_id, route, address)
+                for athlete_id in athlete_ids}
 
 
 def _wants_html(scope: Scope, path: str) -> bool:

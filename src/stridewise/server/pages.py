@@ -25,7 +25,7 @@ from stridewise.server.app import (
     USER_SCOPE_KEY,
     Who,
     client_address,
-    decide,
+    decide_each,
     refusal_page,
 )
 from stridewise.server.policy import Action
@@ -416,10 +416,10 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
             granted = accounts.athletes_granted_to(tx.session, user.id)
         core = dashboard.state.core
         rows = []
+        decisions = decide_each(store, who, Action.VIEW, [a for a, _e, _s in granted],
+                                "GET /roster", client_address(request.scope))
         for athlete_id, email, scope in granted:
-            decision = decide(store, who, Action.VIEW, athlete_id, "GET /roster",
-                              client_address(request.scope))
-            if not decision.allowed:
+            if not decisions[athlete_id].allowed:
                 continue
             answer = core.advice(core.context(athlete_id))
             warnings = list(answer.warnings)
