@@ -4,6 +4,8 @@ except under CI=true, where its absence is an error."""
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,36 @@ def samples_dir() -> Path:
             pytest.fail(f"sample files are required under CI=true but {SAMPLES_DIR} is missing")
         pytest.skip(f"sample files not present at {SAMPLES_DIR}")
     return SAMPLES_DIR
+
+
+# A database of its own for each test that needs PostgreSQL (dropped afterwards); skipped when
+# the server is unreachable, except under CI=true, where that is a failure.
+PG_ADMIN_DSN = os.environ.get(
+    "STRIDEWISE_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test"
+)
+
+
+def _pg_admin() -> object:
+    import psycopg
+
+    try:
+        return psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required under CI=true but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    import psycopg
+
+    admin = _pg_admin()
+    assert isinstance(admin, psycopg.Connection)
+    name = f"stridewise_test_{uuid.uuid4().hex[:12]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

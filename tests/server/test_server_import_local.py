@@ -5,9 +5,6 @@ brain-health profile and original files equal the local ones."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,9 +25,6 @@ from stridewise.store import Store, open_store
 from stridewise.store import models_server as ms
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
-#: As tests/server/conftest.py (not imported from it: "conftest" names several modules).
-PG_ADMIN_DSN = os.environ.get(
-    "STRIDEWISE_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 
 
 def _local_demo(folder: Path) -> Path:
@@ -60,24 +54,6 @@ def _local_demo(folder: Path) -> Path:
     return db
 
 
-@pytest.fixture()
-def server_url() -> Iterator[str]:
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"PostgreSQL is required under CI=true but unreachable: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    name = f"stridewise_move_{uuid.uuid4().hex[:10]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def _counts(store: Store, athlete_id: int) -> dict[str, int]:
     from stridewise.server.move import _owner_rows
 
@@ -87,22 +63,22 @@ def _counts(store: Store, athlete_id: int) -> dict[str, int]:
 
 @pytest.mark.postgres
 def test_a_local_database_moves_into_a_server_account(
-        server_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with clock.use_clock(clock.FixedClock(NOW)):
         local_db = _local_demo(tmp_path / "local")
         monkeypatch.setenv("STRIDEWISE_RAW_DIR", str(tmp_path / "server-raw"))
-        with open_store(server_url) as server, server.write_transaction() as tx:
+        with open_store(pg_url) as server, server.write_transaction() as tx:
             for name in ("ann", "bea", "cat"):
                 accounts.create_user(tx.session, f"{name}@example.org", PASSWORD, "athlete")
             accounts.create_user(tx.session, "coach@example.org", PASSWORD, "coach")
         runner = CliRunner()
-        moved = runner.invoke(cli, ["server", "import-local", "--db", server_url, "--from",
+        moved = runner.invoke(cli, ["server", "import-local", "--db", pg_url, "--from",
                                     str(local_db), "--email", "Ann@Example.org"])
         assert moved.exit_code == 0, moved.output
         assert "Moved into ann@example.org" in moved.output
         assert "original files copied, 0 already on the server" in moved.output
 
-        with open_store(f"sqlite:///{local_db}") as local, open_store(server_url) as server:
+        with open_store(f"sqlite:///{local_db}") as local, open_store(pg_url) as server:
             local_core, server_core = Core(local), Core(server)
             local_ctx = local_core.context()
             with server.transaction() as tx:
@@ -134,7 +110,7 @@ def test_a_local_database_moves_into_a_server_account(
             assert audit and audit[0].action == "local database moved into this account"
 
             # Again into the same account: refused, nothing changed.
-            again = runner.invoke(cli, ["server", "import-local", "--db", server_url,
+            again = runner.invoke(cli, ["server", "import-local", "--db", pg_url,
                                         "--from", str(local_db), "--email", "ann@example.org"])
             assert again.exit_code != 0 and "already holds data" in again.output
             assert _counts(server, server_ctx.athlete_id) == counts

@@ -7,8 +7,6 @@ unreachable server is a failure.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -18,37 +16,6 @@ import pytest
 
 from stridewise.activity import Activity, build_activity
 from stridewise.store import Store, open_store
-
-PG_ADMIN_DSN = os.environ.get(
-    "STRIDEWISE_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test"
-)
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def _pg_admin() -> object:
-    import psycopg
-
-    try:
-        return psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required under CI=true but unreachable: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    import psycopg
-
-    admin = _pg_admin()
-    assert isinstance(admin, psycopg.Connection)
-    name = f"stridewise_test_{uuid.uuid4().hex[:12]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
