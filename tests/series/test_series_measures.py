@@ -42,3 +42,27 @@ def test_measures_join_the_daily_series(tmp_path: Path) -> None:
     # No cadence minutes on the 11th: the device's own 50 (no session that day to subtract).
     assert row11["steps_moderate_min"] == 50.0
     assert np.isnan(row11["sleep_hours"])
+
+
+def test_without_measures_is_the_joined_path_with_nothing_stored() -> None:
+    """The short way for people without phone data gives the frame the joins give."""
+    import pandas as pd
+
+    from stridewise.series.measures import (
+        _with_stored_measures,
+        _without_measures,
+        empty_brisk,
+        empty_busy,
+        empty_measures,
+    )
+
+    daily = pd.DataFrame({
+        "date": [date(2025, 3, 10), date(2025, 3, 11), date(2025, 3, 12)],
+        "moderate_min": [30.0, 0.0, 12.5], "vigorous_min": [0.0, 0.0, 20.0],
+        "who_equivalent_min": [30.0, 0.0, 52.5],
+        "sleep_hours": [7.5, np.nan, 6.0], "pain_max": [np.nan, 2.0, np.nan]})
+    joined = _with_stored_measures(daily, empty_measures(), empty_brisk(), empty_busy(),
+                                   by=None)
+    short = _without_measures(daily)
+    pd.testing.assert_frame_equal(short, joined)
+    assert list(short.columns) == list(joined.columns)

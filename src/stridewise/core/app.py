@@ -13,7 +13,8 @@ of those; ``present`` (view models and formatters) beside the core; the faces (`
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+import logging
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -26,7 +27,7 @@ from stridewise import clock
 from stridewise.activity import ManualSession
 from stridewise.core import validation
 from stridewise.core.derived_cache import DerivedCache
-from stridewise.monitor import zone_of
+from stridewise.monitor import zone_named, zone_of
 from stridewise.plan import service
 from stridewise.plan.persist import athlete_age
 from stridewise.science import brain as brain_science
@@ -37,6 +38,7 @@ from stridewise.series.frames import SeriesFrames, load_frames
 from stridewise.store import CheckInInput, Store
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class AthleteContext:
@@ -116,9 +118,25 @@ class Core:
     """The application core. Built from a store (and the process's clock, see
     :mod:`stridewise.clock`); one per process or request is fine, it keeps only a cache."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, answer_after_writes: bool = False) -> None:
+        """``answer_after_writes`` (the dashboards and the server): after each change the
+        core makes for an athlete, work out that athlete's advice again at once, so the
+        next page (or a coach's roster) finds it ready instead of working it out while
+        someone waits. A command-line run, which ends after one action, leaves it off."""
         self.store = store
         self._derived = DerivedCache()
+        self._answer_after_writes = answer_after_writes
+
+    def _answer_again(self, ctx: AthleteContext) -> None:
+        """The advice after a change, computed now (see ``answer_after_writes``). The change
+        is committed: a failure here is logged, not raised, and the next page that asks
+        for the advice meets it again."""
+        if not self._answer_after_writes:
+            return
+        try:
+            self.advice(ctx)
+        except Exception:  # the write stands; the page that asks next reports the error
+            _log.exception("working out the advice after a change failed")
 
     # -- who and when --------------------------------------------------------------------
     def context(self, athlete_id: int | None = None) -> AthleteContext:
@@ -167,7 +185,11 @@ class Core:
                 day = (validation.check_day(mass_on, field="mass_date", today=today)
                        if mass_on is not None else today)
                 tx.add_body_mass(ctx.athlete_id, day, body_mass_kg)
-            return athlete
+        # A new zone moves today: the advice is worked out for the context the faces build
+        # next, not this one.
+        if time_zone is None:
+            self._answer_again(ctx)
+        return athlete
 
     def units(self, ctx: AthleteContext) -> str:
         athlete = self.profile(ctx)
@@ -228,8 +250,9 @@ class Core:
         """The one voice: what to do on ``day`` (default today), why, and every warning, after
         any re-plan the latest data calls for (for the real today only; another day is advice
         only). Every face shows this and nothing else as advice. Cached while the athlete's
-        rows are unchanged (a re-plan made here changes them, so the next call answers
-        afresh, without the re-plan's reasons)."""
+        rows are unchanged; an answer that re-planned is kept under the revision its re-plan
+        made, so the pages after it still say why the plan changed, until anything else
+        changes."""
         day = day or ctx.today
         validation.check_advice_day(day, ctx.today)
         return self._derived.get(ctx.athlete_id,
@@ -237,7 +260,45 @@ class Core:
                                  (ctx.today, self.revision(ctx)[0]),
                                  lambda: self._advice(ctx, day))
 
+    def advice_of_many(self, athlete_ids: Sequence[int]) -> dict[int, service.TodayAnswer]:
+        """Each athlete's :meth:`advice` for their own today (a coach's roster): every zone and
+        revision number read in one query, kept answers reused, the others worked out now.
+        Athletes that do not exist are left out."""
+        with self.store.transaction() as tx:
+            known = tx.zones_and_revisions(athlete_ids)
+        answers = {}
+        for athlete_id in athlete_ids:
+            if athlete_id not in known:
+                continue
+            zone_name, revision = known[athlete_id]
+            zone = zone_named(zone_name)
+            ctx = AthleteContext(athlete_id, zone, clock.today(zone))
+            answers[athlete_id] = self._derived.get(
+                athlete_id, ("advice", "today"), (ctx.today, revision),
+                lambda ctx=ctx: self._advice(ctx, ctx.today))  # type: ignore[misc]
+        return answers
+
     def _advice(self, ctx: AthleteContext, day: date) -> service.TodayAnswer:
+        # One transaction for everything the answer reads (and any re-plan it makes): the
+        # rules below read the profile, plan, screenings and check-ins through many small
+        # functions, each a transaction of its own when called alone.
+        replanned_at: int | None = None
+        with self.store.unit(ctx.athlete_id) as tx:
+            answer = self._advice_in_unit(ctx, day)
+            if answer.changes:
+                tx.session.flush()
+                replanned_at = tx.revision(ctx.athlete_id)[0]
+        if replanned_at is not None:
+            # The re-plan moved the revision. This answer already speaks of the plan it made
+            # (and says why it changed): keep it under that revision too, so the next page
+            # shows the reasons rather than a fresh answer without them. Read inside the
+            # committed transaction, the number cannot include anyone else's change.
+            self._derived.put(ctx.athlete_id,
+                              ("advice", "today" if day == ctx.today else day),
+                              (ctx.today, replanned_at), answer)
+        return answer
+
+    def _advice_in_unit(self, ctx: AthleteContext, day: date) -> service.TodayAnswer:
         series = self.series(ctx, through=day)
         # The WHO-5 item reads the last two weeks, which may begin before the first session.
         wellbeing = self._series_covering(
@@ -269,7 +330,9 @@ class Core:
         if session.notes:
             validation.check_text("notes", session.notes)
         with self.store.write_transaction(ctx.athlete_id) as tx:
-            return tx.add_manual_session(ctx.athlete_id, session)
+            row = tx.add_manual_session(ctx.athlete_id, session)
+        self._answer_again(ctx)
+        return row
 
     def record_checkin(self, ctx: AthleteContext, checkin: CheckInInput) -> CheckInOutcome:
         """Store a check-in, apply the pain rules and re-plan when their answer changed."""
@@ -286,6 +349,7 @@ class Core:
             checkin = replace(checkin, pain_site=site.words)
         row, decision, changes = service.record_checkin(self.store, ctx.athlete_id, checkin,
                                                         ctx.today)
+        self._answer_again(ctx)
         return CheckInOutcome(row, decision, tuple(changes))
 
     def screening_profile_fill(self, ctx: AthleteContext, bone: BoneInputs) -> ProfileFill:
@@ -324,6 +388,7 @@ class Core:
                     tx.add_body_mass(ctx.athlete_id, ctx.today, filled.body_mass_kg)
         row, result, changes = service.record_screening(self.store, ctx.athlete_id, parq, bone,
                                                         today=ctx.today)
+        self._answer_again(ctx)
         return ScreeningOutcome(row, result, tuple(changes), filled)
 
     # -- brain health (issue 14) -----------------------------------------------------------
@@ -362,7 +427,9 @@ class Core:
                                     label=f"the answer to {key.replace('_', ' ')}")
         checked = brain_science.check_answers(answers)
         with self.store.write_transaction(ctx.athlete_id) as tx:
-            return tx.add_brain_answers(ctx.athlete_id, checked)
+            row = tx.add_brain_answers(ctx.athlete_id, checked)
+        self._answer_again(ctx)
+        return row
 
     # -- the plan -------------------------------------------------------------------------
     def make_plan(self, ctx: AthleteContext, goal: str, weekdays: Iterable[int],
@@ -372,14 +439,20 @@ class Core:
         (InvalidValue naming the field; nothing stored then)."""
         validation.check_plan(start or ctx.today, ctx.today, minutes_per_day=minutes_per_day,
                               weeks=weeks)
-        return service.create_plan(self.store, ctx.athlete_id, goal, sorted(set(weekdays)),
-                                   minutes_per_day, ctx.today, start=start, weeks=weeks)
+        plan_id = service.create_plan(self.store, ctx.athlete_id, goal, sorted(set(weekdays)),
+                                      minutes_per_day, ctx.today, start=start, weeks=weeks)
+        self._answer_again(ctx)
+        return plan_id
 
     def adapt_plan(self, ctx: AthleteContext) -> list[str]:
-        return service.adapt_now(self.store, ctx.athlete_id, ctx.today)
+        reasons = service.adapt_now(self.store, ctx.athlete_id, ctx.today)
+        self._answer_again(ctx)
+        return reasons
 
     def mark_session(self, ctx: AthleteContext, planned_session_id: int, status: str) -> Any:
-        return service.mark_session(self.store, ctx.athlete_id, planned_session_id, status)
+        row = service.mark_session(self.store, ctx.athlete_id, planned_session_id, status)
+        self._answer_again(ctx)
+        return row
 
     # -- files ----------------------------------------------------------------------------
     def import_paths(self, ctx: AthleteContext, paths: Iterable[Path | str], *,
@@ -391,7 +464,9 @@ class Core:
         kwargs.setdefault("checks", validation.MEASURE_CHECKS)  # phone exports' values
         if progress is not None:
             kwargs["progress"] = progress
-        return import_paths(self.store, list(paths), athlete_id=ctx.athlete_id, **kwargs)
+        report = import_paths(self.store, list(paths), athlete_id=ctx.athlete_id, **kwargs)
+        self._answer_again(ctx)
+        return report
 
     def latest_screening(self, ctx: AthleteContext) -> tuple[date, ScreeningResult] | None:
         """The day (athlete's zone) and result of the latest screening, if any."""

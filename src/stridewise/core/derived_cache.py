@@ -36,7 +36,10 @@ OTHER_BYTES = 64 * 2**10
 
 def _size(value: Any) -> int:
     if isinstance(value, pd.DataFrame):
-        return int(value.memory_usage(index=True, deep=False).sum())
+        # Eight bytes a cell (a float, or an object column's pointer), as
+        # ``memory_usage(deep=False)`` counts them, without its cost per column.
+        rows, columns = value.shape
+        return 8 * rows * (columns + 1)
     return OTHER_BYTES
 
 
@@ -63,6 +66,12 @@ class DerivedCache:
                 self._entries.move_to_end(key)
                 return found[1]
         value = compute()
+        self.put(athlete_id, what, stamp, value)
+        return value
+
+    def put(self, athlete_id: int, what: Hashable, stamp: tuple[Any, int], value: Any) -> None:
+        """Keep ``value`` for ``what`` at ``stamp``, unless a newer stamp is kept already."""
+        key = (athlete_id, what)
         size = _size(value)
         with self._lock:
             held = self._entries.get(key)
@@ -75,4 +84,3 @@ class DerivedCache:
                 while self._bytes > self._max and len(self._entries) > 1:
                     _key, (_stamp, _value, dropped) = self._entries.popitem(last=False)
                     self._bytes -= dropped
-        return value

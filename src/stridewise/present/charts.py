@@ -10,6 +10,7 @@ becomes an HTML ``<div>`` without Plotly's JavaScript; pages load that once from
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -95,8 +96,24 @@ def dom_id(text: str) -> str:
     return _ID_SAFE.sub("-", text.lower()).strip("-") or "chart"
 
 
+#: Each chart's Plotly ``<div>``, kept while the chart lives: the core keeps a page's charts
+#: until the athlete's data changes, and turning a figure into HTML was half the cost of a
+#: Trends page that was otherwise ready. Keyed by id, checked by a weak reference.
+_PLOT_DIVS: dict[int, tuple[weakref.ref[Chart], Markup]] = {}
+
+
 def plot_div(chart: Chart) -> Markup:
     """The Plotly ``<div>`` for one chart, without Plotly.js itself."""
+    held = _PLOT_DIVS.get(id(chart))
+    if held is not None and held[0]() is chart:
+        return held[1]
+    markup = _plot_div(chart)
+    key = id(chart)
+    _PLOT_DIVS[key] = (weakref.ref(chart, lambda _gone: _PLOT_DIVS.pop(key, None)), markup)
+    return markup
+
+
+def _plot_div(chart: Chart) -> Markup:
     html = pio.to_html(
         chart.figure,
         config=PLOT_CONFIG,

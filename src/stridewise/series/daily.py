@@ -507,29 +507,39 @@ def _zero_nan(values: FloatArray) -> FloatArray:
     return np.where(missing, 0.0, values) if missing.any() else values
 
 
-def _checkins_by_day(frames: SeriesFrames, first: date, n_days: int) -> pd.DataFrame:
+def _checkins_by_day(frames: SeriesFrames, first: date, n_days: int) -> dict[str, FloatArray]:
     zone = frames.profile.time_zone
-    rows = []
-    for c in frames.checkins.to_dict("records"):
-        offset = (local_time(c["at_utc"], None, zone).date() - first).days
-        if 0 <= offset < n_days:
-            raw = float("nan") if c["who5_raw"] is None else float(c["who5_raw"])
-            rows.append((offset, c["pain_score"], c["sleep_hours"], raw))
-    frame = pd.DataFrame(rows, columns=["day", "pain", "sleep", "who5"], dtype=float)
-    return _checkin_columns(frame, n_days)
+    checkins = frames.checkins
+    days = np.array([(local_time(at, None, zone).date() - first).days
+                     for at in checkins["at_utc"]], dtype=np.int64)
+    on = (days >= 0) & (days < n_days)
+    return _checkin_columns(days[on], checkins["pain_score"].to_numpy(dtype=np.float64)[on],
+                            checkins["sleep_hours"].to_numpy(dtype=np.float64)[on],
+                            checkins["who5_raw"].to_numpy(dtype=np.float64)[on], n_days)
 
 
-def _checkin_columns(frame: pd.DataFrame, size: int) -> pd.DataFrame:
-    """Per position 0..size-1 (``frame["day"]``: a day, or a cohort's athlete-day): the
-    highest pain, the mean sleep and the mean WHO-5 percentage of the check-ins there."""
+def _checkin_columns(position: NDArray[np.int64], pain: FloatArray, sleep: FloatArray,
+                     who5_raw: FloatArray, size: int) -> dict[str, FloatArray]:
+    """Per position 0..size-1 (``position``: each check-in's day, or a cohort's athlete-day):
+    the highest pain, the mean sleep and the mean WHO-5 percentage of the check-ins there,
+    NaN where none has a value (pandas' groupby max and mean, without its fixed cost: this
+    runs on every refresh after a check-in)."""
+    rated = ~np.isnan(pain)
+    highest = np.full(size, -np.inf)
+    np.maximum.at(highest, position[rated], pain[rated])
     # WHO-5: the raw score (0-25) x 4 is the percentage score (Topp et al. 2015).
-    frame = frame.assign(who5=frame["who5"] * 4.0)
-    grouped = frame.groupby("day")
-    out = pd.DataFrame(index=range(size))
-    out["pain_max"] = grouped["pain"].max()
-    out["sleep_hours"] = grouped["sleep"].mean()
-    out["who5_pct"] = grouped["who5"].mean()
-    return out
+    return {"pain_max": np.where(np.isneginf(highest), np.nan, highest),
+            "sleep_hours": _mean_at(position, sleep, size),
+            "who5_pct": _mean_at(position, who5_raw * 4.0, size)}
+
+
+def _mean_at(position: NDArray[np.int64], values: FloatArray, size: int) -> FloatArray:
+    """The mean of ``values`` at each position, NaN values left out; NaN where none."""
+    known = ~np.isnan(values)
+    total = np.bincount(position[known], weights=values[known], minlength=size)
+    count = np.bincount(position[known], minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def first_series_day(first_session: date | None, through: date,
@@ -575,13 +585,11 @@ def with_checkins_and_measures(days: pd.DataFrame, frames: SeriesFrames) -> pd.D
     """:func:`session_days` completed into :func:`daily_series`: each day's check-ins
     (highest pain, sleep, WHO-5) and phone measures from ``frames`` (whose activities and
     sessions are not read). Does not change ``days``."""
-    out = days.copy()
-    first, n_days = (out["date"].iloc[0], len(out)) if len(out) else (EARLIEST_DAY, 0)
+    first, n_days = (days["date"].iloc[0], len(days)) if len(days) else (EARLIEST_DAY, 0)
     checkins = _checkins_by_day(frames, first, n_days)
-    for column in ("pain_max", "sleep_hours", "who5_pct"):
-        out[column] = checkins[column].to_numpy(dtype=np.float64)
-    return with_measures(out[list(DAILY_SERIES_COLUMNS)], frames.measures,  # phone exports
-                         frames.brisk, frames.busy)
+    out = pd.DataFrame({name: checkins[name] if name in checkins else days[name]
+                        for name in DAILY_SERIES_COLUMNS}, index=days.index)
+    return with_measures(out, frames.measures, frames.brisk, frames.busy)  # phone exports
 
 
 def daily_series(
@@ -655,16 +663,17 @@ def daily_series_many(
         local = local_times(checkins["at_utc"], None, np.asarray(zones, dtype=object)[c_athlete])
         c_day = (local.to_numpy(dtype="datetime64[D]") - first[c_athlete]).astype(np.int64)
         on = (c_day >= 0) & (c_day < n_days[c_athlete])
-        frame = pd.DataFrame({
-            "day": offset_of[c_athlete[on]] + c_day[on],
-            "pain": checkins["pain_score"].to_numpy(dtype=np.float64)[on],
-            "sleep": checkins["sleep_hours"].to_numpy(dtype=np.float64)[on],
-            "who5": checkins["who5_raw"].to_numpy(dtype=np.float64)[on]})
+        checked = _checkin_columns(
+            offset_of[c_athlete[on]] + c_day[on],
+            checkins["pain_score"].to_numpy(dtype=np.float64)[on],
+            checkins["sleep_hours"].to_numpy(dtype=np.float64)[on],
+            checkins["who5_raw"].to_numpy(dtype=np.float64)[on], len(out))
     else:
-        frame = pd.DataFrame(columns=["day", "pain", "sleep", "who5"], dtype=float)
-    checked = _checkin_columns(frame, len(out))
+        nothing = np.zeros(0)
+        checked = _checkin_columns(np.zeros(0, dtype=np.int64), nothing, nothing, nothing,
+                                   len(out))
     for column in ("pain_max", "sleep_hours", "who5_pct"):
-        out[column] = checked[column].to_numpy(dtype=np.float64)
+        out[column] = checked[column]
     daily = with_measures(out[["athlete", *DAILY_SERIES_COLUMNS]], measures, by="athlete")
     return daily, n_days
 

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from stridewise.core.validation import DATE_FLOORS
+from stridewise.series.empty import empty_frame, frame_of
 from stridewise.series.measures import (
     brisk_frame,
     busy_frame,
@@ -54,7 +55,7 @@ class SeriesProfile:
 
 
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:
-    return pd.DataFrame(columns=list(columns))
+    return empty_frame(columns)
 
 
 @dataclass(frozen=True)
@@ -130,11 +131,10 @@ def frames_in(tx: Tx, athlete_id: int, *, sessions: bool = True) -> SeriesFrames
     busy = busy_frame(tx, athlete_id) if len(brisk) else empty_busy()
     return SeriesFrames(
         profile=profile,
-        activities=pd.DataFrame([tuple(a) for a in activities
-                                 if _on_the_calendar(a.start_time_utc)],
-                                columns=list(ACTIVITY_COLUMNS)),
-        manual=pd.DataFrame(manual, columns=list(MANUAL_COLUMNS)),
-        checkins=pd.DataFrame(checkins, columns=list(CHECKIN_COLUMNS)),
+        activities=frame_of([tuple(a) for a in activities
+                             if _on_the_calendar(a.start_time_utc)], ACTIVITY_COLUMNS),
+        manual=frame_of(manual, MANUAL_COLUMNS),
+        checkins=frame_of(checkins, CHECKIN_COLUMNS),
         measures=measures_rows(tx, athlete_id),
         brisk=brisk,
         busy=busy,

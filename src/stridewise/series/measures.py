@@ -24,12 +24,14 @@ else the first with a value. :func:`with_measures` adds its columns to the daily
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from stridewise.science.benefits import who_equivalent_minutes
 from stridewise.science.steps import seconds_outside
+from stridewise.series.empty import empty_frame, frame_of
 from stridewise.store import Store, Tx
 
 MEASURE_SERIES_COLUMNS = (
@@ -50,29 +52,28 @@ BUSY_COLUMNS = ("start_s", "end_s")
 
 
 def empty_measures() -> pd.DataFrame:
-    return pd.DataFrame(columns=["date", "source", *_FIELDS])
+    return empty_frame(("date", "source", *_FIELDS))
 
 
 def empty_brisk() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(BRISK_COLUMNS))
+    return empty_frame(BRISK_COLUMNS)
 
 
 def empty_busy() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(BUSY_COLUMNS))
+    return empty_frame(BUSY_COLUMNS)
 
 
 def brisk_frame(tx: Tx, athlete_id: int) -> pd.DataFrame:
     """The stored brisk spans (a loader, inside :func:`stridewise.series.frames.load_frames`'s
     transaction)."""
     rows = tx.list_brisk_intervals(athlete_id)
-    return pd.DataFrame([(r.day, r.source, r.start_utc.timestamp(), r.end_utc.timestamp(),
-                          r.intensity == "vigorous") for r in rows],
-                        columns=list(BRISK_COLUMNS))
+    return frame_of([(r.day, r.source, r.start_utc.timestamp(), r.end_utc.timestamp(),
+                      r.intensity == "vigorous") for r in rows], BRISK_COLUMNS)
 
 
 def busy_frame(tx: Tx, athlete_id: int) -> pd.DataFrame:
     """(start, end) UTC seconds of every recorded activity and logged session (a loader)."""
-    return pd.DataFrame(tx.activity_spans_s(athlete_id), columns=list(BUSY_COLUMNS))
+    return frame_of(list(tx.activity_spans_s(athlete_id)), BUSY_COLUMNS)
 
 
 def brisk_minutes_outside(brisk: pd.DataFrame, busy: pd.DataFrame,
@@ -81,10 +82,10 @@ def brisk_minutes_outside(brisk: pd.DataFrame, busy: pd.DataFrame,
     ``moderate`` and ``vigorous`` minutes of brisk walking outside the ``busy`` spans.
     Pure; the one rule that keeps step minutes from counting a recorded session twice."""
     if brisk is None or not len(brisk) or not len(chosen):
-        return pd.DataFrame(columns=["date", "source", "moderate", "vigorous"])
+        return empty_frame(("date", "source", "moderate", "vigorous"))
     spans = brisk.merge(chosen[["date", "source"]], on=["date", "source"], how="inner")
     if not len(spans):
-        return pd.DataFrame(columns=["date", "source", "moderate", "vigorous"])
+        return empty_frame(("date", "source", "moderate", "vigorous"))
     busy_s = (busy["start_s"].to_numpy(dtype=np.float64) if busy is not None and len(busy)
               else np.zeros(0))
     busy_e = (busy["end_s"].to_numpy(dtype=np.float64) if busy is not None and len(busy)
@@ -109,7 +110,7 @@ def measures_rows(tx: Tx, athlete_id: int) -> pd.DataFrame:
     """:func:`measures_frame` inside a transaction the caller holds."""
     rows = tx.list_daily_measures(athlete_id)
     if not rows:
-        return pd.DataFrame(columns=["date", "source", *_FIELDS])
+        return empty_frame(("date", "source", *_FIELDS))
     frame = pd.DataFrame([{"date": r.day, "source": r.source,
                            **{f: getattr(r, f) for f in _FIELDS}} for r in rows])
     frame[list(_FIELDS)] = frame[list(_FIELDS)].astype(np.float64)
@@ -133,6 +134,36 @@ def with_measures(daily: pd.DataFrame, measures: pd.DataFrame,
     ``by`` names a column of ``daily`` and ``measures`` telling athletes apart (a cohort's
     series one after the other): measures are then matched on it and the date; each row's
     values are those of its athlete's own call (element by element). Not with brisk spans."""
+    if not len(measures) and (brisk is None or not len(brisk)):
+        return _without_measures(daily)
+    return _with_stored_measures(daily, measures, brisk, busy, by=by)
+
+
+def _without_measures(daily: pd.DataFrame) -> pd.DataFrame:
+    """:func:`with_measures` when nothing was imported from a phone or platform (most
+    people): the same frame, built in one step rather than through the joins (whose fixed
+    cost was a quarter of the series' refresh after a check-in)."""
+    n = len(daily)
+    nothing = np.full(n, np.nan)
+    zero = np.zeros(n)
+    moderate = daily["moderate_min"].to_numpy(dtype=np.float64) + zero
+    vigorous = daily["vigorous_min"].to_numpy(dtype=np.float64) + zero
+    typed = daily["sleep_hours"].to_numpy(dtype=np.float64)
+    columns: dict[str, Any] = {name: daily[name] for name in daily.columns}
+    columns.update({
+        "moderate_min": moderate, "vigorous_min": vigorous,
+        "who_equivalent_min": who_equivalent_minutes(moderate, vigorous),
+        "sleep_hours": np.where(np.isfinite(typed), typed, nothing),
+        "steps": nothing, "walking_distance_device_m": nothing.copy(),
+        "resting_hr_device_bpm": nothing.copy(), "steps_moderate_min": zero,
+        "steps_vigorous_min": zero.copy(), "measures_source": np.full(n, None, dtype=object),
+        "walking_steadiness_pct": nothing.copy()})
+    return pd.DataFrame(columns, index=daily.index)
+
+
+def _with_stored_measures(daily: pd.DataFrame, measures: pd.DataFrame,
+                          brisk: pd.DataFrame | None, busy: pd.DataFrame | None, *,
+                          by: str | None) -> pd.DataFrame:
     out = daily.copy()
     n = len(out)
     keys = ["date"] if by is None else [by, "date"]

@@ -15,7 +15,7 @@ one PostgreSQL database behave as one; nothing about a person is kept in process
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
@@ -103,22 +103,50 @@ def client_address(scope: Scope) -> str:
 
 def identify(store: Store, scope: Scope) -> Who:
     """Who sent this request: an API token (``Authorization: Bearer``) or a session cookie."""
+    with store.transaction() as tx:
+        return _identify_in(tx.session, scope)
+
+
+def _identify_in(session: Any, scope: Scope) -> Who:
     headers = Headers(scope=scope)
     auth = headers.get("authorization", "")
+    if auth:
+        kind, _, secret = auth.partition(" ")
+        found = (accounts.token_user(session, secret.strip())
+                 if kind.lower() == "bearer" and secret.strip() else None)
+        if found is None:
+            return Who(None, None, bad_credentials=True)
+        user, scopes = found
+        return Who(user, Actor(user.id, user.role, user.athlete_id, scopes))
+    cookie = _cookie(headers, SESSION_COOKIE)
+    signed_in = accounts.session_user(session, cookie) if cookie else None
+    if signed_in is None:
+        return Who(None, None)
+    return Who(signed_in, Actor(signed_in.id, signed_in.role, signed_in.athlete_id))
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What the gate learnt of a request in one transaction: who asks, whose data it is,
+    and the policy's decision (None when no decision is to be taken: a public route, bad
+    credentials, or someone without data of their own who is sent elsewhere)."""
+
+    who: Who
+    athlete_id: int | None
+    decision: policy.Decision | None
+
+
+def admit(store: Store, scope: Scope, action: Action, chosen_id: int | None, chosen: bool,
+          sends_elsewhere: Callable[[Who], bool], route: str, address: str) -> Admission:
+    """:func:`identify` and :func:`decide` in one transaction (one connection, one commit):
+    the two happen on every request, and each transaction costs a round trip or more."""
     with store.transaction() as tx:
-        if auth:
-            kind, _, secret = auth.partition(" ")
-            found = (accounts.token_user(tx.session, secret.strip())
-                     if kind.lower() == "bearer" and secret.strip() else None)
-            if found is None:
-                return Who(None, None, bad_credentials=True)
-            user, scopes = found
-            return Who(user, Actor(user.id, user.role, user.athlete_id, scopes))
-        cookie = _cookie(headers, SESSION_COOKIE)
-        signed_in = accounts.session_user(tx.session, cookie) if cookie else None
-        if signed_in is None:
-            return Who(None, None)
-        return Who(signed_in, Actor(signed_in.id, signed_in.role, signed_in.athlete_id))
+        who = _identify_in(tx.session, scope)
+        athlete_id = chosen_id if chosen else (who.actor.athlete_id if who.actor else None)
+        if action is Action.PUBLIC or who.bad_credentials or sends_elsewhere(who):
+            return Admission(who, athlete_id, None)
+        return Admission(who, athlete_id,
+                         _decide_in(tx.session, who, action, athlete_id, route, address))
 
 
 def _decide_in(session: Any, who: Who, action: Action, athlete_id: int | None, route: str,
@@ -141,8 +169,12 @@ def decide_each(store: Store, who: Who, action: Action, athlete_ids: Sequence[in
     """:func:`decide` for several athletes (a roster) in one transaction: the same policy
     and audit rows, one commit instead of one per athlete."""
     with store.transaction() as tx:
-        return {athlete_id: _decide_in(tx.session, who, action, athlete_id, route, address)
-                for athlete_id in athlete_ids}
+        decisions = policy.can_each(tx.session, who.actor, action, athlete_ids)
+        for athlete_id, decision in decisions.items():
+            if decision.allowed and decision.audit and who.actor is not None:
+                accounts.record(tx.session, who.actor.user_id, athlete_id, str(action), route,
+                                address)
+        return decisions
 
 
 def _wants_html(scope: Scope, path: str) -> bool:
@@ -201,31 +233,40 @@ class Gate:
             # Static files and the API schema: nobody's data, no need to know who asks.
             await self.dashboard(scope, receive, send)
             return
-        who = await run_in_threadpool(identify, self.store, scope)
-        scope = {**scope, USER_SCOPE_KEY: who.user, ACTOR_SCOPE_KEY: who.actor}
         if server_page:
+            who = await run_in_threadpool(identify, self.store, scope)
+            scope = {**scope, USER_SCOPE_KEY: who.user, ACTOR_SCOPE_KEY: who.actor}
             await self.pages(scope, receive, send)
             return
+        chosen_id: int | None = None
         if chosen:
-            athlete_id: int | None = int(chosen.group(1))
+            chosen_id = int(chosen.group(1))
+            if not 1 <= chosen_id <= MAX_DB_ID:
+                chosen_id = None
+
+        def sends_elsewhere(who: Who) -> bool:
+            # A coach, clinician or admin without running data of their own.
+            return (who.actor is not None and who.actor.athlete_id is None and not chosen
+                    and (name == "home" or _wants_html(scope, path)))
+
+        admission = await run_in_threadpool(
+            admit, self.store, scope, action, chosen_id, chosen is not None, sends_elsewhere,
+            f"{scope['method']} {path}", client_address(scope))
+        who, athlete_id = admission.who, admission.athlete_id
+        scope = {**scope, USER_SCOPE_KEY: who.user, ACTOR_SCOPE_KEY: who.actor}
+        if chosen:
             scope["root_path"] = scope.get("root_path", "") + f"/a/{chosen.group(1)}"
-            if not 1 <= int(chosen.group(1)) <= MAX_DB_ID:
-                athlete_id = None
-        else:
-            athlete_id = who.actor.athlete_id if who.actor else None
         if action is not Action.PUBLIC:
             if who.bad_credentials:
                 await self._refuse(scope, receive, send, 401, path)
                 return
-            if (who.actor is not None and athlete_id is None and not chosen
-                    and (name == "home" or _wants_html(scope, path))):
-                # A coach, clinician or admin without running data of their own.
-                target = "/roster" if who.actor.role in policy.CARE_ROLES else "/account"
+            if sends_elsewhere(who):
+                target = "/roster" if who.actor is not None \
+                    and who.actor.role in policy.CARE_ROLES else "/account"
                 await RedirectResponse(target, status_code=303)(scope, receive, send)
                 return
-            decision = await run_in_threadpool(decide, self.store, who, action, athlete_id,
-                                               f"{scope['method']} {path}",
-                                               client_address(scope))
+            decision = admission.decision
+            assert decision is not None
             if not decision.allowed:
                 await self._refuse(scope, receive, send, decision.status, path)
                 return

@@ -33,8 +33,10 @@ from stridewise.store import Store
 from stridewise.store import models_server as ms
 from stridewise.web import security
 from stridewise.web.deps import existing_id
+from stridewise.web.render import cached_url_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals["url_for"] = cached_url_for
 templates.env.globals["csrf_input"] = security.csrf_input
 
 SCOPE_WORDS = {"view": "See my pages, load, pain reports and plan",
@@ -418,10 +420,12 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
         rows = []
         decisions = decide_each(store, who, Action.VIEW, [a for a, _e, _s in granted],
                                 "GET /roster", client_address(request.scope))
+        answers = core.advice_of_many([a for a, _e, _s in granted
+                                       if decisions[a].allowed])
         for athlete_id, email, scope in granted:
-            if not decisions[athlete_id].allowed:
+            if athlete_id not in answers:
                 continue
-            answer = core.advice(core.context(athlete_id))
+            answer = answers[athlete_id]
             warnings = list(answer.warnings)
             rank = min([TONE_RANK.get(w.tone, NOTHING_RANK) for w in warnings],
                        default=NOTHING_RANK)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, select, text
@@ -12,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stridewise.store import engine as engine_setup
 from stridewise.store import models as m
+from stridewise.store.memo import remembered
 from stridewise.store.raw import RawFileStore, RawRepo
 from stridewise.store.repo_activity import ActivityRepo
 from stridewise.store.repo_daily import DailyRepo
@@ -19,6 +23,20 @@ from stridewise.store.repo_people import PeopleRepo
 from stridewise.store.repo_plan import PlanRepo
 
 DEFAULT_ATHLETE = "default"
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """The transaction of a :meth:`Store.unit`, which nested transactions join."""
+
+    store: Store
+    tx: Tx
+    athlete_id: int
+
+
+#: The unit of work open in this thread or task, if any (a context variable, so it never
+#: leaks into another request: each request's work runs in its own context).
+_UNIT: ContextVar[_Unit | None] = ContextVar("stridewise_store_unit", default=None)
 
 
 class Tx(PeopleRepo, ActivityRepo, PlanRepo, RawRepo, DailyRepo):
@@ -31,6 +49,31 @@ class Tx(PeopleRepo, ActivityRepo, PlanRepo, RawRepo, DailyRepo):
     def __init__(self, session: Session, raw: RawFileStore) -> None:
         self.session = session
         self.raw = raw
+
+    # Reads asked many times while the advice is worked out, remembered until the
+    # transaction writes (stridewise.store.memo). Lists are copied: callers may change them.
+    def get_athlete(self, athlete_id: int) -> m.Athlete | None:
+        read = super().get_athlete
+        return remembered(self.session, ("athlete", athlete_id), lambda: read(athlete_id))
+
+    def revision(self, athlete_id: int) -> tuple[int, int]:
+        read = super().revision
+        return remembered(self.session, ("revision", athlete_id), lambda: read(athlete_id))
+
+    def active_plan(self, athlete_id: int) -> m.Plan | None:
+        read = super().active_plan
+        return remembered(self.session, ("active plan", athlete_id), lambda: read(athlete_id))
+
+    def list_screenings(self, athlete_id: int) -> list[m.Screening]:
+        read = super().list_screenings
+        return list(remembered(self.session, ("screenings", athlete_id),
+                               lambda: read(athlete_id)))
+
+    def list_planned_sessions(self, athlete_id: int, plan_id: int, since: date | None = None,
+                              until: date | None = None) -> list[m.PlannedSession]:
+        read = super().list_planned_sessions
+        return list(remembered(self.session, ("planned", athlete_id, plan_id, since, until),
+                               lambda: read(athlete_id, plan_id, since, until)))
 
 
 class Store:
@@ -50,9 +93,35 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """All-or-nothing: committed when the block ends, rolled back on any exception
-        (KeyboardInterrupt included)."""
+        (KeyboardInterrupt included). Inside a :meth:`unit`, the unit's transaction."""
+        unit = _UNIT.get()
+        if unit is not None and unit.store is self:
+            yield unit.tx
+            return
         with self._sessions() as session, session.begin():
             yield Tx(session, self.raw)
+
+    @contextmanager
+    def unit(self, athlete_id: int) -> Iterator[Tx]:
+        """One write transaction for a whole computation about one athlete (the advice reads
+        the profile, plan, screenings and check-ins through a dozen functions, each of which
+        opens its own transaction when called alone): every :meth:`transaction` and
+        :meth:`write_transaction` for this athlete opened inside it, in this thread, joins it.
+        One connection, one commit, one consistent view, and rows already read come from the
+        session's identity map. Inner blocks do not commit or roll back on their own; an
+        exception rolls the whole unit back."""
+        unit = _UNIT.get()
+        if unit is not None and unit.store is self:
+            if unit.athlete_id != athlete_id:
+                raise RuntimeError("a unit of work is about one athlete")
+            yield unit.tx
+            return
+        with self.write_transaction(athlete_id) as tx:
+            token = _UNIT.set(_Unit(self, tx, athlete_id))
+            try:
+                yield tx
+            finally:
+                _UNIT.reset(token)
 
     @contextmanager
     def write_transaction(self, athlete_id: int | None = None) -> Iterator[Tx]:
@@ -60,7 +129,16 @@ class Store:
         read, so a check-then-insert (is this file or activity stored yet?) cannot race:
         SQLite takes the database write lock (``BEGIN IMMEDIATE``); PostgreSQL takes an
         advisory lock on ``athlete_id`` (writers for other athletes go on in parallel).
-        Use :meth:`transaction` for reads."""
+        Use :meth:`transaction` for reads. Inside a :meth:`unit` for the same athlete, the
+        unit's transaction (which already holds that lock)."""
+        unit = _UNIT.get()
+        if unit is not None and unit.store is self:
+            if unit.athlete_id != athlete_id:
+                # Another writer's lock inside this one could deadlock (SQLite's single
+                # write lock is already held): a unit writes for its own athlete only.
+                raise RuntimeError("a unit of work writes only for its own athlete")
+            yield unit.tx
+            return
         with self._write_sessions() as session, session.begin():
             if athlete_id is not None and self.backend == "postgresql":
                 session.execute(

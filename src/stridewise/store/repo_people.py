@@ -190,6 +190,16 @@ class PeopleRepo:
             .where(m.AthleteRevision.athlete_id == athlete_id)).first()
         return (int(found[0]), int(found[1])) if found is not None else (0, 0)
 
+    def zones_and_revisions(self, athlete_ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """Each athlete's time zone and first revision number (:meth:`revision`), in one
+        query: what a roster needs to find each athlete's kept advice. Athletes that do not
+        exist are left out."""
+        rows = self.session.execute(
+            select(m.Athlete.id, m.Athlete.time_zone, m.AthleteRevision.revision)
+            .outerjoin(m.AthleteRevision, m.AthleteRevision.athlete_id == m.Athlete.id)
+            .where(m.Athlete.id.in_(list(athlete_ids))))
+        return {int(i): (zone, int(revision or 0)) for i, zone, revision in rows}
+
     # -- body mass --------------------------------------------------------------------------
     def add_body_mass(self, athlete_id: int, measured_on: date, mass_kg: float) -> m.BodyMass:
         """Record body mass on a day (replacing that day's earlier value)."""

@@ -104,7 +104,8 @@ def create_app(
     )
     app.state.store = open_store(store_url)
     app.state.athlete_id = athlete_id_by_name(app.state.store, athlete_name)
-    app.state.core = Core(app.state.store)
+    # Pages follow writes: the advice is worked out again right after each change.
+    app.state.core = Core(app.state.store, answer_after_writes=True)
     tokens = security.CsrfTokens(security.load_secret(security.secret_path(app.state.store.url)))
     # Added innermost first: the Host check runs before anything else, then CSRF, then the
     # body limit (so a refused request's body is never read).
