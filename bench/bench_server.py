@@ -205,6 +205,18 @@ async def simulate(bases: list[str], athletes: list[str],
     return latencies, errors
 
 
+def _postgres_cpu_s() -> float:
+    """CPU seconds of every PostgreSQL process on this machine (user + system); the
+    database serves only this test while it runs. 0 when they cannot be read."""
+    import psutil
+
+    total = 0.0
+    for proc in psutil.process_iter(["name", "cpu_times"]):
+        if (proc.info["name"] or "").startswith("postgres") and proc.info["cpu_times"]:
+            total += sum(proc.info["cpu_times"][:2])
+    return total
+
+
 def run() -> str:
     import tempfile
 
@@ -227,10 +239,14 @@ def run() -> str:
             warm_s = time.perf_counter() - t0
             servers = [psutil.Process(proc.pid) for proc in procs]
             cpu0 = sum(sum(p.cpu_times()[:2]) for p in servers)
+            database0 = _postgres_cpu_s()
+            own0 = sum(os.times()[:2])
             t0 = time.perf_counter()
             latencies, errors = asyncio.run(simulate(bases, athletes, coaches))
             elapsed = time.perf_counter() - t0
             server_cpu_s = sum(sum(p.cpu_times()[:2]) for p in servers) - cpu0
+            database_cpu_s = _postgres_cpu_s() - database0
+            client_cpu_s = sum(os.times()[:2]) - own0
     finally:
         for proc in procs:
             proc.terminate()
@@ -250,7 +266,10 @@ def run() -> str:
         f"errors**. The server processes used {server_cpu_s:.0f} CPU s in the window "
         f"({1000 * server_cpu_s / max(total, 1):.0f} ms a request, the cost that does not "
         f"depend on what else the machine runs; {server_cpu_s / elapsed:.2f} of the "
-        f"{os.cpu_count()} cores). Load "
+        f"{os.cpu_count()} cores). PostgreSQL used {database_cpu_s:.0f} CPU s "
+        f"({1000 * database_cpu_s / max(total, 1):.0f} ms a request) and the load generator "
+        f"(this process, httpx) {client_cpu_s:.0f} CPU s "
+        f"({1000 * client_cpu_s / max(total, 1):.0f} ms a request). Load "
         f"average of the machine at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
         "cores (other work included).",
         "",

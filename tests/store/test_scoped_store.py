@@ -19,8 +19,10 @@ from stridewise.store import CheckInInput, Store, Tx, sha256_hex
 
 START = datetime(2024, 5, 4, 6, 30, tzinfo=UTC)
 RAW = b"the owner's original FIT bytes"
-#: Methods about athletes themselves (not an athlete's data) that need no athlete id first.
-ATHLETE_LEVEL = {"add_athlete", "get_athlete_by_name", "list_athletes"}
+#: Methods about athletes themselves (not an athlete's data) that need no athlete id first;
+#: zones_and_revisions reads exactly the athletes it is given (a roster, after the policy
+#: allowed each one).
+ATHLETE_LEVEL = {"add_athlete", "get_athlete_by_name", "list_athletes", "zones_and_revisions"}
 #: Packages of the faces: they reach data only through the scoped repository methods.
 FACES = ("web", "cli", "report", "present")
 #: SQL of one's own (queries, sessions, the engine) or the unscoped raw-file directory.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -39,6 +40,10 @@ from stridewise.store import CheckInInput, Store
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
+#: Derived values worked out inside :meth:`Core._write_and_answer`'s transaction, kept once
+#: it commits (None outside one).
+_DEFERRED: ContextVar[list[tuple[int, Hashable, tuple[Any, int], Any]] | None] = ContextVar(
+    "stridewise_core_deferred", default=None)
 
 @dataclass(frozen=True)
 class AthleteContext:
@@ -127,6 +132,54 @@ class Core:
         self._derived = DerivedCache()
         self._answer_after_writes = answer_after_writes
 
+    def _keep(self, athlete_id: int, what: Hashable, stamp: tuple[Any, int],
+              compute: Callable[[], T]) -> T:
+        """The derived value kept for ``what`` at ``stamp``, else computed now and kept; inside
+        :meth:`_deferring` kept only once the transaction has committed."""
+        deferred = _DEFERRED.get()
+        if deferred is None:
+            return self._derived.get(athlete_id, what, stamp, compute)
+        found, value = self._derived.peek(athlete_id, what, stamp)
+        if found:
+            return value
+        value = compute()
+        deferred.append((athlete_id, what, stamp, value))
+        return value
+
+    def _kept(self, athlete_id: int, what: Hashable, stamp: tuple[Any, int],
+              value: Any) -> None:
+        deferred = _DEFERRED.get()
+        if deferred is None:
+            self._derived.put(athlete_id, what, stamp, value)
+        else:
+            deferred.append((athlete_id, what, stamp, value))
+
+    def _write_and_answer(self, ctx: AthleteContext, write: Callable[[], T]) -> T:
+        """``write()`` and, with ``answer_after_writes``, the advice after it, in one
+        transaction (one view of the rows: the reads the write's pain rules made are not made
+        again). What is worked out is kept only after the commit: a revision number read
+        inside an uncommitted transaction could be given to someone else's change after a
+        rollback. The advice runs in a savepoint, so its failure leaves the write standing
+        (logged; the next page meets the error)."""
+        if not self._answer_after_writes:
+            return write()
+        deferred: list[tuple[int, Hashable, tuple[Any, int], Any]] = []
+        token = _DEFERRED.set(deferred)
+        try:
+            with self.store.unit(ctx.athlete_id) as tx:
+                result = write()
+                try:
+                    with tx.session.begin_nested():
+                        self.advice(ctx)
+                except Exception:  # the write stands; the page that asks next reports it
+                    _log.exception("working out the advice after a change failed")
+                    deferred.clear()
+        finally:
+            _DEFERRED.reset(token)
+        for athlete_id, what, stamp, value in deferred:
+            self._derived.put(athlete_id, what, stamp, value)
+        return result
+
     def _answer_again(self, ctx: AthleteContext) -> None:
         """The advice after a change, computed now (see ``answer_after_writes``). The change
         is committed: a failure here is logged, not raised, and the next page that asks
@@ -143,6 +196,13 @@ class Core:
         """The athlete (default: the single local user) with their zone and today."""
         athlete_id = self.store.default_athlete_id() if athlete_id is None else athlete_id
         zone = zone_of(self.store, athlete_id)
+        return AthleteContext(athlete_id, zone, clock.today(zone))
+
+    @staticmethod
+    def context_in(athlete_id: int, zone_name: str | None) -> AthleteContext:
+        """:meth:`context` for an athlete whose stored zone name the caller has just read
+        (the server's gate reads it with the access decision, a roster with the revisions)."""
+        zone = zone_named(zone_name)
         return AthleteContext(athlete_id, zone, clock.today(zone))
 
     def profile(self, ctx: AthleteContext) -> Any:
@@ -223,13 +283,13 @@ class Core:
                 loaded.append(self.frames(ctx))
                 return session_days(loaded[0], through=day)
 
-            held = self._derived.get(ctx.athlete_id, ("session days", which),
+            held = self._keep(ctx.athlete_id, ("session days", which),
                                      (ctx.today, sessions_revision), days)
             frames = loaded[0] if loaded else load_frames(self.store, ctx.athlete_id,
                                                           sessions=False)
             return with_checkins_and_measures(held, frames)
 
-        return self._derived.get(ctx.athlete_id, ("series", which), (ctx.today, revision),
+        return self._keep(ctx.athlete_id, ("series", which), (ctx.today, revision),
                                  compute)
 
     def derived(self, ctx: AthleteContext, what: Hashable, compute: Callable[[], T]) -> T:
@@ -238,7 +298,7 @@ class Core:
         ``what`` names it, with every input beside the rows (range, units). ``compute`` must
         read what it needs through the core itself (``core.series(ctx)`` inside it): a value
         read before this call may be older than the revision it would be kept under."""
-        return self._derived.get(ctx.athlete_id, ("view", what),
+        return self._keep(ctx.athlete_id, ("view", what),
                                  (ctx.today, self.revision(ctx)[0]), compute)
 
     def frames(self, ctx: AthleteContext) -> SeriesFrames:
@@ -255,7 +315,7 @@ class Core:
         changes."""
         day = day or ctx.today
         validation.check_advice_day(day, ctx.today)
-        return self._derived.get(ctx.athlete_id,
+        return self._keep(ctx.athlete_id,
                                  ("advice", "today" if day == ctx.today else day),
                                  (ctx.today, self.revision(ctx)[0]),
                                  lambda: self._advice(ctx, day))
@@ -271,9 +331,8 @@ class Core:
             if athlete_id not in known:
                 continue
             zone_name, revision = known[athlete_id]
-            zone = zone_named(zone_name)
-            ctx = AthleteContext(athlete_id, zone, clock.today(zone))
-            answers[athlete_id] = self._derived.get(
+            ctx = self.context_in(athlete_id, zone_name)
+            answers[athlete_id] = self._keep(
                 athlete_id, ("advice", "today"), (ctx.today, revision),
                 lambda ctx=ctx: self._advice(ctx, ctx.today))  # type: ignore[misc]
         return answers
@@ -293,9 +352,8 @@ class Core:
             # (and says why it changed): keep it under that revision too, so the next page
             # shows the reasons rather than a fresh answer without them. Read inside the
             # committed transaction, the number cannot include anyone else's change.
-            self._derived.put(ctx.athlete_id,
-                              ("advice", "today" if day == ctx.today else day),
-                              (ctx.today, replanned_at), answer)
+            self._kept(ctx.athlete_id, ("advice", "today" if day == ctx.today else day),
+                       (ctx.today, replanned_at), answer)
         return answer
 
     def _advice_in_unit(self, ctx: AthleteContext, day: date) -> service.TodayAnswer:
@@ -329,10 +387,11 @@ class Core:
             validation.check_range("rpe", session.rpe, label="effort (RPE)")
         if session.notes:
             validation.check_text("notes", session.notes)
-        with self.store.write_transaction(ctx.athlete_id) as tx:
-            row = tx.add_manual_session(ctx.athlete_id, session)
-        self._answer_again(ctx)
-        return row
+        def write() -> Any:
+            with self.store.write_transaction(ctx.athlete_id) as tx:
+                return tx.add_manual_session(ctx.athlete_id, session)
+
+        return self._write_and_answer(ctx, write)
 
     def record_checkin(self, ctx: AthleteContext, checkin: CheckInInput) -> CheckInOutcome:
         """Store a check-in, apply the pain rules and re-plan when their answer changed."""
@@ -347,9 +406,8 @@ class Core:
                 raise validation.InvalidValue("pain_site", str(error),
                                               checkin.pain_site) from None
             checkin = replace(checkin, pain_site=site.words)
-        row, decision, changes = service.record_checkin(self.store, ctx.athlete_id, checkin,
-                                                        ctx.today)
-        self._answer_again(ctx)
+        row, decision, changes = self._write_and_answer(
+            ctx, lambda: service.record_checkin(self.store, ctx.athlete_id, checkin, ctx.today))
         return CheckInOutcome(row, decision, tuple(changes))
 
     def screening_profile_fill(self, ctx: AthleteContext, bone: BoneInputs) -> ProfileFill:

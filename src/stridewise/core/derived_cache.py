@@ -69,6 +69,16 @@ class DerivedCache:
         self.put(athlete_id, what, stamp, value)
         return value
 
+    def peek(self, athlete_id: int, what: Hashable, stamp: tuple[Any, int]) -> tuple[bool, Any]:
+        """(True, the value) kept for ``what`` at ``stamp``, else (False, None)."""
+        key = (athlete_id, what)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None and found[0] == stamp:
+                self._entries.move_to_end(key)
+                return True, found[1]
+        return False, None
+
     def put(self, athlete_id: int, what: Hashable, stamp: tuple[Any, int], value: Any) -> None:
         """Keep ``value`` for ``what`` at ``stamp``, unless a newer stamp is kept already."""
         key = (athlete_id, what)

@@ -66,6 +66,10 @@ class TodayAnswer:
     changes: tuple[str, ...]  # reasons of any re-plan made before answering
     #: Every warning for the day, most serious first (pain, readiness, load): what to show.
     warnings: tuple[Warning, ...] = ()
+    #: Whether the person has answered a screening and has an active plan, as the answer
+    #: read them (the pages word their next step by these).
+    screened: bool = False
+    has_plan: bool = False
 
 
 def _profile(tx: Any, athlete_id: int, today: date) -> Profile:
@@ -311,7 +315,8 @@ def _today(store: Store, athlete_id: int, day: date, load_warnings: tuple[str, .
         loaded = persist.load_plan(tx, athlete_id)
     advice = today_advice(loaded[1] if loaded else None, day, pain=look.pain,
                           screening=look.screening, load_warnings=load_warnings, done=done)
-    return TodayAnswer(advice, tuple(changes)), look
+    return TodayAnswer(advice, tuple(changes), screened=look.screening is not None,
+                       has_plan=loaded is not None), look
 
 
 def day_answer(store: Store, athlete_id: int, day: date, series: pd.DataFrame, *,

@@ -29,11 +29,12 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from stridewise.core.app import Core
 from stridewise.server import accounts, policy
 from stridewise.server.policy import Action, Actor
 from stridewise.store import Store
 from stridewise.store import models_server as ms
-from stridewise.web.deps import ATHLETE_SCOPE_KEY, MAX_DB_ID
+from stridewise.web.deps import ATHLETE_SCOPE_KEY, CONTEXT_SCOPE_KEY, MAX_DB_ID
 
 SESSION_COOKIE = "stridewise_session"
 #: Where the gate leaves the signed-in account (an ``AppUser``) and the ``Actor``.
@@ -134,6 +135,8 @@ class Admission:
     who: Who
     athlete_id: int | None
     decision: policy.Decision | None
+    #: The athlete's stored time zone when the decision allowed the request (else None).
+    zone_name: str | None = None
 
 
 def admit(store: Store, scope: Scope, action: Action, chosen_id: int | None, chosen: bool,
@@ -145,8 +148,11 @@ def admit(store: Store, scope: Scope, action: Action, chosen_id: int | None, cho
         athlete_id = chosen_id if chosen else (who.actor.athlete_id if who.actor else None)
         if action is Action.PUBLIC or who.bad_credentials or sends_elsewhere(who):
             return Admission(who, athlete_id, None)
-        return Admission(who, athlete_id,
-                         _decide_in(tx.session, who, action, athlete_id, route, address))
+        decision = _decide_in(tx.session, who, action, athlete_id, route, address)
+        athlete = (tx.get_athlete(athlete_id) if decision.allowed and athlete_id is not None
+                   else None)
+        return Admission(who, athlete_id, decision,
+                         athlete.time_zone if athlete is not None else None)
 
 
 def _decide_in(session: Any, who: Who, action: Action, athlete_id: int | None, route: str,
@@ -271,6 +277,8 @@ class Gate:
                 await self._refuse(scope, receive, send, decision.status, path)
                 return
             scope[ATHLETE_SCOPE_KEY] = athlete_id
+            if athlete_id is not None and admission.zone_name is not None:
+                scope[CONTEXT_SCOPE_KEY] = Core.context_in(athlete_id, admission.zone_name)
         await self.dashboard(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, status: int,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, select, text
@@ -68,6 +68,28 @@ class Tx(PeopleRepo, ActivityRepo, PlanRepo, RawRepo, DailyRepo):
         read = super().list_screenings
         return list(remembered(self.session, ("screenings", athlete_id),
                                lambda: read(athlete_id)))
+
+    def list_checkins(self, athlete_id: int, since: datetime | None = None,
+                      until: datetime | None = None) -> list[m.CheckIn]:
+        read = super().list_checkins
+        return list(remembered(self.session, ("checkins", athlete_id, since, until),
+                               lambda: read(athlete_id, since, until)))
+
+    def list_manual_sessions(self, athlete_id: int, since: datetime | None = None,
+                             until: datetime | None = None) -> list[m.ManualSession]:
+        read = super().list_manual_sessions
+        return list(remembered(self.session, ("manual", athlete_id, since, until),
+                               lambda: read(athlete_id, since, until)))
+
+    def list_activities(self, athlete_id: int, *, since: datetime | None = None,
+                        until: datetime | None = None, sport: str | None = None,
+                        limit: int | None = None, newest_first: bool = False
+                        ) -> list[m.Activity]:
+        read = super().list_activities
+        return list(remembered(
+            self.session, ("activities", athlete_id, since, until, sport, limit, newest_first),
+            lambda: read(athlete_id, since=since, until=until, sport=sport, limit=limit,
+                         newest_first=newest_first)))
 
     def list_planned_sessions(self, athlete_id: int, plan_id: int, since: date | None = None,
                               until: date | None = None) -> list[m.PlannedSession]:

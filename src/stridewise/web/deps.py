@@ -28,7 +28,10 @@ def context_of(request: Request) -> AthleteContext:
     athlete's revision afresh for every answer)."""
     found: AthleteContext | None = getattr(request.state, "athlete_context", None)
     if found is None:
-        found = core_of(request).context(athlete_id_of(request))
+        athlete_id = athlete_id_of(request)
+        given = request.scope.get(CONTEXT_SCOPE_KEY)
+        found = given if isinstance(given, AthleteContext) and given.athlete_id == athlete_id \
+            else core_of(request).context(athlete_id)
         request.state.athlete_context = found
     return found
 
@@ -37,6 +40,10 @@ def store_of(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
+
+#: Where the multi-user server's gate puts that athlete's context (zone and today), read in
+#: the transaction that decided the request: a page need not read it again.
+CONTEXT_SCOPE_KEY = "stridewise.athlete_context"
 
 #: Where the multi-user server (``stridewise.server``) puts the athlete a request acts for,
 #: after its policy allowed it; the local dashboard leaves it unset (its one athlete).

@@ -45,16 +45,13 @@ def current_answer(request: Request) -> service.TodayAnswer:
 
 
 def _today_context(request: Request) -> dict[str, Any]:
-    store, athlete_id = store_of(request), athlete_id_of(request)
     today = local_today(request)
     answer = current_answer(request)
-    with store.transaction() as tx:
-        screened = bool(tx.list_screenings(athlete_id))
-        has_plan = tx.active_plan(athlete_id) is not None
     # A screening that needs a doctor first is the answer, plan or not.
     blocked = answer.advice.headline == SEE_DOCTOR_HEADLINE
-    return {"advice": answer.advice, "warnings": list(answer.warnings), "screened": screened,
-            "has_plan": has_plan, "blocked": blocked, "today": today, "changes": answer.changes}
+    return {"advice": answer.advice, "warnings": list(answer.warnings),
+            "screened": answer.screened, "has_plan": answer.has_plan, "blocked": blocked,
+            "today": today, "changes": answer.changes}
 
 
 @router.get("/today", response_class=HTMLResponse, name="today_page")
