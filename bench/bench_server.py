@@ -206,14 +206,26 @@ async def simulate(bases: list[str], athletes: list[str],
 
 
 def _postgres_cpu_s() -> float:
-    """CPU seconds of every PostgreSQL process on this machine (user + system); the
-    database serves only this test while it runs. 0 when they cannot be read."""
+    """CPU seconds of the PostgreSQL server on this machine: the postmaster, the backends
+    that have ended (its children's times) and those still running. The database serves only
+    this test while it runs. 0 when it cannot be read (another user's processes)."""
     import psutil
 
     total = 0.0
-    for proc in psutil.process_iter(["name", "cpu_times"]):
-        if (proc.info["name"] or "").startswith("postgres") and proc.info["cpu_times"]:
-            total += sum(proc.info["cpu_times"][:2])
+    for proc in psutil.process_iter(["name", "ppid"]):
+        try:
+            if not (proc.info["name"] or "").startswith("postgres"):
+                continue
+            parent = psutil.Process(proc.info["ppid"])
+            if (parent.name() or "").startswith("postgres"):
+                continue  # a backend: counted through its postmaster below
+            times = proc.cpu_times()
+            total += times.user + times.system + times.children_user + times.children_system
+            for child in proc.children():
+                child_times = child.cpu_times()
+                total += child_times.user + child_times.system
+        except (psutil.Error, OSError):
+            continue
     return total
 
 

@@ -37,8 +37,10 @@ def _fresh(store: Store, athlete_id: int) -> pd.DataFrame:
     return daily_series(load_frames(store, athlete_id), through=TODAY)
 
 
-def test_series_follows_every_kind_of_change_exactly(store: Store) -> None:
-    core = Core(store)
+@pytest.mark.parametrize("answer_after_writes", [False, True])
+def test_series_follows_every_kind_of_change_exactly(store: Store, answer_after_writes: bool) -> None:
+    # The dashboards work the advice out right after each write, in the write's transaction.
+    core = Core(store, answer_after_writes=answer_after_writes)
     ctx = core.context()
     for n in range(40, 0, -2):
         core.log_session(ctx, ManualSession(_at(n), "run" if n % 4 else "walk", 1800.0,
@@ -49,6 +51,7 @@ def test_series_follows_every_kind_of_change_exactly(store: Store) -> None:
                                           pain_score=2, pain_timing="after"))
     pd.testing.assert_frame_equal(core.series(ctx), _fresh(store, ctx.athlete_id))
     assert core.series(ctx)["pain_max"].iloc[-2] == 2
+    assert core.advice(ctx) == Core(store).advice(ctx)  # kept equals made afresh
     core.log_session(ctx, ManualSession(_at(0, 7), "run", 2400.0, distance_m=6000.0, rpe=6.0))
     pd.testing.assert_frame_equal(core.series(ctx), _fresh(store, ctx.athlete_id))
     # A change in place from outside the core (another process, a script): seen all the same.
@@ -62,8 +65,10 @@ def test_series_follows_every_kind_of_change_exactly(store: Store) -> None:
     assert fresh["sleep_hours"].iloc[-1] == 8.0
 
 
-def test_advice_follows_a_check_in_written_elsewhere(store: Store) -> None:
-    core = Core(store)
+@pytest.mark.parametrize("answer_after_writes", [False, True])
+def test_advice_follows_a_check_in_written_elsewhere(store: Store, answer_after_writes: bool) -> None:
+    # The dashboards work the advice out right after each write, in the write's transaction.
+    core = Core(store, answer_after_writes=answer_after_writes)
     ctx = core.context()
     core.log_session(ctx, ManualSession(_at(3), "run", 1800.0, distance_m=5000.0, rpe=5.0))
     assert core.advice(ctx).advice.see_doctor is False
@@ -130,3 +135,37 @@ def test_the_cache_replaces_an_entry_for_a_new_day_and_stays_within_its_bytes() 
     kept = [a for a in range(1, 10) if cache.get(a, "series", (TODAY, 1), lambda: None)
             is not None]
     assert len(kept) <= 3  # older entries went first; at most max_bytes are kept
+
+
+def test_trends_in_two_parts_equal_the_whole_and_follow_changes(store: Store) -> None:
+    """The Trends page keeps its session charts through check-ins and makes the rest again:
+    together they are exactly the charts made from scratch, before and after a check-in and
+    after a new session."""
+    from stridewise.present.trend_charts import joined_charts, trend_charts
+
+    core = Core(store)
+    ctx = core.context()
+
+    def page() -> list[str]:
+        from_sessions = core.derived_from_sessions(
+            ctx, ("trend_charts", "km", 365),
+            lambda: trend_charts(core.session_days(ctx), units="km", days=365,
+                                 part="sessions"))
+        rest = core.derived(ctx, ("trend_charts", "km", 365),
+                            lambda: trend_charts(core.series(ctx), units="km", days=365,
+                                                 part="rest"))
+        return [_json(c.figure) for c in joined_charts(from_sessions, rest)]
+
+    def whole() -> list[str]:
+        return [_json(c.figure) for c in trend_charts(_fresh(store, ctx.athlete_id),
+                                                      units="km", days=365)]
+
+    for n in range(40, 0, -3):
+        core.log_session(ctx, ManualSession(_at(n), "run", 1800.0, distance_m=5000.0, rpe=5.0))
+    assert page() == whole()
+    core.record_checkin(ctx, CheckInInput(_at(1), pain_site="left shin", pain_score=3,
+                                          pain_timing="after"))
+    assert page() == whole()
+    core.log_session(ctx, ManualSession(_at(0, 7), "run", 2400.0, distance_m=7000.0, rpe=6.0))
+    assert page() == whole()
+    assert len(page()) >= 7  # minutes, distance, load, ratio, monotony, bone, pain

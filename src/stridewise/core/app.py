@@ -292,6 +292,24 @@ class Core:
         return self._keep(ctx.athlete_id, ("series", which), (ctx.today, revision),
                                  compute)
 
+    def session_days(self, ctx: AthleteContext) -> pd.DataFrame:
+        """The part of the daily series through today that the profile, activities and
+        hand-logged sessions alone make (``series.daily.session_days``: the date and session
+        columns), kept until one of those changes. Callers must not change the frame."""
+        from stridewise.series.daily import session_days
+
+        return self._keep(ctx.athlete_id, ("session days", "today"),
+                          (ctx.today, self.revision(ctx)[1]),
+                          lambda: session_days(self.frames(ctx), through=ctx.today))
+
+    def derived_from_sessions(self, ctx: AthleteContext, what: Hashable,
+                              compute: Callable[[], T]) -> T:
+        """:meth:`derived` for a view made from :meth:`session_days` alone (``compute`` reads
+        that and nothing else): kept until the profile, an activity or a hand-logged session
+        changes, so a check-in does not make it again."""
+        return self._keep(ctx.athlete_id, ("sessions view", what),
+                          (ctx.today, self.revision(ctx)[1]), compute)
+
     def derived(self, ctx: AthleteContext, what: Hashable, compute: Callable[[], T]) -> T:
         """A face's view of the athlete's data (e.g. Trends' charts for a range), computed
         by ``compute`` and kept while the athlete's rows are unchanged, like the series.

@@ -7,7 +7,7 @@ that touch the window.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -142,7 +142,7 @@ def _weekly_minutes_chart(weeks: pd.DataFrame, days_so_far: int | None) -> Chart
     layout = base_layout("minutes per week")
     layout["shapes"] = [band_shape(*WHO_WEEKLY_MIN)]
     return Chart(
-        chart_id="weekly-minutes",
+        chart_id=MINUTES_CHART_ID,
         title="Weekly active minutes against the WHO guideline",
         summary=(words + "The shaded band is the WHO range of 150 to 300 minutes a week."
                  + so_far),
@@ -334,8 +334,19 @@ def _pain_chart(window: pd.DataFrame) -> Chart | None:
                  figure={"data": [trace], "layout": layout})
 
 
-def trend_charts(series: pd.DataFrame, *, units: str = "km", days: int | None = 365) -> list[Chart]:
-    """Every Trends chart that the series has the columns for, in reading order."""
+MINUTES_CHART_ID = "weekly-minutes"
+#: Which charts :func:`trend_charts` draws: all of them; only those read from the sessions
+#: alone (distance, load, ratios, bone: a check-in or a phone export does not change them, so
+#: the core can keep them while only those change); or the rest (active minutes, which phone
+#: exports add to, and pain).
+ChartPart = Literal["all", "sessions", "rest"]
+
+
+def trend_charts(series: pd.DataFrame, *, units: str = "km", days: int | None = 365,
+                 part: ChartPart = "all") -> list[Chart]:
+    """Every Trends chart that the series has the columns for, in reading order (``part``:
+    see :data:`ChartPart`; for ``"sessions"`` the session columns of the series are enough,
+    ``series.daily.session_days``)."""
     if series.empty:
         return []
     frame = series.sort_values("date").reset_index(drop=True)
@@ -350,16 +361,27 @@ def trend_charts(series: pd.DataFrame, *, units: str = "km", days: int | None = 
     weeks = weeks.assign(**{ISO_DATE: _dates(weeks)})
     # The series runs through today: a last day before Sunday means this week is not over yet.
     days_so_far = None if last_day.weekday() == 6 else last_day.weekday() + 1
-    builders = [
-        _weekly_minutes_chart(weeks, days_so_far),
-        _weekly_distance_chart(weeks, units, days_so_far),
-        _fitness_chart(window),
-        _acwr_chart(window, enough_history),
-        _monotony_chart(window, enough_history),
-        *_bone_charts(weeks, window, days_so_far),
-        _pain_chart(window),
-    ]
+    builders: list[Chart | None] = []
+    if part != "sessions":
+        builders.append(_weekly_minutes_chart(weeks, days_so_far))
+    if part != "rest":
+        builders += [
+            _weekly_distance_chart(weeks, units, days_so_far),
+            _fitness_chart(window),
+            _acwr_chart(window, enough_history),
+            _monotony_chart(window, enough_history),
+            *_bone_charts(weeks, window, days_so_far),
+        ]
+    if part != "sessions":
+        builders.append(_pain_chart(window))
     return [chart for chart in builders if chart is not None]
+
+
+def joined_charts(from_sessions: list[Chart], rest: list[Chart]) -> list[Chart]:
+    """The charts of ``trend_charts(part="sessions")`` and ``(part="rest")`` in the reading
+    order of ``part="all"``: active minutes first, pain last."""
+    first = [c for c in rest if c.chart_id == MINUTES_CHART_ID]
+    return first + from_sessions + [c for c in rest if c.chart_id != MINUTES_CHART_ID]
 
 
 def has_any_activity(series: pd.DataFrame) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from stridewise.present.trend_charts import has_any_activity, trend_charts
+from stridewise.present.trend_charts import has_any_activity, joined_charts, trend_charts
 from stridewise.web.deps import context_of, core_of, units_of
 from stridewise.web.render import page
 from stridewise.web.today_plan import current_answer
@@ -34,8 +34,15 @@ def trends_page(request: Request, range_key: str = Query("1y", alias="range")) -
     series = core.series(ctx)
     units = units_of(request)
     days = window_days(range_key)
-    charts = core.derived(ctx, ("trend_charts", units, days),
-                          lambda: trend_charts(core.series(ctx), units=units, days=days))
+    # The charts read from the sessions alone are kept through check-ins; the others (active
+    # minutes, pain) are made again when anything changes.
+    from_sessions = core.derived_from_sessions(
+        ctx, ("trend_charts", units, days),
+        lambda: trend_charts(core.session_days(ctx), units=units, days=days, part="sessions"))
+    rest = core.derived(ctx, ("trend_charts", units, days),
+                        lambda: trend_charts(core.series(ctx), units=units, days=days,
+                                             part="rest"))
+    charts = joined_charts(from_sessions, rest)
     return page(request, "trends.html", title="Trends", active="trends_page", charts=charts,
                 warnings=list(current_answer(request).warnings),
                 has_activity=has_any_activity(series), ranges=RANGES, range_key=range_key,
