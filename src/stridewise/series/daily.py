@@ -244,7 +244,7 @@ def daily_columns(
             daily_inputs["load_srpe"], daily_inputs["longest_run_m"],
             daily_inputs["run_distance_m"], tau_fitness_d, tau_fatigue_d,
             block_athletes=block_athletes, metrics=kernel,
-            out={name: out[name] for name in kernel},
+            out={name: np.asarray(out[name], dtype=np.float64) for name in kernel},  # no copy
         )
     return {name: out[name][0] if one_athlete else out[name] for name in wanted}
 
