@@ -211,12 +211,14 @@ def daily_columns(
     if order is not None:
         inputs = {name: values[order] for name, values in inputs.items()}
 
-    # Not np.zeros: on Linux its pages were much dearer to touch first (system time) in
-    # bench_series; the compiled pass zeroes each block's rows itself, in cache.
-    out: dict[str, NDArray[np.generic]] = {
-        name: np.empty((count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
-    }
     compiled = _compiled_kernels(fused, len(days))
+    # The compiled pass adds into its columns, which start at zero: np.zeros asks for pages
+    # the operating system zeroes when they are first touched (calloc), so the pass does not
+    # write every result byte twice. The columns written whole are left uninitialised.
+    out: dict[str, NDArray[np.generic]] = {
+        name: (np.zeros if compiled is not None and name in _SCATTERED else np.empty)(
+            (count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
+    }
     if compiled is not None:
         _check_non_negative(inputs)
     kernel = [name for name in _KERNEL_COLUMNS if name in wanted]
@@ -224,7 +226,7 @@ def daily_columns(
     # the whole cohort, as the bare kernel does, so their temporaries are the kernel's own;
     # the daily arrays the metrics read are result columns, or whole scratch arrays when the
     # series is not asked for them.
-    daily_inputs = {name: out[name] if name in out else np.empty((count, n_days))
+    daily_inputs = {name: out[name] if name in out else np.zeros((count, n_days))
                     for name in _LOAD_DAILY_COLUMNS} if compiled is not None and kernel else {}
     bounds = np.searchsorted(athletes, np.arange(0, count + block_athletes, block_athletes))
     for block, first in enumerate(range(0, count, block_athletes)):
@@ -398,6 +400,12 @@ _SCATTER_SWITCHES: tuple[tuple[str, ...], ...] = (
 )
 
 
+#: The columns the compiled scatter (:func:`stridewise.series.fused._scatter_py`) adds into.
+_SCATTERED = frozenset({
+    "sessions", "duration_min", "distance_m", "run_distance_m", "longest_run_m", "load_srpe",
+    "load_estimated", "trimp", "moderate_min", "vigorous_min", "met_min", "strength_session",
+    "balance_session", "bone_stimulus", "walking_equivalent_stimulus",
+})
 #: The daily arrays :func:`daily_load_metrics` reads, all of them series columns.
 _LOAD_DAILY_COLUMNS = ("load_srpe", "longest_run_m", "run_distance_m")
 
@@ -430,7 +438,7 @@ def _block_columns_fused(
         if name in wanted or name in daily_inputs:
             whole = out[name] if name in wanted else daily_inputs[name]
             return whole[rows].reshape(-1)  # a view: the rows are contiguous
-        return np.empty(size if needed else 0, dtype=dtype)
+        return np.zeros(size if needed else 0, dtype=dtype)
 
     def given(name: str, dtype: type) -> NDArray[Any]:
         return inputs[name] if name in inputs else np.empty(0, dtype=dtype)
