@@ -171,7 +171,8 @@ def daily_columns(
 
     A cohort is worked through ``block_athletes`` athletes at a time (sessions grouped by
     athlete first if they are not), so each block's sums and metrics stay in cache; only speed
-    depends on the block size, never the results.
+    depends on the block size, never the results. (The compiled path scatters every block and
+    then runs ``daily_load_metrics``, itself blocked, once over the cohort.)
     """
     wanted = tuple(DAILY_SESSION_COLUMNS if columns is None else columns)
     unknown = sorted(set(wanted) - set(DAILY_SESSION_COLUMNS))
