@@ -123,10 +123,15 @@ def daily_load_metrics(
     for name, array in given.items():
         if name not in wanted or array.shape != np.shape(load) or array.dtype != np.float64:
             raise ValueError(f"out[{name!r}] must be a float64 array the shape of load")
-    results = {name: np.empty_like(values) for name in wanted}
-    for name, array in given.items():
-        view = array.reshape(values.shape)
-        if not np.shares_memory(view, array):
+    # Only the metrics without an out array get one here: unused arrays allocated and freed
+    # on each call churn the allocator for a caller that calls block by block.
+    results: dict[str, FloatArray] = {}
+    for name in wanted:
+        if name not in given:
+            results[name] = np.empty_like(values)
+            continue
+        view = given[name].reshape(values.shape)
+        if not np.shares_memory(view, given[name]):
             raise ValueError(f"out[{name!r}] must be C-contiguous")
         results[name] = view
     smoothing_factors = (

@@ -171,7 +171,8 @@ def daily_columns(
 
     A cohort is worked through ``block_athletes`` athletes at a time (sessions grouped by
     athlete first if they are not), so each block's sums and metrics stay in cache; only speed
-    depends on the block size, never the results.
+    depends on the block size, never the results. (The compiled path scatters every block and
+    then runs ``daily_load_metrics``, itself blocked, once over the cohort.)
     """
     wanted = tuple(DAILY_SESSION_COLUMNS if columns is None else columns)
     unknown = sorted(set(wanted) - set(DAILY_SESSION_COLUMNS))
@@ -211,14 +212,23 @@ def daily_columns(
     if order is not None:
         inputs = {name: values[order] for name, values in inputs.items()}
 
-    # Not np.zeros: on Linux its pages were much dearer to touch first (system time) in
-    # bench_series; the compiled pass zeroes each block's rows itself, in cache.
-    out: dict[str, NDArray[np.generic]] = {
-        name: np.empty((count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
-    }
     compiled = _compiled_kernels(fused, len(days))
+    # The compiled pass adds into its columns, which start at zero: np.zeros asks for pages
+    # the operating system zeroes when they are first touched (calloc), so the pass does not
+    # write every result byte twice. The columns written whole are left uninitialised.
+    out: dict[str, NDArray[np.generic]] = {
+        name: (np.zeros if compiled is not None and name in _SCATTERED else np.empty)(
+            (count, n_days), dtype=_DTYPES.get(name, np.float64)) for name in wanted
+    }
     if compiled is not None:
         _check_non_negative(inputs)
+    kernel = [name for name in _KERNEL_COLUMNS if name in wanted]
+    # The compiled path scatters every block first and then runs the load metrics once over
+    # the whole cohort, as the bare kernel does, so their temporaries are the kernel's own;
+    # the daily arrays the metrics read are result columns, or whole scratch arrays when the
+    # series is not asked for them.
+    daily_inputs = {name: out[name] if name in out else np.zeros((count, n_days))
+                    for name in _LOAD_DAILY_COLUMNS} if compiled is not None and kernel else {}
     bounds = np.searchsorted(athletes, np.arange(0, count + block_athletes, block_athletes))
     for block, first in enumerate(range(0, count, block_athletes)):
         rows = slice(first, min(first + block_athletes, count))
@@ -228,9 +238,17 @@ def daily_columns(
             _block_columns(out, rows, rows.stop - rows.start, n_days, days[s],
                            athletes[s] - first, block_inputs, tau_fitness_d, tau_fatigue_d)
         else:
-            _block_columns_fused(compiled, out, rows, rows.stop - rows.start, n_days, days[s],
-                                 athletes[s] - first, block_inputs, tau_fitness_d,
-                                 tau_fatigue_d)
+            _block_columns_fused(compiled, out, daily_inputs, rows, rows.stop - rows.start,
+                                 n_days, days[s], athletes[s] - first, block_inputs)
+    if daily_inputs:
+        # Only the metrics the series shows (not the week-to-week change nor the longest
+        # prior run, which it never returns), each written straight into its result rows.
+        daily_load_metrics(
+            daily_inputs["load_srpe"], daily_inputs["longest_run_m"],
+            daily_inputs["run_distance_m"], tau_fitness_d, tau_fatigue_d,
+            block_athletes=block_athletes, metrics=kernel,
+            out={name: np.asarray(out[name], dtype=np.float64) for name in kernel},  # no copy
+        )
     return {name: out[name][0] if one_athlete else out[name] for name in wanted}
 
 
@@ -383,20 +401,31 @@ _SCATTER_SWITCHES: tuple[tuple[str, ...], ...] = (
 )
 
 
+#: The columns the compiled scatter (:func:`stridewise.series.fused._scatter_py`) adds into.
+_SCATTERED = frozenset({
+    "sessions", "duration_min", "distance_m", "run_distance_m", "longest_run_m", "load_srpe",
+    "load_estimated", "trimp", "moderate_min", "vigorous_min", "met_min", "strength_session",
+    "balance_session", "bone_stimulus", "walking_equivalent_stimulus",
+})
+#: The daily arrays :func:`daily_load_metrics` reads, all of them series columns.
+_LOAD_DAILY_COLUMNS = ("load_srpe", "longest_run_m", "run_distance_m")
+
+
 def _block_columns_fused(
     compiled: tuple[Any, ...],
     out: dict[str, NDArray[np.generic]],
+    daily_inputs: dict[str, NDArray[np.generic]],
     rows: slice,
     n_block: int,
     n_days: int,
     days: NDArray[np.int64],
     athletes: NDArray[np.int64],
     inputs: dict[str, NDArray[Any]],
-    tau_fitness_d: float,
-    tau_fatigue_d: float,
 ) -> None:
     """:func:`_block_columns` with the per-day sums of one compiled pass written straight
-    into the result rows, and the bout terms of days with several sessions compiled too."""
+    into the result rows, and the bout terms of days with several sessions compiled too,
+    except the load metrics: the load, longest run and run distance of each day go into
+    ``daily_inputs`` (whole arrays), from which the caller computes the metrics at the end."""
     scatter, cycles_pass, bout_terms, day_sums = compiled
     size = n_block * n_days
     shape = (n_block, n_days)
@@ -407,9 +436,10 @@ def _block_columns_fused(
 
     def column(name: str, dtype: type, needed: bool) -> NDArray[Any]:
         """The flat result row block of ``name``, scratch when only needed, else empty."""
-        if name in wanted:
-            return out[name][rows].reshape(-1)  # a view: the rows are contiguous
-        return np.empty(size if needed else 0, dtype=dtype)
+        if name in wanted or name in daily_inputs:
+            whole = out[name] if name in wanted else daily_inputs[name]
+            return whole[rows].reshape(-1)  # a view: the rows are contiguous
+        return np.zeros(size if needed else 0, dtype=dtype)
 
     def given(name: str, dtype: type) -> NDArray[Any]:
         return inputs[name] if name in inputs else np.empty(0, dtype=dtype)
@@ -481,16 +511,6 @@ def _block_columns_fused(
             day_sums(bounds, gain, days_at, outputs[name])
             if merged_long is not None:
                 outputs[name][days_at[long_days]] = merged_long[i]
-    kernel = [name for name in _KERNEL_COLUMNS if name in wanted]
-    if load_on and kernel:
-        # Only the metrics the series shows (not the week-to-week change nor the longest
-        # prior run, which it never returns), each written straight into its result rows.
-        daily_load_metrics(
-            outputs["load_srpe"].reshape(shape), outputs["longest_run_m"].reshape(shape),
-            outputs["run_distance_m"].reshape(shape), tau_fitness_d, tau_fatigue_d,
-            block_athletes=n_block, metrics=kernel,
-            out={name: np.asarray(out[name][rows]) for name in kernel},
-        )
     if "who_equivalent_min" in wanted:
         out["who_equivalent_min"][rows] = benefits.who_equivalent_minutes(
             outputs["moderate_min"].reshape(shape), outputs["vigorous_min"].reshape(shape))

@@ -62,16 +62,11 @@ def _scatter_py(
 
     ``want`` flags, in order: duration, distance, run distance (and longest run), load,
     estimated, trimp, intensity minutes, MET minutes, strength, balance, bone. Arrays of
-    unwanted columns are empty; the others are zeroed first. Bone: days with one session get its
-    osteogenic index (``oi_real``, ``oi_walk``); sessions of days with several are flagged in
-    ``shared``."""
+    unwanted columns are empty; the others (and ``counts``) must arrive zeroed (the caller
+    allocates them with ``np.zeros``, whose fresh pages the operating system zeroes anyway).
+    Bone: days with one session get its osteogenic index (``oi_real``, ``oi_walk``); sessions of
+    days with several are flagged in ``shared``."""
     n = positions.shape[0]
-    counts[:] = 0
-    for out in (duration_out, distance_out, run_out, longest_out, load_out, trimp_out,
-                moderate_out, vigorous_out, met_out, bone_out, walk_out):
-        out[:] = 0.0
-    for flags in (estimated_out, strength_out, balance_out):
-        flags[:] = False
     for i in range(n):
         counts[positions[i]] += 1
     for i in range(n):
