@@ -120,9 +120,13 @@ def pain_warning(decision: PainDecision | None) -> Warning | None:
 def _recent(series: pd.DataFrame, column: str, today: date) -> pd.Series:
     if column not in series or series.empty:
         return pd.Series(dtype=float)
-    # A daily series is in date order: the window is a slice (several times cheaper than a
-    # mask over every date, and this runs a few times for every answer).
-    dates: Any = series["date"].to_numpy()  # date objects, which NumPy compares as such
+    dates: Any = series["date"].to_numpy()
+    if not isinstance(dates[0], date):  # timestamps (a frame from elsewhere): compare as such
+        stamps = pd.to_datetime(series["date"])
+        start = pd.Timestamp(today - timedelta(days=RECENT_DAYS - 1))
+        return series.loc[(stamps >= start) & (stamps <= pd.Timestamp(today)), column].dropna()
+    # A daily series holds dates in order: the window is a slice (several times cheaper than
+    # a mask over every date, and this runs a few times for every answer).
     first = int(np.searchsorted(dates, today - timedelta(days=RECENT_DAYS - 1)))  # type: ignore[call-overload]
     last = int(np.searchsorted(dates, today, side="right"))  # type: ignore[call-overload]
     return series[column].iloc[first:last].dropna()

@@ -328,9 +328,8 @@ class Core:
         """The one voice: what to do on ``day`` (default today), why, and every warning, after
         any re-plan the latest data calls for (for the real today only; another day is advice
         only). Every face shows this and nothing else as advice. Cached while the athlete's
-        rows are unchanged; an answer that re-planned is kept under the revision its re-plan
-        made, so the pages after it still say why the plan changed, until anything else
-        changes."""
+        rows are unchanged. Its ``changes`` are the reasons the plan was re-made today, from
+        the stored plan changes (whichever request or process re-made it)."""
         day = day or ctx.today
         validation.check_advice_day(day, ctx.today)
         return self._keep(ctx.athlete_id,
@@ -359,28 +358,41 @@ class Core:
         # One transaction for everything the answer reads (and any re-plan it makes): the
         # rules below read the profile, plan, screenings and check-ins through many small
         # functions, each a transaction of its own when called alone.
-        replanned_at: int | None = None
         with self.store.unit(ctx.athlete_id) as tx:
             answer = self._advice_in_unit(ctx, day)
-            if answer.changes:
-                tx.session.flush()
-                replanned_at = tx.revision(ctx.athlete_id)[0]
-        if replanned_at is not None:
-            # The re-plan moved the revision. This answer already speaks of the plan it made
-            # (and says why it changed): keep it under that revision too, so the next page
-            # shows the reasons rather than a fresh answer without them. Read inside the
-            # committed transaction, the number cannot include anyone else's change.
-            self._kept(ctx.athlete_id, ("advice", "today" if day == ctx.today else day),
-                       (ctx.today, replanned_at), answer)
+            tx.session.flush()
+            after = tx.revision(ctx.athlete_id)[0]
+        # Answering may write (today's planned session marked done, a re-plan), which moves
+        # the revision: keep the answer under the number after those writes too. Made afresh
+        # at that number it is the same answer (nothing is left to mark or re-plan, and the
+        # plan's changes come from the stored rows), in this process or any other. Read in
+        # the unit, under the athlete's lock, the number includes no one else's change.
+        self._kept(ctx.athlete_id, ("advice", "today" if day == ctx.today else day),
+                   (ctx.today, after), answer)
         return answer
+
+    def _changes_made_on(self, ctx: AthleteContext, day: date) -> tuple[str, ...]:
+        """Why the active plan was re-made on ``day`` (the athlete's local day), from the
+        stored plan changes: every process, and every page that day, says the same. The
+        change that records the plan's making is not a re-make."""
+        from stridewise.store.export import local_time
+
+        with self.store.transaction() as tx:
+            plan = tx.active_plan(ctx.athlete_id)
+            rows = tx.list_plan_changes(ctx.athlete_id, plan.id) if plan is not None else []
+        return tuple(row.reason for row in rows[1:]
+                     if local_time(row.at_utc, None, ctx.zone.key).date() == day)
 
     def _advice_in_unit(self, ctx: AthleteContext, day: date) -> service.TodayAnswer:
         series = self.series(ctx, through=day)
         # The WHO-5 item reads the last two weeks, which may begin before the first session.
         wellbeing = self._series_covering(
             ctx, series, day - timedelta(days=brain_science.WHO5_WINDOW_D - 1), day)
-        return service.day_answer(self.store, ctx.athlete_id, day, series,
-                                  advice_only=day != ctx.today, wellbeing_series=wellbeing)
+        answer = service.day_answer(self.store, ctx.athlete_id, day, series,
+                                    advice_only=day != ctx.today, wellbeing_series=wellbeing)
+        if day != ctx.today:
+            return answer
+        return replace(answer, changes=self._changes_made_on(ctx, day))
 
     def _series_covering(self, ctx: AthleteContext, series: pd.DataFrame, start: date,
                          through: date) -> pd.DataFrame:

@@ -254,12 +254,15 @@ def end_session(session: Session, secret: str) -> None:
 
 def session_user(session: Session, secret: str) -> ms.AppUser | None:
     """The signed-in, enabled account of this cookie, else None."""
-    row = session.get(ms.WebSession, digest(secret))
+    # One query for both rows: this runs on every request.
+    found = session.execute(select(ms.WebSession, ms.AppUser).join(
+        ms.AppUser, ms.AppUser.id == ms.WebSession.user_id).where(
+        ms.WebSession.id == digest(secret))).first()
     now = _now()
-    if row is None or row.expires_at <= now:
+    if found is None:
         return None
-    user = session.get(ms.AppUser, row.user_id)
-    if user is None or user.disabled:
+    row, user = found
+    if row.expires_at <= now or user.disabled:
         return None
     if now - row.last_seen > LAST_SEEN_EVERY:
         row.last_seen = now

@@ -6,6 +6,11 @@ while someone else does). A :class:`~stridewise.store.core.Tx` keeps the answers
 reads for as long as its session has not written anything since: every flush and every
 non-SELECT statement moves a counter in ``session.info``, and a remembered answer is only
 used under the counter it was read at, and never while changes wait to be flushed.
+
+Every write in the store goes through the session (``session.add`` and flush, or
+``session.execute``), which the counter sees. A write made on the raw connection
+(``session.connection().execute``) would not be seen: none exists, and none may be added
+without moving the counter by hand.
 """
 
 from __future__ import annotations
