@@ -132,11 +132,9 @@ class Store:
         One connection, one commit, one consistent view, and rows already read come from the
         session's identity map. Inner blocks do not commit or roll back on their own; an
         exception rolls the whole unit back."""
-        unit = _UNIT.get()
-        if unit is not None and unit.store is self:
-            if unit.athlete_id != athlete_id:
-                raise RuntimeError("a unit of work is about one athlete")
-            yield unit.tx
+        joined = self._open_unit(athlete_id)
+        if joined is not None:
+            yield joined
             return
         with self.write_transaction(athlete_id) as tx:
             token = _UNIT.set(_Unit(self, tx, athlete_id))
@@ -144,6 +142,17 @@ class Store:
                 yield tx
             finally:
                 _UNIT.reset(token)
+
+    def _open_unit(self, athlete_id: int | None) -> Tx | None:
+        """The transaction of the unit open in this thread for this athlete, if any. A unit
+        writes for its own athlete only: another writer's lock inside it could deadlock
+        (SQLite's single write lock is already held)."""
+        unit = _UNIT.get()
+        if unit is None or unit.store is not self:
+            return None
+        if unit.athlete_id != athlete_id:
+            raise RuntimeError("a unit of work reads and writes for its own athlete only")
+        return unit.tx
 
     @contextmanager
     def write_transaction(self, athlete_id: int | None = None) -> Iterator[Tx]:
@@ -153,13 +162,9 @@ class Store:
         advisory lock on ``athlete_id`` (writers for other athletes go on in parallel).
         Use :meth:`transaction` for reads. Inside a :meth:`unit` for the same athlete, the
         unit's transaction (which already holds that lock)."""
-        unit = _UNIT.get()
-        if unit is not None and unit.store is self:
-            if unit.athlete_id != athlete_id:
-                # Another writer's lock inside this one could deadlock (SQLite's single
-                # write lock is already held): a unit writes for its own athlete only.
-                raise RuntimeError("a unit of work writes only for its own athlete")
-            yield unit.tx
+        joined = self._open_unit(athlete_id)
+        if joined is not None:
+            yield joined
             return
         with self._write_sessions() as session, session.begin():
             if athlete_id is not None and self.backend == "postgresql":
