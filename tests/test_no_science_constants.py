@@ -185,6 +185,7 @@ ALLOWED: dict[str, str] = {
     "web/today_plan.py:DEFAULT_MINUTES": "form default: suggested minutes a day",
     "web/trends.py:RANGES": "chart windows offered",
     "web/render.py:_MAX_PATHS": "app limit: page paths kept per process",
+    "store/engine.py:IDLE_PING_S": "app setting: seconds a pooled connection may idle unchecked",
     # The demo's invented person.
     "demo.py:DEMO_BIRTH_YEAR": "demo data",
     "demo.py:DEMO_MASS_KG": "demo data",
