@@ -206,8 +206,7 @@ class Core:
         return AthleteContext(athlete_id, zone, clock.today(zone))
 
     def profile(self, ctx: AthleteContext) -> Any:
-        with self.store.transaction() as tx:
-            return tx.get_athlete(ctx.athlete_id)
+        return self.store.athlete(ctx.athlete_id)
 
     def age(self, ctx: AthleteContext) -> int | None:
         """The athlete's age today: from the profile's birth year, else the age the latest
@@ -259,9 +258,9 @@ class Core:
     def revision(self, ctx: AthleteContext) -> tuple[int, int]:
         """Two numbers the database's triggers move: the first whenever any row the advice
         reads changes for the athlete, the second only with the profile, activities and
-        hand-logged sessions. What the series and the advice are cached under."""
-        with self.store.transaction() as tx:
-            return tx.revision(ctx.athlete_id)
+        hand-logged sessions. What the series and the advice are cached under. Read once a
+        request (:func:`stridewise.store.core.request_reads`)."""
+        return self.store.revision(ctx.athlete_id)
 
     def series(self, ctx: AthleteContext, *, through: date | None = None) -> pd.DataFrame:
         """The daily series through ``through`` (default: the athlete's today), cached while

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stridewise.store import engine as engine_setup
 from stridewise.store import models as m
-from stridewise.store.memo import remembered
+from stridewise.store.memo import remembered, wrote
 from stridewise.store.raw import RawFileStore, RawRepo
 from stridewise.store.repo_activity import ActivityRepo
 from stridewise.store.repo_daily import DailyRepo
@@ -37,6 +38,37 @@ class _Unit:
 #: The unit of work open in this thread or task, if any (a context variable, so it never
 #: leaks into another request: each request's work runs in its own context).
 _UNIT: ContextVar[_Unit | None] = ContextVar("stridewise_store_unit", default=None)
+
+#: What this request has read through :meth:`Store.revision` and :meth:`Store.athlete`, while
+#: :func:`request_reads` is open (else None).
+_REQUEST_READS: ContextVar[dict[Hashable, Any] | None] = ContextVar(
+    "stridewise_request_reads", default=None)
+
+T = TypeVar("T")
+
+
+@contextmanager
+def request_reads() -> Iterator[None]:
+    """One request: inside it, :meth:`Store.revision` and :meth:`Store.athlete` read each
+    athlete's revision numbers and profile once, not in a transaction of their own each time
+    a page's parts ask (Trends asked for the revision six times, each a round trip to the
+    database). Any write this request commits forgets them. A change another request or
+    process commits meanwhile is not seen until this request ends, which is safe for the
+    core's caches: a value kept under an older revision is only found by someone who still
+    reads that older revision, and is then as new as what they read. The dashboards open one
+    around every request (their middleware); ASGI runs the page's own thread in a copy of
+    the request's context, so the page's thread shares the same reads."""
+    token = _REQUEST_READS.set({})
+    try:
+        yield
+    finally:
+        _REQUEST_READS.reset(token)
+
+
+def _forget_request_reads() -> None:
+    seen = _REQUEST_READS.get()
+    if seen:
+        seen.clear()
 
 
 class Tx(PeopleRepo, ActivityRepo, PlanRepo, RawRepo, DailyRepo):
@@ -120,8 +152,36 @@ class Store:
         if unit is not None and unit.store is self:
             yield unit.tx
             return
-        with self._sessions() as session, session.begin():
-            yield Tx(session, self.raw)
+        session = self._sessions()
+        try:
+            with session, session.begin():
+                yield Tx(session, self.raw)
+        finally:
+            if wrote(session):
+                _forget_request_reads()
+
+    def _read_once(self, key: Hashable, read: Callable[[Tx], T]) -> T:
+        """``read`` in a transaction, or its answer from earlier in this request
+        (:func:`request_reads`). Inside a unit the unit's own reads apply: what it reads
+        before its commit is not to be kept beyond it."""
+        seen = _REQUEST_READS.get()
+        if seen is None or _UNIT.get() is not None:
+            with self.transaction() as tx:
+                return read(tx)
+        key = (id(self), key)
+        if key not in seen:
+            with self.transaction() as tx:
+                seen[key] = read(tx)
+        value: T = seen[key]
+        return value
+
+    def revision(self, athlete_id: int) -> tuple[int, int]:
+        """The athlete's revision numbers (:meth:`Tx.revision`), read once a request."""
+        return self._read_once(("revision", athlete_id), lambda tx: tx.revision(athlete_id))
+
+    def athlete(self, athlete_id: int) -> m.Athlete | None:
+        """The athlete's profile row (:meth:`Tx.get_athlete`), read once a request."""
+        return self._read_once(("athlete", athlete_id), lambda tx: tx.get_athlete(athlete_id))
 
     @contextmanager
     def unit(self, athlete_id: int) -> Iterator[Tx]:
@@ -166,13 +226,17 @@ class Store:
         if joined is not None:
             yield joined
             return
-        with self._write_sessions() as session, session.begin():
-            if athlete_id is not None and self.backend == "postgresql":
-                session.execute(
-                    text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
-                    {"namespace": engine_setup.PG_LOCK_NAMESPACE, "key": athlete_id},
-                )
-            yield Tx(session, self.raw)
+        try:
+            with self._write_sessions() as session, session.begin():
+                if athlete_id is not None and self.backend == "postgresql":
+                    session.execute(
+                        text("SELECT pg_advisory_xact_lock(:namespace, :key)"),
+                        {"namespace": engine_setup.PG_LOCK_NAMESPACE, "key": athlete_id},
+                    )
+                yield Tx(session, self.raw)
+        finally:
+            # Whether it committed or not: the next read in this request asks again.
+            _forget_request_reads()
 
     def default_athlete_id(self) -> int:
         """The single-user athlete, created on first use."""

@@ -44,6 +44,11 @@ def _rolled_back(session: Session, _previous: Any) -> None:
     session.info[_WRITES] = session.info.get(_WRITES, 0) + 1
 
 
+def wrote(session: Session) -> bool:
+    """Whether anything was written in this session's transactions (flushed or executed)."""
+    return bool(session.info.get(_WRITES, 0))
+
+
 def remembered(session: Session, key: Hashable, read: Callable[[], T]) -> T:
     """``read()``, or its answer from earlier in this transaction if nothing was written
     since (and nothing waits to be written)."""

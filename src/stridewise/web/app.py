@@ -16,12 +16,14 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from stridewise import __version__
 from stridewise.core.app import Core
 from stridewise.present.assets import STATIC_DIR
 from stridewise.present.charts import plotly_js_path
 from stridewise.store import Store
+from stridewise.store.core import request_reads
 from stridewise.web import security
 from stridewise.web.openapi_links import add_links
 
@@ -56,6 +58,21 @@ def athlete_id_by_name(store: Store, name: str | None) -> int:
     if athlete is None:
         raise LookupError(f"no athlete named {name!r}")
     return athlete.id
+
+
+class RequestReadsMiddleware:
+    """Each HTTP request in its own :func:`~stridewise.store.core.request_reads`: a page's
+    parts read the athlete's revision and profile once."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with request_reads():
+            await self.app(scope, receive, send)
 
 
 async def _error_shape(request: Request, exc: Exception) -> Response:
@@ -109,6 +126,7 @@ def create_app(
     tokens = security.CsrfTokens(security.load_secret(security.secret_path(app.state.store.url)))
     # Added innermost first: the Host check runs before anything else, then CSRF, then the
     # body limit (so a refused request's body is never read).
+    app.add_middleware(RequestReadsMiddleware)
     app.add_middleware(security.BodyLimitMiddleware, max_body_bytes=max_body_bytes,
                        max_upload_bytes=max_upload_bytes)
     app.add_middleware(security.CsrfMiddleware, tokens=tokens, trusted_origins=public_urls)
