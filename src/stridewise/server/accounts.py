@@ -399,6 +399,20 @@ class AuditEntry:
     client_address: str | None
 
 
+def audit_may_lag(session: Session) -> None:
+    """For a transaction that writes only bookkeeping (audit rows, a session's last use) and
+    no health data: its commit does not wait for the disk (PostgreSQL's
+    ``synchronous_commit = off`` for this transaction only). Under the load test a coach's
+    roster waited behind other writers' disk flushes. What this risks: if the database
+    server itself crashes, such rows of the last fraction of a second (3 x
+    ``wal_writer_delay``, 0.6 s by default) may be missing, never part of a transaction.
+    A change of someone's data is committed by the page afterwards, waiting for the disk,
+    and that flush takes the audit row written before it along (the log is written in
+    order). docs/server.md says so."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
 def record(session: Session, actor_user_id: int | None, athlete_id: int | None, action: str,
            route: str, client_address: str | None) -> None:
     """Append one audit row (rows are never changed or deleted by the server)."""

@@ -159,6 +159,9 @@ def _decide_in(session: Any, who: Who, action: Action, athlete_id: int | None, r
                address: str) -> policy.Decision:
     decision = policy.can(session, who.actor, action, athlete_id)
     if decision.allowed and decision.audit and who.actor is not None:
+        # The gate's transaction writes no health data (a change is made and committed
+        # later, by the page, and its commit flushes this row to disk with it).
+        accounts.audit_may_lag(session)
         accounts.record(session, who.actor.user_id, athlete_id, str(action), route, address)
     return decision
 
@@ -170,17 +173,18 @@ def decide(store: Store, who: Who, action: Action, athlete_id: int | None,
         return _decide_in(tx.session, who, action, athlete_id, route, address)
 
 
-def decide_each(store: Store, who: Who, action: Action, athlete_ids: Sequence[int],
-                route: str, address: str) -> dict[int, policy.Decision]:
-    """:func:`decide` for several athletes (a roster) in one transaction: the same policy
-    and audit rows, one commit instead of one per athlete."""
-    with store.transaction() as tx:
-        decisions = policy.can_each(tx.session, who.actor, action, athlete_ids)
-        for athlete_id, decision in decisions.items():
-            if decision.allowed and decision.audit and who.actor is not None:
-                accounts.record(tx.session, who.actor.user_id, athlete_id, str(action), route,
-                                address)
-        return decisions
+def decide_each_in(session: Any, who: Who, action: Action, athlete_ids: Sequence[int],
+                   route: str, address: str) -> dict[int, policy.Decision]:
+    """:func:`decide` for several athletes (a roster) in the caller's transaction: the same
+    policy and audit rows, every grant read in one query."""
+    decisions = policy.can_each(session, who.actor, action, athlete_ids)
+    if any(d.allowed and d.audit for d in decisions.values()):
+        accounts.audit_may_lag(session)  # the roster's transaction writes no health data
+    for athlete_id, decision in decisions.items():
+        if decision.allowed and decision.audit and who.actor is not None:
+            accounts.record(session, who.actor.user_id, athlete_id, str(action), route,
+                            address)
+    return decisions
 
 
 def _wants_html(scope: Scope, path: str) -> bool:

@@ -25,7 +25,7 @@ from stridewise.server.app import (
     USER_SCOPE_KEY,
     Who,
     client_address,
-    decide_each,
+    decide_each_in,
     refusal_page,
 )
 from stridewise.server.policy import Action
@@ -414,12 +414,14 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
         user = signed_in(request)
         if user is None or user.role not in policy.CARE_ROLES:
             return refuse(request)
+        # The grants, the policy's decisions and their audit rows: one transaction.
         with store.transaction() as tx:
             granted = accounts.athletes_granted_to(tx.session, user.id)
+            decisions = decide_each_in(tx.session, who, Action.VIEW,
+                                       [a for a, _e, _s in granted], "GET /roster",
+                                       client_address(request.scope))
         core = dashboard.state.core
         rows = []
-        decisions = decide_each(store, who, Action.VIEW, [a for a, _e, _s in granted],
-                                "GET /roster", client_address(request.scope))
         answers = core.advice_of_many([a for a, _e, _s in granted
                                        if decisions[a].allowed])
         for athlete_id, email, scope in granted:
