@@ -46,3 +46,15 @@ def test_weekly_equals_the_resampler(seed: int) -> None:
 def test_weekly_of_no_days_is_empty() -> None:
     frame = pd.DataFrame({"date": pd.to_datetime([]), "distance_m": np.array([], dtype=float)})
     assert weekly(frame, ["distance_m"]).empty
+
+
+def test_weekly_edges_equal_the_resampler() -> None:
+    """A column with no value at all, rows without a date, one row, dates with a zone."""
+    days = pd.date_range("2025-03-05", periods=20, freq="D")
+    frame = pd.DataFrame({"date": days, "empty": np.nan, "one": np.arange(20.0)})
+    frame.loc[3, "date"] = pd.NaT
+    for case in (frame, frame.iloc[:1],
+                 frame.dropna(subset=["date"]).assign(
+                     date=lambda f: f["date"].dt.tz_localize("America/New_York"))):
+        ours, theirs = weekly(case, ["empty", "one"]), _by_pandas(case, ["empty", "one"])
+        pd.testing.assert_frame_equal(ours, theirs, check_freq=False)

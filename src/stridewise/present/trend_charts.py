@@ -89,10 +89,17 @@ def daily_layout(window: pd.DataFrame, y_title: str, *, values: pd.Series | None
 def weekly(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Sums per ISO week (weeks start on Monday), labelled by the Monday: the frame pandas'
     ``resample("W-MON", label="left", closed="left").sum(min_count=1)`` gives (every week from
-    the first to the last, NaN where a column has no value that week), with NumPy's
-    ``bincount``: a Trends page made again after a check-in spent a quarter of its time in
-    the resampler (docs/design.md)."""
-    days = pd.to_datetime(frame["date"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
+    the first to the last, NaN where a column has no value that week, rows without a date
+    left out), with NumPy's ``bincount``: a Trends page made again after a check-in spent a
+    quarter of its time in the resampler (docs/design.md). Dates with a time zone keep
+    pandas' own path (weeks cut in that zone)."""
+    dates = pd.to_datetime(frame["date"])
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        indexed = frame.assign(date=dates).set_index("date")
+        return indexed[columns].resample("W-MON", label="left", closed="left").sum(
+            min_count=1).reset_index()
+    dated = ~dates.isna().to_numpy()
+    days = dates.to_numpy(dtype="datetime64[D]")[dated].astype(np.int64)
     if len(days) == 0:
         return frame[["date", *columns]].iloc[0:0].assign(date=pd.to_datetime([]))
     # 1970-01-01 was a Thursday: day + 3 counts days from a Monday.
@@ -104,9 +111,9 @@ def weekly(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         "date": pd.to_datetime(first + 7 * np.arange(n_weeks), unit="D")}
     for column in columns:
         raw = frame[column]
-        values = raw.to_numpy(dtype=float, na_value=np.nan)
+        values = raw.to_numpy(dtype=float, na_value=np.nan)[dated]
         seen = ~np.isnan(values)
-        sums = np.bincount(week[seen], weights=values[seen], minlength=n_weeks)
+        sums = np.bincount(week[seen], weights=values[seen], minlength=n_weeks).astype(float)
         counts = np.bincount(week[seen], minlength=n_weeks)
         if counts.all() and pd.api.types.is_integer_dtype(raw.dtype):
             out[column] = sums.astype(np.int64)
