@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from stridewise import clock
 from stridewise.store import models as m
 from stridewise.store import models_server as ms
+from stridewise.store.core import unit_open
 
 #: How long a signed-in browser stays signed in.
 SESSION_LIFETIME = timedelta(days=14)
@@ -409,6 +410,8 @@ def audit_may_lag(session: Session) -> None:
     A change of someone's data is committed by the page afterwards, waiting for the disk,
     and that flush takes the audit row written before it along (the log is written in
     order). docs/server.md says so."""
+    if unit_open():  # a store.transaction() inside a unit joins it: that commit must wait
+        raise RuntimeError("audit rows that may lag belong in a transaction of their own")
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 

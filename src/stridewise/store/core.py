@@ -65,6 +65,11 @@ def request_reads() -> Iterator[None]:
         _REQUEST_READS.reset(token)
 
 
+def unit_open() -> bool:
+    """Whether a :meth:`Store.unit` is open in this context (its writes are health data)."""
+    return _UNIT.get() is not None
+
+
 def _forget_request_reads() -> None:
     seen = _REQUEST_READS.get()
     if seen:
