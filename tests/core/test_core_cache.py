@@ -220,3 +220,27 @@ def test_processes_agree_after_a_re_plan_and_the_answer_is_ready(
     assert a.changes and a.changes == b.changes
     assert a == b
     assert worker_a.advice(ctx) == Core(store).advice(ctx)
+
+
+def test_a_check_in_and_its_answer_apply_the_pain_rules_once(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check-in applies the pain rules and its answer (same transaction, nothing written
+    between) reuses them; the answer still equals one made afresh."""
+    from stridewise.plan import service
+
+    calls: list[date] = []
+    real = service.pain_decision
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "pain_decision", counted)
+    core = Core(store, answer_after_writes=True)
+    ctx = core.context()
+    core.log_session(ctx, ManualSession(_at(3), "run", 1800.0, distance_m=5000.0, rpe=5.0))
+    calls.clear()
+    core.record_checkin(ctx, CheckInInput(_at(0, 8), sleep_hours=7.0, pain_site="left shin",
+                                          pain_score=2, pain_timing="after"))
+    assert calls == [TODAY]
+    assert core.advice(ctx) == Core(store).advice(ctx)

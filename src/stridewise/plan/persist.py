@@ -22,7 +22,15 @@ def _utc(day: date) -> datetime:
 
 def load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[PastSession]:
     """Activities and manual sessions on local days ``since`` up to ``until`` (exclusive), as
-    planner history. Days are the athlete's local days, as in the daily series."""
+    planner history. Days are the athlete's local days, as in the daily series. Read once a
+    transaction until it writes (store.memo); each caller gets its own list."""
+    from stridewise.store.memo import remembered_in
+
+    return list(remembered_in(tx, ("history", athlete_id, since, until),
+                              lambda: tuple(_load_history(tx, athlete_id, since, until))))
+
+
+def _load_history(tx: Any, athlete_id: int, since: date, until: date) -> list[PastSession]:
     from stridewise.store.export import local_time
 
     athlete = tx.get_athlete(athlete_id)

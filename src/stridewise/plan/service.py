@@ -49,6 +49,7 @@ from stridewise.plan.today import TodayAdvice, today_advice
 from stridewise.science.pain import PainAction, PainDecision
 from stridewise.science.screening import BoneInputs, ParqAnswers, ScreeningResult, screen
 from stridewise.store import CheckInInput, Store
+from stridewise.store.memo import remembered_in
 
 MISSED_LOOKBACK_DAYS = 14
 #: Said when a re-plan could not be made safely (a PlanGuardError: a bug, never the person's
@@ -155,9 +156,13 @@ def _signal_of(decision: PainDecision | None) -> PainSignal | None:
 def _pain_decision(tx: Any, athlete_id: int, today: date, zone: ZoneInfo
                    ) -> PainDecision | None:
     """The pain rules, worded for what the person actually does (their plan and recent
-    sessions): the monitor does not know plans, so the plan tells it."""
-    return pain_decision(tx, athlete_id, today, zone,
-                         doing=persist.activity_loads(tx, athlete_id, today))
+    sessions): the monitor does not know plans, so the plan tells it. Worked out once a
+    transaction until it writes (a check-in applies the rules, then its answer asks again;
+    store.memo)."""
+    return remembered_in(
+        tx, ("pain decision", athlete_id, today, str(zone)),
+        lambda: pain_decision(tx, athlete_id, today, zone,
+                              doing=persist.activity_loads(tx, athlete_id, today)))
 
 
 def _state(pain: PainSignal | None, screening: Any, missed: int,

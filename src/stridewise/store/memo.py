@@ -62,3 +62,10 @@ def remembered(session: Session, key: Hashable, read: Callable[[], T]) -> T:
     value = read()
     memo[key] = (session.info.get(_WRITES, 0), value)
     return value
+
+
+def remembered_in(tx: Any, key: Hashable, read: Callable[[], T]) -> T:
+    """:func:`remembered` in a store transaction's session; a stand-in for a transaction
+    without one (a test's) just reads."""
+    session = getattr(tx, "session", None)
+    return read() if not isinstance(session, Session) else remembered(session, key, read)
