@@ -186,6 +186,8 @@ ALLOWED: dict[str, str] = {
     "web/trends.py:RANGES": "chart windows offered",
     "web/render.py:_MAX_PATHS": "app limit: page paths kept per process",
     "store/engine.py:IDLE_PING_S": "app setting: seconds a pooled connection may idle unchecked",
+    "server/mail.py:SMTP_TIMEOUT_S": "app setting: seconds to wait for the mail server",
+    "server/mail.py:_SCHEMES": "protocol: the standard SMTP ports (25, 587 STARTTLS, 465 TLS)",
     # The demo's invented person.
     "demo.py:DEMO_BIRTH_YEAR": "demo data",
     "demo.py:DEMO_MASS_KG": "demo data",

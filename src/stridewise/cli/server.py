@@ -80,8 +80,9 @@ def invite_command(
     db: DbOption = None,
     public_url: PublicUrlOption = DEFAULT_PUBLIC_URL,
 ) -> None:
-    """Print a single-use invitation link (valid for 3 days)."""
-    from stridewise.server import accounts
+    """Print a single-use invitation link (valid for 3 days); with SMTP configured
+    (STRIDEWISE_SMTP_URL, docs/server.md) mail it too."""
+    from stridewise.server import accounts, mail
 
     with _store(db) as store:
         try:
@@ -89,9 +90,11 @@ def invite_command(
                 secret = accounts.invite(tx.session, email, role, None)
         except accounts.AccountError as error:
             raise typer.BadParameter(str(error), param_hint="--email/--role") from error
-    typer.echo(f"{public_url.rstrip('/')}/invite/{secret}")
+    link = f"{public_url.rstrip('/')}/invite/{secret}"
+    typer.echo(link)
     typer.echo(f"Send this link to {email.strip().lower()}: it works once, for 3 days.",
                err=True)
+    _mail(email.strip().lower(), *mail.invitation(link, role))
 
 
 @server_app.command("reset")
@@ -100,15 +103,34 @@ def reset_command(
     db: DbOption = None,
     public_url: PublicUrlOption = DEFAULT_PUBLIC_URL,
 ) -> None:
-    """Print a single-use link that sets a new password (any account, the owner's too)."""
-    from stridewise.server import accounts
+    """Print a single-use link that sets a new password (any account, the owner's too);
+    with SMTP configured mail it too."""
+    from stridewise.server import accounts, mail
 
     with _store(db) as store, store.write_transaction() as tx:
         user = accounts.user_by_email(tx.session, email)
         if user is None:
             raise typer.BadParameter("no account with this email", param_hint="--email")
         secret = accounts.issue_reset(tx.session, user, None)
-    typer.echo(f"{public_url.rstrip('/')}/reset/{secret}")
+        to = user.email
+    link = f"{public_url.rstrip('/')}/reset/{secret}"
+    typer.echo(link)
+    _mail(to, *mail.reset(link))
+
+
+def _mail(to: str, subject: str, body: str) -> None:
+    """With SMTP configured (STRIDEWISE_SMTP_URL), mail the link too; the link printed above
+    stays the way in whatever happens to the mail."""
+    from stridewise.server import mail
+
+    try:
+        settings = mail.MailSettings.from_env()
+    except ValueError as error:
+        typer.echo(f"Not mailed: {error}", err=True)
+        return
+    note = mail.deliver(settings, to, subject, body)
+    if note:
+        typer.echo(note, err=True)
 
 
 @server_app.command("import-local")

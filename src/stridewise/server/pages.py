@@ -19,6 +19,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from stridewise.server import accounts, policy
+from stridewise.server import mail as mailing
 from stridewise.server.app import (
     ACTOR_SCOPE_KEY,
     SESSION_COOKIE,
@@ -65,6 +66,9 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=security.csrf_dependencies())
     secure_cookie = bool(public_url and public_url.lower().startswith("https://"))
+    # Invitation and reset links are also mailed when SMTP is configured (ValueError here,
+    # at start-up, for a setting that cannot work).
+    mail_settings = mailing.MailSettings.from_env()
     public_urls = [public_url] if public_url else []
 
     def render(request: Request, template: str, status_code: int = 200,
@@ -217,9 +221,17 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
         user = signed_in(request)
         return refuse(request) if user is None else account_page(request, user)
 
+    async def mailed(done: str, mail: Any, secret: Any) -> str:
+        """``done``, and what became of the mail of a link (sent once the link is stored)."""
+        if not secret or mail is None:
+            return done
+        note = await run_in_threadpool(mail, secret)
+        return f"{done} {note}" if note else done
+
     async def account_change(request: Request, change: Any, done: str,
-                             secret_label: str = "") -> Response:
-        """Run ``change(session, user, form)`` for the signed-in account; show the result."""
+                             secret_label: str = "", mail: Any = None) -> Response:
+        """Run ``change(session, user, form)`` for the signed-in account; show the result
+        (with ``mail(secret)``, a link also mailed after the commit)."""
         user = signed_in(request)
         if user is None:
             return refuse(request)
@@ -231,6 +243,7 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
                 secret = change(tx.session, fresh, form)
         except accounts.AccountError as error:
             return account_page(request, user, status_code=error.status, error=str(error))
+        done = await mailed(done, mail, secret)
         if secret:
             return account_page(request, user, message=done, new_secret=secret,
                                 new_secret_label=secret_label)
@@ -299,11 +312,18 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
     @app.post("/account/invite", response_class=HTMLResponse)
     async def invite_add(request: Request) -> Response:
         base = (public_url or str(request.base_url)).rstrip("/")
+        invited: dict[str, str] = {}
+
+        def change(session: Any, user: ms.AppUser, form: Any) -> str:
+            invited["email"] = str(form.get("email") or "").strip().lower()
+            invited["role"] = str(form.get("role") or "")
+            return f"{base}/invite/" + accounts.invite(session, invited["email"],
+                                                       invited["role"], user)
+
         return await account_change(
-            request, lambda s, u, f: f"{base}/invite/" + accounts.invite(
-                s, str(f.get("email") or ""), str(f.get("role") or ""), u),
-            "Invitation created: send this link; it works once, for 3 days.",
-            "Invitation link")
+            request, change, "Invitation created: send this link; it works once, for 3 days.",
+            "Invitation link", mail=lambda link: mailing.deliver(
+                mail_settings, invited["email"], *mailing.invitation(link, invited["role"])))
 
     # -- data rights -----------------------------------------------------------------------
     @app.get("/account/export")
@@ -346,7 +366,7 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
 
     # -- admin -----------------------------------------------------------------------------
     async def admin_change(request: Request, user_id: int, change: Any, done: str,
-                           label: str = "") -> Response:
+                           label: str = "", mail: Any = None) -> Response:
         existing_id(user_id, "account")
         user = signed_in(request)
         with store.transaction() as tx:
@@ -365,6 +385,7 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
                 secret = change(tx.session, target, admin)
         except accounts.AccountError as error:
             return account_page(request, user, status_code=error.status, error=str(error))
+        done = await mailed(done, mail, secret)
         return account_page(request, user, message=done, new_secret=secret or None,
                             new_secret_label=label)
 
@@ -385,10 +406,16 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
     @app.post("/admin/users/{user_id}/reset", response_class=HTMLResponse)
     async def user_reset(request: Request, user_id: int) -> Response:
         base = (public_url or str(request.base_url)).rstrip("/")
+        whose: dict[str, str] = {}
+
+        def change(session: Any, target: ms.AppUser, admin: ms.AppUser) -> str:
+            whose["email"] = target.email
+            return f"{base}/reset/" + accounts.issue_reset(session, target, admin)
+
         return await admin_change(
-            request, user_id,
-            lambda s, t, a: f"{base}/reset/" + accounts.issue_reset(s, t, a),
-            "Reset link created: it works once, for 3 days.", "Reset link")
+            request, user_id, change, "Reset link created: it works once, for 3 days.",
+            "Reset link", mail=lambda link: mailing.deliver(mail_settings, whose["email"],
+                                                            *mailing.reset(link)))
 
     @app.get("/admin/audit.csv")
     def audit_export(request: Request) -> Response:
