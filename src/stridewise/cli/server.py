@@ -125,7 +125,7 @@ def _mail(to: str, subject: str, body: str) -> None:
 
     try:
         settings = mail.MailSettings.from_env()
-    except ValueError as error:
+    except mail.MailSettingsError as error:
         typer.echo(f"Not mailed: {error}", err=True)
         return
     note = mail.deliver(settings, to, subject, body)

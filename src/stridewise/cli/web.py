@@ -88,14 +88,12 @@ def _multi_user_app(db: str | None, athlete: str | None, allowed_host: list[str]
         raise typer.BadParameter("the multi-user server shows each person their own data; "
                                  "--athlete is for the local dashboard", param_hint="--athlete")
     from stridewise.server.app import create_server_app
-    from stridewise.server.mail import SMTP_URL_ENV
+    from stridewise.server.mail import SMTP_URL_ENV, MailSettingsError
 
     try:
         return create_server_app(db, public_url=public_url[0] if public_url else None,
                                  allowed_hosts=allowed_host or ())
-    except ValueError as error:
-        if SMTP_URL_ENV not in str(error) and "MAIL_FROM" not in str(error):
-            raise
+    except MailSettingsError as error:
         raise typer.BadParameter(str(error), param_hint=SMTP_URL_ENV) from error
 
 

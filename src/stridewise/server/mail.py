@@ -33,6 +33,10 @@ SMTP_TIMEOUT_S = 10.0
 _SCHEMES = {"smtp": ("plain", 25), "smtp+starttls": ("starttls", 587), "smtps": ("ssl", 465)}
 
 
+class MailSettingsError(ValueError):
+    """A mail setting that cannot work (the message names the variable and the problem)."""
+
+
 class MailError(Exception):
     """A mail could not be sent (the message says why, in plain words)."""
 
@@ -48,26 +52,26 @@ class MailSettings:
 
     @classmethod
     def parse(cls, url: str, sender: str) -> MailSettings:
-        """Settings from an ``STRIDEWISE_SMTP_URL`` and a sender; ValueError naming the
-        problem."""
+        """Settings from an ``STRIDEWISE_SMTP_URL`` and a sender; MailSettingsError naming
+        the problem."""
         parts = urlsplit(url.strip())
         if parts.scheme not in _SCHEMES:
-            raise ValueError(f"{SMTP_URL_ENV} must start with smtp://, smtp+starttls:// or "
+            raise MailSettingsError(f"{SMTP_URL_ENV} must start with smtp://, smtp+starttls:// or "
                              f"smtps://, not {parts.scheme or 'nothing'}://")
         if not parts.hostname:
-            raise ValueError(f"{SMTP_URL_ENV} names no mail server host")
+            raise MailSettingsError(f"{SMTP_URL_ENV} names no mail server host")
         security, default_port = _SCHEMES[parts.scheme]
         try:
             port = parts.port or default_port
         except ValueError as error:
-            raise ValueError(f"{SMTP_URL_ENV} has a port that is not a number") from error
+            raise MailSettingsError(f"{SMTP_URL_ENV} has a port that is not a number") from error
         _, address = parseaddr(sender)
         if "@" not in address:
-            raise ValueError(f"{MAIL_FROM_ENV} must be the sender's address, "
+            raise MailSettingsError(f"{MAIL_FROM_ENV} must be the sender's address, "
                              "e.g. stridewise@club.example")
         if parts.username and security == "plain" and parts.hostname not in (
                 "localhost", "127.0.0.1", "::1"):
-            raise ValueError(f"{SMTP_URL_ENV}: a password is sent only over TLS "
+            raise MailSettingsError(f"{SMTP_URL_ENV}: a password is sent only over TLS "
                              "(smtp+starttls:// or smtps://), except to this machine")
         return cls(host=parts.hostname, port=port, security=security, sender=address,
                    user=unquote(parts.username) if parts.username else None,

@@ -66,7 +66,7 @@ def create_pages(dashboard: FastAPI, store: Store, *, public_url: str | None,
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=security.csrf_dependencies())
     secure_cookie = bool(public_url and public_url.lower().startswith("https://"))
-    # Invitation and reset links are also mailed when SMTP is configured (ValueError here,
+    # Invitation and reset links are also mailed when SMTP is configured (MailSettingsError,
     # at start-up, for a setting that cannot work).
     mail_settings = mailing.MailSettings.from_env()
     public_urls = [public_url] if public_url else []
